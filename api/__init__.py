@@ -1,0 +1,1 @@
+"""HTTP layer: app factory, routers, schemas, problem+json, middleware and the CLI."""

@@ -1,0 +1,113 @@
+"""The application factory: settings in, a FastAPI app out.
+
+Tests build the app around a ``Database`` bound to a rolled-back connection; the CLI
+and ``api.main`` build it from the environment.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import text
+
+from api import problems
+from api.middleware import RequestContextMiddleware
+from api.routers import ROUTERS, system
+from api.routing import CheckedRoute
+from api.services import Services
+from api.settings import Settings, get_settings
+from persistence.database import Database, app_role_url, create_engine
+
+log = logging.getLogger("causerie.app")
+
+API_DESCRIPTION = """\
+Causerie is a headless, white-label blogging platform. Every error is an RFC 9457
+`application/problem+json` document with a stable `code`; see `/problems/{code}`.
+"""
+
+
+def database_for(settings: Settings) -> Database:
+    if settings.app_database_url:
+        url = settings.app_database_url
+    elif settings.database_url:
+        password = settings.app_db_password.get_secret_value() if settings.app_db_password else None
+        url = app_role_url(settings.database_url, password).render_as_string(hide_password=False)
+    else:
+        raise RuntimeError("No database configured: set DATABASE_URL (or use `causerie serve`).")
+    return Database(create_engine(url, pool_size=settings.db_pool_size))
+
+
+async def _refuse_privileged_role(db: Database, settings: Settings) -> None:
+    """RLS is only a wall if the app's role cannot climb over it."""
+    async with db.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+            )
+        ).one()
+    if row.rolsuper or row.rolbypassrls:
+        message = "The app connects as a superuser or BYPASSRLS role: row-level security is off."
+        if settings.is_production:
+            raise RuntimeError(message + " Refusing to start in production.")
+        log.warning(message)
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    owns_database = database is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if owns_database:
+            await _refuse_privileged_role(app.state.db, settings)
+        try:
+            yield
+        finally:
+            await app.state.services.aclose()
+            if owns_database:
+                await app.state.db.dispose()
+
+    app = FastAPI(
+        title="Causerie API",
+        version="1.0.0",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.router.route_class = CheckedRoute
+    app.state.settings = settings
+    app.state.db = database or database_for(settings)
+    app.state.services = Services.from_settings(settings)
+
+    problems.install(app)
+    app.include_router(system.router)
+    for router in ROUTERS:
+        app.include_router(router, prefix="/v1")
+
+    origins = [settings.console_origin] if settings.console_origin else []
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "If-None-Match",
+            "Idempotency-Key",
+            "X-Request-Id",
+        ],
+        expose_headers=["ETag", "Link", "Retry-After", "X-Request-Id", "Location"],
+    )
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        trusted_proxy_hops=settings.trusted_proxy_hops,
+    )
+    return app

@@ -1,0 +1,204 @@
+"""The ``causerie`` command: serve, migrate, seed-demo, create-operator, export-openapi."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import getpass
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import typer
+from sqlalchemy.engine import URL
+
+from api.settings import Settings, get_settings
+
+cli = typer.Typer(help="Causerie: a headless, white-label blogging platform.", no_args_is_help=True)
+
+OPENAPI_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
+EMBEDDED_DATABASE = "causerie"
+
+
+@contextlib.contextmanager
+def owner_database(settings: Settings) -> Iterator[URL]:
+    """The owner's database URL: ``DATABASE_URL``, or a started embedded server.
+
+    The embedded server is stopped when the block ends (and on Ctrl-C or SIGTERM,
+    which uvicorn turns into a normal return).
+    """
+    from persistence.database import async_url
+
+    if settings.database_url:
+        yield async_url(settings.database_url)
+        return
+    from persistence.admin import ensure_database
+    from persistence.embedded import EmbeddedPostgres
+
+    server = EmbeddedPostgres(settings.data_dir / "postgres")
+    admin_url = server.start()
+    try:
+        asyncio.run(ensure_database(admin_url, EMBEDDED_DATABASE))
+        yield admin_url.set(database=EMBEDDED_DATABASE)
+    finally:
+        server.stop()
+
+
+def _with_owner_url(settings: Settings, url: URL) -> Settings:
+    return settings.model_copy(update={"database_url": url.render_as_string(hide_password=False)})
+
+
+def _app_password(settings: Settings) -> str | None:
+    return settings.app_db_password.get_secret_value() if settings.app_db_password else None
+
+
+@cli.command()
+def migrate(revision: str = typer.Option("head", help="Alembic revision to upgrade to.")) -> None:
+    """Apply the database migrations (as the owner role)."""
+    from persistence import migrate as migrations
+
+    settings = get_settings()
+    with owner_database(settings) as url:
+        migrations.upgrade(url, revision, app_db_password=_app_password(settings))
+    typer.echo(f"Database migrated to {revision}.")
+
+
+@cli.command("seed-demo")
+def seed_demo_command() -> None:
+    """Create (or refresh) the demo tenant and its data. Safe to run twice."""
+    settings = get_settings()
+    with owner_database(settings) as url:
+        summary = asyncio.run(_seed(_with_owner_url(settings, url)))
+    typer.echo(summary)
+
+
+async def _seed(settings: Settings) -> str:
+    from api.app import database_for
+    from api.demo import seed_demo
+
+    db = database_for(settings)
+    try:
+        return await seed_demo(db, settings)
+    finally:
+        await db.dispose()
+
+
+@cli.command("create-operator")
+def create_operator(
+    email: str = typer.Option(..., help="The operator's e-mail (their sign-in name)."),
+    password: str | None = typer.Option(None, help="Their password; prompted for when not given."),
+) -> None:
+    """Create a platform operator (or promote an existing user to operator)."""
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Again: "):
+            typer.echo("The passwords differ.", err=True)
+            raise typer.Exit(2)
+    settings = get_settings()
+    with owner_database(settings) as url:
+        message = asyncio.run(_create_operator(_with_owner_url(settings, url), email, password))
+    typer.echo(message)
+
+
+async def _create_operator(settings: Settings, email: str, password: str) -> str:
+    from api.app import database_for
+    from api.services import Services
+    from domain.errors import DomainError
+    from domain.identity import use_cases
+    from persistence.uow import SqlUnitOfWork
+
+    db = database_for(settings)
+    services = Services.from_settings(settings)
+    try:
+        async with SqlUnitOfWork(db) as uow:
+            user = await use_cases.create_operator(uow, services.hasher, email, password)
+    except DomainError as exc:
+        typer.echo(f"Refused: {exc.detail}", err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        await db.dispose()
+    return f"Operator {user.email} is ready."
+
+
+@cli.command("export-openapi")
+def export_openapi(
+    stdout: bool = typer.Option(False, "--stdout", help="Print instead of writing the file."),
+) -> None:
+    """Write the OpenAPI document the app serves to openapi/openapi.json."""
+    document = json.dumps(openapi_document(), indent=2, sort_keys=True) + "\n"
+    if stdout:
+        sys.stdout.write(document)
+    else:
+        OPENAPI_PATH.write_text(document)
+        typer.echo(f"Wrote {OPENAPI_PATH}")
+
+
+def openapi_document() -> dict[str, Any]:
+    from api.app import create_app
+
+    # The engine connects lazily; this URL is never dialled.
+    settings = Settings(database_url="postgresql://openapi@localhost/openapi", _env_file=None)  # type: ignore[call-arg]
+    return create_app(settings).openapi()
+
+
+@cli.command()
+def serve(
+    host: str = typer.Option(None, help="Address to bind (default CAUSERIE_HOST, 127.0.0.1)."),
+    port: int = typer.Option(None, help="Port (default CAUSERIE_PORT, 8000)."),
+    run_migrations: bool = typer.Option(True, "--migrate/--no-migrate", help="Migrate first."),
+    demo: bool = typer.Option(False, "--seed-demo", help="Seed the demo tenant first."),
+) -> None:
+    """Serve the API (and the built front-ends), starting an embedded PostgreSQL if needed."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.logging_setup import configure_logging
+    from persistence import migrate as migrations
+
+    settings = get_settings()
+    updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    settings = settings.model_copy(update=updates)
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    with owner_database(settings) as url:
+        settings = _with_owner_url(settings, url)
+        if run_migrations:
+            migrations.upgrade(url, app_db_password=_app_password(settings))
+        seeded = asyncio.run(_seed(settings)) if demo else None
+        _banner(settings, seeded)
+        uvicorn.run(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=False,
+        )
+
+
+def _banner(settings: Settings, seeded: str | None) -> None:
+    from api.demo import DEMO_BANNER
+
+    base = f"http://{settings.host}:{settings.port}"
+    lines = [
+        "",
+        "  Causerie is starting",
+        f"    Public theme      {base}/?site=demo",
+        f"    Console           {base}/console/",
+        f"    API               {base}/v1",
+        f"    API docs          {base}/docs",
+        f"    Health / ready    {base}/healthz  {base}/readyz",
+    ]
+    if seeded:
+        lines += ["", DEMO_BANNER]
+    lines += ["", "  Ctrl-C stops the server (and the embedded PostgreSQL).", ""]
+    print("\n".join(lines), flush=True)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The demo tenant ``demo``: people in every role, ready to sign in. Safe to run twice."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from api.services import Services
+from api.settings import Settings
+from domain import clock
+from domain.identity import use_cases
+from domain.identity.model import Branding, Membership, Role, Tenant, TenantSettings, TenantStatus
+from domain.identity.policy import ANONYMOUS, Actor
+from persistence.database import Database
+from persistence.uow import SqlUnitOfWork
+
+DEMO_TENANT = "demo"
+DEMO_PASSWORD = "causerie-demo"
+OPERATOR_EMAIL = "operator@causerie.test"
+DEMO_PEOPLE = [
+    ("owner@demo.causerie.test", "Olivia Owner", Role.OWNER),
+    ("manager@demo.causerie.test", "Manon Manager", Role.MANAGER),
+    ("moderator@demo.causerie.test", "Marc Moderator", Role.MODERATOR),
+    ("alice@demo.causerie.test", "Alice Auteur", Role.AUTHOR),
+    ("bruno@demo.causerie.test", "Bruno Blogueur", Role.AUTHOR),
+    ("reader@demo.causerie.test", "Rita Reader", Role.READER),
+    ("lecteur@demo.causerie.test", "Louis Lecteur", Role.READER),
+]
+
+DEMO_BANNER = "\n".join(
+    [
+        "  Demo sign-in (password for all: " + DEMO_PASSWORD + ")",
+        f"    operator          {OPERATOR_EMAIL}",
+    ]
+    + [f"    {role.value:<17} {email}" for email, _, role in DEMO_PEOPLE]
+)
+
+
+async def seed_demo(db: Database, settings: Settings) -> str:
+    services = Services.from_settings(settings)
+    async with SqlUnitOfWork(db) as uow:
+        await use_cases.create_operator(uow, services.hasher, OPERATOR_EMAIL, DEMO_PASSWORD)
+    async with SqlUnitOfWork(db) as uow:
+        tenant = await uow.tenants.by_slug(DEMO_TENANT)
+        if tenant is None:
+            now = clock.now()
+            tenant = Tenant(
+                id=uuid4(),
+                slug=DEMO_TENANT,
+                name="Causerie Demo",
+                status=TenantStatus.ACTIVE,
+                default_language="fr",
+                branding=Branding(
+                    primary_color="#7a2e8e",
+                    accent_color="#e07a1f",
+                    footer_text="Le blog de démonstration de Causerie.",
+                ),
+                settings=TenantSettings(anonymous_comments=True, anonymous_ratings=True),
+                created_at=now,
+                updated_at=now,
+            )
+            await uow.tenants.add(tenant)
+        await uow.set_tenant(tenant.id)
+        for email, name, role in DEMO_PEOPLE:
+            user = await uow.users.by_email(email)
+            if user is None:
+                user = await use_cases.register_user(
+                    uow, services.hasher, email, DEMO_PASSWORD, name
+                )
+            if await uow.memberships.get(tenant.id, user.id) is None:
+                await uow.memberships.add(Membership(tenant.id, user.id, role, clock.now()))
+        await use_cases.audit(
+            uow, Actor(ANONYMOUS, tenant.id, None), "demo.seeded", "tenant", tenant.id
+        )
+        await uow.commit()
+    return f"Demo tenant '{DEMO_TENANT}' is ready ({len(DEMO_PEOPLE)} people)."

@@ -1,0 +1,264 @@
+"""RFC 9457 problem+json: the one place where errors become HTTP answers.
+
+Every problem has a stable ``code`` (documented at ``/problems/{code}``) and a status.
+Domain errors map by class; HTTP-level problems (404 route, 405, 413, 415, 422, 500)
+are raised by the framework or our middleware and rendered the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain import errors as de
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    code: str
+    status: int
+    title: str
+    explanation: str
+
+
+_CATALOGUE = [
+    ProblemType("malformed_json", 400, "Malformed JSON", "The request body is not valid JSON."),
+    ProblemType("bad_request", 400, "Bad request", "The request cannot be understood as sent."),
+    ProblemType(
+        "unauthenticated",
+        401,
+        "Authentication required",
+        "No valid credentials were given: sign in, refresh the access token, or send a valid API key.",
+    ),
+    ProblemType(
+        "quota_exceeded",
+        402,
+        "Quota exceeded",
+        "The tenant's plan does not allow more of this resource. The problem names the quota, "
+        "its limit and the current usage; upgrading the plan lifts it at once.",
+    ),
+    ProblemType(
+        "feature_not_in_plan",
+        402,
+        "Feature not in plan",
+        "The tenant's plan does not include this feature.",
+    ),
+    ProblemType(
+        "subscription_inactive",
+        402,
+        "Subscription inactive",
+        "The tenant's subscription is suspended or cancelled: writes are refused, reads go on.",
+    ),
+    ProblemType("forbidden", 403, "Forbidden", "Your role does not allow this action."),
+    ProblemType(
+        "not_found",
+        404,
+        "Not found",
+        "No such resource, or not one you can see. Another tenant's resources are never found.",
+    ),
+    ProblemType(
+        "method_not_allowed", 405, "Method not allowed", "This path does not accept that method."
+    ),
+    ProblemType("conflict", 409, "Conflict", "The request conflicts with the current state."),
+    ProblemType(
+        "precondition_failed",
+        412,
+        "Precondition failed",
+        "The resource changed since you read it: the If-Match version is stale.",
+    ),
+    ProblemType(
+        "payload_too_large", 413, "Payload too large", "The request body is over the size limit."
+    ),
+    ProblemType(
+        "unsupported_media_type",
+        415,
+        "Unsupported media type",
+        "This endpoint takes application/json bodies.",
+    ),
+    ProblemType(
+        "validation_failed",
+        422,
+        "Validation failed",
+        "Some fields are missing or invalid; `errors` lists each with its location and message.",
+    ),
+    ProblemType(
+        "invalid_input",
+        422,
+        "Invalid input",
+        "The input is well-formed but breaks a rule (for example an invalid status transition).",
+    ),
+    ProblemType(
+        "precondition_required",
+        428,
+        "Precondition required",
+        "This edit needs an If-Match header with the version you read.",
+    ),
+    ProblemType(
+        "rate_limited",
+        429,
+        "Too many requests",
+        "Slow down: the Retry-After header says how many seconds to wait.",
+    ),
+    ProblemType(
+        "internal_error",
+        500,
+        "Internal error",
+        "Something failed on our side. The request id identifies it in our logs.",
+    ),
+    ProblemType(
+        "service_unavailable", 503, "Service unavailable", "A dependency (the database) is down."
+    ),
+]
+CATALOGUE: dict[str, ProblemType] = {p.code: p for p in _CATALOGUE}
+
+_BY_STATUS = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    428: "precondition_required",
+    429: "rate_limited",
+    503: "service_unavailable",
+}
+
+# Domain error class -> problem code. The most specific class wins (MRO order).
+_DOMAIN_CODES: dict[type[de.DomainError], str] = {
+    de.NotFound: "not_found",
+    de.Unauthenticated: "unauthenticated",
+    de.Forbidden: "forbidden",
+    de.Conflict: "conflict",
+    de.InvalidInput: "invalid_input",
+    de.RateLimited: "rate_limited",
+    de.QuotaExceeded: "quota_exceeded",
+    de.FeatureNotInPlan: "feature_not_in_plan",
+    de.SubscriptionInactive: "subscription_inactive",
+}
+
+
+class ApiProblem(Exception):
+    """Raised by the HTTP layer itself (content type, preconditions, auth headers)."""
+
+    def __init__(
+        self, code: str, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
+    ):
+        super().__init__(detail)
+        self.code, self.detail, self.headers, self.extra = code, detail, headers or {}, extra
+
+
+def problem_body(code: str, detail: str, **extra: Any) -> dict[str, Any]:
+    ptype = CATALOGUE[code]
+    body: dict[str, Any] = {
+        "type": f"/problems/{code.replace('_', '-')}",
+        "title": ptype.title,
+        "status": ptype.status,
+        "detail": detail,
+        "code": code,
+    }
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return body
+
+
+def problem_response(
+    code: str, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    body = problem_body(code, detail, **extra)
+    all_headers = dict(headers or {})
+    if body["status"] == 401:
+        all_headers.setdefault("WWW-Authenticate", 'Bearer realm="causerie"')
+    return JSONResponse(
+        body, status_code=body["status"], headers=all_headers, media_type=PROBLEM_MEDIA_TYPE
+    )
+
+
+def problem_bytes(code: str, detail: str, request_id: str | None = None) -> tuple[int, bytes]:
+    """For pure-ASGI middleware that answers before the app runs."""
+    body = problem_body(code, detail, request_id=request_id)
+    return body["status"], json.dumps(body).encode()
+
+
+def code_for_domain_error(error: de.DomainError) -> str:
+    for cls in type(error).__mro__:
+        if cls in _DOMAIN_CODES:
+            return _DOMAIN_CODES[cls]
+    return "invalid_input"
+
+
+def _request_id(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for err in exc.errors():
+        out.append(
+            {
+                "loc": [str(part) for part in err.get("loc", ())],
+                "msg": str(err.get("msg", "")),
+                "type": str(err.get("type", "")),
+            }
+        )
+    return out
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(de.DomainError)
+    async def _domain(request: Request, exc: de.DomainError) -> JSONResponse:
+        headers = {}
+        if isinstance(exc, de.RateLimited):
+            headers["Retry-After"] = str(max(1, exc.retry_after_seconds))
+        return problem_response(
+            code_for_domain_error(exc),
+            exc.detail,
+            headers=headers,
+            request_id=_request_id(request),
+            **exc.extra,
+        )
+
+    @app.exception_handler(ApiProblem)
+    async def _api_problem(request: Request, exc: ApiProblem) -> JSONResponse:
+        return problem_response(
+            exc.code, exc.detail, headers=exc.headers, request_id=_request_id(request), **exc.extra
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        if any(e["type"] == "json_invalid" for e in errors):
+            return problem_response(
+                "malformed_json",
+                "The body could not be parsed as JSON.",
+                request_id=_request_id(request),
+                errors=errors,
+            )
+        return problem_response(
+            "validation_failed",
+            "Some fields are missing or invalid.",
+            request_id=_request_id(request),
+            errors=errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _BY_STATUS.get(exc.status_code, "bad_request")
+        detail = exc.detail if isinstance(exc.detail, str) else CATALOGUE[code].title
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "No such resource."
+        if exc.status_code == 405:
+            detail = f"{request.method} is not allowed on this path."
+        return problem_response(
+            code, detail, headers=dict(exc.headers or {}), request_id=_request_id(request)
+        )

@@ -1,0 +1,15 @@
+"""Routers, one module per resource. ``ROUTERS`` are mounted under ``/v1``."""
+
+from fastapi import APIRouter
+
+from api.routers import api_keys, audit, auth, members, meta, sites, tenants
+
+ROUTERS: list[APIRouter] = [
+    meta.router,
+    auth.router,
+    tenants.router,
+    members.router,
+    api_keys.router,
+    audit.router,
+    sites.router,
+]

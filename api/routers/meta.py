@@ -1,0 +1,19 @@
+"""``GET /v1``: what this API is and where its documentation lives."""
+
+from pydantic import BaseModel
+
+from api.routing import new_router
+
+router = new_router(tags=["meta"])
+
+
+class ApiInfo(BaseModel):
+    name: str
+    version: str
+    openapi: str
+    docs: str
+
+
+@router.get("", operation_id="meta-info", response_model=ApiInfo)
+async def api_info() -> ApiInfo:
+    return ApiInfo(name="Causerie API", version="1", openapi="/openapi.json", docs="/docs")

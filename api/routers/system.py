@@ -1,0 +1,64 @@
+"""Operational endpoints outside ``/v1``: health, readiness, metrics, problem pages."""
+
+from __future__ import annotations
+
+import html
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+
+from api.problems import CATALOGUE, ApiProblem
+from api.routing import new_router
+
+router = new_router(tags=["system"])
+
+
+class Health(BaseModel):
+    status: str
+
+
+@router.get("/healthz", operation_id="system-health", response_model=Health)
+async def healthz() -> Health:
+    """The process is up. Says nothing about the database (see ``/readyz``)."""
+    return Health(status="ok")
+
+
+@router.get(
+    "/readyz",
+    operation_id="system-ready",
+    response_model=Health,
+    responses={503: {"description": "The database is not reachable"}},
+)
+async def readyz(request: Request) -> Health:
+    """The database answers a query: ready for traffic."""
+    try:
+        await request.app.state.db.ping()
+    except Exception as exc:
+        raise ApiProblem("service_unavailable", "The database does not answer.") from exc
+    return Health(status="ok")
+
+
+@router.get("/metrics", operation_id="system-metrics", response_class=Response)
+async def metrics() -> Response:
+    """Prometheus text exposition of request counts and latencies."""
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+@router.get(
+    "/problems/{slug}",
+    operation_id="system-problem",
+    response_class=HTMLResponse,
+    responses={404: {"description": "Unknown problem type"}},
+)
+async def problem_page(slug: str) -> HTMLResponse:
+    """A short page explaining one problem ``type`` (the URI every error carries)."""
+    ptype = CATALOGUE.get(slug.replace("-", "_"))
+    if ptype is None:
+        raise ApiProblem("not_found", "No such problem type.")
+    return HTMLResponse(
+        f"<!doctype html><title>{html.escape(ptype.title)}</title>"
+        f"<h1>{ptype.status} {html.escape(ptype.title)}</h1>"
+        f"<p>Code: <code>{ptype.code}</code></p><p>{html.escape(ptype.explanation)}</p>"
+    )

@@ -1,0 +1,1 @@
+"""Credentials: password hashing, JWT access tokens, refresh tokens, API keys, rate limits."""

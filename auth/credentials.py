@@ -1,0 +1,42 @@
+"""Turn an ``Authorization`` header into a ``Principal``: a user or an API-key service."""
+
+from __future__ import annotations
+
+from auth.jwt_tokens import InvalidToken, KeyRing
+from auth.secrets import same_hash, split_api_key
+from domain.errors import Unauthenticated
+from domain.identity.policy import ANONYMOUS, Principal
+from domain.identity.use_cases import current_user
+from domain.ports import UnitOfWork
+
+
+async def resolve_principal(
+    uow: UnitOfWork, keyring: KeyRing, authorization: str | None
+) -> Principal:
+    """No header: anonymous. A bad header: ``Unauthenticated`` (never anonymous)."""
+    if not authorization:
+        return ANONYMOUS
+    scheme, _, credential = authorization.partition(" ")
+    credential = credential.strip()
+    if scheme.lower() != "bearer" or not credential:
+        raise Unauthenticated("Use 'Authorization: Bearer <token or API key>'.")
+    if credential.startswith("cau_"):
+        return await _api_key_principal(uow, credential)
+    try:
+        claims = keyring.verify(credential)
+    except InvalidToken as exc:
+        raise Unauthenticated("The access token is invalid or expired.") from exc
+    user = await current_user(uow, claims.user_id, claims.token_version)
+    return Principal(user_id=user.id, is_operator=user.is_operator)
+
+
+async def _api_key_principal(uow: UnitOfWork, key: str) -> Principal:
+    prefix = split_api_key(key)
+    found = await uow.api_keys.find_by_prefix(prefix) if prefix else None
+    if found is None:
+        raise Unauthenticated("Unknown API key.")
+    key_id, tenant_id, secret_hash, scopes, revoked_at = found
+    if revoked_at is not None or not same_hash(secret_hash, key):
+        raise Unauthenticated("Unknown API key.")
+    await uow.api_keys.touch(key_id)
+    return Principal(key_id=key_id, key_tenant_id=tenant_id, scopes=frozenset(scopes))

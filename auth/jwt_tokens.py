@@ -1,0 +1,106 @@
+"""JWT access tokens. The only module that imports the JWT library.
+
+HS256 is the one algorithm accepted on verify. Keys carry an id (``kid``): the first
+key signs; every configured key verifies, so a key can be rotated by adding a new one
+first and retiring the old one once its tokens have expired.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from jose import JWTError, jwt
+
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub", "jti")
+
+
+class InvalidToken(Exception):
+    """Any reason at all: the caller answers 401 without saying which."""
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: UUID
+    token_version: int
+    jti: str
+    expires_at: datetime
+
+
+class KeyRing:
+    def __init__(self, keys: dict[str, str], *, issuer: str, audience: str, ttl_seconds: int):
+        if not keys:
+            raise ValueError("At least one JWT key is needed.")
+        for kid, secret in keys.items():
+            if len(secret) < 32:
+                raise ValueError(f"JWT key {kid!r} is too short: use at least 32 characters.")
+        self._keys = dict(keys)
+        self._signing_kid = next(iter(keys))
+        self.issuer, self.audience, self.ttl = issuer, audience, timedelta(seconds=ttl_seconds)
+
+    @classmethod
+    def parse(cls, spec: str, **kwargs: Any) -> KeyRing:
+        """``"kid1:secret1,kid2:secret2"`` — the first key signs."""
+        keys = {}
+        for part in spec.split(","):
+            kid, _, secret = part.strip().partition(":")
+            if not kid or not secret:
+                raise ValueError("CAUSERIE_JWT_KEYS must look like kid:secret[,kid:secret]")
+            keys[kid] = secret
+        return cls(keys, **kwargs)
+
+    @staticmethod
+    def generate_spec() -> str:
+        return f"k{secrets.token_hex(4)}:{secrets.token_urlsafe(48)}"
+
+    def issue(
+        self, user_id: UUID, token_version: int, *, now: datetime | None = None
+    ) -> tuple[str, int]:
+        now = now or datetime.now(UTC)
+        claims = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": str(user_id),
+            "iat": int(now.timestamp()),
+            "exp": int((now + self.ttl).timestamp()),
+            "jti": uuid4().hex,
+            "tv": token_version,
+        }
+        token = jwt.encode(
+            claims,
+            self._keys[self._signing_kid],
+            algorithm=ALGORITHM,
+            headers={"kid": self._signing_kid},
+        )
+        return token, int(self.ttl.total_seconds())
+
+    def verify(self, token: str) -> AccessClaims:
+        if len(token) > 4096:
+            raise InvalidToken
+        try:
+            header = jwt.get_unverified_header(token)
+        except JWTError as exc:
+            raise InvalidToken from exc
+        if header.get("alg") != ALGORITHM or header.get("kid") not in self._keys:
+            raise InvalidToken
+        try:
+            claims = jwt.decode(
+                token,
+                self._keys[header["kid"]],
+                algorithms=[ALGORITHM],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require_" + c: True for c in REQUIRED_CLAIMS} | {"leeway": 5},
+            )
+            return AccessClaims(
+                user_id=UUID(claims["sub"]),
+                token_version=int(claims["tv"]),
+                jti=str(claims["jti"]),
+                expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+            )
+        except (JWTError, KeyError, ValueError, TypeError) as exc:
+            raise InvalidToken from exc

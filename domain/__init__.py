@@ -1,0 +1,1 @@
+"""Causerie's business rules: plain Python, no framework, no database."""

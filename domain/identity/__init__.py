@@ -1,0 +1,1 @@
+"""Tenants, users, memberships, API keys, and who may do what."""

@@ -1,0 +1,127 @@
+"""Engine, connection URLs and the transaction that carries the tenant context.
+
+Two roles touch the database:
+- the *owner* (``DATABASE_URL``) runs migrations and owns every table;
+- the *app role* (``causerie_app``) serves requests. It owns nothing and has no
+  BYPASSRLS, so PostgreSQL's row-level security policies hold even if a query forgets
+  its ``tenant_id`` filter.
+
+The tenant and user ids reach those policies through ``set_config(..., true)``: the
+setting is transaction-local, so a pooled connection carries nothing into the next
+request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from uuid import UUID
+
+from sqlalchemy import text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+APP_ROLE = "causerie_app"
+
+_SET_CONTEXT = text(
+    "SELECT set_config('app.tenant_id', :tenant_id, true), "
+    "set_config('app.user_id', :user_id, true)"
+)
+
+
+def async_url(url: str | URL) -> URL:
+    """Normalise any PostgreSQL URL to the asyncpg driver."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    return parsed.set(drivername="postgresql+asyncpg")
+
+
+def sync_url(url: str | URL) -> URL:
+    parsed = make_url(url) if isinstance(url, str) else url
+    return parsed.set(drivername="postgresql")
+
+
+def app_role_url(owner_url: str | URL, password: str | None = None) -> URL:
+    """The owner's URL with the login swapped for the app role (same host and database)."""
+    return async_url(owner_url).set(username=APP_ROLE, password=password)
+
+
+def create_engine(url: str | URL, *, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        async_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+        # asyncpg's statement cache stays on: hot-path queries are prepared once per connection.
+    )
+
+
+class Database:
+    """Hands out transactions with the tenant context already set.
+
+    In tests the database can be *bound* to one outer connection whose transaction is
+    rolled back after each test; transactions then become savepoints, so the code under
+    test still commits and rolls back for real.
+    """
+
+    def __init__(self, engine: AsyncEngine, *, bound_connection: AsyncConnection | None = None):
+        self.engine = engine
+        self._bound = bound_connection
+        self._bound_lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def transaction(
+        self, *, tenant_id: UUID | None = None, user_id: UUID | None = None
+    ) -> AsyncIterator[Transaction]:
+        if self._bound is not None:
+            async with self._bound_lock:
+                nested = await self._bound.begin_nested()
+                tx = Transaction(self._bound, nested)
+                try:
+                    await tx.set_context(tenant_id, user_id)
+                    yield tx
+                finally:
+                    await tx.close()
+            return
+        async with self.engine.connect() as conn:
+            outer = await conn.begin()
+            tx = Transaction(conn, outer)
+            try:
+                await tx.set_context(tenant_id, user_id)
+                yield tx
+            finally:
+                await tx.close()
+
+    async def ping(self) -> bool:
+        async with self.transaction() as tx:
+            return bool((await tx.connection.execute(text("SELECT 1"))).scalar_one() == 1)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+class Transaction:
+    """One database transaction. Nothing is kept unless ``commit()`` is called."""
+
+    def __init__(self, connection: AsyncConnection, transaction: object):
+        self.connection = connection
+        self._tx = transaction  # RootTransaction or NestedTransaction: same interface
+        self.tenant_id: UUID | None = None
+        self.user_id: UUID | None = None
+
+    async def set_context(self, tenant_id: UUID | None, user_id: UUID | None) -> None:
+        self.tenant_id, self.user_id = tenant_id, user_id
+        await self.connection.execute(
+            _SET_CONTEXT,
+            {
+                "tenant_id": str(tenant_id) if tenant_id else "",
+                "user_id": str(user_id) if user_id else "",
+            },
+        )
+
+    async def commit(self) -> None:
+        await self._tx.commit()  # type: ignore[attr-defined]
+
+    async def close(self) -> None:
+        if self._tx.is_active:  # type: ignore[attr-defined]
+            await self._tx.rollback()  # type: ignore[attr-defined]

@@ -1,0 +1,71 @@
+"""The unit of work: one transaction, the tenant context, and the repositories on it."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import Self
+from uuid import UUID
+
+from persistence.database import Database, Transaction
+from persistence.identity.repositories import (
+    SqlApiKeyRepository,
+    SqlAuditLog,
+    SqlInvitationRepository,
+    SqlMembershipRepository,
+    SqlRefreshTokenRepository,
+    SqlTenantRepository,
+    SqlUserRepository,
+)
+
+
+class SqlUnitOfWork:
+    """``async with SqlUnitOfWork(db, tenant_id=…) as uow: …; await uow.commit()``.
+
+    Leaving the block without ``commit()`` rolls everything back.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        tenant_id: UUID | None = None,
+        user_id: UUID | None = None,
+        request_id: str | None = None,
+    ):
+        self._db = db
+        self._tenant_id, self._user_id = tenant_id, user_id
+        self.request_id = request_id
+        self._cm: AbstractAsyncContextManager[Transaction] | None = None
+        self._tx: Transaction | None = None
+
+    async def __aenter__(self) -> Self:
+        self._cm = self._db.transaction(tenant_id=self._tenant_id, user_id=self._user_id)
+        self._tx = await self._cm.__aenter__()
+        conn = self._tx.connection
+        self.connection = conn
+        self.users = SqlUserRepository(conn)
+        self.tenants = SqlTenantRepository(conn)
+        self.memberships = SqlMembershipRepository(conn)
+        self.invitations = SqlInvitationRepository(conn)
+        self.api_keys = SqlApiKeyRepository(conn)
+        self.refresh_tokens = SqlRefreshTokenRepository(conn)
+        self.audit = SqlAuditLog(conn)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._cm is not None
+        await self._cm.__aexit__(exc_type, exc, tb)
+
+    async def commit(self) -> None:
+        assert self._tx is not None
+        await self._tx.commit()
+
+    async def set_tenant(self, tenant_id: UUID | None) -> None:
+        assert self._tx is not None
+        await self._tx.set_context(tenant_id, self._user_id)
