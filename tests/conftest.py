@@ -30,7 +30,8 @@ from persistence.database import Database, app_role_url, async_url, create_engin
 from tests.factories import Factory
 
 ROOT = Path(__file__).resolve().parent.parent
-TEST_DATABASE = "causerie_test"
+# One database per test process, so two runs on one server never collide.
+TEST_DATABASE = f"causerie_test_{os.getpid()}"
 JWT_KEYS = "test-1:" + "s" * 48 + ",test-0:" + "o" * 48
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 from persistence import migrate
 from persistence.admin import drop_database, ensure_database
 
-NAME = "causerie_migrations_check"
+NAME = f"causerie_migrations_{os.getpid()}"
 
 
 def test_up_down_up(pg_server):

@@ -22,7 +22,7 @@ from persistence import migrate
 from persistence.admin import drop_database, ensure_database
 from tests.conftest import JWT_KEYS
 
-NAME = "causerie_schemathesis"
+NAME = f"causerie_schemathesis_{os.getpid()}"
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "12"))
 
 
