@@ -11,16 +11,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import text
+from starlette.types import Scope
 
 from api import problems
+from api.cors import TenantCors
 from api.middleware import RequestContextMiddleware
 from api.routers import ROUTERS, system
 from api.routing import CheckedRoute
 from api.services import Services
 from api.settings import Settings, get_settings
 from persistence.database import Database, app_role_url, create_engine
+from persistence.uow import SqlUnitOfWork
 
 log = logging.getLogger("causerie.app")
 
@@ -54,6 +56,13 @@ async def _refuse_privileged_role(db: Database, settings: Settings) -> None:
         if settings.is_production:
             raise RuntimeError(message + " Refusing to start in production.")
         log.warning(message)
+
+
+async def _resolve_host(scope: Scope, host: str) -> str | None:
+    """The tenant slug a custom domain belongs to (for CORS)."""
+    db: Database = scope["app"].state.db
+    async with SqlUnitOfWork(db) as uow:
+        return await uow.tenants.resolve_host(host)
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
@@ -90,20 +99,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     for router in ROUTERS:
         app.include_router(router, prefix="/v1")
 
-    origins = [settings.console_origin] if settings.console_origin else []
     app.add_middleware(
-        CORSMiddleware,
-        allow_origins=origins,
-        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=[
-            "Authorization",
-            "Content-Type",
-            "If-Match",
-            "If-None-Match",
-            "Idempotency-Key",
-            "X-Request-Id",
-        ],
-        expose_headers=["ETag", "Link", "Retry-After", "X-Request-Id", "Location"],
+        TenantCors, console_origin=settings.console_origin, resolve_host=_resolve_host
     )
     app.add_middleware(
         RequestContextMiddleware,
