@@ -167,7 +167,7 @@ def serve(
             migrations.upgrade(url, app_db_password=_app_password(settings))
         seeded = asyncio.run(_seed(settings)) if demo else None
         _banner(settings, seeded)
-        uvicorn.run(
+        config = uvicorn.Config(
             create_app(settings),
             host=settings.host,
             port=settings.port,
@@ -175,6 +175,25 @@ def serve(
             access_log=False,
             proxy_headers=False,
         )
+        _GracefulServer(config).run()
+        print("Causerie stopped.", flush=True)
+
+
+class _GracefulServer:
+    """uvicorn's server, minus re-raising SIGINT/SIGTERM after its graceful shutdown.
+
+    Re-raising would kill the process before our clean-up stops the embedded PostgreSQL.
+    """
+
+    def __new__(cls, config: Any) -> Any:
+        import uvicorn
+
+        class Server(uvicorn.Server):
+            def handle_exit(self, sig: int, frame: Any) -> None:
+                super().handle_exit(sig, frame)
+                self._captured_signals.clear()
+
+        return Server(config)
 
 
 def _banner(settings: Settings, seeded: str | None) -> None:
