@@ -42,7 +42,7 @@ openapi: install
 	$(BIN)/causerie export-openapi
 
 test: lint typecheck layers
-	$(BIN)/pytest
+	$(BIN)/pytest -q
 
 bench: install
 	$(BIN)/python -m bench.run

@@ -10,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy import text
 from starlette.types import Scope
 
@@ -21,6 +21,7 @@ from api.routers import ROUTERS, system
 from api.routing import CheckedRoute
 from api.services import Services
 from api.settings import Settings, get_settings
+from api.tenant_limits import tenant_rate_limit
 from persistence.database import Database, app_role_url, create_engine
 from persistence.uow import SqlUnitOfWork
 
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     problems.install(app)
     app.include_router(system.router)
     for router in ROUTERS:
-        app.include_router(router, prefix="/v1")
+        app.include_router(router, prefix="/v1", dependencies=[Depends(tenant_rate_limit)])
 
     app.add_middleware(
         TenantCors, console_origin=settings.console_origin, resolve_host=_resolve_host

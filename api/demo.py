@@ -10,6 +10,7 @@ from domain import clock
 from domain.identity import use_cases
 from domain.identity.model import Branding, Membership, Role, Tenant, TenantSettings, TenantStatus
 from domain.identity.policy import ANONYMOUS, Actor
+from domain.licensing.model import Subscription, SubscriptionStatus
 from persistence.database import Database
 from persistence.uow import SqlUnitOfWork
 
@@ -60,6 +61,18 @@ async def seed_demo(db: Database, settings: Settings) -> str:
             )
             await uow.tenants.add(tenant)
         await uow.set_tenant(tenant.id)
+        if await uow.subscriptions.get(tenant.id) is None:
+            await uow.subscriptions.add(
+                Subscription(
+                    tenant_id=tenant.id,
+                    plan_id="business",
+                    status=SubscriptionStatus.ACTIVE,
+                    current_period_end=None,
+                    external_ref="demo",
+                    created_at=clock.now(),
+                    updated_at=clock.now(),
+                )
+            )
         for email, name, role in DEMO_PEOPLE:
             user = await uow.users.by_email(email)
             if user is None:

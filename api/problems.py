@@ -33,6 +33,12 @@ _CATALOGUE = [
     ProblemType("malformed_json", 400, "Malformed JSON", "The request body is not valid JSON."),
     ProblemType("bad_request", 400, "Bad request", "The request cannot be understood as sent."),
     ProblemType(
+        "idempotency_key_invalid",
+        400,
+        "Idempotency-Key missing or malformed",
+        "This write must carry an Idempotency-Key header (8 to 255 of A-Z a-z 0-9 . _ : -).",
+    ),
+    ProblemType(
         "unauthenticated",
         401,
         "Authentication required",
@@ -146,6 +152,7 @@ _DOMAIN_CODES: dict[type[de.DomainError], str] = {
     de.QuotaExceeded: "quota_exceeded",
     de.FeatureNotInPlan: "feature_not_in_plan",
     de.SubscriptionInactive: "subscription_inactive",
+    de.PreconditionFailed: "precondition_failed",
 }
 
 

@@ -8,11 +8,31 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-Email = Annotated[EmailStr, Field(max_length=254)]
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL characters are not allowed")
+    return value
+
+
+def _email(value: str) -> str:
+    """Syntax only (no DNS). The ``.test`` TLD is accepted so demo and test data work."""
+    try:
+        return validate_email(value, check_deliverability=False, test_environment=True).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+Email = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_email)]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+    AfterValidator(_no_nul),
+]
 
 
 class StrictModel(BaseModel):

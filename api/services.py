@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from api.settings import Settings
+from api.tenant_limits import PlanRateCache
 from auth.jwt_tokens import KeyRing
 from auth.passwords import Argon2PasswordHasher
 from auth.rate_limit import RateLimiter
@@ -38,6 +39,7 @@ class Services:
     keyring: KeyRing
     sessions: Sessions
     limiter: RateLimiter
+    plan_rates: PlanRateCache
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:
@@ -53,6 +55,7 @@ class Services:
             keyring=keyring,
             sessions=Sessions(keyring, settings.refresh_token_ttl_seconds),
             limiter=RateLimiter(settings.redis_url),
+            plan_rates=PlanRateCache(),
         )
 
     async def aclose(self) -> None:

@@ -85,12 +85,13 @@ class KeyRing:
             header = jwt.get_unverified_header(token)
         except JWTError as exc:
             raise InvalidToken from exc
-        if header.get("alg") != ALGORITHM or header.get("kid") not in self._keys:
+        kid = header.get("kid")
+        if header.get("alg") != ALGORITHM or not isinstance(kid, str) or kid not in self._keys:
             raise InvalidToken
         try:
             claims = jwt.decode(
                 token,
-                self._keys[header["kid"]],
+                self._keys[kid],
                 algorithms=[ALGORITHM],
                 audience=self.audience,
                 issuer=self.issuer,

@@ -17,7 +17,8 @@ class Verdict:
     allowed: bool
     limit: int
     remaining: int
-    retry_after: int
+    retry_after: int  # seconds to wait when refused, else 0
+    reset_after: int  # seconds until the window has room again
 
 
 class RateLimiter:
@@ -31,8 +32,10 @@ class RateLimiter:
         item = RateLimitItemPerMinute(per_minute)
         allowed = await self._limiter.hit(item, namespace, key)
         stats = await self._limiter.get_window_stats(item, namespace, key)
-        retry = max(1, math.ceil(stats.reset_time - time.time())) if not allowed else 0
-        return Verdict(allowed, per_minute, stats.remaining, retry)
+        reset = max(0, math.ceil(stats.reset_time - time.time()))
+        return Verdict(
+            allowed, per_minute, stats.remaining, max(1, reset) if not allowed else 0, reset
+        )
 
     async def reset(self) -> None:
         await self.storage.reset()

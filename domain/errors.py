@@ -70,3 +70,10 @@ class FeatureNotInPlan(DomainError):
 @dataclass
 class SubscriptionInactive(DomainError):
     code: str = "subscription_inactive"
+
+
+@dataclass
+class PreconditionFailed(DomainError):
+    """The caller edited a stale version (``If-Match`` no longer matches)."""
+
+    code: str = "precondition_failed"

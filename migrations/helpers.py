@@ -20,3 +20,15 @@ def enable_tenant_rls(table: str, *, extra_using: str | None = None) -> None:
         "USING (tenant_id = app_current_tenant()) "
         "WITH CHECK (tenant_id = app_current_tenant())"
     )
+
+
+def allow_owner_reads(table: str) -> None:
+    """Let the owning role read every row of ``table``.
+
+    Only the ``SECURITY DEFINER`` look-up functions (which run as the owner) need this:
+    with FORCE ROW LEVEL SECURITY a non-superuser owner would otherwise see nothing
+    outside a tenant context. The application role is not the owner, so it gains nothing.
+    """
+    owner = op.get_bind().exec_driver_sql("SELECT current_user").scalar_one()
+    quoted = '"' + str(owner).replace('"', '""') + '"'
+    op.execute(f"CREATE POLICY {table}_owner_read ON {table} FOR SELECT TO {quoted} USING (true)")

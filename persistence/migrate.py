@@ -10,6 +10,7 @@ from sqlalchemy.engine import URL
 
 from persistence.database import async_url
 
+
 def _migrations_dir() -> Path:
     """Beside the packages in a checkout; in the working directory of an installed image."""
     beside = Path(__file__).resolve().parent.parent / "migrations"

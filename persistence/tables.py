@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
 
 metadata = sa.MetaData()
 
@@ -120,5 +120,149 @@ audit_log = sa.Table(
     sa.Column("target_id", sa.String(80)),
     sa.Column("details", JSONB, nullable=False),
     sa.Column("request_id", sa.String(64)),
+    _ts("created_at", False),
+)
+
+plans = sa.Table(
+    "plans",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("quotas", JSONB, nullable=False),
+    sa.Column("features", JSONB, nullable=False),
+    _ts("created_at", False),
+    _ts("updated_at", False),
+)
+
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("plan_id", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    _ts("current_period_end"),
+    sa.Column("external_ref", sa.String(200)),
+    _ts("created_at", False),
+    _ts("updated_at", False),
+)
+
+subscription_events = sa.Table(
+    "subscription_events",
+    metadata,
+    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("from_plan", sa.String(40)),
+    sa.Column("to_plan", sa.String(40), nullable=False),
+    sa.Column("from_status", sa.String(20)),
+    sa.Column("to_status", sa.String(20), nullable=False),
+    _ts("current_period_end"),
+    sa.Column("external_ref", sa.String(200)),
+    sa.Column("actor_user_id", UUID(as_uuid=True)),
+    sa.Column("actor_key_id", UUID(as_uuid=True)),
+    sa.Column("request_id", sa.String(64)),
+    _ts("created_at", False),
+)
+
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    sa.Column("caller", sa.String(80), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("tenant_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("request_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("response_status", sa.Integer),
+    sa.Column("response_body", JSONB),
+    _ts("created_at", False),
+)
+
+blogs = sa.Table(
+    "blogs",
+    metadata,
+    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("slug", sa.String(80), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("description", sa.String(2000), nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("comment_policy", sa.String(20)),
+    sa.Column("status", sa.String(20), nullable=False),
+    _ts("created_at", False),
+    _ts("updated_at", False),
+)
+
+blog_authors = sa.Table(
+    "blog_authors",
+    metadata,
+    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("blog_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("user_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    _ts("created_at", False),
+)
+
+posts = sa.Table(
+    "posts",
+    metadata,
+    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("blog_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("author_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("slug", sa.String(120), nullable=False),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("excerpt", sa.String(1000), nullable=False),
+    sa.Column("body_markdown", sa.Text, nullable=False),
+    sa.Column("body_html", sa.Text, nullable=False),
+    sa.Column("body_text", sa.Text, nullable=False),
+    sa.Column("cover_image_url", sa.String(2000)),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    _ts("published_at"),
+    _ts("deleted_at"),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("reading_minutes", sa.Integer, nullable=False),
+    sa.Column("tag_names", ARRAY(sa.String(60)), nullable=False),
+    sa.Column("comment_count", sa.Integer, nullable=False),
+    sa.Column("rating_count", sa.Integer, nullable=False),
+    sa.Column("rating_sum", sa.Integer, nullable=False),
+    sa.Column("rating_histogram", ARRAY(sa.Integer), nullable=False),
+    _ts("created_at", False),
+    _ts("updated_at", False),
+    sa.Column("search", TSVECTOR),
+)
+
+post_slugs = sa.Table(
+    "post_slugs",
+    metadata,
+    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("blog_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("slug", sa.String(120), primary_key=True),
+    sa.Column("post_id", UUID(as_uuid=True), nullable=False),
+    _ts("created_at", False),
+)
+
+tags = sa.Table(
+    "tags",
+    metadata,
+    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("slug", sa.String(60), primary_key=True),
+    sa.Column("name", sa.String(60), nullable=False),
+    _ts("created_at", False),
+)
+
+post_revisions = sa.Table(
+    "post_revisions",
+    metadata,
+    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("post_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("excerpt", sa.String(1000), nullable=False),
+    sa.Column("body_markdown", sa.Text, nullable=False),
+    sa.Column("cover_image_url", sa.String(2000)),
+    sa.Column("tag_names", ARRAY(sa.String(60)), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    _ts("published_at"),
+    sa.Column("saved_by", UUID(as_uuid=True)),
     _ts("created_at", False),
 )

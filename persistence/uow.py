@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Self
 from uuid import UUID
 
+from persistence.content import SqlBlogRepository, SqlPostRepository
 from persistence.database import Database, Transaction
 from persistence.identity.repositories import (
     SqlApiKeyRepository,
@@ -16,6 +17,12 @@ from persistence.identity.repositories import (
     SqlRefreshTokenRepository,
     SqlTenantRepository,
     SqlUserRepository,
+)
+from persistence.licensing import (
+    SqlIdempotencyStore,
+    SqlPlanRepository,
+    SqlSubscriptionRepository,
+    SqlUsageCounter,
 )
 
 
@@ -51,6 +58,12 @@ class SqlUnitOfWork:
         self.api_keys = SqlApiKeyRepository(conn)
         self.refresh_tokens = SqlRefreshTokenRepository(conn)
         self.audit = SqlAuditLog(conn)
+        self.plans = SqlPlanRepository(conn)
+        self.subscriptions = SqlSubscriptionRepository(conn)
+        self.idempotency = SqlIdempotencyStore(conn)
+        self.usage = SqlUsageCounter(conn)
+        self.blogs = SqlBlogRepository(self._tx)
+        self.posts = SqlPostRepository(self._tx)
         return self
 
     async def __aexit__(

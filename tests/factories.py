@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import uuid4
 
 from api.services import Services
 from domain import clock
+from domain.content import use_cases as content
+from domain.content.model import Blog, Post
 from domain.identity import use_cases
 from domain.identity.model import (
     Branding,
@@ -17,6 +20,9 @@ from domain.identity.model import (
     TenantStatus,
     User,
 )
+from domain.identity.policy import Actor, Principal
+from domain.identity.use_cases import actor_in
+from domain.licensing.model import Subscription, SubscriptionStatus
 from persistence.database import Database
 from persistence.uow import SqlUnitOfWork
 
@@ -60,7 +66,15 @@ class Factory:
             await uow.commit()
         return user
 
-    async def tenant(self, slug: str | None = None, **settings: object) -> Tenant:
+    async def tenant(
+        self,
+        slug: str | None = None,
+        *,
+        plan: str = "business",
+        status: str = "active",
+        **settings: object,
+    ) -> Tenant:
+        """A tenant with a subscription (``business``, ``active`` unless told otherwise)."""
         now = clock.now()
         tenant = Tenant(
             id=uuid4(),
@@ -75,6 +89,18 @@ class Factory:
         )
         async with SqlUnitOfWork(self.db) as uow:
             await uow.tenants.add(tenant)
+            await uow.set_tenant(tenant.id)
+            await uow.subscriptions.add(
+                Subscription(
+                    tenant_id=tenant.id,
+                    plan_id=plan,
+                    status=SubscriptionStatus(status),
+                    current_period_end=None,
+                    external_ref=None,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
             await uow.commit()
         return tenant
 
@@ -83,9 +109,11 @@ class Factory:
             await uow.memberships.add(Membership(tenant.id, user.id, role, clock.now()))
             await uow.commit()
 
-    async def world(self, slug: str | None = None, **settings: object) -> World:
+    async def world(
+        self, slug: str | None = None, *, plan: str = "business", **settings: object
+    ) -> World:
         """A tenant with an owner, manager, moderator, author and reader."""
-        tenant = await self.tenant(slug, **settings)
+        tenant = await self.tenant(slug, plan=plan, **settings)
         world = World(tenant)
         for role in Role:
             user = await self.user(name=f"{role.value} of {tenant.slug}")
@@ -100,3 +128,47 @@ class Factory:
         world.headers["operator"] = self.auth(operator)
         world.headers["anonymous"] = {}
         return world
+
+    # --- content -------------------------------------------------------------------
+
+    async def _actor(self, world: World, role: str) -> Actor:
+        user = world.users[role]
+        principal = Principal(user_id=user.id, is_operator=user.is_operator)
+        async with SqlUnitOfWork(self.db, user_id=user.id) as uow:
+            _, actor = await actor_in(uow, principal, world.slug)
+        return actor
+
+    async def blog(
+        self, world: World, title: str = "Le blog", *, role: str = "author", **fields: object
+    ) -> Blog:
+        """A blog created (and owned) by ``world.users[role]``."""
+        actor = await self._actor(world, role)
+        async with SqlUnitOfWork(self.db, tenant_id=world.tenant.id, user_id=actor.user_id) as uow:
+            return await content.create_blog(uow, actor, {"title": title, **fields})
+
+    async def post(
+        self,
+        world: World,
+        blog: Blog,
+        title: str = "Un billet",
+        body: str = "Du *texte*.",
+        *,
+        role: str = "author",
+        publish: bool = True,
+        at: datetime | None = None,
+        tags: list[str] | None = None,
+        language: str | None = None,
+    ) -> Post:
+        """A post by ``world.users[role]`` in ``blog``, published unless told otherwise."""
+        actor = await self._actor(world, role)
+        draft = content.PostDraft(
+            title=title, body_markdown=body, tags=tags or [], language=language
+        )
+        async with SqlUnitOfWork(self.db, tenant_id=world.tenant.id, user_id=actor.user_id) as uow:
+            post = await content.create_post(uow, actor, blog.id, draft)
+        if publish or at is not None:
+            async with SqlUnitOfWork(
+                self.db, tenant_id=world.tenant.id, user_id=actor.user_id
+            ) as uow:
+                post = await content.publish_post(uow, actor, post.id, None, at)
+        return post

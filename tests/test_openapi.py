@@ -19,9 +19,7 @@ def test_committed_spec_matches_the_app():
 
 def test_operation_ids_are_readable_and_unique():
     ids = [
-        op["operationId"]
-        for path in openapi_document()["paths"].values()
-        for op in path.values()
+        op["operationId"] for path in openapi_document()["paths"].values() for op in path.values()
     ]
     assert len(ids) == len(set(ids))
     assert all(i.replace("-", "").isalnum() and i == i.lower() for i in ids)

@@ -53,7 +53,10 @@ def live_server(pg_server):
     assert seed.returncode == 0, seed.stderr
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--no-access-log"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -77,11 +80,23 @@ def live_server(pg_server):
 def test_no_operation_fails_on_generated_input(live_server, tmp_path):
     base, token = live_server
     command = [
-        sys.executable, "-m", "schemathesis.cli", "run", f"{base}/openapi.json",
-        "--checks", "not_a_server_error,response_schema_conformance",
-        "--max-examples", str(EXAMPLES), "--seed", "20261126", "--workers", "2",
-        "--header", f"Authorization: Bearer {token}",
-        "--phases", "examples,coverage,fuzzing",
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "run",
+        f"{base}/openapi.json",
+        "--checks",
+        "not_a_server_error,response_schema_conformance",
+        "--max-examples",
+        str(EXAMPLES),
+        "--seed",
+        "20261126",
+        "--workers",
+        "2",
+        "--header",
+        f"Authorization: Bearer {token}",
+        "--phases",
+        "examples,coverage,fuzzing",
     ]
     run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]

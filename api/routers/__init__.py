@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from api.routers import api_keys, audit, auth, members, meta, sites, tenants
+from api.routers import (
+    api_keys,
+    audit,
+    auth,
+    members,
+    meta,
+    plans,
+    sites,
+    subscriptions,
+    tenants,
+)
 
 ROUTERS: list[APIRouter] = [
     meta.router,
@@ -12,4 +22,6 @@ ROUTERS: list[APIRouter] = [
     api_keys.router,
     audit.router,
     sites.router,
+    plans.router,
+    subscriptions.router,
 ]

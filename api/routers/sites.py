@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from api.deps import ServicesDep, TenantSlug, UowDep
-from api.routers.auth import TokenPairRead
+from fastapi import Request
+
+from api.deps import ServicesDep, TenantSlug, UowDep, client_ip
+from api.routers.auth import TokenPairRead, _limit_sign_in
 from api.routing import new_router
 from api.schemas import Email, Name, Password, StrictModel
-from domain.errors import NotFound
+from domain.errors import Conflict, NotFound
 from domain.identity import use_cases
+from domain.licensing.quotas import require_site_online
 
 router = new_router(tags=["sites"])
 
@@ -28,20 +31,26 @@ class SignUp(StrictModel):
         404: {"description": "No such site"},
         409: {"description": "E-mail taken"},
         422: {"description": "Invalid input"},
+        429: {"description": "Too many attempts"},
     },
 )
 async def sign_up(
-    tenant: TenantSlug, body: SignUp, services: ServicesDep, uow: UowDep
+    request: Request, tenant: TenantSlug, body: SignUp, services: ServicesDep, uow: UowDep
 ) -> TokenPairRead:
     """A reader creates an account on a site that allows it (or joins with an existing one)."""
+    # An existing account joins with its password: the sign-in limits apply.
+    await _limit_sign_in(services, client_ip(request), str(body.email))
     async with uow:
         found = await uow.tenants.by_slug(tenant)
         if found is None:
             raise NotFound("No such site.")
         await uow.set_tenant(found.id)
+        await require_site_online(uow, found.id)
         user = await use_cases.sign_up_reader(
             uow, services.hasher, found, str(body.email), body.password, body.display_name
         )
+        if not user.is_active:
+            raise Conflict("An account with this e-mail exists: sign in with its password.")
         pair = await services.sessions.open(uow, user)
         await uow.commit()
     return TokenPairRead(**vars(pair))

@@ -10,13 +10,16 @@ from fastapi import Query, Response
 from pydantic import Field, HttpUrl
 
 from api.deps import PrincipalDep, ServicesDep, TenantSlug, UowDep
+from api.routers.subscriptions import SubscriptionRead
 from api.routing import new_router
 from api.schemas import Email, Name, StrictModel
 from auth.secrets import new_token, token_hash
 from domain.errors import NotFound
 from domain.identity import use_cases
 from domain.identity.model import LANGUAGES, TYPOGRAPHY, CommentPolicy, Tenant
-from domain.identity.policy import Action, require, require_platform
+from domain.identity.policy import Action, require
+from domain.licensing import use_cases as licensing
+from domain.licensing.model import SubscriptionStatus
 
 router = new_router(tags=["tenants"])
 
@@ -108,6 +111,10 @@ class TenantCreate(StrictModel):
     name: Name
     default_language: Language = "en"
     owner_email: Email
+    plan: Annotated[str, Field(min_length=2, max_length=40)] = "starter"
+    status: Literal["trialing", "active"] = "trialing"
+    current_period_end: datetime | None = None
+    external_ref: Annotated[str, Field(max_length=200)] | None = None
 
 
 class TenantUpdate(StrictModel):
@@ -129,6 +136,7 @@ class InvitationRead(StrictModel):
 class TenantCreated(StrictModel):
     tenant: TenantRead
     owner_invitation: InvitationRead
+    subscription: SubscriptionRead
 
 
 class DomainCreate(StrictModel):
@@ -166,23 +174,30 @@ def invitation_read(issued: use_cases.InvitationIssued, base_url: str, slug: str
 async def create_tenant(
     body: TenantCreate, principal: PrincipalDep, services: ServicesDep, uow: UowDep
 ) -> TenantCreated:
-    """Provision a tenant and invite its owner (operators, or the billing system's key)."""
-    require_platform(principal, Action.SET_SUBSCRIPTION)
+    """Provision a tenant, invite its owner and start its subscription, in one transaction
+    (operators, or the billing system's key)."""
     token = new_token()
     spec = use_cases.NewTenant(body.slug, body.name, body.default_language, str(body.owner_email))
+    change = licensing.SubscriptionChange(
+        plan_id=body.plan,
+        status=SubscriptionStatus(body.status),
+        current_period_end=body.current_period_end,
+        external_ref=body.external_ref,
+    )
     async with uow:
-        tenant, issued = await use_cases.create_tenant(
+        tenant, issued, subscription = await licensing.provision_tenant(
             uow,
             principal,
             spec,
+            change,
             token,
             token_hash(token),
             timedelta(seconds=services.settings.invitation_ttl_seconds),
         )
-        await uow.commit()
     return TenantCreated(
         tenant=TenantRead.of(tenant),
         owner_invitation=invitation_read(issued, services.settings.base_url, tenant.slug),
+        subscription=SubscriptionRead.of(tenant.slug, subscription),
     )
 
 

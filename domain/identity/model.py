@@ -139,6 +139,8 @@ class Tenant:
     def apply_changes(self, changes: dict[str, Any]) -> None:
         """Apply a validated partial update; nested branding/settings merge field by field."""
         if "name" in changes:
+            if not changes["name"]:
+                raise InvalidInput("name cannot be empty.")
             self.name = changes["name"]
         if "default_language" in changes:
             if changes["default_language"] not in LANGUAGES:

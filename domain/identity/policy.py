@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from uuid import UUID
 
-from domain.errors import Forbidden, NotFound, Unauthenticated
+from domain.errors import Forbidden, NotFound, SubscriptionInactive, Unauthenticated
 from domain.identity.model import Role, Scope
 
 OPERATOR = "operator"
@@ -48,10 +48,25 @@ ROLE_TABLE: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.READ_TENANT_ADMIN: (_STAFF, True),
     Action.INSIGHTS_FULL: (_STAFF, True),
     Action.INSIGHTS_MODERATION: (_STAFF | {Role.MODERATOR}, True),
-    Action.INSIGHTS_OWN: (_STAFF | {Role.MODERATOR, Role.AUTHOR}, True),
+    Action.INSIGHTS_OWN: (_STAFF | {Role.AUTHOR}, True),
     Action.READ_SUBSCRIPTION: (_STAFF, True),
     Action.SET_SUBSCRIPTION: (frozenset(), True),
 }
+
+# Open to everyone, members or not, signed in or not (API keys still need the scope).
+PUBLIC_ACTIONS = frozenset({Action.READ_PUBLISHED})
+
+# Actions that change the tenant's data: refused while its subscription is inactive.
+WRITE_ACTIONS = frozenset(
+    {
+        Action.COMMENT_RATE,
+        Action.WRITE_POSTS,
+        Action.EDIT_ANY_POST,
+        Action.UNPUBLISH_ANY_POST,
+        Action.MODERATE,
+        Action.MANAGE_TENANT,
+    }
+)
 
 # Service (API key) scopes and the actions they unlock.
 SCOPE_TABLE: dict[Scope, frozenset[Action]] = {
@@ -85,6 +100,7 @@ class Actor:
     principal: Principal
     tenant_id: UUID
     role: Role | None
+    writable: bool = True  # False while the tenant's subscription is suspended or cancelled
 
     @property
     def user_id(self) -> UUID | None:
@@ -98,6 +114,8 @@ def allows(actor: Actor, action: Action) -> bool:
         if principal.key_tenant_id not in (None, actor.tenant_id):
             return False
         return any(action in SCOPE_TABLE[s] for s in principal.scopes)
+    if action in PUBLIC_ACTIONS:
+        return True
     if principal.is_operator and operators:
         return True
     return actor.role is not None and actor.role in roles
@@ -105,6 +123,10 @@ def allows(actor: Actor, action: Action) -> bool:
 
 def require(actor: Actor, action: Action) -> None:
     if allows(actor, action):
+        if action in WRITE_ACTIONS and not actor.writable:
+            raise SubscriptionInactive(
+                "The subscription is suspended or cancelled: changes are refused until it is resumed."
+            )
         return
     if actor.role is None and not actor.principal.is_operator:
         # Not a member: do not confirm the tenant (or resource) exists.

@@ -28,6 +28,8 @@ from domain.identity.model import (
     normalise_email,
 )
 from domain.identity.policy import Action, Actor, Principal, can_assign_role, require
+from domain.licensing.model import Feature, Quota
+from domain.licensing.quotas import ensure_feature, ensure_room
 from domain.ports import PasswordHasher, UnitOfWork
 
 
@@ -181,7 +183,9 @@ async def actor_in(uow: UnitOfWork, principal: Principal, tenant_slug: str) -> t
     if principal.user_id is not None:
         membership = await uow.memberships.get(tenant.id, principal.user_id)
         role = membership.role if membership else None
-    return tenant, Actor(principal=principal, tenant_id=tenant.id, role=role)
+    subscription = await uow.subscriptions.get(tenant.id)
+    writable = subscription.writable if subscription else True
+    return tenant, Actor(principal=principal, tenant_id=tenant.id, role=role, writable=writable)
 
 
 @dataclass
@@ -224,7 +228,8 @@ async def create_tenant(
         created_at=now,
         updated_at=now,
     )
-    await uow.tenants.add(tenant)
+    if not await uow.tenants.add(tenant):
+        raise Conflict("That tenant slug is taken.")
     await uow.set_tenant(tenant.id)
     actor = Actor(principal=principal, tenant_id=tenant.id, role=None)
     invitation = Invitation(
@@ -256,6 +261,8 @@ async def update_tenant(
 async def add_domain(uow: UnitOfWork, actor: Actor, host: str) -> tuple[UUID, str]:
     require(actor, Action.MANAGE_TENANT)
     host = check_host(host)
+    await ensure_feature(uow, actor.tenant_id, Feature.CUSTOM_DOMAIN)
+    await ensure_room(uow, actor.tenant_id, Quota.CUSTOM_DOMAINS)
     domain_id = uuid4()
     if not await uow.tenants.add_domain(actor.tenant_id, domain_id, host):
         raise Conflict("That domain is already in use.")
@@ -287,6 +294,8 @@ async def invite_member(
     require(actor, Action.MANAGE_TENANT)
     if not can_assign_role(actor, None, role):
         raise Forbidden("Only owners may invite owners.")
+    if role is not Role.READER:
+        await ensure_room(uow, actor.tenant_id, Quota.MEMBERS)
     now = clock.now()
     invitation = Invitation(
         id=uuid4(),
@@ -321,9 +330,13 @@ async def accept_invitation(
         raise NotFound("No such invitation.")
     if not invitation.is_open(now):
         raise Conflict("This invitation has been used or has expired.")
+    if invitation.email != normalise_email(user.email):
+        raise Forbidden("This invitation was sent to another e-mail address.")
     if not await uow.invitations.mark_accepted(invitation.id, user.id, now):
         raise Conflict("This invitation has been used or has expired.")
     existing = await uow.memberships.get(actor.tenant_id, user.id)
+    if invitation.role is not Role.READER and (existing is None or existing.role is Role.READER):
+        await ensure_room(uow, actor.tenant_id, Quota.MEMBERS)
     if existing is None:
         membership = Membership(actor.tenant_id, user.id, invitation.role, now)
         await uow.memberships.add(membership)
@@ -361,6 +374,8 @@ async def change_role(uow: UnitOfWork, actor: Actor, user_id: UUID, role: Role) 
         raise Forbidden("Managers cannot change owners or make owners.")
     if membership.role is Role.OWNER and role is not Role.OWNER:
         await _keep_an_owner(uow, actor.tenant_id)
+    if membership.role is Role.READER and role is not Role.READER:
+        await ensure_room(uow, actor.tenant_id, Quota.MEMBERS)
     await uow.memberships.set_role(actor.tenant_id, user_id, role)
     await _revoke_access(uow, user_id)
     await audit(
@@ -459,7 +474,8 @@ async def revoke_api_key(
         require(actor, Action.MANAGE_TENANT)
     elif not principal.is_operator:
         raise Forbidden("Only platform operators revoke platform keys.")
-    if not await uow.api_keys.revoke(key_id, clock.now()):
+    tenant_id = actor.tenant_id if actor is not None else None
+    if not await uow.api_keys.revoke(tenant_id, key_id, clock.now()):
         raise NotFound("No such API key.")
     if actor is not None:
         await audit(uow, actor, "api_key.revoked", "api_key", key_id)

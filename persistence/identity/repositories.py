@@ -54,6 +54,8 @@ class SqlUserRepository:
         return _user(row) if row else None
 
     async def by_email(self, email: str) -> User | None:
+        if "\x00" in email:  # PostgreSQL text cannot hold NUL, so no stored e-mail has one
+            return None
         query = sa.select(t.users).where(sa.func.lower(t.users.c.email) == email.lower())
         row = (await self.conn.execute(query)).first()
         return _user(row) if row else None
@@ -111,8 +113,14 @@ class SqlTenantRepository:
         ).first()
         return _tenant(row) if row else None
 
-    async def add(self, tenant: Tenant) -> None:
-        await self.conn.execute(t.tenants.insert().values(**self._values(tenant)))
+    async def add(self, tenant: Tenant) -> bool:
+        """False when the slug is taken (also by a concurrent insert)."""
+        result = await self.conn.execute(
+            pg_insert(t.tenants)
+            .values(**self._values(tenant))
+            .on_conflict_do_nothing(index_elements=["slug"])
+        )
+        return bool(result.rowcount)
 
     async def update(self, tenant: Tenant) -> None:
         values = self._values(tenant)
@@ -340,10 +348,14 @@ class SqlApiKeyRepository:
         )
         return [_api_key(r) for r in rows]
 
-    async def revoke(self, key_id: UUID, at: datetime) -> bool:
+    async def revoke(self, tenant_id: UUID | None, key_id: UUID, at: datetime) -> bool:
         result = await self.conn.execute(
             t.api_keys.update()
-            .where(t.api_keys.c.id == key_id, t.api_keys.c.revoked_at.is_(None))
+            .where(
+                t.api_keys.c.tenant_id.is_not_distinct_from(tenant_id),
+                t.api_keys.c.id == key_id,
+                t.api_keys.c.revoked_at.is_(None),
+            )
             .values(revoked_at=at)
         )
         return bool(result.rowcount)

@@ -1,0 +1,1 @@
+"""Blogs and posts: their rules, rendering, slugs and use cases."""

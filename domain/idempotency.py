@@ -1,0 +1,39 @@
+"""Retry-safe writes: the same ``Idempotency-Key`` and request get the first answer again.
+
+The key is claimed in the same transaction as the effect, so the effect and the stored
+answer commit together or not at all. A concurrent duplicate waits on the key's row
+and then replays; a failed attempt leaves no claim, so a retry runs again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+from domain.errors import Conflict
+from domain.ports import UnitOfWork
+
+
+async def run_once(
+    uow: UnitOfWork,
+    caller: str,
+    key: str,
+    tenant_id: UUID,
+    request_hash: bytes,
+    action: Callable[[], Awaitable[tuple[int, Any]]],
+) -> tuple[int, Any, bool]:
+    """Returns ``(status, body, replayed)``; commits when it ran the action."""
+    if not await uow.idempotency.claim(caller, key, tenant_id, request_hash):
+        stored = await uow.idempotency.stored(caller, key)
+        if stored is None:  # the key's row belongs to another tenant: invisible here
+            raise Conflict("This Idempotency-Key was already used for another tenant.")
+        if stored.request_hash != request_hash:
+            raise Conflict("This Idempotency-Key was already used with a different request.")
+        if stored.status is None:
+            raise Conflict("A request with this Idempotency-Key is still in progress.")
+        return stored.status, stored.body, True
+    status, body = await action()
+    await uow.idempotency.complete(caller, key, status, body)
+    await uow.commit()
+    return status, body, False

@@ -1,0 +1,1 @@
+"""Licence tiers: plans, subscriptions and the quotas and features they grant."""

@@ -1,0 +1,134 @@
+"""Plans, subscriptions and their status machine."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from domain.errors import FeatureNotInPlan, InvalidInput, QuotaExceeded, SubscriptionInactive
+
+PLAN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")
+
+
+class Quota(StrEnum):
+    BLOGS = "blogs"
+    MEMBERS = "members"  # members who are not readers
+    POSTS_PER_BLOG = "posts_per_blog"
+    CUSTOM_DOMAINS = "custom_domains"
+    API_REQUESTS_PER_MINUTE = "api_requests_per_minute"
+
+
+class Feature(StrEnum):
+    RATINGS = "ratings"
+    CUSTOM_DOMAIN = "custom_domain"
+    INSIGHTS = "insights"  # "none", "basic" or "full"
+    WEBHOOKS = "webhooks"
+    WHITE_LABEL = "white_label"
+
+
+INSIGHTS_LEVELS = ("none", "basic", "full")
+
+
+class SubscriptionStatus(StrEnum):
+    TRIALING = "trialing"
+    ACTIVE = "active"
+    PAST_DUE = "past_due"
+    SUSPENDED = "suspended"
+    CANCELLED = "cancelled"
+
+
+S = SubscriptionStatus
+# Which status may follow which. Staying in the same status (a plan change, a new
+# period end) is always allowed. A trial never restarts; a cancelled tenant comes
+# back only as active (a new paid subscription).
+TRANSITIONS: dict[SubscriptionStatus, frozenset[SubscriptionStatus]] = {
+    S.TRIALING: frozenset({S.ACTIVE, S.PAST_DUE, S.SUSPENDED, S.CANCELLED}),
+    S.ACTIVE: frozenset({S.PAST_DUE, S.SUSPENDED, S.CANCELLED}),
+    S.PAST_DUE: frozenset({S.ACTIVE, S.SUSPENDED, S.CANCELLED}),
+    S.SUSPENDED: frozenset({S.ACTIVE, S.PAST_DUE, S.CANCELLED}),
+    S.CANCELLED: frozenset({S.ACTIVE}),
+}
+
+# Statuses in which the tenant may change anything at all.
+WRITABLE = frozenset({S.TRIALING, S.ACTIVE, S.PAST_DUE})
+
+
+@dataclass
+class Plan:
+    id: str
+    name: str
+    quotas: dict[str, int | None]  # None: unlimited
+    features: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+    def __post_init__(self) -> None:
+        if not PLAN_ID.match(self.id):
+            raise InvalidInput("A plan id is 2 to 40 of a-z, 0-9 and inner hyphens.")
+        missing = {q.value for q in Quota} - set(self.quotas)
+        unknown = set(self.quotas) - {q.value for q in Quota}
+        if missing or unknown:
+            raise InvalidInput(f"Quotas must be exactly: {', '.join(q.value for q in Quota)}.")
+        for name, value in self.quotas.items():
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise InvalidInput(f"Quota {name} must be a whole number ≥ 0, or null.")
+        if set(self.features) != {f.value for f in Feature}:
+            raise InvalidInput(f"Features must be exactly: {', '.join(f.value for f in Feature)}.")
+        if self.features[Feature.INSIGHTS] not in INSIGHTS_LEVELS:
+            raise InvalidInput("The insights feature is one of none, basic, full.")
+
+    def limit(self, quota: Quota) -> int | None:
+        return self.quotas.get(quota.value)
+
+    def has(self, feature: Feature) -> bool:
+        value = self.features.get(feature.value)
+        return value not in (False, None, "none")
+
+    def check_room(self, quota: Quota, used: int, adding: int = 1) -> None:
+        """Raise ``QuotaExceeded`` unless ``adding`` more fits under the quota."""
+        limit = self.limit(quota)
+        if limit is not None and used + adding > limit:
+            raise QuotaExceeded(
+                f"Your plan ({self.name}) allows {limit} {quota.value.replace('_', ' ')}; "
+                f"{used} are in use.",
+                extra={"quota": quota.value, "limit": limit, "usage": used, "plan": self.id},
+            )
+
+    def require_feature(self, feature: Feature) -> None:
+        if not self.has(feature):
+            raise FeatureNotInPlan(
+                f"Your plan ({self.name}) does not include {feature.value.replace('_', ' ')}.",
+                extra={"feature": feature.value, "plan": self.id},
+            )
+
+
+@dataclass
+class Subscription:
+    tenant_id: Any
+    plan_id: str
+    status: SubscriptionStatus
+    current_period_end: datetime | None
+    external_ref: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    def can_move_to(self, status: SubscriptionStatus) -> bool:
+        return status is self.status or status in TRANSITIONS[self.status]
+
+    @property
+    def writable(self) -> bool:
+        return self.status in WRITABLE
+
+    def require_writable(self) -> None:
+        if not self.writable:
+            raise SubscriptionInactive(
+                f"The subscription is {self.status.value}: changes are refused until it is resumed.",
+                extra={"subscription_status": self.status.value},
+            )
+
+    @property
+    def site_online(self) -> bool:
+        return self.status is not SubscriptionStatus.CANCELLED

@@ -1,0 +1,326 @@
+"""Blog and post repositories for the console side (the public read path has its own
+queries in ``persistence/public_read.py``)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.content.model import Blog, BlogRole, BlogStatus, Post, PostStatus
+from domain.content.ports import Revision
+from domain.identity.model import CommentPolicy
+from persistence import tables as t
+from persistence.database import Transaction
+
+_POST_COLUMNS = [
+    c
+    for c in t.posts.c
+    if c.name not in ("search", "comment_count", "rating_count", "rating_sum", "rating_histogram")
+]
+
+
+def _blog(row: Any) -> Blog:
+    return Blog(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        slug=row.slug,
+        title=row.title,
+        description=row.description,
+        language=row.language,
+        comment_policy=CommentPolicy(row.comment_policy) if row.comment_policy else None,
+        status=BlogStatus(row.status),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class TenantScoped:
+    """Base of repositories born scoped: every query filters on the transaction's tenant."""
+
+    def __init__(self, tx: Transaction):
+        self.conn: AsyncConnection = tx.connection
+        self._tx = tx
+
+    @property
+    def tenant_id(self) -> UUID | None:
+        return self._tx.tenant_id
+
+
+class SqlBlogRepository(TenantScoped):
+    def _scoped(self) -> sa.ColumnElement[bool]:
+        return t.blogs.c.tenant_id == self.tenant_id
+
+    async def get(self, blog_id: UUID) -> Blog | None:
+        row = (
+            await self.conn.execute(
+                sa.select(t.blogs).where(self._scoped(), t.blogs.c.id == blog_id)
+            )
+        ).first()
+        return _blog(row) if row else None
+
+    async def by_slug(self, slug: str) -> Blog | None:
+        row = (
+            await self.conn.execute(
+                sa.select(t.blogs).where(self._scoped(), t.blogs.c.slug == slug)
+            )
+        ).first()
+        return _blog(row) if row else None
+
+    async def slug_taken(self, slug: str) -> bool:
+        return await self.by_slug(slug) is not None
+
+    async def add(self, blog: Blog) -> None:
+        values = asdict(blog)
+        values["status"] = blog.status.value
+        values["comment_policy"] = blog.comment_policy.value if blog.comment_policy else None
+        await self.conn.execute(t.blogs.insert().values(**values))
+
+    async def update(self, blog: Blog) -> None:
+        await self.conn.execute(
+            t.blogs.update()
+            .where(self._scoped(), t.blogs.c.id == blog.id)
+            .values(
+                slug=blog.slug,
+                title=blog.title,
+                description=blog.description,
+                language=blog.language,
+                comment_policy=blog.comment_policy.value if blog.comment_policy else None,
+                status=blog.status.value,
+                updated_at=blog.updated_at,
+            )
+        )
+
+    async def page(self, *, after: tuple[datetime, UUID] | None, limit: int) -> list[Blog]:
+        b = t.blogs
+        query = sa.select(b).where(self._scoped()).order_by(b.c.created_at, b.c.id).limit(limit)
+        if after:
+            query = query.where(sa.tuple_(b.c.created_at, b.c.id) > sa.tuple_(*after))
+        return [_blog(r) for r in await self.conn.execute(query)]
+
+    async def authors(self, blog_id: UUID) -> list[tuple[UUID, BlogRole]]:
+        a = t.blog_authors
+        rows = await self.conn.execute(
+            sa.select(a.c.user_id, a.c.role)
+            .where(a.c.tenant_id == self.tenant_id, a.c.blog_id == blog_id)
+            .order_by(a.c.created_at)
+        )
+        return [(r.user_id, BlogRole(r.role)) for r in rows]
+
+    async def author_role(self, blog_id: UUID, user_id: UUID) -> BlogRole | None:
+        a = t.blog_authors
+        role = (
+            await self.conn.execute(
+                sa.select(a.c.role).where(
+                    a.c.tenant_id == self.tenant_id, a.c.blog_id == blog_id, a.c.user_id == user_id
+                )
+            )
+        ).scalar_one_or_none()
+        return BlogRole(role) if role else None
+
+    async def set_author(self, blog_id: UUID, user_id: UUID, role: BlogRole) -> None:
+        statement = pg_insert(t.blog_authors).values(
+            tenant_id=self.tenant_id,
+            blog_id=blog_id,
+            user_id=user_id,
+            role=role.value,
+            created_at=sa.func.now(),
+        )
+        await self.conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["tenant_id", "blog_id", "user_id"], set_={"role": role.value}
+            )
+        )
+
+    async def remove_author(self, blog_id: UUID, user_id: UUID) -> bool:
+        a = t.blog_authors
+        result = await self.conn.execute(
+            a.delete().where(
+                a.c.tenant_id == self.tenant_id, a.c.blog_id == blog_id, a.c.user_id == user_id
+            )
+        )
+        return bool(result.rowcount)
+
+
+def _post(row: Any) -> Post:
+    return Post(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        blog_id=row.blog_id,
+        author_id=row.author_id,
+        slug=row.slug,
+        title=row.title,
+        excerpt=row.excerpt,
+        body_markdown=row.body_markdown,
+        body_html=row.body_html,
+        body_text=row.body_text,
+        cover_image_url=row.cover_image_url,
+        language=row.language,
+        status=PostStatus(row.status),
+        published_at=row.published_at,
+        deleted_at=row.deleted_at,
+        version=row.version,
+        reading_minutes=row.reading_minutes,
+        tag_names=list(row.tag_names),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _post_values(post: Post) -> dict[str, Any]:
+    values = asdict(post)
+    values["status"] = post.status.value
+    return values
+
+
+class SqlPostRepository(TenantScoped):
+    async def get(self, post_id: UUID, *, lock: bool = False) -> Post | None:
+        query = sa.select(*_POST_COLUMNS).where(
+            t.posts.c.tenant_id == self.tenant_id, t.posts.c.id == post_id
+        )
+        if lock:
+            query = query.with_for_update()
+        row = (await self.conn.execute(query)).first()
+        return _post(row) if row else None
+
+    async def slug_taken(self, blog_id: UUID, slug: str) -> bool:
+        p, s = t.posts, t.post_slugs
+        in_posts = sa.select(p.c.id).where(
+            p.c.tenant_id == self.tenant_id, p.c.blog_id == blog_id, p.c.slug == slug
+        )
+        in_history = sa.select(s.c.post_id).where(
+            s.c.tenant_id == self.tenant_id, s.c.blog_id == blog_id, s.c.slug == slug
+        )
+        row = (
+            await self.conn.execute(sa.select(sa.exists(in_posts) | sa.exists(in_history)))
+        ).scalar_one()
+        return bool(row)
+
+    async def add(self, post: Post) -> None:
+        await self.conn.execute(t.posts.insert().values(**_post_values(post)))
+
+    async def update(self, post: Post) -> None:
+        values = _post_values(post)
+        for key in ("id", "tenant_id", "created_at"):
+            values.pop(key)
+        await self.conn.execute(
+            t.posts.update()
+            .where(t.posts.c.tenant_id == self.tenant_id, t.posts.c.id == post.id)
+            .values(**values)
+        )
+
+    async def remember_slug(self, blog_id: UUID, slug: str, post_id: UUID) -> None:
+        await self.conn.execute(
+            pg_insert(t.post_slugs)
+            .values(
+                tenant_id=self.tenant_id,
+                blog_id=blog_id,
+                slug=slug,
+                post_id=post_id,
+                created_at=sa.func.now(),
+            )
+            .on_conflict_do_update(
+                index_elements=["tenant_id", "blog_id", "slug"], set_={"post_id": post_id}
+            )
+        )
+
+    async def count_live(self, blog_id: UUID) -> int:
+        p = t.posts
+        return int(
+            (
+                await self.conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(p)
+                    .where(
+                        p.c.tenant_id == self.tenant_id,
+                        p.c.blog_id == blog_id,
+                        p.c.status.in_(["published", "scheduled"]),
+                        p.c.deleted_at.is_(None),
+                    )
+                )
+            ).scalar_one()
+        )
+
+    async def page(
+        self,
+        *,
+        blog_id: UUID | None,
+        author_id: UUID | None,
+        status: str | None,
+        deleted: bool,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+    ) -> list[Post]:
+        p = t.posts
+        query = (
+            sa.select(*_POST_COLUMNS)
+            .where(p.c.tenant_id == self.tenant_id)
+            .where(p.c.deleted_at.is_not(None) if deleted else p.c.deleted_at.is_(None))
+            .order_by(p.c.updated_at.desc(), p.c.id.desc())
+            .limit(limit)
+        )
+        if blog_id:
+            query = query.where(p.c.blog_id == blog_id)
+        if author_id:
+            query = query.where(p.c.author_id == author_id)
+        if status:
+            query = query.where(p.c.status == status)
+        if after:
+            query = query.where(sa.tuple_(p.c.updated_at, p.c.id) < sa.tuple_(*after))
+        return [_post(r) for r in await self.conn.execute(query)]
+
+    async def ensure_tags(self, names: dict[str, str]) -> None:
+        if not names:
+            return
+        await self.conn.execute(
+            pg_insert(t.tags)
+            .values(
+                [
+                    {
+                        "tenant_id": self.tenant_id,
+                        "slug": slug,
+                        "name": name,
+                        "created_at": sa.func.now(),
+                    }
+                    for slug, name in names.items()
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["tenant_id", "slug"])
+        )
+
+    async def add_revision(self, revision: Revision) -> None:
+        await self.conn.execute(
+            t.post_revisions.insert().values(tenant_id=self.tenant_id, **asdict(revision))
+        )
+
+    async def revisions(self, post_id: UUID) -> list[Revision]:
+        r = t.post_revisions
+        rows = await self.conn.execute(
+            sa.select(r)
+            .where(r.c.tenant_id == self.tenant_id, r.c.post_id == post_id)
+            .order_by(r.c.version.desc())
+        )
+        return [_revision(row) for row in rows]
+
+    async def revision(self, post_id: UUID, revision_id: UUID) -> Revision | None:
+        r = t.post_revisions
+        row = (
+            await self.conn.execute(
+                sa.select(r).where(
+                    r.c.tenant_id == self.tenant_id, r.c.post_id == post_id, r.c.id == revision_id
+                )
+            )
+        ).first()
+        return _revision(row) if row else None
+
+
+def _revision(row: Any) -> Revision:
+    fields = dict(row._mapping)
+    fields.pop("tenant_id")
+    fields["tag_names"] = list(fields["tag_names"])
+    return Revision(**fields)
