@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
+from datetime import timedelta
+from uuid import UUID, uuid4
 
+from api.demo_content import DEMO_BLOGS
 from api.services import Services
 from api.settings import Settings
 from domain import clock
+from domain.content import use_cases as content
+from domain.content.text import slugify
 from domain.identity import use_cases
 from domain.identity.model import Branding, Membership, Role, Tenant, TenantSettings, TenantStatus
-from domain.identity.policy import ANONYMOUS, Actor
+from domain.identity.policy import ANONYMOUS, Actor, Principal
 from domain.licensing.model import Subscription, SubscriptionStatus
 from persistence.database import Database
 from persistence.uow import SqlUnitOfWork
@@ -85,4 +89,48 @@ async def seed_demo(db: Database, settings: Settings) -> str:
             uow, Actor(ANONYMOUS, tenant.id, None), "demo.seeded", "tenant", tenant.id
         )
         await uow.commit()
-    return f"Demo tenant '{DEMO_TENANT}' is ready ({len(DEMO_PEOPLE)} people)."
+    posts = await _seed_content(db, tenant.id)
+    return f"Demo tenant '{DEMO_TENANT}' is ready ({len(DEMO_PEOPLE)} people, {posts} new posts)."
+
+
+async def _actor_for(db: Database, email: str) -> Actor:
+    async with SqlUnitOfWork(db) as uow:
+        user = await uow.users.by_email(email)
+        assert user is not None
+    principal = Principal(user_id=user.id)
+    async with SqlUnitOfWork(db, user_id=user.id) as uow:
+        _, actor = await use_cases.actor_in(uow, principal, DEMO_TENANT)
+    return actor
+
+
+async def _seed_content(db: Database, tenant_id: UUID) -> int:
+    """Blogs and posts, once: a second run finds the blogs and leaves them alone."""
+    count = 0
+    for spec in DEMO_BLOGS:
+        actor = await _actor_for(db, spec["owner"])
+        async with SqlUnitOfWork(db, tenant_id=tenant_id, user_id=actor.user_id) as uow:
+            if await uow.blogs.by_slug(slugify(spec["title"])) is not None:
+                continue
+            blog = await content.create_blog(
+                uow,
+                actor,
+                {
+                    "title": spec["title"],
+                    "description": spec["description"],
+                    "language": spec["language"],
+                },
+            )
+        for item in spec["posts"]:
+            draft = content.PostDraft(
+                title=item["title"], body_markdown=item["body"], tags=item["tags"]
+            )
+            async with SqlUnitOfWork(db, tenant_id=tenant_id, user_id=actor.user_id) as uow:
+                post = await content.create_post(uow, actor, blog.id, draft)
+            count += 1
+            if item.get("draft"):
+                continue
+            days = item.get("scheduled_in_days")
+            at = clock.now() + timedelta(days=days) if days else None
+            async with SqlUnitOfWork(db, tenant_id=tenant_id, user_id=actor.user_id) as uow:
+                await content.publish_post(uow, actor, post.id, None, at)
+    return count

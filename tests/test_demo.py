@@ -1,0 +1,41 @@
+"""The demo data: every role, blogs and posts, and a second run that changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from api.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_demo
+
+
+async def test_seed_is_complete_and_idempotent(db, settings, client, services):
+    first = await seed_demo(db, settings)
+    assert "9 new posts" in first
+    again = await seed_demo(db, settings)
+    assert "0 new posts" in again
+    for email, _, role in DEMO_PEOPLE:
+        signed_in = await client.post(
+            "/v1/auth/token", data={"username": email, "password": DEMO_PASSWORD}
+        )
+        assert signed_in.status_code == 200, email
+        me = await client.get(
+            "/v1/me", headers={"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+        )
+        assert {"tenant": "demo", "tenant_name": "Causerie Demo", "role": role.value} in me.json()[
+            "memberships"
+        ]
+    async with db.transaction() as tx:
+        tenant_id = (
+            await tx.connection.execute(text("SELECT id FROM tenants WHERE slug = 'demo'"))
+        ).scalar_one()
+    async with db.transaction(tenant_id=tenant_id) as tx:
+        counts = (
+            await tx.connection.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM blogs) AS blogs, "
+                    "(SELECT count(*) FROM posts) AS posts, "
+                    "(SELECT count(*) FROM posts WHERE status = 'scheduled') AS scheduled, "
+                    "(SELECT count(*) FROM posts WHERE status = 'draft') AS drafts"
+                )
+            )
+        ).one()
+    assert (counts.blogs, counts.posts, counts.scheduled, counts.drafts) == (3, 9, 1, 1)
