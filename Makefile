@@ -45,6 +45,8 @@ test: lint typecheck layers
 	$(BIN)/pytest -q
 
 bench: install
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || \
+		echo "wrk is not installed: the slower Python load client is used"
 	$(BIN)/python -m bench.run
 
 clean:

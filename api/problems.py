@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain import errors as de
+from domain.conversation.model import CommentsClosed
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -64,6 +65,12 @@ _CATALOGUE = [
         "The tenant's subscription is suspended or cancelled: writes are refused, reads go on.",
     ),
     ProblemType("forbidden", 403, "Forbidden", "Your role does not allow this action."),
+    ProblemType(
+        "comments_closed",
+        403,
+        "Comments closed",
+        "This blog (or the whole site) takes no comments: its moderation policy is `closed`.",
+    ),
     ProblemType(
         "not_found",
         404,
@@ -146,6 +153,7 @@ _DOMAIN_CODES: dict[type[de.DomainError], str] = {
     de.NotFound: "not_found",
     de.Unauthenticated: "unauthenticated",
     de.Forbidden: "forbidden",
+    CommentsClosed: "comments_closed",
     de.Conflict: "conflict",
     de.InvalidInput: "invalid_input",
     de.RateLimited: "rate_limited",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from api.settings import Settings
+from api.site_cache import SiteCache
 from api.tenant_limits import PlanRateCache
 from auth.jwt_tokens import KeyRing
 from auth.passwords import Argon2PasswordHasher
@@ -32,6 +34,15 @@ def _jwt_key_spec(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+def _hash_secret(settings: Settings, jwt_spec: str) -> bytes:
+    """The key that fingerprints client addresses: configured, or derived from the JWT keys
+    (then rotating the JWT keys starts the fingerprints afresh, which only resets the
+    comment rate limits and repeat detection)."""
+    if settings.hash_secret:
+        return settings.hash_secret.get_secret_value().encode()
+    return hmac.new(jwt_spec.encode(), b"causerie client-address fingerprint", "sha256").digest()
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -40,11 +51,14 @@ class Services:
     sessions: Sessions
     limiter: RateLimiter
     plan_rates: PlanRateCache
+    hash_secret: bytes = b""
+    sites: SiteCache = field(default_factory=SiteCache)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:
+        spec = _jwt_key_spec(settings)
         keyring = KeyRing.parse(
-            _jwt_key_spec(settings),
+            spec,
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             ttl_seconds=settings.access_token_ttl_seconds,
@@ -56,6 +70,7 @@ class Services:
             sessions=Sessions(keyring, settings.refresh_token_ttl_seconds),
             limiter=RateLimiter(settings.redis_url),
             plan_rates=PlanRateCache(),
+            hash_secret=_hash_secret(settings, spec),
         )
 
     async def aclose(self) -> None:

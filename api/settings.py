@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     sign_in_per_ip_per_minute: int = Field(default=30, ge=1)
     sign_in_per_account_per_minute: int = Field(default=10, ge=1)
 
+    # Key of the HMAC that turns a client address into a per-tenant fingerprint (rate
+    # limits, repeat detection); unset: derived from the JWT keys.
+    hash_secret: SecretStr | None = None
+    comments_per_ip_per_minute: int = Field(default=10, ge=1)
+    comments_per_user_per_minute: int = Field(default=6, ge=1)
+
     @property
     def is_production(self) -> bool:
         return self.environment == "production"

@@ -5,12 +5,19 @@
 with one uvicorn worker each, loads them in turn from one client process on loopback,
 and prints (and writes to ``bench/results/latest.md``) requests/s, p50 and p99 with the
 ratio Causerie / bare. Ratios, not absolute times, are what to compare between runs.
+
+The seed is two public sites: ``bench`` with 100,000 published posts across 200 blogs
+and ``small`` with 1,000, written by multi-row ``INSERT … SELECT generate_series`` in a
+few seconds. The load client is ``wrk`` when it is installed (a C client that does not
+saturate before the servers do), else an httpx loop in this process.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -22,15 +29,27 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-DURATION = float(os.environ.get("BENCH_SECONDS", "5"))
+DURATION = float(os.environ.get("BENCH_SECONDS", "3"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 BENCH_DB = "causerie_bench"
 HOST = "bench.brand.example"
 
-# (label, path) — each path exists in both apps with the same SQL behind it.
+BIG_POSTS, BIG_BLOGS = 100_000, 200
+SMALL_POSTS, SMALL_BLOGS = 1_000, 10
+AUTHORS = 50
+DEEP_PAGES = 500  # the "deep page" starts after this many pages of 20
+SEARCH_WORD = "zephyr"  # in the titles of 1 post in 100
+
+# (label, path) — each path exists in both apps with the same SQL behind it. The post
+# list's deep cursor and the single post's address are filled in once the seed exists.
 ENDPOINTS = [
     ("readiness (SELECT 1)", "/readyz"),
     ("custom-domain resolve", f"/v1/sites/resolve?host={HOST}"),
+    ("posts, page 1 (100k posts)", "/v1/sites/bench/posts"),
+    ("posts, page 1 (1k posts)", "/v1/sites/small/posts"),
+    (f"posts, page {DEEP_PAGES + 1} by cursor (100k)", "/v1/sites/bench/posts?cursor={deep}"),
+    ("one post (100k)", "/v1/sites/bench/blogs/{blog}/posts/{slug}"),
+    ("search q=zephyr, 1k hits (100k)", f"/v1/sites/bench/posts?q={SEARCH_WORD}"),
 ]
 
 
@@ -40,6 +59,61 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+
+
+def _rss_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc (Linux); 0 where unavailable."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
+    return float(number) * _UNITS[unit]
+
+
+def _wrk(base: str, path: str) -> Result:
+    """Load with wrk (two threads, CONCURRENCY connections) and parse its report."""
+    url = base + path
+    subprocess.run(["wrk", "-t1", "-c4", "-d1s", url], capture_output=True, check=True)  # warm-up
+    run = subprocess.run(
+        ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{DURATION:.0f}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = run.stdout
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if os.environ.get("BENCH_VERBOSE"):
+        print(out, flush=True)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if not (p50 and p99 and rps):
+        raise RuntimeError(f"unexpected wrk output:\n{out}")
+    return Result(
+        rps=float(rps.group(1)),
+        p50_ms=_ms(p50.group(1)),
+        p99_ms=_ms(p99.group(1)),
+        errors=(int(bad.group(1)) if bad else 0)
+        + (sum(int(g) for g in errors.groups()) if errors else 0),
+    )
+
+
+def load(base: str, path: str) -> Result:
+    if shutil.which("wrk"):
+        return _wrk(base, path)
+    return asyncio.run(_load(base, path))
 
 
 def _free_port() -> int:
@@ -99,20 +173,127 @@ def _prepare(owner_url) -> None:
     asyncio.run(_seed(url))
 
 
+WORDS = [
+    "riviere",
+    "montagne",
+    "cuisine",
+    "voyage",
+    "jardin",
+    "lecture",
+    "musique",
+    "velo",
+    "marche",
+    "ville",
+    "river",
+    "mountain",
+    "kitchen",
+    "travel",
+    "garden",
+    "reading",
+    "music",
+    "bicycle",
+    "market",
+    "city",
+    "elephant",
+    "soleil",
+    "pluie",
+    "ecole",
+    "travail",
+    "famille",
+    "ami",
+    "photo",
+    "histoire",
+    "nuit",
+]
+
+
+async def _seed_site(conn, slug: str, posts: int, blogs: int, authors: list) -> None:
+    """One tenant with ``blogs`` blogs and ``posts`` published posts, in a few statements."""
+    from sqlalchemy import text
+
+    tenant = (
+        await conn.execute(
+            text(
+                "INSERT INTO tenants (id, slug, name, created_at, updated_at) "
+                "VALUES (gen_random_uuid(), :slug, :name, now(), now()) RETURNING id"
+            ),
+            {"slug": slug, "name": f"Bench {slug}"},
+        )
+    ).scalar_one()
+    await conn.execute(text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(tenant)})
+    await conn.execute(
+        text(
+            "INSERT INTO blogs (tenant_id, id, slug, title, language, created_at, updated_at) "
+            "SELECT :t, gen_random_uuid(), 'blog-' || i, 'Blog ' || i, "
+            "CASE WHEN i % 2 = 0 THEN 'fr' ELSE 'en' END, now(), now() "
+            "FROM generate_series(1, :n) AS i"
+        ),
+        {"t": tenant, "n": blogs},
+    )
+    await conn.execute(
+        text(
+            "INSERT INTO tags (tenant_id, slug, name, created_at) "
+            "SELECT :t, 'tag-' || i, 'Tag ' || i, now() FROM generate_series(1, 30) AS i"
+        ),
+        {"t": tenant},
+    )
+    # Bodies of ~60 words drawn from WORDS, so search has matches of varied rank.
+    await conn.execute(
+        text(
+            """
+            WITH b AS (SELECT id, row_number() OVER (ORDER BY slug) AS n, language
+                       FROM blogs WHERE tenant_id = :t),
+                 a AS (SELECT u, row_number() OVER () AS n FROM unnest(CAST(:authors AS uuid[])) u),
+                 w AS (SELECT CAST(:words AS text[]) AS words)
+            INSERT INTO posts (tenant_id, id, blog_id, author_id, slug, title, excerpt,
+                body_markdown, body_html, body_text, language, status, published_at,
+                reading_minutes, tag_names, comment_count, rating_count, rating_sum,
+                rating_histogram, created_at, updated_at)
+            SELECT :t, gen_random_uuid(), b.id, a.u, 'post-' || i, 'Post ' || i || ' '
+                   || w.words[1 + i % 30] || CASE WHEN i % 100 = 0 THEN ' zephyr' ELSE '' END, 'Excerpt of post ' || i, body, '<p>' || body
+                   || '</p>', body, b.language, 'published',
+                   now() - i * interval '1 minute', 1,
+                   ARRAY['tag-' || (1 + i % 30), 'tag-' || (1 + i % 7)],
+                   i % 97, i % 13, (i % 13) * (1 + i % 5), ARRAY[0, 0, 0, 0, 0],
+                   now(), now()
+            FROM generate_series(1, :n) AS i
+            CROSS JOIN w
+            JOIN b ON b.n = 1 + i % :blogs
+            JOIN a ON a.n = 1 + i % :n_authors
+            CROSS JOIN LATERAL (
+                SELECT string_agg(w.words[1 + (i * 7 + k * k * 13 + k) % 30], ' ') AS body
+                FROM generate_series(1, 60) AS k
+            ) body
+            """
+        ),
+        {
+            "t": tenant,
+            "n": posts,
+            "blogs": blogs,
+            "authors": authors,
+            "n_authors": len(authors),
+            "words": WORDS,
+        },
+    )
+
+
 async def _seed(url) -> None:
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import create_async_engine
 
+    started = time.perf_counter()
     engine = create_async_engine(url)
     async with engine.begin() as conn:
         tenant = (
             await conn.execute(
                 text(
                     "INSERT INTO tenants (id, slug, name, created_at, updated_at) "
-                    "VALUES (gen_random_uuid(), 'bench', 'Bench', now(), now()) RETURNING id"
+                    "VALUES (gen_random_uuid(), 'resolve-bench', 'Bench', now(), now()) "
+                    "RETURNING id"
                 )
             )
         ).scalar_one()
+        await conn.execute(text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(tenant)})
         await conn.execute(
             text(
                 "INSERT INTO tenant_domains (tenant_id, id, host, created_at) "
@@ -120,7 +301,69 @@ async def _seed(url) -> None:
             ),
             {"t": tenant, "h": HOST},
         )
+        authors = (
+            (
+                await conn.execute(
+                    text(
+                        "INSERT INTO users (id, email, display_name, handle, password_hash, "
+                        "created_at, updated_at) SELECT gen_random_uuid(), 'author' || i || "
+                        "'@bench.test', 'Author ' || i, 'author-' || i, 'x', now(), now() "
+                        "FROM generate_series(1, :n) AS i RETURNING id"
+                    ),
+                    {"n": AUTHORS},
+                )
+            )
+            .scalars()
+            .all()
+        )
+    async with engine.begin() as conn:
+        await _seed_site(conn, "bench", BIG_POSTS, BIG_BLOGS, list(authors))
+    async with engine.begin() as conn:
+        await _seed_site(conn, "small", SMALL_POSTS, SMALL_BLOGS, list(authors))
+    async with engine.connect() as conn:
+        await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(text("VACUUM ANALYZE"))
     await engine.dispose()
+    print(
+        f"seeded {BIG_POSTS:,} + {SMALL_POSTS:,} posts in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
+
+
+async def _addresses(url) -> dict[str, str]:
+    """A cursor DEEP_PAGES pages into the big site, and one post's address there."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from api.routers.public import encode_cursor
+
+    engine = create_async_engine(url)
+    async with engine.connect() as conn:
+        deep = (
+            await conn.execute(
+                text(
+                    "SELECT p.published_at, p.id FROM posts p JOIN tenants t ON t.id = p.tenant_id "
+                    "WHERE t.slug = 'bench' ORDER BY p.published_at DESC, p.id DESC "
+                    "OFFSET :skip LIMIT 1"
+                ),
+                {"skip": DEEP_PAGES * 20 - 1},
+            )
+        ).one()
+        post = (
+            await conn.execute(
+                text(
+                    "SELECT b.slug AS blog, p.slug FROM posts p JOIN blogs b ON b.id = p.blog_id "
+                    "JOIN tenants t ON t.id = p.tenant_id WHERE t.slug = 'bench' "
+                    "ORDER BY p.published_at DESC LIMIT 1 OFFSET 5000"
+                )
+            )
+        ).one()
+    await engine.dispose()
+    return {
+        "deep": encode_cursor("posts:recent", deep.published_at, deep.id),
+        "blog": post.blog,
+        "slug": post.slug,
+    }
 
 
 def main() -> None:
@@ -161,23 +404,41 @@ def main() -> None:
         causerie, bare = f"http://127.0.0.1:{causerie_port}", f"http://127.0.0.1:{bare_port}"
         _wait_until_up(causerie)
         _wait_until_up(bare)
+        idle_rss = _rss_mb(processes[0].pid)
 
+        addresses = asyncio.run(_addresses(db_url))
+        client = "wrk" if shutil.which("wrk") else "httpx (install wrk for figures it does not cap)"
         lines = [
             f"Concurrency {CONCURRENCY}, {DURATION:.0f} s per endpoint and app, one worker each, "
-            "client on the same machine.",
+            f"client {client} on the same machine ({os.cpu_count()} CPUs).",
             "",
             "| endpoint | Causerie req/s | bare req/s | ratio | Causerie p50 / p99 ms | bare p50 / p99 ms |",
             "|---|---|---|---|---|---|",
         ]
-        for label, path in ENDPOINTS:
-            ours = asyncio.run(_load(causerie, path))
-            floor = asyncio.run(_load(bare, path))
-            if ours.errors or floor.errors:
-                raise RuntimeError(f"{label}: {ours.errors} / {floor.errors} non-200 answers")
+        p50s: dict[str, float] = {}
+        notes: list[str] = []
+        peak_rss = 0.0
+        for label, template in ENDPOINTS:
+            path = template.format(**addresses)
+            ours = load(causerie, path)
+            peak_rss = max(peak_rss, _rss_mb(processes[0].pid))
+            floor = load(bare, path)
+            if ours.errors or floor.errors:  # reported, not fatal: wrk counts timeouts too
+                notes.append(f"{label}: {ours.errors} / {floor.errors} failed requests")
+            p50s[label] = ours.p50_ms
             lines.append(
                 f"| {label} | {ours.rps:.0f} | {floor.rps:.0f} | {ours.rps / floor.rps:.2f} "
                 f"| {ours.p50_ms:.1f} / {ours.p99_ms:.1f} | {floor.p50_ms:.1f} / {floor.p99_ms:.1f} |"
             )
+        big, small = p50s["posts, page 1 (100k posts)"], p50s["posts, page 1 (1k posts)"]
+        lines += [
+            "",
+            f"Post list p50 at 100,000 posts / at 1,000 posts: {big:.1f} / {small:.1f} ms "
+            f"(x{big / small:.2f}).",
+            f"Causerie resident memory (VmRSS) under load: {peak_rss:.0f} MB "
+            f"(idle at start: {idle_rss:.0f} MB).",
+            *(f"Errors (Causerie / bare): {note}" for note in notes),
+        ]
         report = "\n".join(lines)
         print(report)
         out = ROOT / "bench" / "results"

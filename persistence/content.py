@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.content.model import Blog, BlogRole, BlogStatus, Post, PostStatus
-from domain.content.ports import Revision
+from domain.content.ports import BlogAuthor, Revision
 from domain.identity.model import CommentPolicy
 from persistence import tables as t
 from persistence.database import Transaction
@@ -112,6 +112,24 @@ class SqlBlogRepository(TenantScoped):
         )
         return [(r.user_id, BlogRole(r.role)) for r in rows]
 
+    async def author_list(self, blog_id: UUID) -> list[BlogAuthor]:
+        a, u = t.blog_authors, t.users
+        rows = await self.conn.execute(
+            sa.select(a.c.user_id, a.c.role, a.c.created_at, u.c.display_name)
+            .join(u, u.c.id == a.c.user_id)
+            .where(a.c.tenant_id == self.tenant_id, a.c.blog_id == blog_id)
+            .order_by(a.c.created_at, a.c.user_id)
+        )
+        return [
+            BlogAuthor(
+                user_id=r.user_id,
+                role=BlogRole(r.role),
+                display_name=r.display_name,
+                added_at=r.created_at,
+            )
+            for r in rows
+        ]
+
     async def author_role(self, blog_id: UUID, user_id: UUID) -> BlogRole | None:
         a = t.blog_authors
         role = (
@@ -188,7 +206,7 @@ class SqlPostRepository(TenantScoped):
         row = (await self.conn.execute(query)).first()
         return _post(row) if row else None
 
-    async def slug_taken(self, blog_id: UUID, slug: str) -> bool:
+    async def slug_taken(self, blog_id: UUID, slug: str, *, exclude: UUID | None = None) -> bool:
         p, s = t.posts, t.post_slugs
         in_posts = sa.select(p.c.id).where(
             p.c.tenant_id == self.tenant_id, p.c.blog_id == blog_id, p.c.slug == slug
@@ -196,6 +214,9 @@ class SqlPostRepository(TenantScoped):
         in_history = sa.select(s.c.post_id).where(
             s.c.tenant_id == self.tenant_id, s.c.blog_id == blog_id, s.c.slug == slug
         )
+        if exclude is not None:
+            in_posts = in_posts.where(p.c.id != exclude)
+            in_history = in_history.where(s.c.post_id != exclude)
         row = (
             await self.conn.execute(sa.select(sa.exists(in_posts) | sa.exists(in_history)))
         ).scalar_one()
@@ -255,8 +276,11 @@ class SqlPostRepository(TenantScoped):
         deleted: bool,
         after: tuple[datetime, UUID] | None,
         limit: int,
+        now: datetime,
+        visible_to: UUID | None = None,
     ) -> list[Post]:
         p = t.posts
+        due = sa.and_(p.c.status == "scheduled", p.c.published_at <= now)
         query = (
             sa.select(*_POST_COLUMNS)
             .where(p.c.tenant_id == self.tenant_id)
@@ -268,8 +292,25 @@ class SqlPostRepository(TenantScoped):
             query = query.where(p.c.blog_id == blog_id)
         if author_id:
             query = query.where(p.c.author_id == author_id)
-        if status:
+        if status == "published":
+            query = query.where(sa.or_(p.c.status == "published", due))
+        elif status == "scheduled":
+            query = query.where(p.c.status == "scheduled", p.c.published_at > now)
+        elif status:
             query = query.where(p.c.status == status)
+        if visible_to is not None:
+            a = t.blog_authors
+            their_blogs = sa.select(a.c.blog_id).where(
+                a.c.tenant_id == self.tenant_id, a.c.user_id == visible_to
+            )
+            public = sa.and_(
+                sa.or_(p.c.status == "published", due),
+                p.c.published_at <= now,
+                p.c.deleted_at.is_(None),
+            )
+            query = query.where(
+                sa.or_(p.c.author_id == visible_to, sa.and_(p.c.blog_id.in_(their_blogs), public))
+            )
         if after:
             query = query.where(sa.tuple_(p.c.updated_at, p.c.id) < sa.tuple_(*after))
         return [_post(r) for r in await self.conn.execute(query)]
@@ -298,14 +339,19 @@ class SqlPostRepository(TenantScoped):
             t.post_revisions.insert().values(tenant_id=self.tenant_id, **asdict(revision))
         )
 
-    async def revisions(self, post_id: UUID) -> list[Revision]:
+    async def revisions(
+        self, post_id: UUID, *, before_version: int | None = None, limit: int | None = None
+    ) -> list[Revision]:
         r = t.post_revisions
-        rows = await self.conn.execute(
+        query = (
             sa.select(r)
             .where(r.c.tenant_id == self.tenant_id, r.c.post_id == post_id)
-            .order_by(r.c.version.desc())
+            .order_by(r.c.version.desc(), r.c.id.desc())
+            .limit(limit)
         )
-        return [_revision(row) for row in rows]
+        if before_version is not None:
+            query = query.where(r.c.version < before_version)
+        return [_revision(row) for row in await self.conn.execute(query)]
 
     async def revision(self, post_id: UUID, revision_id: UUID) -> Revision | None:
         r = t.post_revisions

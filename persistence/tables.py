@@ -38,6 +38,7 @@ users = sa.Table(
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column("email", sa.String(254), nullable=False),
     sa.Column("display_name", sa.String(120), nullable=False),
+    sa.Column("handle", sa.String(40), nullable=False),
     sa.Column("password_hash", sa.String(255), nullable=False),
     sa.Column("is_operator", sa.Boolean, nullable=False),
     sa.Column("is_active", sa.Boolean, nullable=False),

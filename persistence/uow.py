@@ -8,6 +8,7 @@ from typing import Self
 from uuid import UUID
 
 from persistence.content import SqlBlogRepository, SqlPostRepository
+from persistence.conversation import SqlCommentRepository, SqlRatingRepository
 from persistence.database import Database, Transaction
 from persistence.identity.repositories import (
     SqlApiKeyRepository,
@@ -64,6 +65,8 @@ class SqlUnitOfWork:
         self.usage = SqlUsageCounter(conn)
         self.blogs = SqlBlogRepository(self._tx)
         self.posts = SqlPostRepository(self._tx)
+        self.comments = SqlCommentRepository(self._tx)
+        self.ratings = SqlRatingRepository(self._tx)
         return self
 
     async def __aexit__(

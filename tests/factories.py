@@ -172,3 +172,64 @@ class Factory:
             ) as uow:
                 post = await content.publish_post(uow, actor, post.id, None, at)
         return post
+
+
+# --- public read side: helpers for tests of /v1/sites/{tenant} (added with the public
+# content endpoints; they only drive existing use cases or set denormalised counters) ---
+
+
+async def post_transition(factory: Factory, world: World, post: Post, name: str) -> Post:
+    """Run one life-cycle use case (unpublish, archive, delete, restore) as the manager."""
+    actor = await factory._actor(world, "manager")
+    action = {
+        "unpublish": content.unpublish_post,
+        "archive": content.archive_post,
+        "delete": content.delete_post,
+    }[name]
+    async with SqlUnitOfWork(factory.db, tenant_id=world.tenant.id, user_id=actor.user_id) as uow:
+        return await action(uow, actor, post.id, None)
+
+
+async def edit_post(factory: Factory, world: World, post: Post, **changes: object) -> Post:
+    actor = await factory._actor(world, "manager")
+    async with SqlUnitOfWork(factory.db, tenant_id=world.tenant.id, user_id=actor.user_id) as uow:
+        current = await content.load_post(uow, post.id)
+    async with SqlUnitOfWork(factory.db, tenant_id=world.tenant.id, user_id=actor.user_id) as uow:
+        return await content.edit_post(uow, actor, post.id, current.version, dict(changes))
+
+
+async def archive_blog(factory: Factory, world: World, blog: Blog) -> Blog:
+    actor = await factory._actor(world, "manager")
+    async with SqlUnitOfWork(factory.db, tenant_id=world.tenant.id, user_id=actor.user_id) as uow:
+        return await content.update_blog(uow, actor, blog.id, {"status": "archived"})
+
+
+async def set_counters(
+    factory: Factory,
+    world: World,
+    post: Post,
+    *,
+    comments: int = 0,
+    histogram: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0),
+) -> None:
+    """Set the denormalised comment and rating counters the conversation slice keeps."""
+    from sqlalchemy import text
+
+    count = sum(histogram)
+    total = sum((i + 1) * n for i, n in enumerate(histogram))
+    async with factory.db.transaction(tenant_id=world.tenant.id) as tx:
+        await tx.connection.execute(
+            text(
+                "UPDATE posts SET comment_count = :c, rating_count = :n, rating_sum = :s, "
+                "rating_histogram = :h WHERE tenant_id = :t AND id = :id"
+            ),
+            {
+                "c": comments,
+                "n": count,
+                "s": total,
+                "h": list(histogram),
+                "t": world.tenant.id,
+                "id": post.id,
+            },
+        )
+        await tx.commit()

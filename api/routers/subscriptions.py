@@ -13,7 +13,7 @@ from fastapi import Header, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.deps import PrincipalDep, TenantSlug, UowDep
+from api.deps import PrincipalDep, ServicesDep, TenantSlug, UowDep
 from api.pagination import (
     CursorQuery,
     LimitQuery,
@@ -137,6 +137,7 @@ async def set_subscription(
     body: SubscriptionPut,
     principal: PrincipalDep,
     uow: UowDep,
+    services: ServicesDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=300)] = None,
 ) -> Response:
     """Set the plan and status (billing system or operators). Needs an ``Idempotency-Key``:
@@ -173,6 +174,7 @@ async def set_subscription(
         status, payload, replayed = await run_once(
             uow, _caller(principal), idempotency_key, found.id, request_hash, apply
         )
+    services.sites.forget(tenant)  # a cancellation takes the public site offline at once
     headers = {"Idempotent-Replayed": "true"} if replayed else {}
     return JSONResponse(payload, status_code=status, headers=headers)
 

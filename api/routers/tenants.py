@@ -222,7 +222,11 @@ async def get_tenant(tenant: TenantSlug, principal: PrincipalDep, uow: UowDep) -
     responses=ADMIN_PROBLEMS,
 )
 async def update_tenant(
-    tenant: TenantSlug, body: TenantUpdate, principal: PrincipalDep, uow: UowDep
+    tenant: TenantSlug,
+    body: TenantUpdate,
+    principal: PrincipalDep,
+    uow: UowDep,
+    services: ServicesDep,
 ) -> TenantRead:
     """Change the name, language, branding or settings; nested objects merge field by field."""
     changes = body.model_dump(exclude_unset=True, mode="json")
@@ -234,6 +238,7 @@ async def update_tenant(
     async with uow:
         found, actor = await use_cases.actor_in(uow, principal, tenant)
         updated = await use_cases.update_tenant(uow, found, actor, changes)
+    services.sites.forget(tenant)  # the public site shows the change at once
     return TenantRead.of(updated)
 
 

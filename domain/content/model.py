@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -11,6 +11,9 @@ from domain.errors import InvalidInput
 from domain.identity.model import CommentPolicy
 
 MAX_PUBLISH_YEAR = 9999
+# Back-dating is allowed (imported archives), but not to before the web existed: it also
+# keeps far-away dates clear of overflows when they are brought to UTC.
+MIN_PUBLISH_YEAR = 1900
 
 
 class BlogStatus(StrEnum):
@@ -91,6 +94,12 @@ class Post:
             raise InvalidInput("An archived post cannot be published; restore it as a draft first.")
         if at is not None and at.year > MAX_PUBLISH_YEAR - 1:
             raise InvalidInput("The publication date is too far in the future.")
+        if at is not None and at.year < MIN_PUBLISH_YEAR:
+            raise InvalidInput(f"The publication date must be in {MIN_PUBLISH_YEAR} or later.")
+        if at is not None:
+            if at.tzinfo is None:
+                raise InvalidInput("The publication date needs a time zone.")
+            at = at.astimezone(UTC)
         if at is not None and at > now:
             self.status, self.published_at = PostStatus.SCHEDULED, at
         else:
@@ -106,6 +115,8 @@ class Post:
         self.status = PostStatus.DRAFT
 
     def archive(self) -> None:
+        if self.status is PostStatus.ARCHIVED:
+            raise InvalidInput("This post is already archived.")
         self.status = PostStatus.ARCHIVED
 
     def unarchive(self) -> None:

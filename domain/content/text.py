@@ -80,12 +80,15 @@ _SPACES = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def slugify(text: str, max_length: int = 80) -> str:
-    """ASCII, lower case, hyphens: "Café à Paris" -> "cafe-a-paris", "Москва" -> "moskva"."""
+def slugify(text: str, max_length: int = 80, fallback: str = "post") -> str:
+    """ASCII, lower case, hyphens: "Café à Paris" -> "cafe-a-paris", "Москва" -> "moskva".
+
+    Text with nothing to keep (only punctuation, say) gives ``fallback``.
+    """
     ascii_text = anyascii(text).lower()
     slug = _NOT_SLUG.sub("-", ascii_text).strip("-")
     slug = slug[:max_length].rstrip("-")
-    return slug or "post"
+    return slug or fallback
 
 
 def render_markdown(markdown: str) -> str:

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from domain import clock
 from domain.content.model import Blog, BlogRole, BlogStatus, Post, PostStatus
-from domain.content.ports import Revision
+from domain.content.ports import BlogAuthor, Revision
 from domain.content.text import excerpt_of, plain_text, reading_minutes, render_markdown, slugify
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from domain.identity.model import LANGUAGES, CommentPolicy, Role
@@ -20,6 +20,8 @@ from domain.licensing.quotas import ensure_room, plan_of
 from domain.ports import UnitOfWork
 
 MAX_TAGS = 20
+BLOG_SLUG_LENGTH = 80
+POST_SLUG_LENGTH = 120
 
 
 def _check_language(language: str) -> str:
@@ -28,14 +30,35 @@ def _check_language(language: str) -> str:
     return language
 
 
-async def _unique_slug(base: str, taken: Any) -> str:
-    """``base``, else ``base-2``, ``base-3``…: the first one not taken."""
-    candidate, n = base, 1
+async def _unique_slug(base: str, taken: Any, max_length: int) -> str:
+    """``base``, else ``base-2``, ``base-3``…: the first one not taken, never longer than
+    ``max_length`` (the column's width)."""
+    candidate, n = base[:max_length], 1
     while await taken(candidate):
         n += 1
         suffix = f"-{n}"
-        candidate = base[: 120 - len(suffix)] + suffix
+        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
     return candidate
+
+
+def _policy(value: Any) -> CommentPolicy | None:
+    return CommentPolicy(value) if value else None
+
+
+def sees_every_post(actor: Actor) -> bool:
+    """Owners, managers, moderators and operators see every post, drafts and trash included."""
+    return allows(actor, Action.UNPUBLISH_ANY_POST)
+
+
+def require_console(actor: Actor) -> None:
+    """The console's content pages are for people who write or moderate.
+
+    Readers get ``Forbidden``, non-members ``NotFound``. Reading goes on while the
+    subscription is suspended, so no write check happens here.
+    """
+    if sees_every_post(actor) or allows(actor, Action.WRITE_POSTS):
+        return
+    require(actor, Action.WRITE_POSTS)
 
 
 # --- blogs ----------------------------------------------------------------------------
@@ -48,15 +71,34 @@ async def get_blog(uow: UnitOfWork, blog_id: UUID) -> Blog:
     return blog
 
 
+async def view_blog(uow: UnitOfWork, actor: Actor, blog_id: UUID) -> Blog:
+    require_console(actor)
+    return await get_blog(uow, blog_id)
+
+
+async def list_blogs(
+    uow: UnitOfWork, actor: Actor, after: tuple[datetime, UUID] | None, limit: int
+) -> list[Blog]:
+    """Every blog of the tenant, archived ones included, oldest first."""
+    require_console(actor)
+    return await uow.blogs.page(after=after, limit=limit)
+
+
+async def blog_authors(uow: UnitOfWork, actor: Actor, blog_id: UUID) -> list[BlogAuthor]:
+    require_console(actor)
+    blog = await get_blog(uow, blog_id)
+    return await uow.blogs.author_list(blog.id)
+
+
 async def create_blog(uow: UnitOfWork, actor: Actor, fields: dict[str, Any]) -> Blog:
     require(actor, Action.WRITE_POSTS)
     if actor.user_id is None:
         raise Forbidden("Blogs are created by people, not keys.")
     await ensure_room(uow, actor.tenant_id, Quota.BLOGS)
-    slug = fields.get("slug") or slugify(fields["title"])
+    slug = fields.get("slug") or slugify(fields["title"], BLOG_SLUG_LENGTH, fallback="blog")
     if fields.get("slug") and await uow.blogs.slug_taken(slug):
         raise Conflict("That blog slug is taken.")
-    slug = await _unique_slug(slug, uow.blogs.slug_taken)
+    slug = await _unique_slug(slug, uow.blogs.slug_taken, BLOG_SLUG_LENGTH)
     now = clock.now()
     blog = Blog(
         id=uuid4(),
@@ -65,7 +107,7 @@ async def create_blog(uow: UnitOfWork, actor: Actor, fields: dict[str, Any]) -> 
         title=fields["title"],
         description=fields.get("description") or "",
         language=_check_language(fields.get("language") or "en"),
-        comment_policy=fields.get("comment_policy"),
+        comment_policy=_policy(fields.get("comment_policy")),
         status=BlogStatus.ACTIVE,
         created_at=now,
         updated_at=now,
@@ -103,8 +145,7 @@ async def update_blog(
     if "language" in changes:
         blog.language = _check_language(changes["language"])
     if "comment_policy" in changes:
-        policy = changes["comment_policy"]
-        blog.comment_policy = CommentPolicy(policy) if policy else None
+        blog.comment_policy = _policy(changes["comment_policy"])
     if "status" in changes:
         blog.status = BlogStatus(changes["status"])
     blog.updated_at = clock.now()
@@ -122,8 +163,11 @@ async def set_blog_author(
     membership = await uow.memberships.get(actor.tenant_id, user_id)
     if membership is None:
         raise NotFound("No such member.")
-    if membership.role is Role.READER:
-        raise InvalidInput("Readers cannot write: give them the author role first.")
+    if membership.role not in (Role.OWNER, Role.MANAGER, Role.AUTHOR):
+        raise InvalidInput("Only owners, managers and authors write: give them the author role.")
+    current = await uow.blogs.author_role(blog.id, user_id)
+    if current is BlogRole.OWNER and role is not BlogRole.OWNER:
+        await _keep_an_owner(uow, blog.id)
     await uow.blogs.set_author(blog.id, user_id, role)
     await audit(uow, actor, "blog.author_set", "blog", blog.id, user=str(user_id), role=role.value)
     await uow.commit()
@@ -132,10 +176,19 @@ async def set_blog_author(
 async def remove_blog_author(uow: UnitOfWork, actor: Actor, blog_id: UUID, user_id: UUID) -> None:
     blog = await get_blog(uow, blog_id)
     await _may_manage_blog(uow, actor, blog)
+    if await uow.blogs.author_role(blog.id, user_id) is BlogRole.OWNER:
+        await _keep_an_owner(uow, blog.id)
     if not await uow.blogs.remove_author(blog.id, user_id):
         raise NotFound("That member does not write for this blog.")
     await audit(uow, actor, "blog.author_removed", "blog", blog.id, user=str(user_id))
     await uow.commit()
+
+
+async def _keep_an_owner(uow: UnitOfWork, blog_id: UUID) -> None:
+    """Refuse to take away a blog's last owner: someone below staff must answer for it."""
+    owners = [u for u, role in await uow.blogs.authors(blog_id) if role is BlogRole.OWNER]
+    if len(owners) <= 1:
+        raise Conflict("A blog keeps at least one owner: name another owner first.")
 
 
 # --- posts ----------------------------------------------------------------------------
@@ -164,6 +217,11 @@ def _tags(names: list[str]) -> dict[str, str]:
     return tags
 
 
+def _has_own_excerpt(post: Post) -> bool:
+    """Whether the excerpt was written by hand rather than derived from the body."""
+    return post.excerpt != excerpt_of(post.body_text)
+
+
 def _render_into(post: Post, body: str, excerpt: str | None) -> None:
     post.body_markdown = body
     post.body_html = render_markdown(body)
@@ -189,6 +247,7 @@ async def create_post(uow: UnitOfWork, actor: Actor, blog_id: UUID, draft: PostD
     assert actor.user_id is not None
     tags = _tags(draft.tags)
     base = draft.slug or slugify(draft.title, 100)
+    language = _check_language(draft.language or blog.language)
     if draft.slug and await uow.posts.slug_taken(blog.id, draft.slug):
         raise Conflict("That slug is taken in this blog.")
 
@@ -201,14 +260,14 @@ async def create_post(uow: UnitOfWork, actor: Actor, blog_id: UUID, draft: PostD
         tenant_id=actor.tenant_id,
         blog_id=blog.id,
         author_id=actor.user_id,
-        slug=await _unique_slug(base, taken),
+        slug=await _unique_slug(base, taken, POST_SLUG_LENGTH),
         title=draft.title,
         excerpt="",
         body_markdown="",
         body_html="",
         body_text="",
         cover_image_url=draft.cover_image_url,
-        language=_check_language(draft.language or blog.language),
+        language=language,
         status=PostStatus.DRAFT,
         published_at=None,
         deleted_at=None,
@@ -221,6 +280,7 @@ async def create_post(uow: UnitOfWork, actor: Actor, blog_id: UUID, draft: PostD
     _render_into(post, draft.body_markdown, draft.excerpt)
     await uow.posts.ensure_tags(tags)
     await uow.posts.add(post)
+    await audit(uow, actor, "post.created", "post", post.id, blog=str(blog.id), slug=post.slug)
     await uow.commit()
     return post
 
@@ -232,6 +292,87 @@ async def load_post(uow: UnitOfWork, post_id: UUID, *, lock: bool = False) -> Po
     return post
 
 
+async def _may_see(uow: UnitOfWork, actor: Actor, post: Post) -> None:
+    """Staff and moderators see every post; an author sees their own posts, and the public
+    posts of the blogs they write for. Anything else is not found (drafts stay private)."""
+    if sees_every_post(actor) or post.author_id == actor.user_id:
+        return
+    if (
+        actor.user_id is not None
+        and post.is_public(clock.now())
+        and await uow.blogs.author_role(post.blog_id, actor.user_id) is not None
+    ):
+        return
+    raise NotFound("No such post.")
+
+
+async def view_post(uow: UnitOfWork, actor: Actor, post_id: UUID) -> Post:
+    require_console(actor)
+    post = await load_post(uow, post_id)
+    await _may_see(uow, actor, post)
+    return post
+
+
+@dataclass(frozen=True)
+class PostFilter:
+    blog_id: UUID | None = None
+    author_id: UUID | None = None
+    status: PostStatus | None = None
+    deleted: bool = False
+
+
+async def list_posts(
+    uow: UnitOfWork,
+    actor: Actor,
+    filters: PostFilter,
+    after: tuple[datetime, UUID] | None,
+    limit: int,
+) -> list[Post]:
+    """The console's list, most recently changed first, under the rules of ``_may_see``.
+
+    ``deleted=True`` lists the trash instead of the live posts.
+    """
+    require_console(actor)
+    return await uow.posts.page(
+        blog_id=filters.blog_id,
+        author_id=filters.author_id,
+        status=filters.status.value if filters.status else None,
+        deleted=filters.deleted,
+        after=after,
+        limit=limit,
+        now=clock.now(),
+        visible_to=None if sees_every_post(actor) else actor.user_id,
+    )
+
+
+async def _may_read_revisions(uow: UnitOfWork, actor: Actor, post_id: UUID) -> Post:
+    post = await view_post(uow, actor, post_id)
+    if not (sees_every_post(actor) or post.author_id == actor.user_id):
+        raise Forbidden("Only the post's author and the staff read its revisions.")
+    return post
+
+
+async def list_revisions(
+    uow: UnitOfWork, actor: Actor, post_id: UUID, before_version: int | None, limit: int
+) -> list[Revision]:
+    """The versions a published or scheduled post went through, newest first."""
+    post = await _may_read_revisions(uow, actor, post_id)
+    return await uow.posts.revisions(post.id, before_version=before_version, limit=limit)
+
+
+async def get_revision(uow: UnitOfWork, actor: Actor, post_id: UUID, revision_id: UUID) -> Revision:
+    post = await _may_read_revisions(uow, actor, post_id)
+    revision = await uow.posts.revision(post.id, revision_id)
+    if revision is None:
+        raise NotFound("No such revision.")
+    return revision
+
+
+def _not_deleted(post: Post) -> None:
+    if post.deleted_at is not None:
+        raise Conflict("This post is in the trash: restore it first.")
+
+
 async def _may_edit(
     uow: UnitOfWork, actor: Actor, post: Post, *, any_post: Action = Action.EDIT_ANY_POST
 ) -> None:
@@ -240,6 +381,7 @@ async def _may_edit(
         return
     require(actor, Action.WRITE_POSTS)
     if post.author_id != actor.user_id:
+        await _may_see(uow, actor, post)  # someone else's draft is not found, not forbidden
         raise Forbidden("You may only change your own posts.")
 
 
@@ -285,14 +427,20 @@ async def edit_post(
     post = await load_post(uow, post_id, lock=True)
     await _may_edit(uow, actor, post)
     _check_version(post, expected_version)
+    _not_deleted(post)
+    if not changes:
+        return post
     before = _copy(post)
     if "title" in changes:
         post.title = changes["title"]
     if "body_markdown" in changes or "excerpt" in changes:
+        # A hand-written excerpt survives a body change; a derived one follows the body.
+        # Sending ``excerpt: null`` goes back to deriving it.
+        kept = post.excerpt if _has_own_excerpt(post) else None
         _render_into(
             post,
             changes.get("body_markdown", post.body_markdown),
-            changes.get("excerpt", post.excerpt if "excerpt" in changes else None),
+            changes.get("excerpt", kept),
         )
     if "cover_image_url" in changes:
         post.cover_image_url = changes["cover_image_url"]
@@ -303,11 +451,12 @@ async def edit_post(
         await uow.posts.ensure_tags(tags)
         post.tag_names = list(tags)
     if "slug" in changes and changes["slug"] != post.slug:
-        if await uow.posts.slug_taken(post.blog_id, changes["slug"]):
+        if await uow.posts.slug_taken(post.blog_id, changes["slug"], exclude=post.id):
             raise Conflict("That slug is taken in this blog.")
         await uow.posts.remember_slug(post.blog_id, post.slug, post.id)
         post.slug = changes["slug"]
     await _save(uow, actor, post, before)
+    await audit(uow, actor, "post.updated", "post", post.id, fields=sorted(changes))
     await uow.commit()
     return post
 
@@ -320,8 +469,7 @@ async def publish_post(
     await _may_edit(uow, actor, post)
     if expected_version is not None:
         _check_version(post, expected_version)
-    if post.deleted_at is not None:
-        raise InvalidInput("A deleted post cannot be published; restore it first.")
+    _not_deleted(post)
     if post.status not in (PostStatus.PUBLISHED, PostStatus.SCHEDULED):
         _, plan = await plan_of(uow, actor.tenant_id, lock=True)  # serialises racing publishes
         plan.check_room(Quota.POSTS_PER_BLOG, await uow.posts.count_live(post.blog_id))
@@ -352,6 +500,10 @@ async def _transition(
     await _may_edit(uow, actor, post, any_post=any_post)
     if expected_version is not None:
         _check_version(post, expected_version)
+    if name == "delete" and post.deleted_at is not None:
+        return post  # already in the trash: deleting again changes nothing
+    if name != "restore":
+        _not_deleted(post)
     before = _copy(post)
     now = clock.now()
     if name == "unpublish":
@@ -365,6 +517,10 @@ async def _transition(
     elif name == "restore":
         if post.deleted_at is None:
             raise InvalidInput("This post is not deleted.")
+        if post.status in (PostStatus.PUBLISHED, PostStatus.SCHEDULED):
+            # It goes live again: it needs room in the blog like any publication.
+            _, plan = await plan_of(uow, actor.tenant_id, lock=True)
+            plan.check_room(Quota.POSTS_PER_BLOG, await uow.posts.count_live(post.blog_id))
         post.deleted_at = None
     await _save(uow, actor, post, before)
     await audit(uow, actor, f"post.{name}", "post", post.id)
@@ -401,6 +557,7 @@ async def restore_revision(
     post = await load_post(uow, post_id, lock=True)
     await _may_edit(uow, actor, post)
     _check_version(post, expected_version)
+    _not_deleted(post)
     revision = await uow.posts.revision(post.id, revision_id)
     if revision is None:
         raise NotFound("No such revision.")
@@ -413,12 +570,3 @@ async def restore_revision(
     await audit(uow, actor, "post.revision_restored", "post", post.id, version=revision.version)
     await uow.commit()
     return post
-
-
-async def visible_to_staff(uow: UnitOfWork, actor: Actor, post: Post) -> None:
-    """Drafts are for their author and the staff; a moderator may see what they unpublish."""
-    if allows(actor, Action.UNPUBLISH_ANY_POST) or post.author_id == actor.user_id:
-        return
-    if actor.role is None and not actor.principal.is_operator:
-        raise NotFound("No such tenant.")
-    raise NotFound("No such post.")

@@ -91,6 +91,7 @@ class User:
     is_active: bool
     token_version: int
     created_at: datetime
+    handle: str = ""  # public name in author URLs, unique across the platform
 
 
 @dataclass

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
 from domain import clock
+from domain.content.text import slugify
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from domain.identity.model import (
     LANGUAGES,
@@ -60,6 +62,20 @@ async def audit(
 # --- users and sign-in ------------------------------------------------------------
 
 
+HANDLE_BASE_LENGTH = 30
+
+
+async def free_handle(uow: UnitOfWork, display_name: str) -> str:
+    """The slug of the display name, with a short random suffix when it is taken."""
+    base = slugify(display_name, HANDLE_BASE_LENGTH)
+    if len(base) < 2 or base == "post":
+        base = "author"
+    handle = base
+    while await uow.users.handle_taken(handle):
+        handle = f"{base}-{secrets.token_hex(3)}"
+    return handle
+
+
 async def register_user(
     uow: UnitOfWork,
     hasher: PasswordHasher,
@@ -73,10 +89,12 @@ async def register_user(
     check_password(password)
     if await uow.users.by_email(email):
         raise Conflict("An account with this e-mail exists already: sign in instead.")
+    display_name = display_name.strip() or email.split("@")[0]
     user = User(
         id=uuid4(),
         email=email,
-        display_name=display_name.strip() or email.split("@")[0],
+        display_name=display_name,
+        handle=await free_handle(uow, display_name),
         password_hash=await hasher.hash(password),
         is_operator=is_operator,
         is_active=True,

@@ -37,6 +37,7 @@ def _user(row: Any) -> User:
         id=row.id,
         email=row.email,
         display_name=row.display_name,
+        handle=row.handle,
         password_hash=row.password_hash,
         is_operator=row.is_operator,
         is_active=row.is_active,
@@ -59,6 +60,10 @@ class SqlUserRepository:
         query = sa.select(t.users).where(sa.func.lower(t.users.c.email) == email.lower())
         row = (await self.conn.execute(query)).first()
         return _user(row) if row else None
+
+    async def handle_taken(self, handle: str) -> bool:
+        query = sa.select(sa.exists().where(t.users.c.handle == handle))
+        return bool((await self.conn.execute(query)).scalar_one())
 
     async def add(self, user: User) -> None:
         values = asdict(user)

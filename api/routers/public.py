@@ -1,0 +1,879 @@
+"""The public site under ``/v1/sites/{tenant}``: site config, blogs, posts, search, tags,
+authors, feeds and the sitemap.
+
+Readers see public posts only: published, or scheduled and due by the database's
+clock, not deleted, in an active blog (``persistence/public_read.py`` writes that rule
+once). A cancelled subscription (or a disabled tenant) takes the whole site offline:
+every route answers 404, as for an unknown tenant.
+
+Anyone may read: anonymous callers, signed-in people of any tenant, and API keys with
+the ``content:read`` scope (of this tenant or platform-wide). A malformed or invalid
+``Authorization`` header is still a 401, never a silent downgrade to anonymous.
+
+Caching: each answer is serialised once; its strong ``ETag`` is a hash of those exact
+bytes, a matching ``If-None-Match`` gets a bodiless 304, and ``Cache-Control`` lets
+browsers and CDNs keep it 30 s and serve it stale for two more minutes while they
+revalidate (``CACHE_CONTROL``). Nothing here depends on who is asking yet, so there is no
+``Vary: Authorization``; it must be added the day a signed-in reader sees something else.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import html
+import json
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+from uuid import UUID
+from xml.etree import ElementTree as ET
+
+from fastapi import Depends, Path, Query, Request, Response, Security
+from pydantic import BaseModel, Field
+
+from api.deps import _bearer, get_principal, get_services
+from api.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from api.problems import ApiProblem
+from api.routing import new_router
+from api.schemas import StrictModel
+from api.site_cache import Site
+from domain.content.text import slugify
+from domain.errors import NotFound
+from domain.identity.model import LANGUAGES, Branding
+from domain.identity.policy import ANONYMOUS, Action, Actor, Principal, require
+from domain.licensing.model import Feature
+from persistence.public_read import (
+    MARK_START,
+    MARK_STOP,
+    PRIOR_MEAN,
+    PRIOR_VOTES,
+    PostQuery,
+    public_reader,
+)
+
+router = new_router(tags=["sites"])
+
+CACHE_SECONDS = 30
+STALE_SECONDS = 120
+CACHE_CONTROL = f"public, max-age={CACHE_SECONDS}, stale-while-revalidate={STALE_SECONDS}"
+FEED_SIZE = 50  # entries in each Atom and JSON feed
+SITEMAP_SIZE = 50_000  # the sitemap protocol's limit for one file: the newest posts
+MAX_QUERY_LENGTH = 200  # characters of a search query; longer ones are refused (422)
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such site (or offline), or no such resource"}
+}
+READ_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the ETag in If-None-Match is current"},
+    401: {"description": "Invalid credentials"},
+    **NOT_FOUND,
+    422: {"description": "Invalid parameter"},
+}
+
+SlugPath = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[a-z0-9-]+$")]
+HandlePath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[a-z0-9-]+$")]
+NoNul = r"^[^\x00]*$"
+
+
+# --- who may read, and which site -----------------------------------------------------
+
+
+async def reader_principal(request: Request, _: object = Security(_bearer)) -> Principal:
+    """Anonymous without a header (no database work at all); otherwise the usual checks."""
+    if not request.headers.get("authorization"):
+        return ANONYMOUS
+    return await get_principal(request)
+
+
+async def current_site(
+    request: Request,
+    tenant: Annotated[
+        str,
+        Path(
+            min_length=2,
+            max_length=63,
+            pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+            description="The tenant's slug.",
+        ),
+    ],
+    principal: Annotated[Principal, Depends(reader_principal)],
+) -> Site:
+    site = await get_services(request).sites.get(request.app.state.db, tenant)
+    if site is None or not site.online:
+        raise NotFound("No such site.")
+    require(Actor(principal, site.row.id, None), Action.READ_PUBLISHED)
+    return site
+
+
+SiteDep = Annotated[Site, Depends(current_site)]
+
+
+class Links:
+    """Absolute URLs of the public theme's pages and of this API's documents."""
+
+    def __init__(self, request: Request, site: Site):
+        self.base = get_services(request).settings.base_url.rstrip("/")
+        self.tenant = site.row.slug
+
+    def home(self) -> str:
+        return f"{self.base}/sites/{self.tenant}/"
+
+    def blog(self, blog: str) -> str:
+        return f"{self.base}/sites/{self.tenant}/blogs/{quote(blog)}/"
+
+    def post(self, blog: str, slug: str) -> str:
+        return f"{self.base}/sites/{self.tenant}/blogs/{quote(blog)}/{quote(slug)}"
+
+    def author(self, handle: str) -> str:
+        return f"{self.base}/sites/{self.tenant}/authors/{quote(handle)}"
+
+    def api(self, path: str) -> str:
+        return f"{self.base}/v1/sites/{self.tenant}{path}"
+
+
+# --- caching ----------------------------------------------------------------------------
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    for candidate in header.split(","):
+        candidate = candidate.strip()
+        if candidate.startswith("W/"):  # If-None-Match compares weakly (RFC 9110 13.1.2)
+            candidate = candidate[2:]
+        if candidate == etag:
+            return True
+    return False
+
+
+def cacheable(
+    request: Request, body: bytes, media_type: str, headers: dict[str, str] | None = None
+) -> Response:
+    etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+    all_headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, **(headers or {})}
+    if _etag_matches(request.headers.get("if-none-match"), etag):
+        all_headers.pop("Link", None)
+        return Response(status_code=304, headers=all_headers)
+    return Response(body, media_type=media_type, headers=all_headers)
+
+
+def json_answer(
+    request: Request, model: BaseModel, headers: dict[str, str] | None = None
+) -> Response:
+    return cacheable(
+        request, model.__pydantic_serializer__.to_json(model), "application/json", headers
+    )
+
+
+# --- models -----------------------------------------------------------------------------
+
+
+class BrandingPublic(StrictModel):
+    logo_url: str | None
+    primary_color: str
+    accent_color: str
+    background_color: str
+    text_color: str
+    typography: str
+    footer_text: str
+    show_powered_by: bool = Field(
+        description="False only when the tenant hides it and its plan includes white label."
+    )
+
+
+class SiteFeatures(StrictModel):
+    ratings: bool
+    anonymous_comments: bool
+    anonymous_ratings: bool
+    reader_signup: bool
+    comment_policy: str
+
+
+class SiteRead(StrictModel):
+    slug: str
+    name: str
+    default_language: str
+    languages: list[str] = Field(description="The default language and those of its blogs.")
+    branding: BrandingPublic
+    features: SiteFeatures
+    url: str
+    feeds: dict[str, str]
+
+
+class BlogRef(StrictModel):
+    slug: str
+    title: str
+
+
+class AuthorRef(StrictModel):
+    handle: str
+    display_name: str
+
+
+class TagRef(StrictModel):
+    slug: str
+    name: str
+
+
+class RatingSummary(StrictModel):
+    count: int
+    average: float | None = Field(description="Mean of the votes, 2 decimals; null when none.")
+    histogram: list[int] = Field(description="Votes for 1, 2, 3, 4 and 5 stars.")
+
+
+class BlogPublic(StrictModel):
+    slug: str
+    title: str
+    description: str
+    language: str
+    url: str
+    feed_url: str
+
+
+class BlogDetail(BlogPublic):
+    post_count: int
+
+
+class BlogPage(StrictModel):
+    items: list[BlogPublic]
+    next_cursor: str | None
+
+
+class PostSummary(StrictModel):
+    id: UUID
+    blog: BlogRef
+    author: AuthorRef
+    slug: str
+    title: str
+    excerpt: str
+    cover_image_url: str | None
+    tags: list[TagRef]
+    language: str
+    published_at: datetime
+    reading_minutes: int
+    comment_count: int
+    rating: RatingSummary
+    url: str
+    snippet: str | None = Field(
+        default=None,
+        description="With `q` only: HTML-escaped text around the matches, which are "
+        "wrapped in <mark></mark>.",
+    )
+
+
+class PostPage(StrictModel):
+    items: list[PostSummary]
+    next_cursor: str | None
+
+
+class PostRead(PostSummary):
+    body_html: str
+    updated_at: datetime
+
+
+class TagCount(StrictModel):
+    slug: str
+    name: str
+    post_count: int
+
+
+class TagPage(StrictModel):
+    items: list[TagCount]
+    next_cursor: str | None
+
+
+class AuthorRead(StrictModel):
+    handle: str
+    display_name: str
+    post_count: int
+    blogs: list[BlogRef]
+    url: str
+
+
+# --- cursors ----------------------------------------------------------------------------
+
+
+def _bad_cursor() -> ApiProblem:
+    return ApiProblem(
+        "validation_failed",
+        "The cursor is malformed, or belongs to another sort or list.",
+        errors=[{"loc": ["query", "cursor"], "msg": "malformed cursor", "type": "cursor"}],
+    )
+
+
+def encode_cursor(kind: str, key: Any, ident: Any) -> str:
+    if isinstance(key, datetime):
+        key = key.isoformat()
+    raw = json.dumps([kind, key, str(ident)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, kind: str) -> tuple[Any, str] | None:
+    """The (key, id) carried by a cursor of this ``kind``, or a 422 problem."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode())
+        found_kind, key, ident = json.loads(raw)
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise _bad_cursor() from exc
+    if found_kind != kind or not isinstance(ident, str):
+        raise _bad_cursor()
+    return key, ident
+
+
+def _post_position(cursor: str | None, sort: str) -> tuple[Any, UUID] | None:
+    decoded = decode_cursor(cursor, f"posts:{sort}")
+    if decoded is None:
+        return None
+    key, ident = decoded
+    try:
+        post_id = UUID(ident)
+        if sort == "recent":
+            if not isinstance(key, str):
+                raise ValueError(key)
+            stamp = datetime.fromisoformat(key)
+            if stamp.tzinfo is None:
+                raise ValueError(key)
+            return stamp, post_id
+        if sort == "most_discussed":
+            if not isinstance(key, int) or isinstance(key, bool) or not 0 <= key < 2**31:
+                raise ValueError(key)
+            return key, post_id
+        if not isinstance(key, int | float) or isinstance(key, bool) or not math.isfinite(key):
+            raise ValueError(key)
+        return float(key), post_id
+    except ValueError as exc:
+        raise _bad_cursor() from exc
+
+
+# --- shaping rows -----------------------------------------------------------------------
+
+
+def _tags(row: Any) -> list[TagRef]:
+    if not row.tag_slugs:
+        return []
+    return [TagRef(slug=s, name=n) for s, n in zip(row.tag_slugs, row.tag_display, strict=True)]
+
+
+def _rating(row: Any) -> RatingSummary:
+    count = row.rating_count
+    return RatingSummary(
+        count=count,
+        average=round(row.rating_sum / count, 2) if count else None,
+        histogram=list(row.rating_histogram),
+    )
+
+
+def _snippet(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return html.escape(text).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+
+
+def _summary_fields(row: Any, links: Links) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "blog": BlogRef(slug=row.blog_slug, title=row.blog_title),
+        "author": AuthorRef(handle=row.handle, display_name=row.display_name),
+        "slug": row.slug,
+        "title": row.title,
+        "excerpt": row.excerpt,
+        "cover_image_url": row.cover_image_url,
+        "tags": _tags(row),
+        "language": row.language,
+        "published_at": row.published_at,
+        "reading_minutes": row.reading_minutes,
+        "comment_count": row.comment_count,
+        "rating": _rating(row),
+        "url": links.post(row.blog_slug, row.slug),
+    }
+
+
+def _blog_public(row: Any, links: Links) -> dict[str, Any]:
+    return {
+        "slug": row.slug,
+        "title": row.title,
+        "description": row.description,
+        "language": row.language,
+        "url": links.blog(row.slug),
+        "feed_url": links.api(f"/blogs/{row.slug}/feed.atom"),
+    }
+
+
+def _link_header(request: Request, next_cursor: str | None) -> dict[str, str]:
+    if not next_cursor:
+        return {}
+    return {"Link": f'<{request.url.include_query_params(cursor=next_cursor)}>; rel="next"'}
+
+
+LimitQuery = Annotated[
+    int,
+    Query(
+        ge=1,
+        le=MAX_LIMIT,
+        description=f"Page size, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}); "
+        "anything else is a 422.",
+    ),
+]
+CursorQuery = Annotated[
+    str | None,
+    Query(max_length=512, description="The `next_cursor` of the previous page (opaque)."),
+]
+
+
+# --- site ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/sites/{tenant}",
+    operation_id="sites-get",
+    response_model=SiteRead,
+    responses=READ_PROBLEMS,
+)
+async def get_site(request: Request, site: SiteDep) -> Response:
+    """What the theme needs to draw the site: name, languages, branding, features on."""
+    row, links = site.row, Links(request, site)
+    branding = {**vars(Branding()), **row.branding}
+    # Hiding "powered by" is a white-label privilege of the plan.
+    branding["show_powered_by"] = bool(branding.get("show_powered_by", True)) or not site.has(
+        Feature.WHITE_LABEL
+    )
+    settings = row.settings
+    ratings = site.has(Feature.RATINGS)
+    languages = [row.default_language] + [
+        lang for lang in row.languages if lang != row.default_language and lang in LANGUAGES
+    ]
+    body = SiteRead(
+        slug=row.slug,
+        name=row.name,
+        default_language=row.default_language,
+        languages=languages,
+        branding=BrandingPublic.model_validate(
+            {k: branding.get(k) for k in BrandingPublic.model_fields}
+        ),
+        features=SiteFeatures(
+            ratings=ratings,
+            anonymous_comments=bool(settings.get("anonymous_comments", False)),
+            anonymous_ratings=ratings and bool(settings.get("anonymous_ratings", False)),
+            reader_signup=bool(settings.get("reader_signup", True)),
+            comment_policy=str(settings.get("comment_policy", "trusted")),
+        ),
+        url=links.home(),
+        feeds={
+            "atom": links.api("/feed.atom"),
+            "json": links.api("/feed.json"),
+            "sitemap": links.api("/sitemap.xml"),
+        },
+    )
+    return json_answer(request, body)
+
+
+# --- blogs --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/sites/{tenant}/blogs",
+    operation_id="sites-blogs-list",
+    response_model=BlogPage,
+    responses=READ_PROBLEMS,
+)
+async def list_blogs(
+    request: Request,
+    site: SiteDep,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> Response:
+    """The site's active blogs, by slug (archived blogs are not listed)."""
+    decoded = decode_cursor(cursor, "blogs")
+    after = decoded[1] if decoded else None
+    async with public_reader(request.app.state.db, site.row.id) as reader:
+        rows = await reader.blogs(after=after, limit=limit)
+    links = Links(request, site)
+    items = [BlogPublic(**_blog_public(r, links)) for r in rows[:limit]]
+    next_cursor = encode_cursor("blogs", 0, rows[limit - 1].slug) if len(rows) > limit else None
+    return json_answer(
+        request, BlogPage(items=items, next_cursor=next_cursor), _link_header(request, next_cursor)
+    )
+
+
+@router.get(
+    "/sites/{tenant}/blogs/{blog}",
+    operation_id="sites-blogs-get",
+    response_model=BlogDetail,
+    responses=READ_PROBLEMS,
+)
+async def get_blog(request: Request, site: SiteDep, blog: SlugPath) -> Response:
+    """One active blog, with how many public posts it holds."""
+    async with public_reader(request.app.state.db, site.row.id) as reader:
+        row = await reader.blog(blog)
+    if row is None:
+        raise NotFound("No such blog.")
+    body = BlogDetail(**_blog_public(row, Links(request, site)), post_count=row.post_count)
+    return json_answer(request, body)
+
+
+# --- posts --------------------------------------------------------------------------------
+
+SortQuery = Annotated[
+    Literal["recent", "top_rated", "most_discussed", "relevance"] | None,
+    Query(
+        description="`recent` (newest first; the default without `q`), `top_rated` (Bayesian "
+        f"average: {PRIOR_VOTES} imaginary votes of {PRIOR_MEAN:g} stars are added to every "
+        "post, so one 5-star vote does not top the list), `most_discussed` (comment count), "
+        "`relevance` (search rank; the default with `q`, and only allowed with it)."
+    ),
+]
+
+
+@router.get(
+    "/sites/{tenant}/posts",
+    operation_id="sites-posts-list",
+    response_model=PostPage,
+    responses=READ_PROBLEMS,
+)
+async def list_posts(
+    request: Request,
+    site: SiteDep,
+    blog: Annotated[
+        str | None, Query(max_length=120, pattern=r"^[a-z0-9-]+$", description="A blog slug.")
+    ] = None,
+    tag: Annotated[
+        str | None,
+        Query(
+            min_length=1, max_length=60, pattern=NoNul, description="A tag slug or name (any case)."
+        ),
+    ] = None,
+    author: Annotated[
+        str | None, Query(max_length=40, pattern=r"^[a-z0-9-]+$", description="An author handle.")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_QUERY_LENGTH,
+            pattern=NoNul,
+            description="Full-text search, French and English aware (stems, accents ignored). "
+            'Web-search syntax: "exact phrase", -exclude, or. '
+            f"At most {MAX_QUERY_LENGTH} characters.",
+        ),
+    ] = None,
+    sort: SortQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> Response:
+    """Public posts, filtered and sorted, one keyset page at a time.
+
+    An unknown blog, author or tag is a 404. Every sort pages by cursor, so a deep page
+    costs what the first one does.
+    """
+    query_text = q.strip() if q is not None else None
+    if not query_text:
+        query_text = None
+    chosen = sort or ("relevance" if query_text else "recent")
+    if chosen == "relevance" and query_text is None:
+        raise ApiProblem(
+            "validation_failed",
+            "sort=relevance needs a search query (q).",
+            errors=[{"loc": ["query", "sort"], "msg": "needs q", "type": "value_error"}],
+        )
+    tag_slug = slugify(tag, 60) if tag is not None else None
+    query = PostQuery(
+        tenant_id=site.row.id,
+        sort=chosen,
+        limit=limit,
+        blog=blog,
+        author=author,
+        tag=tag_slug,
+        q=query_text,
+        after=_post_position(cursor, chosen),
+    )
+    async with public_reader(request.app.state.db, site.row.id) as reader:
+        rows = await reader.posts(query)
+    head = rows[0]
+    if blog is not None and head.f_blog is None:
+        raise NotFound("No such blog.")
+    if author is not None and head.f_author is None:
+        raise NotFound("No such author.")
+    if tag is not None and not head.f_tag:
+        raise NotFound("No such tag.")
+    found = [r for r in rows if r.id is not None]
+    links = Links(request, site)
+    items = [
+        PostSummary(**_summary_fields(r, links), snippet=_snippet(r.snippet)) for r in found[:limit]
+    ]
+    next_cursor = None
+    if len(found) > limit:
+        last = found[limit - 1]
+        next_cursor = encode_cursor(f"posts:{chosen}", last.sort_key, last.id)
+    return json_answer(
+        request, PostPage(items=items, next_cursor=next_cursor), _link_header(request, next_cursor)
+    )
+
+
+@router.get(
+    "/sites/{tenant}/blogs/{blog}/posts/{slug}",
+    operation_id="sites-posts-get",
+    response_model=PostRead,
+    responses={
+        301: {"description": "An old slug: Location names the post's current URL"},
+        **READ_PROBLEMS,
+    },
+)
+async def get_post(request: Request, site: SiteDep, blog: SlugPath, slug: SlugPath) -> Response:
+    """One public post with its body, author, blog, tags, rating summary and comment count.
+
+    A slug the post had before answers 301 with the current address in ``Location``.
+    """
+    async with public_reader(request.app.state.db, site.row.id) as reader:
+        row = await reader.post(blog, slug)
+    if row is None:
+        raise NotFound("No such post.")
+    links = Links(request, site)
+    if row.slug != slug:
+        return Response(
+            status_code=301,
+            headers={
+                "Location": links.api(f"/blogs/{row.blog_slug}/posts/{row.slug}"),
+                "Cache-Control": CACHE_CONTROL,
+            },
+        )
+    body = PostRead(
+        **_summary_fields(row, links), body_html=row.body_html, updated_at=row.updated_at
+    )
+    return json_answer(request, body)
+
+
+# --- tags and authors ---------------------------------------------------------------------
+
+
+@router.get(
+    "/sites/{tenant}/tags",
+    operation_id="sites-tags-list",
+    response_model=TagPage,
+    responses=READ_PROBLEMS,
+)
+async def list_tags(
+    request: Request, site: SiteDep, limit: LimitQuery = DEFAULT_LIMIT, cursor: CursorQuery = None
+) -> Response:
+    """Tags carried by public posts, most used first, with their public post counts."""
+    decoded = decode_cursor(cursor, "tags")
+    after = None
+    if decoded is not None:
+        count, slug = decoded
+        if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count < 2**62:
+            raise _bad_cursor()
+        after = (count, slug)
+    async with public_reader(request.app.state.db, site.row.id) as reader:
+        rows = await reader.tags(after=after, limit=limit)
+    items = [TagCount(slug=r.slug, name=r.name, post_count=r.post_count) for r in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor("tags", last.post_count, last.slug)
+    return json_answer(
+        request, TagPage(items=items, next_cursor=next_cursor), _link_header(request, next_cursor)
+    )
+
+
+@router.get(
+    "/sites/{tenant}/authors/{handle}",
+    operation_id="sites-authors-get",
+    response_model=AuthorRead,
+    responses=READ_PROBLEMS,
+)
+async def get_author(request: Request, site: SiteDep, handle: HandlePath) -> Response:
+    """An author of the site: someone with at least one public post here."""
+    async with public_reader(request.app.state.db, site.row.id) as reader:
+        row = await reader.author(handle)
+    if row is None:
+        raise NotFound("No such author.")
+    body = AuthorRead(
+        handle=row.handle,
+        display_name=row.display_name,
+        post_count=row.post_count,
+        blogs=[
+            BlogRef(slug=s, title=t) for s, t in zip(row.blog_slugs, row.blog_titles, strict=True)
+        ],
+        url=Links(request, site).author(row.handle),
+    )
+    return json_answer(request, body)
+
+
+# --- feeds and sitemap --------------------------------------------------------------------
+
+ATOM = "application/atom+xml"
+FEED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    304: READ_PROBLEMS[304],
+    401: READ_PROBLEMS[401],
+    **NOT_FOUND,
+}
+
+
+def _xml(root: ET.Element) -> bytes:
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _atom(
+    title: str, self_url: str, home_url: str, feed_id: str, rows: Sequence[Any], links: Links
+) -> bytes:
+    ET.register_namespace("", ATOM_NS)
+    a = f"{{{ATOM_NS}}}"
+    feed = ET.Element(f"{a}feed")
+    _sub(feed, f"{a}id", feed_id)
+    _sub(feed, f"{a}title", title)
+    updated = max((r.updated_at for r in rows), default=datetime(2000, 1, 1, tzinfo=UTC))
+    _sub(feed, f"{a}updated", _iso(updated))
+    _sub(feed, f"{a}link", rel="self", href=self_url, type=ATOM)
+    _sub(feed, f"{a}link", rel="alternate", href=home_url, type="text/html")
+    _sub(feed, f"{a}generator", "Causerie")
+    for row in rows:
+        entry = _sub(feed, f"{a}entry")
+        _sub(entry, f"{a}id", f"urn:uuid:{row.id}")
+        _sub(entry, f"{a}title", row.title)
+        _sub(entry, f"{a}link", rel="alternate", href=links.post(row.blog_slug, row.slug))
+        _sub(entry, f"{a}published", _iso(row.published_at))
+        _sub(entry, f"{a}updated", _iso(max(row.updated_at, row.published_at)))
+        author = _sub(entry, f"{a}author")
+        _sub(author, f"{a}name", row.display_name)
+        _sub(author, f"{a}uri", links.author(row.handle))
+        for tag in _tags(row):
+            _sub(entry, f"{a}category", term=tag.slug, label=tag.name)
+        _sub(entry, f"{a}summary", row.excerpt, type="text")
+        _sub(entry, f"{a}content", row.body_html, type="html")
+    return _xml(feed)
+
+
+@router.get(
+    "/sites/{tenant}/feed.atom",
+    operation_id="sites-feed-atom",
+    response_class=Response,
+    responses={200: {"content": {ATOM: {}}, "description": "Atom 1.0"}, **FEED_RESPONSES},
+)
+async def site_feed_atom(request: Request, site: SiteDep) -> Response:
+    """The site's latest public posts as an Atom feed."""
+    async with public_reader(request.app.state.db, site.row.id) as reader:
+        rows = await reader.feed(blog=None, limit=FEED_SIZE)
+    links = Links(request, site)
+    body = _atom(
+        site.row.name, links.api("/feed.atom"), links.home(), f"urn:uuid:{site.row.id}", rows, links
+    )
+    return cacheable(request, body, ATOM)
+
+
+@router.get(
+    "/sites/{tenant}/blogs/{blog}/feed.atom",
+    operation_id="sites-blogs-feed-atom",
+    response_class=Response,
+    responses={200: {"content": {ATOM: {}}, "description": "Atom 1.0"}, **FEED_RESPONSES},
+)
+async def blog_feed_atom(request: Request, site: SiteDep, blog: SlugPath) -> Response:
+    """One blog's latest public posts as an Atom feed."""
+    async with public_reader(request.app.state.db, site.row.id) as reader:
+        found = await reader.blog(blog)
+        rows = await reader.feed(blog=blog, limit=FEED_SIZE) if found else []
+    if found is None:
+        raise NotFound("No such blog.")
+    links = Links(request, site)
+    body = _atom(
+        f"{found.title} · {site.row.name}",
+        links.api(f"/blogs/{blog}/feed.atom"),
+        links.blog(blog),
+        f"{links.blog(blog)}#feed",
+        rows,
+        links,
+    )
+    return cacheable(request, body, ATOM)
+
+
+@router.get(
+    "/sites/{tenant}/feed.json",
+    operation_id="sites-feed-json",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/feed+json": {"schema": {"type": "object"}}}},
+        **FEED_RESPONSES,
+    },
+)
+async def site_feed_json(request: Request, site: SiteDep) -> Response:
+    """The site's latest public posts as a JSON Feed 1.1."""
+    async with public_reader(request.app.state.db, site.row.id) as reader:
+        rows = await reader.feed(blog=None, limit=FEED_SIZE)
+    links = Links(request, site)
+    items: list[dict[str, Any]] = []
+    for row in rows:
+        item: dict[str, Any] = {
+            "id": str(row.id),
+            "url": links.post(row.blog_slug, row.slug),
+            "title": row.title,
+            "content_html": row.body_html,
+            "summary": row.excerpt,
+            "date_published": _iso(row.published_at),
+            "date_modified": _iso(max(row.updated_at, row.published_at)),
+            "authors": [{"name": row.display_name, "url": links.author(row.handle)}],
+            "tags": [t.name for t in _tags(row)],
+            "language": row.language,
+        }
+        if row.cover_image_url:
+            item["image"] = row.cover_image_url
+        items.append(item)
+    feed = {
+        "version": JSON_FEED_VERSION,
+        "title": site.row.name,
+        "home_page_url": links.home(),
+        "feed_url": links.api("/feed.json"),
+        "language": site.row.default_language,
+        "items": items,
+    }
+    body = json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode()
+    return cacheable(request, body, "application/feed+json")
+
+
+@router.get(
+    "/sites/{tenant}/sitemap.xml",
+    operation_id="sites-sitemap",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/xml": {}}, "description": "Sitemap 0.9"},
+        **FEED_RESPONSES,
+    },
+)
+async def sitemap(request: Request, site: SiteDep) -> Response:
+    """The home page, every active blog and the newest public posts (at most 50,000)."""
+    async with public_reader(request.app.state.db, site.row.id) as reader:
+        blogs, posts = await reader.sitemap(limit=SITEMAP_SIZE)
+    links = Links(request, site)
+    ET.register_namespace("", SITEMAP_NS)
+    s = f"{{{SITEMAP_NS}}}"
+    urlset = ET.Element(f"{s}urlset")
+    home = _sub(urlset, f"{s}url")
+    _sub(home, f"{s}loc", links.home())
+    for blog in blogs:
+        node = _sub(urlset, f"{s}url")
+        _sub(node, f"{s}loc", links.blog(blog.slug))
+        _sub(node, f"{s}lastmod", _iso(blog.updated_at))
+    for post in posts:
+        node = _sub(urlset, f"{s}url")
+        _sub(node, f"{s}loc", links.post(post.blog_slug, post.slug))
+        _sub(node, f"{s}lastmod", _iso(post.modified))
+    return cacheable(request, _xml(urlset), "application/xml")

@@ -1,0 +1,1 @@
+"""The conversation around posts: comments, their moderation, reader reports, ratings."""

@@ -1,0 +1,93 @@
+"""Decisions of the conversation: which policy applies, where a new comment lands,
+what the spam heuristics say, and who may moderate what.
+
+All of it is plain functions of plain values, so it is tested without a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from domain.conversation.model import CommentsClosed, CommentStatus, HoldReason
+from domain.conversation.text import blocked_words_in, count_links
+from domain.errors import Forbidden, NotFound
+from domain.identity.model import CommentPolicy, Role, TenantSettings
+from domain.identity.policy import Action, Actor, allows, require
+
+# Heuristics. More links than SPAM_LINKS is spam; from HOLD_LINKS on the comment waits
+# for a moderator. The same text from the same person or address within REPEAT_MINUTES
+# is spam.
+HOLD_LINKS = 2
+SPAM_LINKS = 3
+REPEAT_MINUTES = 10
+
+
+def effective_policy(settings: TenantSettings, blog_policy: CommentPolicy | None) -> CommentPolicy:
+    """The blog's own policy wins over the tenant's."""
+    return CommentPolicy(blog_policy or settings.comment_policy)
+
+
+@dataclass(frozen=True)
+class SpamVerdict:
+    status: CommentStatus | None  # None: nothing suspicious
+    reason: HoldReason | None = None
+    details: list[str] = field(default_factory=list)
+
+
+CLEAN = SpamVerdict(None)
+
+
+def spam_verdict(
+    body: str, *, blocked_words: list[str], honeypot: str | None, repeated: bool
+) -> SpamVerdict:
+    """The strongest signal wins: spam before "hold for review"."""
+    if honeypot:
+        return SpamVerdict(CommentStatus.SPAM, HoldReason.HONEYPOT)
+    if repeated:
+        return SpamVerdict(CommentStatus.SPAM, HoldReason.REPEAT)
+    links = count_links(body)
+    if links > SPAM_LINKS:
+        return SpamVerdict(CommentStatus.SPAM, HoldReason.LINKS, [f"{links} links"])
+    found = blocked_words_in(body, blocked_words)
+    if found:
+        return SpamVerdict(CommentStatus.PENDING, HoldReason.BLOCKED_WORDS, found)
+    if links >= HOLD_LINKS:
+        return SpamVerdict(CommentStatus.PENDING, HoldReason.LINKS, [f"{links} links"])
+    return CLEAN
+
+
+def initial_status(
+    policy: CommentPolicy, *, member: bool, verdict: SpamVerdict
+) -> tuple[CommentStatus, HoldReason | None]:
+    """Where a new comment lands. ``closed`` refuses it outright."""
+    if policy is CommentPolicy.CLOSED:
+        raise CommentsClosed("Comments are closed on this blog.")
+    if verdict.status is not None:
+        return verdict.status, verdict.reason
+    if policy is CommentPolicy.OPEN or (policy is CommentPolicy.TRUSTED and member):
+        return CommentStatus.APPROVED, None
+    return CommentStatus.PENDING, HoldReason.POLICY
+
+
+def moderation_scope(actor: Actor, settings: TenantSettings, *, write: bool) -> UUID | None:
+    """Who may use the queue. None: every comment of the tenant. A user id: an author
+    limited to comments on their own posts (only when the tenant's settings allow it).
+
+    Reads go on while the subscription is inactive; decisions (``write``) are refused.
+    """
+    if allows(actor, Action.MODERATE):
+        if write:
+            require(actor, Action.MODERATE)
+        return None
+    if (
+        actor.role is Role.AUTHOR
+        and settings.authors_moderate_own_posts
+        and actor.user_id is not None
+    ):
+        if write and not actor.writable:
+            require(actor, Action.WRITE_POSTS)  # raises SubscriptionInactive
+        return actor.user_id
+    if actor.role is None and not actor.principal.is_operator:
+        raise NotFound("No such tenant.")
+    raise Forbidden("Your role does not allow moderating comments.")
