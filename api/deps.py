@@ -10,7 +10,7 @@ from fastapi.security import HTTPBearer
 from api.services import Services
 from auth.credentials import resolve_principal
 from domain.errors import Unauthenticated
-from domain.identity.policy import Principal
+from domain.identity.policy import ANONYMOUS, Principal
 from persistence.uow import SqlUnitOfWork
 
 # Documents the scheme in OpenAPI; the header itself is parsed in resolve_principal so
@@ -31,6 +31,9 @@ def client_ip(request: Request) -> str:
 
 
 async def get_principal(request: Request, _: object = Security(_bearer)) -> Principal:
+    authorization = request.headers.get("authorization")
+    if authorization is None:  # anonymous: no database round trip at all
+        return ANONYMOUS
     services = get_services(request)
     async with SqlUnitOfWork(request.app.state.db, request_id=request_id(request)) as uow:
         principal = await resolve_principal(

@@ -1,5 +1,7 @@
 """Rate limits on a shared store: Redis when configured (several workers share it),
-in-process memory otherwise. Built on the ``limits`` library's moving windows."""
+in-process memory otherwise. Built on the ``limits`` library's sliding-window counters:
+two counters per key whatever the limit, so a hit costs the same at 10 or 20,000 a
+minute (a moving window keeps one timestamp per request)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from dataclasses import dataclass
 
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class RateLimiter:
         self.storage: Storage = (
             RedisStorage(redis_url, implementation="redispy") if redis_url else MemoryStorage()
         )
-        self._limiter = MovingWindowRateLimiter(self.storage)
+        self._limiter = SlidingWindowCounterRateLimiter(self.storage)
 
     async def hit(self, namespace: str, key: str, per_minute: int) -> Verdict:
         item = RateLimitItemPerMinute(per_minute)

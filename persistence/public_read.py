@@ -49,21 +49,13 @@ _POST_FROM = "posts p JOIN blogs b ON b.tenant_id = p.tenant_id AND b.id = p.blo
 
 # Search: each post is indexed with its language's configuration (French and English
 # stemmers behind unaccent, "simple" otherwise), so the query is parsed the same way.
-# The OR of three constant tsqueries lets PostgreSQL use the GIN index on ``search``.
+# Matching runs in ``public_post_matches`` (migration 0008), a definer function bound to
+# the caller's tenant, because under row-level security the planner would not use the
+# GIN index for ``@@``. French stems also match as prefixes (``causerie_fr_query``).
 _TSQ = "websearch_to_tsquery('{config}'::regconfig, CAST(:q AS text))"
 _TSQ_EN, _TSQ_SIMPLE = (_TSQ.format(config=c) for c in ("causerie_en", "causerie_simple"))
-# French verb endings defeat the Snowball stemmer in places ("manger" -> "mang" but
-# "mangeons" -> "mangeon"), so French query stems also match as prefixes: every quoted
-# lexeme of the parsed query gets ":*" (the text-to-tsquery cast does not re-stem).
-_TSQ_FR = (
-    "regexp_replace(" + _TSQ.format(config="causerie_fr") + "::text, "
-    "'(''(?:[^'']|'''')*'')', '\\1:*', 'g')::tsquery"
-)
-MATCH = (
-    f"((p.language = 'fr' AND p.search @@ {_TSQ_FR}) "
-    f"OR (p.language = 'en' AND p.search @@ {_TSQ_EN}) "
-    f"OR (p.language NOT IN ('fr','en') AND p.search @@ {_TSQ_SIMPLE}))"
-)
+_TSQ_FR = "causerie_fr_query(CAST(:q AS text))"
+MATCH = "p.id IN (SELECT public_post_matches(CAST(:q AS text)))"
 
 
 def _query_for(alias: str) -> str:
