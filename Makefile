@@ -7,13 +7,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+FRONTENDS := frontends
+NPM_STAMP := $(FRONTENDS)/node_modules/.installed
+THEME_BUILD := $(FRONTENDS)/theme/dist/index.html
+# The theme is rebuilt when any of its sources (or the shared client's) changed.
+THEME_SOURCES := $(shell find $(FRONTENDS)/theme/src $(FRONTENDS)/client/src -type f 2>/dev/null) \
+	$(FRONTENDS)/theme/index.html $(FRONTENDS)/theme/vite.config.ts \
+	$(FRONTENDS)/theme/package.json $(wildcard $(FRONTENDS)/package-lock.json)
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install lint typecheck layers openapi bench clean help
+.PHONY: run test install lint typecheck layers openapi bench clean help \
+	frontends client frontends-test npm-ci chromium
 
 help:
 	@echo "make run      start API + front-ends + embedded PostgreSQL + demo data (PORT=$(PORT))"
 	@echo "make test     lint, type-check, layer contracts, then the whole test suite"
-	@echo "make openapi  regenerate openapi/openapi.json from the app"
+	@echo "make openapi  regenerate openapi/openapi.json from the app, and the client from it"
+	@echo "make client   regenerate the typed API client from openapi/openapi.json"
+	@echo "make frontends  build the public theme (only when its sources changed)"
 	@echo "make bench    run the benchmarks in bench/ (writes bench/results/)"
 
 $(STAMP): pyproject.toml
@@ -25,7 +36,45 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+# npm packages of the front-ends' workspace, from the committed lockfile.
+$(NPM_STAMP): $(FRONTENDS)/package.json $(FRONTENDS)/client/package.json \
+		$(FRONTENDS)/theme/package.json $(wildcard $(FRONTENDS)/package-lock.json)
+	cd $(FRONTENDS) && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; \
+		else npm install --no-audit --no-fund; fi
+	touch $(NPM_STAMP)
+
+npm-ci:
+	cd $(FRONTENDS) && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; \
+		else npm install --no-audit --no-fund; fi
+	touch $(NPM_STAMP)
+
+$(THEME_BUILD): $(NPM_STAMP) $(THEME_SOURCES)
+	cd $(FRONTENDS) && npm run build
+	touch $(THEME_BUILD)
+
+frontends: $(THEME_BUILD)
+
+client: $(NPM_STAMP)
+	cd $(FRONTENDS) && npm run generate -w client
+
+# Type check, generated client up to date, unit tests.
+frontends-test: npm-ci
+	cd $(FRONTENDS) && npx tsc --noEmit -p client && npx tsc --noEmit -p theme
+	cd $(FRONTENDS) && npm run check -w client
+	cd $(FRONTENDS) && npx vitest run
+
+# Debian's Chromium for the browser tests (never a downloaded browser build).
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		apt-get update && apt-get install -y chromium; \
+	else \
+		echo "Chromium is missing and installing it needs root: run"; \
+		echo "  sudo apt-get update && sudo apt-get install -y chromium"; \
+		echo "The browser tests will be skipped (outside CI)."; \
+	fi
+
+run: install frontends
 	CAUSERIE_PORT=$(PORT) $(BIN)/causerie serve --seed-demo
 
 lint: install
@@ -38,10 +87,14 @@ typecheck: install
 layers: install
 	$(BIN)/lint-imports
 
-openapi: install
+# The spec, and the typed client generated from it (`make test` fails when they differ).
+openapi: install $(NPM_STAMP)
 	$(BIN)/causerie export-openapi
+	cd $(FRONTENDS) && npm run generate -w client
 
-test: lint typecheck layers
+# pytest stays last: its closing line is the run's summary.
+test: lint typecheck layers frontends-test chromium
+	$(MAKE) frontends
 	$(BIN)/pytest -q
 
 bench: install
@@ -50,4 +103,5 @@ bench: install
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-output \
+		$(FRONTENDS)/node_modules $(FRONTENDS)/theme/dist

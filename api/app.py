@@ -21,6 +21,7 @@ from api.routers import ROUTERS, system
 from api.routing import CheckedRoute
 from api.services import Services
 from api.settings import Settings, get_settings
+from api.static import theme_mount
 from api.tenant_limits import tenant_rate_limit
 from persistence.database import Database, app_role_url, create_engine
 from persistence.uow import SqlUnitOfWork
@@ -99,6 +100,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(system.router)
     for router in ROUTERS:
         app.include_router(router, prefix="/v1", dependencies=[Depends(tenant_rate_limit)])
+    # Last, so every API route is tried first; only when the theme has been built.
+    theme = theme_mount()
+    if theme is not None:
+        app.router.routes.append(theme)
 
     app.add_middleware(
         TenantCors, console_origin=settings.console_origin, resolve_host=_resolve_host

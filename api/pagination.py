@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
@@ -15,6 +16,7 @@ from pydantic import BaseModel
 from api.problems import ApiProblem
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -63,3 +65,17 @@ def link_next(request: Request, response: Response, next_cursor: str | None) -> 
     if next_cursor:
         url = request.url.include_query_params(cursor=next_cursor)
         response.headers["Link"] = f'<{url}>; rel="next"'
+
+
+def keyset_page(
+    request: Request,
+    response: Response,
+    rows: Sequence[R],
+    limit: int,
+    position: Callable[[R], tuple[Any, ...]] = lambda row: (row.created_at, row.id),  # type: ignore[attr-defined]
+) -> tuple[Sequence[R], str | None]:
+    """Split ``limit + 1`` fetched rows into the page and the next cursor (and its
+    ``Link`` header): the extra row only says that another page exists."""
+    next_cursor = encode_cursor(*position(rows[limit - 1])) if len(rows) > limit else None
+    link_next(request, response, next_cursor)
+    return rows[:limit], next_cursor

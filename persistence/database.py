@@ -93,8 +93,13 @@ class Database:
                 await tx.close()
 
     async def ping(self) -> bool:
-        async with self.transaction() as tx:
-            return bool((await tx.connection.execute(text("SELECT 1"))).scalar_one() == 1)
+        """One round trip: no transaction and no tenant context are needed for SELECT 1."""
+        if self._bound is not None:
+            async with self.transaction() as tx:
+                return bool((await tx.connection.execute(text("SELECT 1"))).scalar_one() == 1)
+        async with self.engine.connect() as conn:
+            autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            return bool((await autocommit.execute(text("SELECT 1"))).scalar_one() == 1)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

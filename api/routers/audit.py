@@ -14,8 +14,7 @@ from api.pagination import (
     LimitQuery,
     Page,
     decode_time_id_cursor,
-    encode_cursor,
-    link_next,
+    keyset_page,
 )
 from api.routers.tenants import ADMIN_PROBLEMS
 from api.routing import new_router
@@ -66,9 +65,5 @@ async def list_audit(
         _, actor = await use_cases.actor_in(uow, principal, tenant)
         require(actor, Action.READ_TENANT_ADMIN)
         rows = await uow.audit.page(actor.tenant_id, after=after, limit=limit + 1)
-    items = [AuditEntryRead.of(e) for e in rows[:limit]]
-    next_cursor = (
-        encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id) if len(rows) > limit else None
-    )
-    link_next(request, response, next_cursor)
-    return Page[AuditEntryRead](items=items, next_cursor=next_cursor)
+    page, next_cursor = keyset_page(request, response, rows, limit)
+    return Page[AuditEntryRead](items=[AuditEntryRead.of(e) for e in page], next_cursor=next_cursor)

@@ -31,8 +31,7 @@ from api.pagination import (
     LimitQuery,
     Page,
     decode_time_id_cursor,
-    encode_cursor,
-    link_next,
+    keyset_page,
 )
 from api.routers.tenants import Language
 from api.routing import new_router
@@ -187,11 +186,8 @@ async def list_blogs(
     async with uow:
         _, actor = await actor_in(uow, principal, tenant)
         rows = await use_cases.list_blogs(uow, actor, after, limit + 1)
-    next_cursor = (
-        encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id) if len(rows) > limit else None
-    )
-    link_next(request, response, next_cursor)
-    return Page[BlogRead](items=[BlogRead.of(b) for b in rows[:limit]], next_cursor=next_cursor)
+    page, next_cursor = keyset_page(request, response, rows, limit)
+    return Page[BlogRead](items=[BlogRead.of(b) for b in page], next_cursor=next_cursor)
 
 
 @router.post(

@@ -15,8 +15,7 @@ from api.pagination import (
     LimitQuery,
     Page,
     decode_time_id_cursor,
-    encode_cursor,
-    link_next,
+    keyset_page,
 )
 from api.routers.tenants import ADMIN_PROBLEMS, InvitationRead, invitation_read
 from api.routing import new_router
@@ -72,6 +71,9 @@ async def list_members(
         _, actor = await use_cases.actor_in(uow, principal, tenant)
         require(actor, Action.READ_TENANT_ADMIN)
         rows = await uow.memberships.page(actor.tenant_id, after=after, limit=limit + 1)
+    page, next_cursor = keyset_page(
+        request, response, rows, limit, lambda m: (m.created_at, m.user_id)
+    )
     items = [
         MemberRead(
             user_id=m.user_id,
@@ -80,14 +82,8 @@ async def list_members(
             role=m.role.value,
             joined_at=m.created_at,
         )
-        for m in rows[:limit]
+        for m in page
     ]
-    next_cursor = (
-        encode_cursor(rows[limit - 1].created_at, rows[limit - 1].user_id)
-        if len(rows) > limit
-        else None
-    )
-    link_next(request, response, next_cursor)
     return Page[MemberRead](items=items, next_cursor=next_cursor)
 
 

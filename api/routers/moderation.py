@@ -20,8 +20,7 @@ from api.pagination import (
     LimitQuery,
     Page,
     decode_time_id_cursor,
-    encode_cursor,
-    link_next,
+    keyset_page,
 )
 from api.routers.tenants import ADMIN_PROBLEMS
 from api.routing import new_router
@@ -167,11 +166,8 @@ async def queue(
         rows = await use_cases.moderation_queue(
             uow, actor, found, where, after=after, limit=limit + 1
         )
-    items = [ModerationCommentRead.of(c) for c in rows[:limit]]
-    next_cursor = (
-        encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id) if len(rows) > limit else None
-    )
-    link_next(request, response, next_cursor)
+    page, next_cursor = keyset_page(request, response, rows, limit)
+    items = [ModerationCommentRead.of(c) for c in page]
     return Page[ModerationCommentRead](items=items, next_cursor=next_cursor)
 
 

@@ -19,8 +19,7 @@ from api.pagination import (
     LimitQuery,
     Page,
     decode_time_id_cursor,
-    encode_cursor,
-    link_next,
+    keyset_page,
 )
 from api.problems import ApiProblem
 from api.routing import new_router
@@ -200,14 +199,11 @@ async def subscription_history(
         _, actor = await identity.actor_in(uow, principal, tenant)
         require(actor, Action.READ_SUBSCRIPTION)
         rows = await uow.subscriptions.history(actor.tenant_id, after=after, limit=limit + 1)
+    page, next_cursor = keyset_page(request, response, rows, limit)
     items = [
         SubscriptionEventRead(**{k: v for k, v in vars(e).items() if k != "tenant_id"})
-        for e in rows[:limit]
+        for e in page
     ]
-    next_cursor = (
-        encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id) if len(rows) > limit else None
-    )
-    link_next(request, response, next_cursor)
     return Page[SubscriptionEventRead](items=items, next_cursor=next_cursor)
 
 

@@ -1,0 +1,62 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+
+import { api, tokens, unwrap } from "../../../shared/api";
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+export function useSignIn() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ email, password }: Credentials) => {
+      tokens.set(null);
+      const pair = await unwrap(
+        api.POST("/v1/auth/token", {
+          body: { username: email, password },
+          bodySerializer: (body) => new URLSearchParams(body as Record<string, string>).toString(),
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        }),
+      );
+      tokens.set(pair);
+      return pair;
+    },
+    // Whatever was read anonymously may now look different (own held comments).
+    onSuccess: () => queryClient.invalidateQueries(),
+  });
+}
+
+export function useSignUp(tenant: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: { email: string; password: string; display_name: string }) => {
+      const pair = await unwrap(
+        api.POST("/v1/sites/{tenant}/signup", { params: { path: { tenant } }, body }),
+      );
+      tokens.set(pair);
+      return pair;
+    },
+    onSuccess: () => queryClient.invalidateQueries(),
+  });
+}
+
+export function useSignOut() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => {
+      const pair = tokens.get();
+      tokens.set(null);
+      if (pair) {
+        // Spending the refresh token is best effort: the session is gone locally anyway.
+        await api
+          .POST("/v1/auth/revoke", { body: { refresh_token: pair.refresh_token } })
+          .catch(() => undefined);
+      }
+    },
+    onSettled: () => {
+      queryClient.removeQueries({ queryKey: ["me"] });
+      void queryClient.invalidateQueries();
+    },
+  });
+}

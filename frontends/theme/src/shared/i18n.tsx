@@ -1,0 +1,293 @@
+/**
+ * The interface in French or English, following the tenant's default language.
+ *
+ * A small typed dictionary: every key exists in English, and the French table must
+ * have the same keys (the type says so). Dates and numbers go through Intl with the
+ * locale, so "3 mars 2026" and "March 3, 2026" come from the same code.
+ */
+import { createContext, useContext, useMemo, type ReactNode } from "react";
+
+const en = {
+  "skip.content": "Skip to content",
+  "nav.home": "Home",
+  "nav.tags": "Tags",
+  "nav.main": "Main",
+  "nav.blogs": "Blogs",
+  "search.label": "Search the site",
+  "search.button": "Search",
+  "search.title": "Search",
+  "search.resultsFor": "Results for “{q}”",
+  "search.none": "No post matches “{q}”.",
+  "search.prompt": "Type words to look for in every post.",
+  "home.title": "Latest posts",
+  "home.tabs": "Sort posts",
+  "sort.recent": "Recent",
+  "sort.top_rated": "Top rated",
+  "sort.most_discussed": "Most discussed",
+  "posts.none": "No posts yet.",
+  "posts.more": "More",
+  "posts.loadingMore": "Loading…",
+  "post.byLabel": "By",
+  "post.inLabel": "in",
+  "post.readingTime": "{minutes} min read",
+  "post.comments": "{count} comments",
+  "post.comment": "1 comment",
+  "post.tags": "Tags",
+  "post.gone": "This post is no longer available: it was unpublished or removed.",
+  "post.cover": "Cover image of “{title}”",
+  "blog.posts": "{count} posts",
+  "blog.feed": "Atom feed of this blog",
+  "author.posts": "{count} public posts",
+  "author.blogs": "Writes in",
+  "tags.title": "Tags",
+  "tags.count": "{count} posts",
+  "tag.title": "Posts tagged “{tag}”",
+  "rating.legend": "Rate this post",
+  "rating.star": "{n} stars",
+  "rating.star1": "1 star",
+  "rating.summary": "{average} out of 5 ({count} votes)",
+  "rating.none": "No votes yet",
+  "rating.histogram": "Votes per number of stars",
+  "rating.yours": "Your vote: {n}",
+  "rating.withdraw": "Withdraw my vote",
+  "rating.thanks": "Thank you for your vote.",
+  "rating.signIn": "Sign in to rate this post.",
+  "comments.title": "Comments",
+  "comments.none": "No comments yet. Be the first!",
+  "comments.reply": "Reply",
+  "comments.replyTo": "Reply to {name}",
+  "comments.cancel": "Cancel",
+  "comments.body": "Your comment",
+  "comments.write": "Leave a comment",
+  "comments.name": "Your name",
+  "comments.email": "E-mail (optional, never shown)",
+  "comments.url": "Website (optional)",
+  "comments.send": "Publish",
+  "comments.sending": "Sending…",
+  "comments.published": "Your comment is published.",
+  "comments.held": "Thank you! Your comment is held for moderation and will appear once a moderator approves it.",
+  "comments.heldBadge": "Awaiting moderation",
+  "comments.deleted": "This comment was deleted.",
+  "comments.removed": "This comment was removed by moderation.",
+  "comments.closed": "Comments are closed.",
+  "comments.signIn": "Sign in to comment.",
+  "comments.more": "More comments",
+  "comments.as": "Commenting as {name}",
+  "error.rateLimited": "Too many attempts. Please wait {wait} before trying again.",
+  "error.rateLimitedSoon": "Too many attempts. Please wait a moment before trying again.",
+  "error.generic": "Something went wrong: {detail}",
+  "error.network": "The site cannot be reached. Check your connection and try again.",
+  "error.retry": "Try again",
+  "notFound.title": "Page not found",
+  "notFound.text": "There is nothing at this address.",
+  "notFound.site": "No site here",
+  "notFound.siteText": "No blog answers at this address. Check the link, or open a site with ?site=name.",
+  "notFound.back": "Back to the home page",
+  "loading": "Loading…",
+  "auth.signIn": "Sign in",
+  "auth.signUp": "Create an account",
+  "auth.signOut": "Sign out",
+  "auth.email": "E-mail",
+  "auth.password": "Password",
+  "auth.displayName": "Name shown with your comments",
+  "auth.signedInAs": "Signed in as {name}",
+  "auth.failed": "Sign-in failed: check your e-mail and password.",
+  "auth.noAccount": "No account yet?",
+  "auth.haveAccount": "Already have an account?",
+  "auth.passwordHint": "At least 10 characters.",
+  "footer.powered": "Powered by Causerie",
+  "footer.feeds": "Feeds",
+  "feed.atom": "Atom feed",
+  "feed.json": "JSON feed",
+  "wait.seconds": "{n} seconds",
+  "wait.second": "1 second",
+  "wait.minutes": "{n} minutes",
+  "wait.minute": "1 minute",
+} as const;
+
+export type MessageKey = keyof typeof en;
+type Dictionary = Record<MessageKey, string>;
+
+const fr: Dictionary = {
+  "skip.content": "Aller au contenu",
+  "nav.home": "Accueil",
+  "nav.tags": "Mots-clés",
+  "nav.main": "Principale",
+  "nav.blogs": "Blogs",
+  "search.label": "Rechercher sur le site",
+  "search.button": "Rechercher",
+  "search.title": "Recherche",
+  "search.resultsFor": "Résultats pour « {q} »",
+  "search.none": "Aucun billet ne correspond à « {q} ».",
+  "search.prompt": "Tapez des mots à chercher dans tous les billets.",
+  "home.title": "Derniers billets",
+  "home.tabs": "Trier les billets",
+  "sort.recent": "Récents",
+  "sort.top_rated": "Les mieux notés",
+  "sort.most_discussed": "Les plus commentés",
+  "posts.none": "Aucun billet pour l’instant.",
+  "posts.more": "Plus",
+  "posts.loadingMore": "Chargement…",
+  "post.byLabel": "Par",
+  "post.inLabel": "dans",
+  "post.readingTime": "{minutes} min de lecture",
+  "post.comments": "{count} commentaires",
+  "post.comment": "1 commentaire",
+  "post.tags": "Mots-clés",
+  "post.gone": "Ce billet n’est plus disponible : il a été dépublié ou supprimé.",
+  "post.cover": "Image de couverture de « {title} »",
+  "blog.posts": "{count} billets",
+  "blog.feed": "Flux Atom de ce blog",
+  "author.posts": "{count} billets publics",
+  "author.blogs": "Écrit dans",
+  "tags.title": "Mots-clés",
+  "tags.count": "{count} billets",
+  "tag.title": "Billets avec le mot-clé « {tag} »",
+  "rating.legend": "Notez ce billet",
+  "rating.star": "{n} étoiles",
+  "rating.star1": "1 étoile",
+  "rating.summary": "{average} sur 5 ({count} votes)",
+  "rating.none": "Pas encore de vote",
+  "rating.histogram": "Votes par nombre d’étoiles",
+  "rating.yours": "Votre vote : {n}",
+  "rating.withdraw": "Retirer mon vote",
+  "rating.thanks": "Merci pour votre vote.",
+  "rating.signIn": "Connectez-vous pour noter ce billet.",
+  "comments.title": "Commentaires",
+  "comments.none": "Pas encore de commentaire. Soyez le premier !",
+  "comments.reply": "Répondre",
+  "comments.replyTo": "Répondre à {name}",
+  "comments.cancel": "Annuler",
+  "comments.body": "Votre commentaire",
+  "comments.write": "Laisser un commentaire",
+  "comments.name": "Votre nom",
+  "comments.email": "E-mail (facultatif, jamais affiché)",
+  "comments.url": "Site web (facultatif)",
+  "comments.send": "Publier",
+  "comments.sending": "Envoi…",
+  "comments.published": "Votre commentaire est publié.",
+  "comments.held": "Merci ! Votre commentaire est en attente de modération et apparaîtra dès qu’un modérateur l’aura approuvé.",
+  "comments.heldBadge": "En attente de modération",
+  "comments.deleted": "Ce commentaire a été supprimé.",
+  "comments.removed": "Ce commentaire a été retiré par la modération.",
+  "comments.closed": "Les commentaires sont fermés.",
+  "comments.signIn": "Connectez-vous pour commenter.",
+  "comments.more": "Plus de commentaires",
+  "comments.as": "Vous commentez en tant que {name}",
+  "error.rateLimited": "Trop de tentatives. Merci d’attendre {wait} avant de réessayer.",
+  "error.rateLimitedSoon": "Trop de tentatives. Merci d’attendre un instant avant de réessayer.",
+  "error.generic": "Une erreur est survenue : {detail}",
+  "error.network": "Le site est injoignable. Vérifiez votre connexion et réessayez.",
+  "error.retry": "Réessayer",
+  "notFound.title": "Page introuvable",
+  "notFound.text": "Il n’y a rien à cette adresse.",
+  "notFound.site": "Aucun site ici",
+  "notFound.siteText": "Aucun blog ne répond à cette adresse. Vérifiez le lien, ou ouvrez un site avec ?site=nom.",
+  "notFound.back": "Retour à l’accueil",
+  "loading": "Chargement…",
+  "auth.signIn": "Se connecter",
+  "auth.signUp": "Créer un compte",
+  "auth.signOut": "Se déconnecter",
+  "auth.email": "E-mail",
+  "auth.password": "Mot de passe",
+  "auth.displayName": "Nom affiché avec vos commentaires",
+  "auth.signedInAs": "Connecté en tant que {name}",
+  "auth.failed": "Échec de la connexion : vérifiez votre e-mail et votre mot de passe.",
+  "auth.noAccount": "Pas encore de compte ?",
+  "auth.haveAccount": "Déjà un compte ?",
+  "auth.passwordHint": "Au moins 10 caractères.",
+  "footer.powered": "Propulsé par Causerie",
+  "footer.feeds": "Flux",
+  "feed.atom": "Flux Atom",
+  "feed.json": "Flux JSON",
+  "wait.seconds": "{n} secondes",
+  "wait.second": "1 seconde",
+  "wait.minutes": "{n} minutes",
+  "wait.minute": "1 minute",
+};
+
+const DICTIONARIES: Record<string, Dictionary> = { en, fr };
+
+export type Params = Record<string, string | number>;
+
+/** The interface language for a tenant's language: French or English. */
+export function interfaceLanguage(language: string | null | undefined): "fr" | "en" {
+  return (language ?? "").toLowerCase().startsWith("fr") ? "fr" : "en";
+}
+
+export function translate(language: string, key: MessageKey, params: Params = {}): string {
+  const dictionary = DICTIONARIES[interfaceLanguage(language)] ?? en;
+  return dictionary[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+export interface Formatter {
+  /** The tenant's language: "fr", "en", or another BCP 47 tag for Intl. */
+  locale: string;
+  language: "fr" | "en";
+  t: (key: MessageKey, params?: Params) => string;
+  date: (iso: string) => string;
+  dateTime: (iso: string) => string;
+  number: (value: number, digits?: number) => string;
+  /** "3 comments" / "1 comment", with the count formatted for the locale. */
+  count: (value: number, one: MessageKey, many: MessageKey) => string;
+  /** How long to wait, in words: "45 seconds", "2 minutes". */
+  wait: (seconds: number) => string;
+}
+
+function supportedLocale(locale: string, fallback: string): string {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([locale]).length ? locale : fallback;
+  } catch {
+    return fallback; // not a well-formed language tag
+  }
+}
+
+export function formatter(locale: string): Formatter {
+  const language = interfaceLanguage(locale);
+  const safeLocale = supportedLocale(locale, language);
+  const dateFormat = new Intl.DateTimeFormat(safeLocale, { dateStyle: "long", timeZone: "UTC" });
+  const dateTimeFormat = new Intl.DateTimeFormat(safeLocale, {
+    dateStyle: "long",
+    timeStyle: "short",
+  });
+  const t = (key: MessageKey, params?: Params) => translate(language, key, params);
+  const number = (value: number, digits = 0) =>
+    new Intl.NumberFormat(safeLocale, {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(value);
+  return {
+    locale: safeLocale,
+    language,
+    t,
+    date: (iso) => {
+      const at = new Date(iso);
+      return Number.isNaN(at.getTime()) ? "" : dateFormat.format(at);
+    },
+    dateTime: (iso) => {
+      const at = new Date(iso);
+      return Number.isNaN(at.getTime()) ? "" : dateTimeFormat.format(at);
+    },
+    number,
+    count: (value, one, many) => (value === 1 ? t(one) : t(many, { count: number(value) })),
+    wait: (seconds) => {
+      const s = Math.max(1, Math.ceil(seconds));
+      if (s < 60) return s === 1 ? t("wait.second") : t("wait.seconds", { n: number(s) });
+      const m = Math.ceil(s / 60);
+      return m === 1 ? t("wait.minute") : t("wait.minutes", { n: number(m) });
+    },
+  };
+}
+
+const I18nContext = createContext<Formatter>(formatter("en"));
+
+export function I18nProvider({ locale, children }: { locale: string; children: ReactNode }) {
+  const value = useMemo(() => formatter(locale), [locale]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): Formatter {
+  return useContext(I18nContext);
+}
