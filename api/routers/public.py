@@ -249,7 +249,7 @@ class BlogPage(StrictModel):
     next_cursor: str | None
 
 
-class PostSummary(StrictModel):
+class PublicPostSummary(StrictModel):
     id: UUID
     blog: BlogRef
     author: AuthorRef
@@ -272,11 +272,11 @@ class PostSummary(StrictModel):
 
 
 class PostPage(StrictModel):
-    items: list[PostSummary]
+    items: list[PublicPostSummary]
     next_cursor: str | None
 
 
-class PostRead(PostSummary):
+class PublicPost(PublicPostSummary):
     body_html: str
     updated_at: datetime
 
@@ -609,7 +609,8 @@ async def list_posts(
     found = [r for r in rows if r.id is not None]
     links = Links(request, site)
     items = [
-        PostSummary(**_summary_fields(r, links), snippet=_snippet(r.snippet)) for r in found[:limit]
+        PublicPostSummary(**_summary_fields(r, links), snippet=_snippet(r.snippet))
+        for r in found[:limit]
     ]
     next_cursor = None
     if len(found) > limit:
@@ -623,7 +624,7 @@ async def list_posts(
 @router.get(
     "/sites/{tenant}/blogs/{blog}/posts/{slug}",
     operation_id="sites-posts-get",
-    response_model=PostRead,
+    response_model=PublicPost,
     responses={
         301: {"description": "An old slug: Location names the post's current URL"},
         **READ_PROBLEMS,
@@ -647,7 +648,7 @@ async def get_post(request: Request, site: SiteDep, blog: SlugPath, slug: SlugPa
                 "Cache-Control": CACHE_CONTROL,
             },
         )
-    body = PostRead(
+    body = PublicPost(
         **_summary_fields(row, links), body_html=row.body_html, updated_at=row.updated_at
     )
     return json_answer(request, body)

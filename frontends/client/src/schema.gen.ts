@@ -2139,7 +2139,7 @@ export interface components {
         /** Page[PostSummary] */
         Page_PostSummary_: {
             /** Items */
-            items: components["schemas"]["api__routers__posts__PostSummary"][];
+            items: components["schemas"]["PostSummary"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -2236,9 +2236,122 @@ export interface components {
         /** PostPage */
         PostPage: {
             /** Items */
-            items: components["schemas"]["api__routers__public__PostSummary"][];
+            items: components["schemas"]["PublicPostSummary"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** PostRead */
+        PostRead: {
+            /**
+             * Author Id
+             * Format: uuid
+             */
+            author_id: string;
+            /**
+             * Blog Id
+             * Format: uuid
+             */
+            blog_id: string;
+            /**
+             * Body Html
+             * @description Sanitised HTML rendered from body_markdown.
+             */
+            body_html: string;
+            /** Body Markdown */
+            body_markdown: string;
+            /** Cover Image Url */
+            cover_image_url: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deleted At */
+            deleted_at: string | null;
+            /** Excerpt */
+            excerpt: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Language */
+            language: string;
+            /** Published At */
+            published_at: string | null;
+            /** Reading Minutes */
+            reading_minutes: number;
+            /** Slug */
+            slug: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "scheduled" | "published" | "archived";
+            /** Tags */
+            tags: string[];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /** PostSummary */
+        PostSummary: {
+            /**
+             * Author Id
+             * Format: uuid
+             */
+            author_id: string;
+            /**
+             * Blog Id
+             * Format: uuid
+             */
+            blog_id: string;
+            /** Cover Image Url */
+            cover_image_url: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deleted At */
+            deleted_at: string | null;
+            /** Excerpt */
+            excerpt: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Language */
+            language: string;
+            /** Published At */
+            published_at: string | null;
+            /** Reading Minutes */
+            reading_minutes: number;
+            /** Slug */
+            slug: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "scheduled" | "published" | "archived";
+            /** Tags */
+            tags: string[];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
         };
         /** PostUpdate */
         PostUpdate: {
@@ -2300,6 +2413,91 @@ export interface components {
              * @enum {string}
              */
             status: "approved" | "held" | "deleted" | "removed";
+        };
+        /** PublicPost */
+        PublicPost: {
+            author: components["schemas"]["AuthorRef"];
+            blog: components["schemas"]["BlogRef"];
+            /** Body Html */
+            body_html: string;
+            /** Comment Count */
+            comment_count: number;
+            /** Cover Image Url */
+            cover_image_url: string | null;
+            /** Excerpt */
+            excerpt: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Language */
+            language: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            rating: components["schemas"]["RatingSummary"];
+            /** Reading Minutes */
+            reading_minutes: number;
+            /** Slug */
+            slug: string;
+            /**
+             * Snippet
+             * @description With `q` only: HTML-escaped text around the matches, which are wrapped in <mark></mark>.
+             */
+            snippet?: string | null;
+            /** Tags */
+            tags: components["schemas"]["TagRef"][];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Url */
+            url: string;
+        };
+        /** PublicPostSummary */
+        PublicPostSummary: {
+            author: components["schemas"]["AuthorRef"];
+            blog: components["schemas"]["BlogRef"];
+            /** Comment Count */
+            comment_count: number;
+            /** Cover Image Url */
+            cover_image_url: string | null;
+            /** Excerpt */
+            excerpt: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Language */
+            language: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            rating: components["schemas"]["RatingSummary"];
+            /** Reading Minutes */
+            reading_minutes: number;
+            /** Slug */
+            slug: string;
+            /**
+             * Snippet
+             * @description With `q` only: HTML-escaped text around the matches, which are wrapped in <mark></mark>.
+             */
+            snippet?: string | null;
+            /** Tags */
+            tags: components["schemas"]["TagRef"][];
+            /** Title */
+            title: string;
+            /** Url */
+            url: string;
         };
         /** PublishBody */
         PublishBody: {
@@ -2802,204 +3000,6 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
-        };
-        /** PostRead */
-        api__routers__posts__PostRead: {
-            /**
-             * Author Id
-             * Format: uuid
-             */
-            author_id: string;
-            /**
-             * Blog Id
-             * Format: uuid
-             */
-            blog_id: string;
-            /**
-             * Body Html
-             * @description Sanitised HTML rendered from body_markdown.
-             */
-            body_html: string;
-            /** Body Markdown */
-            body_markdown: string;
-            /** Cover Image Url */
-            cover_image_url: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Deleted At */
-            deleted_at: string | null;
-            /** Excerpt */
-            excerpt: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Language */
-            language: string;
-            /** Published At */
-            published_at: string | null;
-            /** Reading Minutes */
-            reading_minutes: number;
-            /** Slug */
-            slug: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "draft" | "scheduled" | "published" | "archived";
-            /** Tags */
-            tags: string[];
-            /** Title */
-            title: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Version */
-            version: number;
-        };
-        /** PostSummary */
-        api__routers__posts__PostSummary: {
-            /**
-             * Author Id
-             * Format: uuid
-             */
-            author_id: string;
-            /**
-             * Blog Id
-             * Format: uuid
-             */
-            blog_id: string;
-            /** Cover Image Url */
-            cover_image_url: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Deleted At */
-            deleted_at: string | null;
-            /** Excerpt */
-            excerpt: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Language */
-            language: string;
-            /** Published At */
-            published_at: string | null;
-            /** Reading Minutes */
-            reading_minutes: number;
-            /** Slug */
-            slug: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "draft" | "scheduled" | "published" | "archived";
-            /** Tags */
-            tags: string[];
-            /** Title */
-            title: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Version */
-            version: number;
-        };
-        /** PostRead */
-        api__routers__public__PostRead: {
-            author: components["schemas"]["AuthorRef"];
-            blog: components["schemas"]["BlogRef"];
-            /** Body Html */
-            body_html: string;
-            /** Comment Count */
-            comment_count: number;
-            /** Cover Image Url */
-            cover_image_url: string | null;
-            /** Excerpt */
-            excerpt: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Language */
-            language: string;
-            /**
-             * Published At
-             * Format: date-time
-             */
-            published_at: string;
-            rating: components["schemas"]["RatingSummary"];
-            /** Reading Minutes */
-            reading_minutes: number;
-            /** Slug */
-            slug: string;
-            /**
-             * Snippet
-             * @description With `q` only: HTML-escaped text around the matches, which are wrapped in <mark></mark>.
-             */
-            snippet?: string | null;
-            /** Tags */
-            tags: components["schemas"]["TagRef"][];
-            /** Title */
-            title: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Url */
-            url: string;
-        };
-        /** PostSummary */
-        api__routers__public__PostSummary: {
-            author: components["schemas"]["AuthorRef"];
-            blog: components["schemas"]["BlogRef"];
-            /** Comment Count */
-            comment_count: number;
-            /** Cover Image Url */
-            cover_image_url: string | null;
-            /** Excerpt */
-            excerpt: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Language */
-            language: string;
-            /**
-             * Published At
-             * Format: date-time
-             */
-            published_at: string;
-            rating: components["schemas"]["RatingSummary"];
-            /** Reading Minutes */
-            reading_minutes: number;
-            /** Slug */
-            slug: string;
-            /**
-             * Snippet
-             * @description With `q` only: HTML-escaped text around the matches, which are wrapped in <mark></mark>.
-             */
-            snippet?: string | null;
-            /** Tags */
-            tags: components["schemas"]["TagRef"][];
-            /** Title */
-            title: string;
-            /** Url */
-            url: string;
         };
     };
     responses: never;
@@ -4070,7 +4070,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__routers__public__PostRead"];
+                    "application/json": components["schemas"]["PublicPost"];
                 };
             };
             /** @description An old slug: Location names the post's current URL */
@@ -5891,7 +5891,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__routers__posts__PostRead"];
+                    "application/json": components["schemas"]["PostRead"];
                 };
             };
             /** @description Malformed If-Match */
@@ -6837,7 +6837,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__routers__posts__PostRead"];
+                    "application/json": components["schemas"]["PostRead"];
                 };
             };
             /** @description Not signed in */
@@ -6979,7 +6979,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__routers__posts__PostRead"];
+                    "application/json": components["schemas"]["PostRead"];
                 };
             };
             /** @description Malformed If-Match */
@@ -7071,7 +7071,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__routers__posts__PostRead"];
+                    "application/json": components["schemas"]["PostRead"];
                 };
             };
             /** @description Malformed If-Match */
@@ -7160,7 +7160,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__routers__posts__PostRead"];
+                    "application/json": components["schemas"]["PostRead"];
                 };
             };
             /** @description Malformed If-Match */
@@ -7242,7 +7242,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__routers__posts__PostRead"];
+                    "application/json": components["schemas"]["PostRead"];
                 };
             };
             /** @description Malformed If-Match */
@@ -7438,7 +7438,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__routers__posts__PostRead"];
+                    "application/json": components["schemas"]["PostRead"];
                 };
             };
             /** @description Malformed If-Match */
@@ -7530,7 +7530,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__routers__posts__PostRead"];
+                    "application/json": components["schemas"]["PostRead"];
                 };
             };
             /** @description Malformed If-Match */
@@ -7615,7 +7615,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__routers__posts__PostRead"];
+                    "application/json": components["schemas"]["PostRead"];
                 };
             };
             /** @description Malformed If-Match */
