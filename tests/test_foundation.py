@@ -144,3 +144,27 @@ async def test_problem_types_have_pages(client):
 @pytest.mark.parametrize("path", ["/docs", "/openapi.json", "/v1"])
 async def test_documentation_is_served(client, path):
     assert (await client.get(path)).status_code == 200
+
+
+async def test_production_refuses_a_role_that_bypasses_rls(settings, owner_url):
+    """The owner (a superuser here) may run migrations, never serve requests."""
+    from api.app import create_app
+    from persistence.database import Database, create_engine
+
+    production = settings.model_copy(update={"environment": "production"})
+    privileged = Database(create_engine(owner_url, pool_size=1))
+    app = create_app(production)
+    app.state.db = privileged
+    with pytest.raises(RuntimeError, match="Refusing to start in production"):
+        async with app.router.lifespan_context(app):
+            pass
+    await privileged.dispose()
+
+
+async def test_production_accepts_the_app_role(settings, owner_url):
+    from api.app import create_app
+
+    production = settings.model_copy(update={"environment": "production"})
+    app = create_app(production)
+    async with app.router.lifespan_context(app):
+        assert await app.state.db.ping()
