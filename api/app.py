@@ -90,6 +90,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         docs_url="/docs",
         redoc_url=None,
         openapi_url="/openapi.json",
+        # We export Prometheus metrics and structured logs ourselves; FastAPI's built-in
+        # OpenTelemetry hooks would otherwise look for providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.router.route_class = CheckedRoute
     app.state.settings = settings
