@@ -210,7 +210,7 @@ def _banner(settings: Settings, seeded: str | None) -> None:
         f"    Health / ready    {base}/healthz  {base}/readyz",
     ]
     if seeded:
-        lines += ["", DEMO_BANNER]
+        lines += ["", f"  {seeded}", DEMO_BANNER]
     lines += ["", "  Ctrl-C stops the server (and the embedded PostgreSQL).", ""]
     print("\n".join(lines), flush=True)
 
