@@ -8,8 +8,12 @@ ratio Causerie / bare. Ratios, not absolute times, are what to compare between r
 
 The seed is two public sites: ``bench`` with 100,000 published posts across 200 blogs
 and ``small`` with 1,000, written by multi-row ``INSERT … SELECT generate_series`` in a
-few seconds. The load client is ``wrk`` when it is installed (a C client that does not
-saturate before the servers do), else an httpx loop in this process.
+few seconds. The big site also gets 1,000,000 comments and 200,000 ratings (the
+insights' aggregates are rolled up from them once, with the triggers off during the bulk
+insert), a subscription on an unthrottled plan and an owner whose token loads the
+insight endpoints; those have no bare twin and are reported with their own p50 next to
+the public endpoints'. The load client is ``wrk`` when it is installed (a C client that
+does not saturate before the servers do), else an httpx loop in this process.
 """
 
 from __future__ import annotations
@@ -38,6 +42,10 @@ BIG_POSTS, BIG_BLOGS = 100_000, 200
 SMALL_POSTS, SMALL_BLOGS = 1_000, 10
 AUTHORS = 50
 DEEP_PAGES = 500  # the "deep page" starts after this many pages of 20
+BIG_COMMENTS, BIG_RATINGS = 1_000_000, 200_000
+JWT_SPEC = "bench:" + "b" * 48
+# Console reports are read by a few people at once, not by crowds: fewer connections.
+INSIGHT_CONCURRENCY = 2
 SEARCH_WORD = "zephyr"  # in the titles of 1 post in 100
 
 # (label, path) — each path exists in both apps with the same SQL behind it. The post
@@ -50,6 +58,21 @@ ENDPOINTS = [
     (f"posts, page {DEEP_PAGES + 1} by cursor (100k)", "/v1/sites/bench/posts?cursor={deep}"),
     ("one post (100k)", "/v1/sites/bench/blogs/{blog}/posts/{slug}"),
     ("search q=zephyr, 1k hits (100k)", f"/v1/sites/bench/posts?q={SEARCH_WORD}"),
+]
+
+
+# Insight endpoints of the big site, loaded with the owner's token (Causerie only).
+INSIGHTS = [
+    ("insights: engagement, 30 days by day", "/v1/tenants/bench/insights/engagement"),
+    (
+        "insights: engagement, by week in Paris",
+        "/v1/tenants/bench/insights/engagement?bucket=week&tz=Europe/Paris",
+    ),
+    ("insights: top posts by comments", "/v1/tenants/bench/insights/top-posts"),
+    ("insights: top posts by rating", "/v1/tenants/bench/insights/top-posts?by=rating"),
+    ("insights: influence ranking", "/v1/tenants/bench/insights/authors"),
+    ("insights: tone", "/v1/tenants/bench/insights/tone"),
+    ("insights: moderation health", "/v1/tenants/bench/insights/moderation"),
 ]
 
 
@@ -81,12 +104,16 @@ def _ms(value: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def _wrk(base: str, path: str) -> Result:
-    """Load with wrk (two threads, CONCURRENCY connections) and parse its report."""
+def _wrk(
+    base: str, path: str, headers: dict[str, str] | None = None, connections: int = CONCURRENCY
+) -> Result:
+    """Load with wrk (two threads, ``connections`` connections) and parse its report."""
     url = base + path
-    subprocess.run(["wrk", "-t1", "-c4", "-d1s", url], capture_output=True, check=True)  # warm-up
+    extra = [a for k, v in (headers or {}).items() for a in ("-H", f"{k}: {v}")]
+    extra += ["--timeout", "10s"]
+    subprocess.run(["wrk", "-t1", "-c4", "-d1s", *extra, url], capture_output=True, check=True)
     run = subprocess.run(
-        ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{DURATION:.0f}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{DURATION:.0f}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,
@@ -110,10 +137,12 @@ def _wrk(base: str, path: str) -> Result:
     )
 
 
-def load(base: str, path: str) -> Result:
+def load(
+    base: str, path: str, headers: dict[str, str] | None = None, connections: int = CONCURRENCY
+) -> Result:
     if shutil.which("wrk"):
-        return _wrk(base, path)
-    return asyncio.run(_load(base, path))
+        return _wrk(base, path, headers, connections)
+    return asyncio.run(_load(base, path, headers))
 
 
 def _free_port() -> int:
@@ -122,12 +151,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _load(base: str, path: str) -> Result:
+async def _load(base: str, path: str, headers: dict[str, str] | None = None) -> Result:
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + DURATION
     limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=10) as client:
+    async with httpx.AsyncClient(
+        base_url=base, limits=limits, timeout=10, headers=headers or {}
+    ) as client:
 
         async def worker() -> None:
             nonlocal errors
@@ -277,6 +308,89 @@ async def _seed_site(conn, slug: str, posts: int, blogs: int, authors: list) -> 
     )
 
 
+async def _seed_conversation(conn, owner_id) -> None:
+    """Comments, ratings, a subscription and an owner for the big site, then the insights'
+    aggregates rolled up from them (the row triggers are off for the bulk insert)."""
+    from sqlalchemy import text
+
+    tenant = (await conn.execute(text("SELECT id FROM tenants WHERE slug = 'bench'"))).scalar_one()
+    await conn.execute(text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(tenant)})
+    await conn.execute(
+        text(
+            "INSERT INTO plans (id, name, quotas, features, created_at, updated_at) "
+            "SELECT 'bench-unlimited', 'Bench', quotas || '{\"api_requests_per_minute\": null}', "
+            "features, now(), now() FROM plans WHERE id = 'enterprise'"
+        )
+    )
+    await conn.execute(
+        text(
+            "INSERT INTO subscriptions (tenant_id, plan_id, status, created_at, updated_at) "
+            "VALUES (:t, 'bench-unlimited', 'active', now(), now())"
+        ),
+        {"t": tenant},
+    )
+    await conn.execute(
+        text(
+            "INSERT INTO memberships (tenant_id, user_id, role, created_at) "
+            "VALUES (:t, :u, 'owner', now())"
+        ),
+        {"t": tenant, "u": owner_id},
+    )
+    await conn.execute(text("ALTER TABLE comments DISABLE TRIGGER comments_insights"))
+    await conn.execute(text("ALTER TABLE ratings DISABLE TRIGGER ratings_insights"))
+    # Comments arrive within three days of their post; 90 % approved, the rest held,
+    # rejected or spam; one in ten was decided by a moderator within a few hours.
+    await conn.execute(
+        text(
+            """
+            WITH p AS (SELECT id, published_at, row_number() OVER (ORDER BY id) AS n
+                       FROM posts WHERE tenant_id = :t)
+            INSERT INTO comments (tenant_id, id, post_id, root_id, depth, author_name,
+                body_markdown, body_html, body_hash, status, ip_hash, sentiment, created_at,
+                updated_at, moderated_at, first_moderated_at)
+            SELECT :t, c.id, p.id, c.id, 0, 'Reader ' || (c.i % 5000), 'Comment ' || c.i,
+                   '<p>Comment ' || c.i || '</p>', sha256(int8send(c.i)),
+                   CASE WHEN c.i % 100 < 90 THEN 'approved' WHEN c.i % 100 < 93 THEN 'pending'
+                        WHEN c.i % 100 < 96 THEN 'rejected' ELSE 'spam' END,
+                   sha256(int8send(c.i % 5000)),
+                   (ARRAY['positive','neutral','negative'])[1 + c.i % 3],
+                   p.published_at + (c.i % 72) * interval '1 hour',
+                   p.published_at + (c.i % 72) * interval '1 hour',
+                   CASE WHEN c.i % 10 = 0 THEN p.published_at + (c.i % 72 + c.i % 7) * interval '1 hour' END,
+                   CASE WHEN c.i % 10 = 0 THEN p.published_at + (c.i % 72 + c.i % 7) * interval '1 hour' END
+            FROM (SELECT i, gen_random_uuid() AS id FROM generate_series(1, :n) AS i) c
+            JOIN p ON p.n = 1 + c.i % :posts
+            """
+        ),
+        {"t": tenant, "n": BIG_COMMENTS, "posts": BIG_POSTS},
+    )
+    await conn.execute(
+        text(
+            """
+            WITH p AS (SELECT id, published_at, row_number() OVER (ORDER BY id) AS n
+                       FROM posts WHERE tenant_id = :t)
+            INSERT INTO ratings (tenant_id, id, post_id, voter_hash, stars, created_at, updated_at)
+            SELECT :t, gen_random_uuid(), p.id, sha256(int8send(i)), 1 + (i * 7) % 5,
+                   p.published_at + (i % 48) * interval '1 hour',
+                   p.published_at + (i % 48) * interval '1 hour'
+            FROM generate_series(1, :n) AS i JOIN p ON p.n = 1 + i % :posts
+            """
+        ),
+        {"t": tenant, "n": BIG_RATINGS, "posts": BIG_POSTS},
+    )
+    await conn.execute(text("ALTER TABLE comments ENABLE TRIGGER comments_insights"))
+    await conn.execute(text("ALTER TABLE ratings ENABLE TRIGGER ratings_insights"))
+    await conn.execute(text("SELECT insight_rollup()"))
+    # Reads, as the counter would have left them: a few per post and hour of comments.
+    await conn.execute(
+        text(
+            "UPDATE insight_post_hours SET reads = 3 * comments_approved + ratings "
+            "WHERE tenant_id = :t"
+        ),
+        {"t": tenant},
+    )
+
+
 async def _seed(url) -> None:
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import create_async_engine
@@ -320,12 +434,15 @@ async def _seed(url) -> None:
         await _seed_site(conn, "bench", BIG_POSTS, BIG_BLOGS, list(authors))
     async with engine.begin() as conn:
         await _seed_site(conn, "small", SMALL_POSTS, SMALL_BLOGS, list(authors))
+    async with engine.begin() as conn:
+        await _seed_conversation(conn, authors[0])
     async with engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.execute(text("VACUUM ANALYZE"))
     await engine.dispose()
     print(
-        f"seeded {BIG_POSTS:,} + {SMALL_POSTS:,} posts in {time.perf_counter() - started:.1f} s",
+        f"seeded {BIG_POSTS:,} + {SMALL_POSTS:,} posts, {BIG_COMMENTS:,} comments and "
+        f"{BIG_RATINGS:,} ratings in {time.perf_counter() - started:.1f} s",
         flush=True,
     )
 
@@ -366,6 +483,26 @@ async def _addresses(url) -> dict[str, str]:
     }
 
 
+async def _owner_headers(url) -> dict[str, str]:
+    """A bearer token for the big site's owner (the first bench author)."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from auth.jwt_tokens import KeyRing
+
+    engine = create_async_engine(url)
+    async with engine.connect() as conn:
+        user = (
+            await conn.execute(
+                text("SELECT id, token_version FROM users WHERE handle = 'author-1'")
+            )
+        ).one()
+    await engine.dispose()
+    keyring = KeyRing.parse(JWT_SPEC, issuer="causerie", audience="causerie-api", ttl_seconds=3600)
+    token, _ = keyring.issue(user.id, user.token_version)
+    return {"Authorization": f"Bearer {token}"}
+
+
 def main() -> None:
     from persistence.database import app_role_url, async_url
 
@@ -389,6 +526,8 @@ def main() -> None:
             "CAUSERIE_LOG_LEVEL": "WARNING",
             "CAUSERIE_DATA_DIR": str(ROOT / "var" / "bench-data"),
             "BENCH_BARE_DSN": app_dsn,
+            "CAUSERIE_JWT_KEYS": JWT_SPEC,
+            "CAUSERIE_ACCESS_TOKEN_TTL_SECONDS": "3600",
         }
         uvicorn = [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "warning"]
         processes.append(
@@ -430,6 +569,22 @@ def main() -> None:
                 f"| {label} | {ours.rps:.0f} | {floor.rps:.0f} | {ours.rps / floor.rps:.2f} "
                 f"| {ours.p50_ms:.1f} / {ours.p99_ms:.1f} | {floor.p50_ms:.1f} / {floor.p99_ms:.1f} |"
             )
+        headers = asyncio.run(_owner_headers(db_url))
+        lines += [
+            "",
+            f"Insights on the big site ({BIG_COMMENTS:,} comments, {BIG_RATINGS:,} ratings), "
+            f"owner's token, default window (30 days), {INSIGHT_CONCURRENCY} connections; "
+            "no bare twin:",
+            "",
+            "| endpoint | Causerie req/s | Causerie p50 / p99 ms |",
+            "|---|---|---|",
+        ]
+        for label, path in INSIGHTS:
+            ours = load(causerie, path, headers, INSIGHT_CONCURRENCY)
+            if ours.errors:
+                notes.append(f"{label}: {ours.errors} failed requests")
+            p50s[label] = ours.p50_ms
+            lines.append(f"| {label} | {ours.rps:.0f} | {ours.p50_ms:.1f} / {ours.p99_ms:.1f} |")
         big, small = p50s["posts, page 1 (100k posts)"], p50s["posts, page 1 (1k posts)"]
         lines += [
             "",

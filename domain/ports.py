@@ -22,6 +22,7 @@ from domain.identity.model import (
     Tenant,
     User,
 )
+from domain.insights.ports import InsightsRepository
 from domain.licensing.ports import (
     IdempotencyStore,
     PlanRepository,
@@ -140,6 +141,8 @@ class UnitOfWork(Protocol):
     def comments(self) -> CommentRepository: ...
     @property
     def ratings(self) -> RatingRepository: ...
+    @property
+    def insights(self) -> InsightsRepository: ...
     @property
     def request_id(self) -> str | None: ...
 

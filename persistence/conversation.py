@@ -58,6 +58,8 @@ comments = sa.Table(
     _ts("deleted_at"),
     _ts("moderated_at"),
     sa.Column("moderated_by", U),
+    sa.Column("sentiment", sa.String(8)),
+    _ts("first_moderated_at"),
 )
 
 comment_reports = sa.Table(
@@ -130,6 +132,8 @@ def _comment(row: Any) -> Comment:
         open_reports=int(m.get("open_reports") or 0),
         post_author_id=m.get("post_author_id"),
         blog_id=m.get("blog_id"),
+        sentiment=m.get("sentiment"),
+        first_moderated_at=m.get("first_moderated_at"),
     )
 
 
@@ -158,6 +162,8 @@ def _values(comment: Comment) -> dict[str, Any]:
         "deleted_at": comment.deleted_at,
         "moderated_at": comment.moderated_at,
         "moderated_by": comment.moderated_by,
+        "sentiment": comment.sentiment,
+        "first_moderated_at": comment.first_moderated_at,
     }
 
 

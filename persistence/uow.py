@@ -19,6 +19,7 @@ from persistence.identity.repositories import (
     SqlTenantRepository,
     SqlUserRepository,
 )
+from persistence.insights import SqlInsightsRepository
 from persistence.licensing import (
     SqlIdempotencyStore,
     SqlPlanRepository,
@@ -67,6 +68,7 @@ class SqlUnitOfWork:
         self.posts = SqlPostRepository(self._tx)
         self.comments = SqlCommentRepository(self._tx)
         self.ratings = SqlRatingRepository(self._tx)
+        self.insights = SqlInsightsRepository(self._tx)
         return self
 
     async def __aexit__(

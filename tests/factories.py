@@ -233,3 +233,27 @@ async def set_counters(
             },
         )
         await tx.commit()
+
+
+# --- insights: helpers for tests of /v1/tenants/{tenant}/insights (added with the
+# insights slice; they only add members and move the domain's clock) ---------------------
+
+
+async def add_member(factory: Factory, world: World, key: str, role: Role) -> User:
+    """Another member of ``world`` with ``role``, reachable as ``world.users[key]``."""
+    user = await factory.user(name=key)
+    await factory.member(world.tenant, user, role)
+    world.users[key] = user
+    world.headers[key] = factory.auth(user)
+    return user
+
+
+class FrozenClock:
+    """Sets the domain's clock (``domain.clock.now``) to a chosen instant until moved."""
+
+    def __init__(self, monkeypatch: object, at: datetime):
+        self.at = at
+        monkeypatch.setattr(clock, "now", lambda: self.at)  # type: ignore[attr-defined]
+
+    def set(self, at: datetime) -> None:
+        self.at = at

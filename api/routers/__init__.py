@@ -8,6 +8,7 @@ from api.routers import (
     auth,
     blogs,
     comments,
+    insights,
     members,
     meta,
     moderation,
@@ -34,4 +35,5 @@ ROUTERS: list[APIRouter] = [
     posts.router,
     comments.router,
     moderation.router,
+    insights.router,
 ]

@@ -94,6 +94,8 @@ class Comment:
     open_reports: int = 0
     post_author_id: UUID | None = None  # filled by look-ups that join the post
     blog_id: UUID | None = None
+    sentiment: str | None = None  # positive, neutral or negative (insights), set on write
+    first_moderated_at: datetime | None = None  # the first moderator decision, kept
 
     @property
     def is_visible(self) -> bool:
@@ -153,6 +155,8 @@ class Comment:
         if target is CommentStatus.APPROVED:
             self.held_reason = None
         self.moderated_at, self.moderated_by, self.updated_at = now, by, now
+        if self.first_moderated_at is None:
+            self.first_moderated_at = now
         return True
 
 

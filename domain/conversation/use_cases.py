@@ -52,6 +52,7 @@ from domain.errors import (
 from domain.identity.model import CommentPolicy, Tenant
 from domain.identity.policy import Action, Actor, require
 from domain.identity.use_cases import audit
+from domain.insights.tone import ToneClassifier, default_classifier
 from domain.licensing.model import Feature
 from domain.licensing.quotas import ensure_feature
 from domain.ports import UnitOfWork
@@ -96,6 +97,11 @@ async def _public_post(uow: UnitOfWork, post_id: UUID, *, lock: bool = False) ->
 # --- comments -------------------------------------------------------------------------
 
 
+def _tone_of(text: str, tone: ToneClassifier | None = None) -> str:
+    """The comment's tone for the insights, decided once when its text is written."""
+    return (tone or default_classifier()).classify(text).value
+
+
 def _check_url(url: str | None) -> str | None:
     if url is None or not url.strip():
         return None
@@ -125,6 +131,7 @@ async def post_comment(
     origin: Origin,
     *,
     commit: bool = True,
+    tone: ToneClassifier | None = None,
 ) -> Comment:
     """A reader's comment lands approved, pending or spam; ``closed`` refuses it."""
     settings = tenant.settings
@@ -193,6 +200,7 @@ async def post_comment(
         updated_at=now,
         post_author_id=post.author_id,
         blog_id=post.blog_id,
+        sentiment=_tone_of(body, tone),
     )
     await uow.comments.add(comment)
     if status is CommentStatus.APPROVED:
@@ -225,6 +233,7 @@ async def edit_comment(
     was_visible = comment.is_visible
     comment.body_markdown, comment.body_html = text, render_comment(text)
     comment.body_hash = body_fingerprint(text)
+    comment.sentiment = _tone_of(text)
     if verdict.status is not None and was_visible:
         comment.status_before, comment.status = comment.status, verdict.status
         comment.held_reason = verdict.reason
@@ -365,6 +374,8 @@ async def moderate(
     for comment in comments:
         before, open_reports = comment.status, comment.open_reports
         changed = comment.moderate(action, actor.user_id, now)
+        if changed and comment.is_visible and comment.sentiment is None:
+            comment.sentiment = _tone_of(comment.body_markdown)
         if action is not ModerationAction.RESTORE:
             reviewed.append(comment.id)  # any decision settles the open reports
             comment.open_reports = 0

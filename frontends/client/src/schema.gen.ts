@@ -594,6 +594,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sites/{tenant}/posts/{post_id}/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record View
+         * @description The theme reports that a reader opened a post: no cookie, no body. A visitor (a
+         *     keyed hash of the address and user agent under a salt that changes every day, never
+         *     stored as such) is counted once per post and day; robots get 204 and are not counted;
+         *     drafts and other non-public posts are a 404.
+         */
+        post: operations["posts-view"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sites/{tenant}/signup": {
         parameters: {
             query?: never;
@@ -1004,6 +1027,134 @@ export interface paths {
         post?: never;
         /** Remove Domain */
         delete: operations["domains-remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/insights/authors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Authors
+         * @description The bloggers who matter: authors ranked by influence over the window, each with
+         *     the parts of their score. Plan level ``full``; owners and managers.
+         */
+        get: operations["insights-authors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/insights/authors/{author_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Author Detail
+         * @description One author's score, its parts, rank and best posts. Plan level ``full``. Authors
+         *     see their own only: another author's detail is 403; an unknown author 404.
+         */
+        get: operations["insights-author"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/insights/engagement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Engagement
+         * @description Posts published, comments by status, tone, ratings, reads and active people per
+         *     day, week or month. Plan level ``basic``. Staff see the tenant, a blog or an author;
+         *     authors their own figures only (``author`` is set to them; another author is 403).
+         */
+        get: operations["insights-engagement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/insights/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Moderation
+         * @description Is moderation keeping up: the queue, the time from a comment's creation to its
+         *     first decision (median and 90th percentile), the share of spam, reader reports and
+         *     decisions per moderator. Plan level ``basic``; owners, managers and moderators.
+         */
+        get: operations["insights-moderation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/insights/tone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tone
+         * @description What is said: the share and trend of positive and negative approved comments, and
+         *     the posts and blogs where negative conversation concentrates. Plan level ``full``.
+         */
+        get: operations["insights-tone"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/insights/top-posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Top Posts
+         * @description The window's top posts by approved comments, by Bayesian rating of the window's
+         *     votes, or by reads. Plan level ``basic``; authors see their own posts only.
+         */
+        get: operations["insights-top-posts"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1471,6 +1622,76 @@ export interface components {
             /** Target Type */
             target_type: string;
         };
+        /** AuthorDetailRead */
+        AuthorDetailRead: {
+            /**
+             * Author Id
+             * Format: uuid
+             */
+            author_id: string;
+            /** Formula */
+            formula: string;
+            /** Handle */
+            handle: string;
+            /** Name */
+            name: string;
+            /**
+             * Parts
+             * @description Why they rank where they do
+             */
+            parts: components["schemas"]["ScorePartRead"][];
+            /**
+             * Posts
+             * @description Their posts with the most comments
+             */
+            posts: components["schemas"]["TopPostRead"][];
+            /**
+             * Rank
+             * @description null when the author had no activity in the window
+             */
+            rank: number | null;
+            /** Ranked Authors */
+            ranked_authors: number;
+            /** Score */
+            score: number;
+            window: components["schemas"]["WindowRead"];
+        };
+        /** AuthorRankRead */
+        AuthorRankRead: {
+            /**
+             * Author Id
+             * Format: uuid
+             */
+            author_id: string;
+            /** Handle */
+            handle: string;
+            /** Name */
+            name: string;
+            /**
+             * Parts
+             * @description Why they rank where they do
+             */
+            parts: components["schemas"]["ScorePartRead"][];
+            /**
+             * Rank
+             * @description null when the author had no activity in the window
+             */
+            rank: number | null;
+            /** Score */
+            score: number;
+        };
+        /** AuthorRankingRead */
+        AuthorRankingRead: {
+            /** Formula */
+            formula: string;
+            /** Items */
+            items: components["schemas"]["AuthorRankRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Ranked Authors */
+            ranked_authors: number;
+            window: components["schemas"]["WindowRead"];
+        };
         /** AuthorRead */
         AuthorRead: {
             /** Blogs */
@@ -1744,6 +1965,21 @@ export interface components {
             /** Url */
             url: string | null;
         };
+        /** CommentCounts */
+        CommentCounts: {
+            /** Approved */
+            approved: number;
+            /** Deleted */
+            deleted: number;
+            /** Pending */
+            pending: number;
+            /** Rejected */
+            rejected: number;
+            /** Spam */
+            spam: number;
+            /** Total */
+            total: number;
+        };
         /** CommentCreate */
         CommentCreate: {
             /**
@@ -1837,6 +2073,49 @@ export interface components {
              * Format: uuid
              */
             id: string;
+        };
+        /** EngagementPoint */
+        EngagementPoint: {
+            /**
+             * Active People
+             * @description Distinct commenters, voters and readers; anonymous readers count once a day
+             */
+            active_people: number;
+            /** @description Comments created in the bucket, by status now */
+            comments: components["schemas"]["CommentCounts"];
+            /** Posts Published */
+            posts_published: number;
+            /** Rating Average */
+            rating_average: number | null;
+            /** Ratings */
+            ratings: number;
+            /** Reads */
+            reads: number;
+            /**
+             * Replies
+             * @description Approved replies among them
+             */
+            replies: number;
+            /**
+             * Start
+             * Format: date-time
+             * @description The bucket's first local midnight, with its offset
+             */
+            start: string;
+            /** @description Approved comments by tone */
+            tone: components["schemas"]["ToneCounts"];
+        };
+        /** EngagementRead */
+        EngagementRead: {
+            /** Author */
+            author: string | null;
+            /** Blog */
+            blog: string | null;
+            /** Bucket */
+            bucket: string;
+            /** Items */
+            items: components["schemas"]["EngagementPoint"][];
+            window: components["schemas"]["WindowRead"];
         };
         /** Features */
         Features: {
@@ -2107,6 +2386,54 @@ export interface components {
             reported: number;
             /** Spam */
             spam: number;
+        };
+        /** ModerationHealthRead */
+        ModerationHealthRead: {
+            /** @description Comments created in the window, by status now */
+            created: components["schemas"]["CommentCounts"];
+            /**
+             * Decided
+             * @description Comments whose first decision fell in the window
+             */
+            decided: number;
+            /** Median Minutes To Decision */
+            median_minutes_to_decision: number | null;
+            /** Moderators */
+            moderators: components["schemas"]["ModeratorRead"][];
+            /** P90 Minutes To Decision */
+            p90_minutes_to_decision: number | null;
+            /**
+             * Pending Now
+             * @description The queue now: comments waiting for a decision
+             */
+            pending_now: number;
+            /**
+             * Reported Now
+             * @description Of which hidden by reader reports
+             */
+            reported_now: number;
+            /** Reports Received */
+            reports_received: number;
+            /** Spam Share */
+            spam_share: number | null;
+            window: components["schemas"]["WindowRead"];
+        };
+        /** ModeratorRead */
+        ModeratorRead: {
+            /** Approve */
+            approve: number;
+            /** Name */
+            name: string;
+            /** Reject */
+            reject: number;
+            /** Restore */
+            restore: number;
+            /** Spam */
+            spam: number;
+            /** Total */
+            total: number;
+            /** User Id */
+            user_id: string | null;
         };
         /** Page[AuditEntryRead] */
         Page_AuditEntryRead_: {
@@ -2718,6 +3045,18 @@ export interface components {
              */
             role: "owner" | "manager" | "moderator" | "author" | "reader";
         };
+        /** ScorePartRead */
+        ScorePartRead: {
+            /** Figure */
+            figure: number;
+            /**
+             * Name
+             * @description commenters, comments, replies, ratings, reads, posts, rating_average
+             */
+            name: string;
+            /** Points */
+            points: number;
+        };
         /** SettingsRead */
         SettingsRead: {
             /** Anonymous Comments */
@@ -2976,6 +3315,134 @@ export interface components {
              */
             token_type: string;
         };
+        /** ToneBlogRead */
+        ToneBlogRead: {
+            /** Approved */
+            approved: number;
+            /**
+             * Blog Id
+             * Format: uuid
+             */
+            blog_id: string;
+            /** Slug */
+            slug: string;
+            /** Title */
+            title: string;
+            tone: components["schemas"]["ToneCounts"];
+        };
+        /** ToneCounts */
+        ToneCounts: {
+            /** Negative */
+            negative: number;
+            /** Negative Share */
+            negative_share: number | null;
+            /** Neutral */
+            neutral: number;
+            /** Positive */
+            positive: number;
+            /** Positive Share */
+            positive_share: number | null;
+        };
+        /** TonePoint */
+        TonePoint: {
+            /** Approved */
+            approved: number;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            tone: components["schemas"]["ToneCounts"];
+        };
+        /** TonePostRead */
+        TonePostRead: {
+            /** Approved */
+            approved: number;
+            /** Author Name */
+            author_name: string;
+            /** Blog Slug */
+            blog_slug: string;
+            /**
+             * Post Id
+             * Format: uuid
+             */
+            post_id: string;
+            /** Title */
+            title: string;
+            tone: components["schemas"]["ToneCounts"];
+        };
+        /** ToneRead */
+        ToneRead: {
+            /** Bucket */
+            bucket: string;
+            /** Method */
+            method: string;
+            /** Negative Blogs */
+            negative_blogs: components["schemas"]["ToneBlogRead"][];
+            /** Negative Posts */
+            negative_posts: components["schemas"]["TonePostRead"][];
+            /**
+             * Negative Share Change
+             * @description Negative share of the last bucket with comments minus the first's
+             */
+            negative_share_change: number | null;
+            /** Series */
+            series: components["schemas"]["TonePoint"][];
+            totals: components["schemas"]["ToneCounts"];
+            window: components["schemas"]["WindowRead"];
+        };
+        /** TopPostRead */
+        TopPostRead: {
+            /**
+             * Author Id
+             * Format: uuid
+             */
+            author_id: string;
+            /** Author Name */
+            author_name: string;
+            /**
+             * Blog Id
+             * Format: uuid
+             */
+            blog_id: string;
+            /** Blog Slug */
+            blog_slug: string;
+            /**
+             * Comments
+             * @description Approved comments created in the window
+             */
+            comments: number;
+            /** Negative */
+            negative: number;
+            /**
+             * Post Id
+             * Format: uuid
+             */
+            post_id: string;
+            /**
+             * Rating Bayesian
+             * @description Bayesian average of the window's votes (5 imaginary votes of 3 stars)
+             */
+            rating_bayesian: number | null;
+            /** Ratings */
+            ratings: number;
+            /** Reads */
+            reads: number;
+            /** Replies */
+            replies: number;
+            /** Slug */
+            slug: string;
+            /** Title */
+            title: string;
+        };
+        /** TopPostsRead */
+        TopPostsRead: {
+            /** By */
+            by: string;
+            /** Items */
+            items: components["schemas"]["TopPostRead"][];
+            window: components["schemas"]["WindowRead"];
+        };
         /** UsageRead */
         UsageRead: {
             /** Plan */
@@ -3000,6 +3467,33 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /** WindowRead */
+        WindowRead: {
+            /**
+             * End
+             * Format: date-time
+             * @description UTC instant the window ends (excluded)
+             */
+            end: string;
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * Start
+             * Format: date-time
+             * @description UTC instant the window starts
+             */
+            start: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /** Tz */
+            tz: string;
         };
     };
     responses: never;
@@ -4883,6 +5377,51 @@ export interface operations {
             };
         };
     };
+    "posts-view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such site, or the post is not public */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many reads from one address: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     "sites-signup": {
         parameters: {
             query?: never;
@@ -6451,6 +6990,431 @@ export interface operations {
                 content?: never;
             };
             /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "insights-authors": {
+        parameters: {
+            query?: {
+                /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
+                from?: string | null;
+                /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
+                to?: string | null;
+                /** @description IANA time zone of days and buckets. */
+                tz?: string;
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: number;
+                cursor?: string | null;
+                /** @description csv for a spreadsheet (or send Accept: text/csv). */
+                format?: ("json" | "csv") | null;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorRankingRead"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The plan has no insights, or not the level this view needs */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your role does not see these figures */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such tenant, blog or author */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid window, bucket, time zone or filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "insights-author": {
+        parameters: {
+            query?: {
+                /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
+                from?: string | null;
+                /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
+                to?: string | null;
+                /** @description IANA time zone of days and buckets. */
+                tz?: string;
+                /** @description csv for a spreadsheet (or send Accept: text/csv). */
+                format?: ("json" | "csv") | null;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+                author_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorDetailRead"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The plan has no insights, or not the level this view needs */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your role does not see these figures */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such tenant, blog or author */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid window, bucket, time zone or filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "insights-engagement": {
+        parameters: {
+            query?: {
+                /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
+                from?: string | null;
+                /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
+                to?: string | null;
+                /** @description IANA time zone of days and buckets. */
+                tz?: string;
+                /** @description day, week (ISO, from Monday) or month, in `tz`. */
+                bucket?: "day" | "week" | "month";
+                /** @description One blog's figures */
+                blog?: string | null;
+                /** @description One author's figures (user id) */
+                author?: string | null;
+                /** @description csv for a spreadsheet (or send Accept: text/csv). */
+                format?: ("json" | "csv") | null;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngagementRead"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The plan has no insights, or not the level this view needs */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your role does not see these figures */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such tenant, blog or author */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid window, bucket, time zone or filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "insights-moderation": {
+        parameters: {
+            query?: {
+                /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
+                from?: string | null;
+                /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
+                to?: string | null;
+                /** @description IANA time zone of days and buckets. */
+                tz?: string;
+                /** @description csv for a spreadsheet (or send Accept: text/csv). */
+                format?: ("json" | "csv") | null;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModerationHealthRead"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The plan has no insights, or not the level this view needs */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your role does not see these figures */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such tenant, blog or author */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid window, bucket, time zone or filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "insights-tone": {
+        parameters: {
+            query?: {
+                /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
+                from?: string | null;
+                /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
+                to?: string | null;
+                /** @description IANA time zone of days and buckets. */
+                tz?: string;
+                /** @description day, week (ISO, from Monday) or month, in `tz`. */
+                bucket?: "day" | "week" | "month";
+                /** @description csv for a spreadsheet (or send Accept: text/csv). */
+                format?: ("json" | "csv") | null;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToneRead"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The plan has no insights, or not the level this view needs */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your role does not see these figures */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such tenant, blog or author */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid window, bucket, time zone or filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "insights-top-posts": {
+        parameters: {
+            query?: {
+                by?: "comments" | "rating" | "reads";
+                /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
+                from?: string | null;
+                /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
+                to?: string | null;
+                /** @description IANA time zone of days and buckets. */
+                tz?: string;
+                blog?: string | null;
+                author?: string | null;
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: number;
+                /** @description csv for a spreadsheet (or send Accept: text/csv). */
+                format?: ("json" | "csv") | null;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopPostsRead"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The plan has no insights, or not the level this view needs */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your role does not see these figures */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such tenant, blog or author */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid window, bucket, time zone or filter */
             422: {
                 headers: {
                     [name: string]: unknown;

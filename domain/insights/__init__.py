@@ -1,0 +1,1 @@
+"""Community insights: who matters, what is said, how the community is doing."""

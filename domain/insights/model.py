@@ -1,0 +1,312 @@
+"""Rules of the insights slice: windows and buckets, the influence score, figures.
+
+Everything here is plain Python; ``persistence/insights.py`` computes the sums from the
+aggregate tables and the use cases turn them into answers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from domain.errors import InvalidInput
+
+# --- windows and buckets ------------------------------------------------------------------
+
+MAX_RANGE_DAYS = 366  # a window spans at most this many days (inclusive of both ends)
+DEFAULT_RANGE_DAYS = 30  # without ``from``: the 30 days ending with ``to`` (default: today)
+FUTURE_SLACK_DAYS = 1  # ``to`` may be tomorrow (time zones), no later
+MAX_ZONE_NAME = 64
+
+
+class Bucket(StrEnum):
+    DAY = "day"
+    WEEK = "week"  # ISO weeks, starting on Monday
+    MONTH = "month"
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    """An IANA time zone (``Europe/Paris``), or InvalidInput."""
+    if not name or len(name) > MAX_ZONE_NAME or name.startswith(("/", ".")) or ".." in name:
+        raise InvalidInput(f"Unknown time zone: {name[:MAX_ZONE_NAME]!r}.", extra={"field": "tz"})
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise InvalidInput(f"Unknown time zone: {name!r}.", extra={"field": "tz"}) from exc
+
+
+@dataclass(frozen=True)
+class Window:
+    """Whole local days ``first`` to ``last`` (both included) in ``zone``.
+
+    ``start`` and ``end`` are the UTC instants of the window's first and last-plus-one
+    local midnights, so a window is ``start <= t < end``.
+    """
+
+    first: date
+    last: date
+    zone: ZoneInfo
+
+    @property
+    def start(self) -> datetime:
+        return _midnight(self.first, self.zone)
+
+    @property
+    def end(self) -> datetime:
+        return _midnight(self.last + timedelta(days=1), self.zone)
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def bucket_starts(self, bucket: Bucket) -> list[date]:
+        """The local date each bucket starts on; the first may precede ``first``."""
+        if bucket is Bucket.DAY:
+            return [self.first + timedelta(days=i) for i in range(self.days)]
+        if bucket is Bucket.WEEK:
+            monday = self.first - timedelta(days=self.first.weekday())
+            starts = []
+            while monday <= self.last:
+                starts.append(monday)
+                monday += timedelta(days=7)
+            return starts
+        month = self.first.replace(day=1)
+        starts = []
+        while month <= self.last:
+            starts.append(month)
+            month = (month + timedelta(days=32)).replace(day=1)
+        return starts
+
+    def bounds(self, bucket: Bucket) -> list[datetime]:
+        """UTC lower bound of each bucket, clipped to the window (for ``width_bucket``)."""
+        starts = [_midnight(d, self.zone) for d in self.bucket_starts(bucket)]
+        return [max(s, self.start) for s in starts]
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def window(first: date | None, last: date | None, zone_name: str, *, now: datetime) -> Window:
+    """Validate a requested window: not reversed, not too long, not in the future."""
+    zone = parse_zone(zone_name)
+    today = now.astimezone(zone).date()
+    last = last or today
+    first = first or last - timedelta(days=DEFAULT_RANGE_DAYS - 1)
+    if first > last:
+        raise InvalidInput(
+            "The window is reversed: `from` must not be after `to`.", extra={"field": "from"}
+        )
+    if last > today + timedelta(days=FUTURE_SLACK_DAYS):
+        raise InvalidInput(
+            f"The window ends in the future: `to` may be at most {FUTURE_SLACK_DAYS} day after "
+            "today.",
+            extra={"field": "to"},
+        )
+    if (last - first).days + 1 > MAX_RANGE_DAYS:
+        raise InvalidInput(
+            f"The window is too long: at most {MAX_RANGE_DAYS} days.", extra={"field": "from"}
+        )
+    return Window(first, last, zone)
+
+
+# --- the influence score ------------------------------------------------------------------
+
+# Ratings are weighed by a Bayesian average: PRIOR_VOTES imaginary votes of PRIOR_MEAN
+# stars are added, as on the public site's "top rated" list.
+PRIOR_VOTES = 5
+PRIOR_MEAN = 3.0
+
+# Points per part: weight x ln(1 + figure). The logarithm rewards breadth over one
+# spike (the tenth commenter adds less than the first), so no single post or part
+# decides a rank on its own.
+WEIGHTS: dict[str, float] = {
+    "commenters": 3.0,  # distinct people whose comments on the author's posts were approved
+    "comments": 2.0,  # approved comments received
+    "replies": 1.0,  # approved replies among them: conversation, not just reactions
+    "ratings": 1.0,  # votes received, scaled by the Bayesian average (below)
+    "reads": 1.0,  # counted reads of the author's posts
+    "posts": 1.0,  # posts the author published in the window
+}
+
+
+def bayesian_average(count: int, total: int) -> float:
+    return (PRIOR_VOTES * PRIOR_MEAN + total) / (PRIOR_VOTES + count)
+
+
+@dataclass(frozen=True)
+class AuthorFigures:
+    """What an author's posts received, and what the author did, in one window."""
+
+    author_id: UUID
+    name: str
+    handle: str
+    posts: int = 0
+    comments: int = 0
+    commenters: int = 0
+    replies: int = 0
+    ratings: int = 0
+    rating_sum: int = 0
+    reads: int = 0
+
+
+@dataclass(frozen=True)
+class ScorePart:
+    name: str
+    figure: float
+    points: float
+
+
+@dataclass(frozen=True)
+class Influence:
+    figures: AuthorFigures
+    score: float
+    parts: list[ScorePart]
+    rank: int = 0
+
+
+def influence(f: AuthorFigures) -> Influence:
+    """score = 3 ln(1+commenters) + 2 ln(1+comments) + ln(1+replies)
+    + ln(1+ratings) x (bayesian - 1) / 2 + ln(1+reads) + ln(1+posts)
+
+    The ratings factor is 0 at a 1-star Bayesian average, 1 at 3 stars, 2 at 5 stars.
+    """
+    average = bayesian_average(f.ratings, f.rating_sum)
+    raw = {
+        "commenters": f.commenters,
+        "comments": f.comments,
+        "replies": f.replies,
+        "ratings": f.ratings,
+        "reads": f.reads,
+        "posts": f.posts,
+    }
+    parts = []
+    for name, figure in raw.items():
+        points = WEIGHTS[name] * math.log1p(max(figure, 0))
+        if name == "ratings":
+            points *= (average - 1.0) / 2.0
+        parts.append(ScorePart(name, float(figure), round(points, 3)))
+    parts.append(ScorePart("rating_average", round(average, 3), 0.0))
+    return Influence(f, round(sum(p.points for p in parts), 3), parts)
+
+
+def rank(figures: list[AuthorFigures]) -> list[Influence]:
+    """Highest score first; ties by more commenters, then by name, then by id."""
+    scored = [influence(f) for f in figures]
+    scored.sort(
+        key=lambda i: (-i.score, -i.figures.commenters, i.figures.name, str(i.figures.author_id))
+    )
+    return [Influence(i.figures, i.score, i.parts, n) for n, i in enumerate(scored, start=1)]
+
+
+# --- figures the read side returns ---------------------------------------------------------
+
+
+class TopBy(StrEnum):
+    COMMENTS = "comments"
+    RATING = "rating"
+    READS = "reads"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Sums over a bucket, a post or a blog."""
+
+    comments_pending: int = 0
+    comments_approved: int = 0
+    comments_rejected: int = 0
+    comments_spam: int = 0
+    comments_deleted: int = 0
+    replies: int = 0
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+    ratings: int = 0
+    rating_sum: int = 0
+    reads: int = 0
+
+    @property
+    def comments(self) -> int:
+        return (
+            self.comments_pending
+            + self.comments_approved
+            + self.comments_rejected
+            + self.comments_spam
+            + self.comments_deleted
+        )
+
+    @property
+    def toned(self) -> int:
+        return self.positive + self.neutral + self.negative
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    start: datetime  # the bucket's local start, as an aware datetime in the window's zone
+    counts: Counts
+    posts_published: int = 0
+    active_people: int = 0
+
+
+@dataclass(frozen=True)
+class PostFigures:
+    post_id: UUID
+    title: str
+    slug: str
+    blog_id: UUID
+    blog_slug: str
+    author_id: UUID
+    author_name: str
+    counts: Counts
+
+    @property
+    def rating_average(self) -> float | None:
+        c = self.counts
+        return round(bayesian_average(c.ratings, c.rating_sum), 3) if c.ratings else None
+
+
+@dataclass(frozen=True)
+class BlogFigures:
+    blog_id: UUID
+    slug: str
+    title: str
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class ModeratorActions:
+    user_id: UUID | None
+    name: str
+    approve: int = 0
+    reject: int = 0
+    spam: int = 0
+    restore: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.approve + self.reject + self.spam + self.restore
+
+
+@dataclass(frozen=True)
+class ModerationFigures:
+    pending_now: int
+    reported_now: int
+    created: Counts  # comments created in the window, by their current status
+    decided: int  # comments whose first decision fell in the window
+    median_seconds: float | None
+    p90_seconds: float | None
+    reports: int
+    moderators: list[ModeratorActions] = field(default_factory=list)
+
+    @property
+    def spam_share(self) -> float | None:
+        total = self.created.comments
+        return round(self.created.comments_spam / total, 4) if total else None
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None

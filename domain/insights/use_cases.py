@@ -1,0 +1,217 @@
+"""Insights use cases: who may see what, which plan level each view needs, and the
+shaping of the sums the read side returns.
+
+Plan levels: ``basic`` opens engagement over time, top posts and moderation health;
+``full`` adds the influence ranking (and an author's detail) and the conversation's
+tone. A plan with ``none`` answers 402 ``feature_not_in_plan`` everywhere.
+
+Roles: owners, managers (and operators) see everything; moderators the moderation
+figures only; authors their own figures only (engagement and top posts filtered to
+their posts, and their own detail in the ranking). Anything else is 403 for a member
+and 404 for a non-member.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+from domain import clock
+from domain.errors import FeatureNotInPlan, NotFound
+from domain.identity.policy import Action, Actor, allows, require
+from domain.insights.model import (
+    AuthorFigures,
+    BlogFigures,
+    Bucket,
+    Counts,
+    Influence,
+    ModerationFigures,
+    PostFigures,
+    SeriesPoint,
+    TopBy,
+    Window,
+    influence,
+    rank,
+)
+from domain.insights.reads import is_bot, visitor_key
+from domain.licensing.model import Feature
+from domain.licensing.quotas import ensure_feature
+from domain.ports import UnitOfWork
+
+BASIC, FULL = "basic", "full"
+MAX_TOP = 100
+HOTSPOTS = 10
+
+
+async def _gate(uow: UnitOfWork, actor: Actor, level: str) -> None:
+    plan = await ensure_feature(uow, actor.tenant_id, Feature.INSIGHTS)
+    if level == FULL and plan.features.get(Feature.INSIGHTS.value) != FULL:
+        raise FeatureNotInPlan(
+            f"Your plan ({plan.name}) includes basic insights only; this view needs full.",
+            extra={"feature": Feature.INSIGHTS.value, "level": FULL, "plan": plan.id},
+        )
+
+
+def _scope(actor: Actor, author_id: UUID | None) -> UUID | None:
+    """The author filter the caller is held to: None for staff, their own id for authors."""
+    if allows(actor, Action.INSIGHTS_FULL):
+        return author_id
+    if allows(actor, Action.INSIGHTS_OWN) and actor.user_id is not None:
+        if author_id not in (None, actor.user_id):
+            require(actor, Action.INSIGHTS_FULL)  # another author's figures: 403
+        return actor.user_id
+    require(actor, Action.INSIGHTS_FULL)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _check_filters(uow: UnitOfWork, blog_id: UUID | None, author_id: UUID | None) -> None:
+    if blog_id is not None and not await uow.insights.blog_exists(blog_id):
+        raise NotFound("No such blog.")
+    if author_id is not None and await uow.insights.author(author_id) is None:
+        raise NotFound("No such author.")
+
+
+def _local(moment: datetime, win: Window) -> datetime:
+    return moment.astimezone(win.zone)
+
+
+async def engagement(
+    uow: UnitOfWork,
+    actor: Actor,
+    win: Window,
+    bucket: Bucket,
+    *,
+    blog_id: UUID | None = None,
+    author_id: UUID | None = None,
+) -> list[SeriesPoint]:
+    """Posts published, comments by status, tone, ratings, reads and active people per
+    bucket, for the tenant, one blog or one author (authors: themselves only)."""
+    author_id = _scope(actor, author_id)
+    await _gate(uow, actor, BASIC)
+    await _check_filters(uow, blog_id, author_id)
+    return await _series(uow, win, bucket, blog_id, author_id)
+
+
+async def _series(
+    uow: UnitOfWork, win: Window, bucket: Bucket, blog_id: UUID | None, author_id: UUID | None
+) -> list[SeriesPoint]:
+    bounds = win.bounds(bucket)
+    sums = await uow.insights.series(
+        bounds, win.start, win.end, blog_id=blog_id, author_id=author_id
+    )
+    points = []
+    for i, day in enumerate(win.bucket_starts(bucket), start=1):
+        counts, published, people = sums.get(i, (Counts(), 0, 0))
+        start = datetime(day.year, day.month, day.day, tzinfo=win.zone)
+        points.append(SeriesPoint(start, counts, published, people))
+    return points
+
+
+async def top_posts(
+    uow: UnitOfWork,
+    actor: Actor,
+    win: Window,
+    by: TopBy,
+    limit: int,
+    *,
+    blog_id: UUID | None = None,
+    author_id: UUID | None = None,
+) -> list[PostFigures]:
+    author_id = _scope(actor, author_id)
+    await _gate(uow, actor, BASIC)
+    await _check_filters(uow, blog_id, author_id)
+    return await uow.insights.top_posts(
+        win.start, win.end, by, min(limit, MAX_TOP), blog_id=blog_id, author_id=author_id
+    )
+
+
+async def authors(uow: UnitOfWork, actor: Actor, win: Window) -> list[Influence]:
+    """Every author with activity in the window, ranked by influence score."""
+    require(actor, Action.INSIGHTS_FULL)
+    await _gate(uow, actor, FULL)
+    return rank(await uow.insights.author_figures(win.start, win.end))
+
+
+@dataclass(frozen=True)
+class AuthorDetail:
+    influence: Influence
+    ranked_authors: int
+    posts: list[PostFigures]
+
+
+async def author_detail(
+    uow: UnitOfWork, actor: Actor, win: Window, author_id: UUID
+) -> AuthorDetail:
+    """One author's score with its parts, rank and best posts. Authors see their own
+    only: another author's detail is a 403 (the roles table gives authors their own
+    figures), an unknown or other tenant's author a 404."""
+    _scope(actor, author_id)
+    await _gate(uow, actor, FULL)
+    who = await uow.insights.author(author_id)
+    if who is None:
+        raise NotFound("No such author.")
+    ranked = rank(await uow.insights.author_figures(win.start, win.end))
+    mine = next((i for i in ranked if i.figures.author_id == author_id), None)
+    if mine is None:  # no activity in the window: a zero score, unranked
+        mine = influence(AuthorFigures(author_id, who[0], who[1]))
+    posts = await uow.insights.top_posts(
+        win.start, win.end, TopBy.COMMENTS, HOTSPOTS, blog_id=None, author_id=author_id
+    )
+    return AuthorDetail(mine, len(ranked), posts)
+
+
+@dataclass(frozen=True)
+class ToneReport:
+    totals: Counts
+    series: list[SeriesPoint]
+    posts: list[PostFigures]
+    blogs: list[BlogFigures]
+
+
+async def tone(uow: UnitOfWork, actor: Actor, win: Window, bucket: Bucket) -> ToneReport:
+    """Positive, neutral and negative approved comments per bucket, and where the
+    negative ones concentrate (posts and blogs with the most)."""
+    require(actor, Action.INSIGHTS_FULL)
+    await _gate(uow, actor, FULL)
+    series = await _series(uow, win, bucket, None, None)
+    totals = Counts(
+        positive=sum(p.counts.positive for p in series),
+        neutral=sum(p.counts.neutral for p in series),
+        negative=sum(p.counts.negative for p in series),
+        comments_approved=sum(p.counts.comments_approved for p in series),
+    )
+    posts = await uow.insights.negative_posts(win.start, win.end, HOTSPOTS)
+    blogs = await uow.insights.negative_blogs(win.start, win.end, HOTSPOTS)
+    return ToneReport(totals, series, posts, blogs)
+
+
+async def moderation(uow: UnitOfWork, actor: Actor, win: Window) -> ModerationFigures:
+    require(actor, Action.INSIGHTS_MODERATION)
+    await _gate(uow, actor, BASIC)
+    return await uow.insights.moderation(win.start, win.end)
+
+
+async def record_read(
+    uow: UnitOfWork,
+    post_id: UUID,
+    *,
+    secret: bytes,
+    tenant: str,
+    address: str,
+    user_agent: str | None,
+) -> bool:
+    """Count a read of a public post once per visitor and day (UTC days). Robots are
+    answered without a look at the database and never counted. A post that is not
+    public (a draft, a deleted post, another tenant's) is a 404."""
+    if is_bot(user_agent):
+        return False
+    assert user_agent is not None
+    now = clock.now()
+    day = now.astimezone(UTC).date()
+    visitor = visitor_key(secret, day, tenant, address, user_agent)
+    counted = await uow.insights.count_read(post_id, day, visitor, now)
+    if counted is None:
+        raise NotFound("No such post.")
+    await uow.commit()
+    return counted

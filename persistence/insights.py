@@ -1,0 +1,360 @@
+"""Read side of the insights: sums over the aggregate tables of migration 0009.
+
+No statement here reads the comments or ratings tables row by row over a window: the
+sums come from ``insight_post_hours`` (one row per post and UTC hour with activity) and
+the distinct counts from ``insight_presence``, both reached through their
+``(tenant_id, hour)`` keys. The few exceptions are bounded by their own indexes: the
+pending queue (``comments_queue``), the first decisions of a window
+(``comments_first_moderated``), reports (``comment_reports_recent``), moderator actions
+(the audit log's recent index), and posts published (``posts_public_recent``).
+
+Statements are assembled from fixed fragments only; every value is a bound parameter.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from domain.insights.model import (
+    AuthorFigures,
+    BlogFigures,
+    Counts,
+    ModerationFigures,
+    ModeratorActions,
+    PostFigures,
+    TopBy,
+)
+from persistence.content import TenantScoped
+
+COUNTERS = (
+    "comments_pending",
+    "comments_approved",
+    "comments_rejected",
+    "comments_spam",
+    "comments_deleted",
+    "replies",
+    "positive",
+    "neutral",
+    "negative",
+    "ratings",
+    "rating_sum",
+    "reads",
+)
+_SUMS = ", ".join(f"coalesce(sum(h.{c}), 0)::bigint AS {c}" for c in COUNTERS)
+_COLUMNS = ", ".join(f"s.{c}" for c in COUNTERS)
+_PUBLIC_POST = (
+    "p.status IN ('published','scheduled') AND p.deleted_at IS NULL "
+    "AND p.published_at <= statement_timestamp()"
+)
+_BAYES = "((15.0 + {s})::float8 / (5 + {n}))"  # PRIOR_VOTES=5 of PRIOR_MEAN=3.0 stars
+_ORDER = {
+    TopBy.COMMENTS: "a.comments_approved DESC, a.replies DESC",
+    TopBy.RATING: f"{_BAYES.format(s='a.rating_sum', n='a.ratings')} DESC, a.ratings DESC",
+    TopBy.READS: "a.reads DESC",
+}
+_HAVING = {
+    TopBy.COMMENTS: "sum(h.comments_approved) > 0",
+    TopBy.RATING: "sum(h.ratings) > 0",
+    TopBy.READS: "sum(h.reads) > 0",
+}
+MODERATION_ACTIONS = ("comment.approve", "comment.reject", "comment.spam", "comment.restore")
+
+
+def _counts(row: Any) -> Counts:
+    m = row._mapping
+    return Counts(**{c: int(m[c] or 0) for c in COUNTERS})
+
+
+def _filters(blog_id: UUID | None, author_id: UUID | None, alias: str = "h") -> str:
+    sql = ""
+    if blog_id is not None:
+        sql += f" AND {alias}.blog_id = CAST(:blog AS uuid)"
+    if author_id is not None:
+        sql += f" AND {alias}.author_id = CAST(:author AS uuid)"
+    return sql
+
+
+class SqlInsightsRepository(TenantScoped):
+    def _params(self, start: datetime, end: datetime, **more: Any) -> dict[str, Any]:
+        return {"t": self.tenant_id, "a": start, "b": end, **more}
+
+    async def series(
+        self,
+        bounds: list[datetime],
+        start: datetime,
+        end: datetime,
+        *,
+        blog_id: UUID | None,
+        author_id: UUID | None,
+    ) -> dict[int, tuple[Counts, int, int]]:
+        """One statement: the hourly sums, posts published and distinct people, each put
+        into its bucket by ``width_bucket`` over the buckets' UTC lower bounds."""
+        where = _filters(blog_id, author_id)
+        sql = f"""
+            WITH sums AS (
+                SELECT width_bucket(h.hour, CAST(:bounds AS timestamptz[])) AS i, {_SUMS}
+                FROM insight_post_hours h
+                WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b {where}
+                GROUP BY 1),
+            published AS (
+                SELECT width_bucket(p.published_at, CAST(:bounds AS timestamptz[])) AS i,
+                       count(*) AS n
+                FROM posts p
+                WHERE p.tenant_id = :t AND {_PUBLIC_POST}
+                  AND p.published_at >= :a AND p.published_at < :b
+                  {_filters(blog_id, author_id, "p")}
+                GROUP BY 1),
+            people AS (
+                SELECT width_bucket(h.hour, CAST(:bounds AS timestamptz[])) AS i,
+                       count(DISTINCT h.person) AS n
+                FROM insight_presence h
+                WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b {where}
+                GROUP BY 1)
+            SELECT coalesce(s.i, pu.i, pe.i) AS i, {_COLUMNS}, coalesce(pu.n, 0) AS published,
+                   coalesce(pe.n, 0) AS people
+            FROM sums s
+            FULL JOIN published pu ON pu.i = s.i
+            FULL JOIN people pe ON pe.i = coalesce(s.i, pu.i)
+        """
+        params = self._params(start, end, bounds=bounds, blog=blog_id, author=author_id)
+        out: dict[int, tuple[Counts, int, int]] = {}
+        for row in await self.conn.execute(sa.text(sql), params):
+            counts = _counts(row) if row._mapping["comments_pending"] is not None else Counts()
+            out[int(row.i)] = (counts, int(row.published), int(row.people))
+        return out
+
+    async def author_figures(
+        self, start: datetime, end: datetime, *, author_id: UUID | None = None
+    ) -> list[AuthorFigures]:
+        """One statement: per author, what their posts received and what they published."""
+        one = " AND {a}.author_id = CAST(:author AS uuid)" if author_id else ""
+        sql = f"""
+            WITH received AS (
+                SELECT h.author_id, sum(h.comments_approved) AS comments,
+                       sum(h.replies) AS replies, sum(h.ratings) AS ratings,
+                       sum(h.rating_sum) AS rating_sum, sum(h.reads) AS reads
+                FROM insight_post_hours h
+                WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b {one.format(a="h")}
+                GROUP BY h.author_id),
+            published AS (
+                SELECT p.author_id, count(*) AS posts FROM posts p
+                WHERE p.tenant_id = :t AND {_PUBLIC_POST}
+                  AND p.published_at >= :a AND p.published_at < :b {one.format(a="p")}
+                GROUP BY p.author_id),
+            commenters AS (
+                SELECT h.author_id, count(DISTINCT h.person) AS commenters
+                FROM insight_presence h
+                WHERE h.tenant_id = :t AND h.kind = 'c' AND h.hour >= :a AND h.hour < :b
+                  {one.format(a="h")}
+                GROUP BY h.author_id),
+            authors AS (SELECT author_id FROM received UNION SELECT author_id FROM published)
+            SELECT u.id, u.display_name, u.handle, coalesce(pu.posts, 0) AS posts,
+                   coalesce(r.comments, 0) AS comments, coalesce(c.commenters, 0) AS commenters,
+                   coalesce(r.replies, 0) AS replies, coalesce(r.ratings, 0) AS ratings,
+                   coalesce(r.rating_sum, 0) AS rating_sum, coalesce(r.reads, 0) AS reads
+            FROM authors x
+            JOIN users u ON u.id = x.author_id
+            LEFT JOIN received r ON r.author_id = x.author_id
+            LEFT JOIN published pu ON pu.author_id = x.author_id
+            LEFT JOIN commenters c ON c.author_id = x.author_id
+        """
+        rows = await self.conn.execute(sa.text(sql), self._params(start, end, author=author_id))
+        return [
+            AuthorFigures(
+                author_id=r.id,
+                name=r.display_name,
+                handle=r.handle,
+                posts=int(r.posts),
+                comments=int(r.comments),
+                commenters=int(r.commenters),
+                replies=int(r.replies),
+                ratings=int(r.ratings),
+                rating_sum=int(r.rating_sum),
+                reads=int(r.reads),
+            )
+            for r in rows
+        ]
+
+    async def author(self, user_id: UUID) -> tuple[str, str] | None:
+        sql = """
+            SELECT u.display_name, u.handle FROM users u
+            WHERE u.id = :u AND (
+                EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = :t AND m.user_id = u.id)
+                OR EXISTS (SELECT 1 FROM posts p WHERE p.tenant_id = :t AND p.author_id = u.id))
+        """
+        row = (await self.conn.execute(sa.text(sql), {"t": self.tenant_id, "u": user_id})).first()
+        return (row.display_name, row.handle) if row else None
+
+    async def blog_exists(self, blog_id: UUID) -> bool:
+        sql = "SELECT EXISTS (SELECT 1 FROM blogs WHERE tenant_id = :t AND id = :b)"
+        return bool(
+            (await self.conn.execute(sa.text(sql), {"t": self.tenant_id, "b": blog_id})).scalar()
+        )
+
+    async def _run_posts(self, sql: str, params: dict[str, Any]) -> list[PostFigures]:
+        return [
+            PostFigures(
+                post_id=r.post_id,
+                title=r.title,
+                slug=r.slug,
+                blog_id=r.blog_id,
+                blog_slug=r.blog_slug,
+                author_id=r.author_id,
+                author_name=r.author_name,
+                counts=_counts(r),
+            )
+            for r in await self.conn.execute(sa.text(sql), params)
+        ]
+
+    def _posts_sql(self, having: str, order: str, where: str = "") -> str:
+        inner = (
+            order.replace("a.comments_approved", "sum(h.comments_approved)")
+            .replace("a.replies", "sum(h.replies)")
+            .replace("a.rating_sum", "sum(h.rating_sum)")
+            .replace("a.ratings", "sum(h.ratings)")
+            .replace("a.reads", "sum(h.reads)")
+            .replace("a.negative", "sum(h.negative)")
+        )
+        return f"""
+            WITH a AS (
+                SELECT h.post_id, {_SUMS} FROM insight_post_hours h
+                WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b {where}
+                GROUP BY h.post_id HAVING {having}
+                ORDER BY {inner}, h.post_id LIMIT :limit)
+            SELECT a.*, p.title, p.slug, p.blog_id, b.slug AS blog_slug, p.author_id,
+                   u.display_name AS author_name
+            FROM a
+            JOIN posts p ON p.tenant_id = :t AND p.id = a.post_id
+            JOIN blogs b ON b.tenant_id = :t AND b.id = p.blog_id
+            JOIN users u ON u.id = p.author_id
+            ORDER BY {order}, a.post_id
+        """
+
+    async def top_posts(
+        self,
+        start: datetime,
+        end: datetime,
+        by: TopBy,
+        limit: int,
+        *,
+        blog_id: UUID | None,
+        author_id: UUID | None,
+    ) -> list[PostFigures]:
+        sql = self._posts_sql(_HAVING[by], _ORDER[by], _filters(blog_id, author_id))
+        params = self._params(start, end, limit=limit, blog=blog_id, author=author_id)
+        return await self._run_posts(sql, params)
+
+    async def negative_posts(self, start: datetime, end: datetime, limit: int) -> list[PostFigures]:
+        order = "a.negative DESC, a.comments_approved DESC"
+        sql = self._posts_sql("sum(h.negative) > 0", order)
+        return await self._run_posts(sql, self._params(start, end, limit=limit))
+
+    async def negative_blogs(self, start: datetime, end: datetime, limit: int) -> list[BlogFigures]:
+        sql = f"""
+            WITH a AS (
+                SELECT h.blog_id, {_SUMS} FROM insight_post_hours h
+                WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b
+                GROUP BY h.blog_id HAVING sum(h.negative) > 0
+                ORDER BY sum(h.negative) DESC, sum(h.comments_approved) DESC, h.blog_id
+                LIMIT :limit)
+            SELECT a.*, b.slug, b.title FROM a JOIN blogs b ON b.tenant_id = :t AND b.id = a.blog_id
+            ORDER BY a.negative DESC, a.comments_approved DESC, a.blog_id
+        """
+        rows = await self.conn.execute(sa.text(sql), self._params(start, end, limit=limit))
+        return [BlogFigures(r.blog_id, r.slug, r.title, _counts(r)) for r in rows]
+
+    async def moderation(self, start: datetime, end: datetime) -> ModerationFigures:
+        """Two statements: the figures (one row), then the actions per moderator."""
+        sql = f"""
+            SELECT
+              (SELECT count(*) FROM comments c
+               WHERE c.tenant_id = :t AND c.status = 'pending') AS pending_now,
+              (SELECT count(*) FROM comments c WHERE c.tenant_id = :t AND c.status = 'pending'
+               AND c.held_reason = 'reports') AS reported_now,
+              (SELECT count(*) FROM comment_reports r
+               WHERE r.tenant_id = :t AND r.created_at >= :a AND r.created_at < :b) AS reports,
+              d.decided, d.median, d.p90, s.*
+            FROM (
+              SELECT count(*) AS decided,
+                     percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM
+                         c.first_moderated_at - c.created_at)) AS median,
+                     percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM
+                         c.first_moderated_at - c.created_at)) AS p90
+              FROM comments c
+              WHERE c.tenant_id = :t AND c.first_moderated_at >= :a
+                AND c.first_moderated_at < :b) d,
+            (SELECT {_SUMS} FROM insight_post_hours h
+             WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b) s
+        """
+        row = (await self.conn.execute(sa.text(sql), self._params(start, end))).one()
+        actions_sql = """
+            SELECT l.actor_user_id, coalesce(min(u.display_name), '') AS name,
+                   count(*) FILTER (WHERE l.action = 'comment.approve') AS approve,
+                   count(*) FILTER (WHERE l.action = 'comment.reject') AS reject,
+                   count(*) FILTER (WHERE l.action = 'comment.spam') AS spam,
+                   count(*) FILTER (WHERE l.action = 'comment.restore') AS restore
+            FROM audit_log l LEFT JOIN users u ON u.id = l.actor_user_id
+            WHERE l.tenant_id = :t AND l.created_at >= :a AND l.created_at < :b
+              AND l.action = ANY(:actions)
+            GROUP BY l.actor_user_id
+            ORDER BY count(*) DESC, min(u.display_name)
+        """
+        params = self._params(start, end, actions=list(MODERATION_ACTIONS))
+        moderators = [
+            ModeratorActions(
+                r.actor_user_id, r.name, int(r.approve), int(r.reject), int(r.spam), int(r.restore)
+            )
+            for r in await self.conn.execute(sa.text(actions_sql), params)
+        ]
+        return ModerationFigures(
+            pending_now=int(row.pending_now),
+            reported_now=int(row.reported_now),
+            created=_counts(row),
+            decided=int(row.decided),
+            median_seconds=float(row.median) if row.median is not None else None,
+            p90_seconds=float(row.p90) if row.p90 is not None else None,
+            reports=int(row.reports),
+            moderators=moderators,
+        )
+
+    async def count_read(
+        self, post_id: UUID, day: date, visitor: bytes, at: datetime
+    ) -> bool | None:
+        """One statement: yesterday's visitor keys go, the post must be public, the visitor
+        is new for the day, and then the hour's read counter and presence grow."""
+        sql = f"""
+            WITH post AS (
+                SELECT p.id, p.blog_id, p.author_id FROM posts p
+                JOIN blogs b ON b.tenant_id = p.tenant_id AND b.id = p.blog_id
+                WHERE p.tenant_id = :t AND p.id = :p AND {_PUBLIC_POST} AND b.status = 'active'),
+            purge AS (
+                DELETE FROM post_read_visitors WHERE tenant_id = :t AND day < :day),
+            seen AS (
+                INSERT INTO post_read_visitors (tenant_id, day, post_id, visitor)
+                SELECT :t, :day, post.id, :v FROM post
+                ON CONFLICT DO NOTHING RETURNING post_id),
+            counted AS (
+                INSERT INTO insight_post_hours (tenant_id, post_id, hour, blog_id, author_id, reads)
+                SELECT :t, post.id, date_trunc('hour', CAST(:at AS timestamptz), 'UTC'),
+                       post.blog_id, post.author_id, 1
+                FROM post JOIN seen ON seen.post_id = post.id
+                ON CONFLICT (tenant_id, post_id, hour)
+                DO UPDATE SET reads = insight_post_hours.reads + 1
+                RETURNING post_id),
+            present AS (
+                INSERT INTO insight_presence (tenant_id, hour, blog_id, author_id, kind, person)
+                SELECT :t, date_trunc('hour', CAST(:at AS timestamptz), 'UTC'), post.blog_id,
+                       post.author_id, 'v', :v
+                FROM post JOIN seen ON seen.post_id = post.id
+                ON CONFLICT DO NOTHING)
+            SELECT (SELECT count(*) FROM post) AS public, (SELECT count(*) FROM counted) AS counted
+        """
+        params = {"t": self.tenant_id, "p": post_id, "day": day, "v": visitor, "at": at}
+        row = (await self.conn.execute(sa.text(sql), params)).one()
+        if not row.public:
+            return None
+        return bool(row.counted)

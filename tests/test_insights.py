@@ -1,0 +1,575 @@
+"""Community insights: windows and buckets, the tone classifier's accuracy, who sees what
+under which plan, the read counter, CSV export, statement counts, and one month of a
+community seen through the API."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, text
+
+from domain import clock
+from domain.errors import InvalidInput
+from domain.identity.model import CommentPolicy, Role
+from domain.insights.model import AuthorFigures, Bucket, influence, rank, window
+from domain.insights.reads import is_bot
+from domain.insights.tone import LexiconToneClassifier, Tone
+from tests.factories import FrozenClock, add_member, post_transition
+from tests.test_comments import add_reader, seed
+from tests.test_foundation import assert_problem
+
+DATA = Path(__file__).parent / "data"
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+
+
+def url(world, what: str) -> str:
+    return f"/v1/tenants/{world.slug}/insights/{what}"
+
+
+def views_url(world, post_id) -> str:
+    return f"/v1/sites/{world.slug}/posts/{post_id}/views"
+
+
+BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"}
+
+# --- the tone classifier against our labelled sets --------------------------------------
+
+
+def _accuracy(language: str) -> tuple[float, int, int]:
+    classifier = LexiconToneClassifier()
+    rows = (DATA / f"sentiment_eval_{language}.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    polar = [line.split("\t") for line in rows if not line.endswith("\tneutral")]
+    right = sum(classifier.classify(t).value == label for t, label in polar)
+    return right / len(polar), right, len(polar)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_tone_is_right_on_four_in_five_positive_or_negative_comments(language):
+    rows = (DATA / f"sentiment_eval_{language}.tsv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "text\tlabel" and len(rows) - 1 >= 200
+    assert {line.rsplit("\t", 1)[1] for line in rows[1:]} == {"positive", "negative", "neutral"}
+    accuracy, right, total = _accuracy(language)
+    print(f"tone accuracy ({language}, positive vs negative): {right}/{total} = {accuracy:.4f}")
+    assert accuracy >= 0.80
+
+
+def test_negation_and_language_guessing():
+    c = LexiconToneClassifier()
+    assert c.classify("This is good.") is Tone.POSITIVE
+    assert c.classify("This is not good at all.") is Tone.NEGATIVE
+    assert c.classify("Ce n'est pas terrible.") is Tone.NEGATIVE
+    assert c.classify("La réunion a été déplacée à jeudi.") is Tone.NEUTRAL
+    assert c.classify("   ") is Tone.NEUTRAL
+
+
+# --- windows, buckets and the score, without a database ------------------------------------
+
+
+def test_windows_are_validated():
+    with pytest.raises(InvalidInput, match="reversed"):
+        window(date(2026, 6, 10), date(2026, 6, 1), "UTC", now=NOW)
+    with pytest.raises(InvalidInput, match="too long"):
+        window(date(2025, 1, 1), date(2026, 6, 1), "UTC", now=NOW)
+    with pytest.raises(InvalidInput, match="future"):
+        window(date(2026, 6, 1), date(2027, 1, 1), "UTC", now=NOW)
+    with pytest.raises(InvalidInput, match="time zone"):
+        window(None, None, "Mars/Olympus", now=NOW)
+    w = window(None, None, "Europe/Paris", now=NOW)
+    assert (w.first, w.last, w.days) == (date(2026, 5, 17), date(2026, 6, 15), 30)
+
+
+def test_buckets_start_at_local_midnight_across_a_daylight_saving_change():
+    w = window(date(2026, 3, 28), date(2026, 3, 30), "Europe/Paris", now=NOW)
+    assert [b.isoformat() for b in w.bounds(Bucket.DAY)] == [
+        "2026-03-27T23:00:00+00:00",
+        "2026-03-28T23:00:00+00:00",  # summer time from the 29th
+        "2026-03-29T22:00:00+00:00",
+    ]
+    weeks = window(date(2026, 3, 4), date(2026, 3, 20), "UTC", now=NOW).bucket_starts(Bucket.WEEK)
+    assert [d.isoformat() for d in weeks] == ["2026-03-02", "2026-03-09", "2026-03-16"]
+    months = window(date(2026, 1, 15), date(2026, 3, 2), "UTC", now=NOW)
+    assert len(months.bucket_starts(Bucket.MONTH)) == 3
+
+
+def test_the_score_rewards_breadth_and_explains_itself():
+    broad = AuthorFigures(uuid.uuid4(), "Broad", "broad", posts=2, comments=20, commenters=15)
+    narrow = AuthorFigures(uuid.uuid4(), "Narrow", "narrow", posts=2, comments=40, commenters=2)
+    ranked = rank([narrow, broad])
+    assert [i.figures.name for i in ranked] == ["Broad", "Narrow"]
+    assert ranked[0].rank == 1
+    parts = {p.name: p for p in influence(broad).parts}
+    assert set(parts) == {
+        "commenters",
+        "comments",
+        "replies",
+        "ratings",
+        "reads",
+        "posts",
+        "rating_average",
+    }
+    assert round(sum(p.points for p in parts.values()), 3) == influence(broad).score
+    well_rated = AuthorFigures(uuid.uuid4(), "W", "w", ratings=10, rating_sum=50)
+    badly_rated = AuthorFigures(uuid.uuid4(), "B", "b", ratings=10, rating_sum=10)
+    assert influence(well_rated).score > influence(badly_rated).score
+
+
+def test_robots_are_recognised():
+    assert is_bot(None) and is_bot("") and is_bot("Googlebot/2.1") and is_bot("curl/8.0")
+    assert not is_bot(BROWSER["User-Agent"])
+
+
+# --- bad input over HTTP -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("from=2026-06-10&to=2026-06-01", "invalid_input"),  # reversed
+        ("from=2024-01-01&to=2026-01-01", "invalid_input"),  # longer than the maximum
+        ("from=2099-01-01&to=2099-01-02", "invalid_input"),  # far future
+        ("tz=Mars/Olympus", "invalid_input"),
+        ("tz=../../etc/passwd", "invalid_input"),
+        ("bucket=fortnight", "validation_failed"),
+        ("from=yesterday", "validation_failed"),
+    ],
+)
+async def test_bad_windows_buckets_and_zones_are_422(client, factory, query, code):
+    world = await factory.world()
+    answer = await client.get(f"{url(world, 'engagement')}?{query}", headers=world.headers["owner"])
+    assert_problem(answer, 422, code)
+
+
+async def test_a_moderator_sees_moderation_but_not_full_insights(client, factory):
+    world = await factory.world()
+    moderator = world.headers["moderator"]
+    assert (await client.get(url(world, "moderation"), headers=moderator)).status_code == 200
+    for what in ("authors", "tone", "engagement", "top-posts", f"authors/{uuid.uuid4()}"):
+        assert_problem(await client.get(url(world, what), headers=moderator), 403, "forbidden")
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("owner", 200),
+        ("manager", 200),
+        ("operator", 200),
+        ("moderator", 403),
+        ("author", 403),
+        ("reader", 403),
+        ("outsider", 404),
+        ("anonymous", 404),
+    ],
+)
+async def test_the_ranking_role_matrix(client, factory, role, status):
+    world = await factory.world()
+    answer = await client.get(url(world, "authors"), headers=world.headers[role])
+    assert answer.status_code == status, answer.text
+
+
+async def test_an_author_sees_their_own_figures_only(client, factory):
+    world = await factory.world()
+    other = await add_member(factory, world, "other-author", Role.AUTHOR)
+    me = world.users["author"]
+    mine = world.headers["author"]
+    own = await client.get(url(world, f"authors/{me.id}"), headers=mine)
+    assert own.status_code == 200, own.text
+    assert own.json()["author_id"] == str(me.id) and own.json()["rank"] is None
+    assert_problem(
+        await client.get(url(world, f"authors/{other.id}"), headers=mine), 403, "forbidden"
+    )
+    engagement = await client.get(url(world, "engagement"), headers=mine)
+    assert engagement.status_code == 200 and engagement.json()["author"] is None
+    assert_problem(
+        await client.get(f"{url(world, 'engagement')}?author={other.id}", headers=mine),
+        403,
+        "forbidden",
+    )
+
+
+async def _plan(client, factory, insights: str) -> str:
+    operator = factory.auth(await factory.user(operator=True))
+    business = (await client.get("/v1/plans/business")).json()
+    plan_id = f"insights-{insights}-{uuid.uuid4().hex[:6]}"
+    created = await client.post(
+        "/v1/plans",
+        json={
+            "id": plan_id,
+            "name": f"Insights {insights}",
+            "quotas": business["quotas"],
+            "features": {**business["features"], "insights": insights},
+        },
+        headers=operator,
+    )
+    assert created.status_code == 201, created.text
+    return plan_id
+
+
+async def test_plans_gate_the_insights(client, factory):
+    none = await factory.world(plan=await _plan(client, factory, "none"))
+    for what in ("engagement", "top-posts", "moderation", "authors", "tone"):
+        answer = await client.get(url(none, what), headers=none.headers["owner"])
+        assert_problem(answer, 402, "feature_not_in_plan")
+    basic = await factory.world(plan="starter")  # insights: basic
+    owner = basic.headers["owner"]
+    for what in ("engagement", "top-posts", "moderation"):
+        assert (await client.get(url(basic, what), headers=owner)).status_code == 200
+    for what in ("authors", "tone"):
+        body = assert_problem(
+            await client.get(url(basic, what), headers=owner), 402, "feature_not_in_plan"
+        )
+        assert body["level"] == "full"
+
+
+async def test_another_tenants_blog_or_author_is_not_found(client, factory):
+    world = await factory.world()
+    other = await factory.world()
+    foreign_blog = await factory.blog(other)
+    owner = world.headers["owner"]
+    for query in (f"blog={foreign_blog.id}", f"author={other.users['author'].id}"):
+        for what in ("engagement", "top-posts"):
+            answer = await client.get(f"{url(world, what)}?{query}", headers=owner)
+            assert_problem(answer, 404, "not_found")
+    answer = await client.get(url(world, f"authors/{other.users['author'].id}"), headers=owner)
+    assert_problem(answer, 404, "not_found")
+
+
+# --- the read counter ----------------------------------------------------------------------
+
+
+async def _reads(client, world, post_id) -> int:
+    body = (
+        await client.get(f"{url(world, 'top-posts')}?by=reads", headers=world.headers["owner"])
+    ).json()
+    return next((i["reads"] for i in body["items"] if i["post_id"] == str(post_id)), 0)
+
+
+async def test_reads_are_counted_once_a_day_per_visitor_and_never_for_robots(
+    client, factory, monkeypatch
+):
+    world = await factory.world()
+    blog = await factory.blog(world)
+    post = await factory.post(world, blog)
+    draft = await factory.post(world, blog, "Brouillon", publish=False)
+    target = views_url(world, post.id)
+    for agent in ("Googlebot/2.1 (+http://www.google.com/bot.html)", "curl/8.1", ""):
+        answer = await client.post(target, headers={"User-Agent": agent})
+        assert answer.status_code == 204
+    assert await _reads(client, world, post.id) == 0
+    assert (await client.post(target, headers=BROWSER)).status_code == 204
+    assert (await client.post(target, headers=BROWSER)).status_code == 204  # same day: once
+    assert await _reads(client, world, post.id) == 1
+    other_browser = {"User-Agent": "Mozilla/5.0 (Macintosh) Safari/605.1"}
+    assert (await client.post(target, headers=other_browser)).status_code == 204
+    assert await _reads(client, world, post.id) == 2
+    tomorrow = clock.now() + timedelta(days=1)
+    FrozenClock(monkeypatch, tomorrow)
+    assert (await client.post(target, headers=BROWSER)).status_code == 204  # a new day
+    async with factory.db.transaction(tenant_id=world.tenant.id) as tx:
+        rows = await tx.connection.execute(
+            text("SELECT sum(reads) FROM insight_post_hours WHERE post_id = :p"), {"p": post.id}
+        )
+        assert rows.scalar_one() == 3
+        kept = await tx.connection.execute(text("SELECT day, visitor FROM post_read_visitors"))
+        days = {r.day for r in kept}
+        assert days == {tomorrow.date()}  # yesterday's keys are gone
+    assert_problem(await client.post(views_url(world, draft.id), headers=BROWSER), 404, "not_found")
+    assert_problem(
+        await client.post(views_url(world, uuid.uuid4()), headers=BROWSER), 404, "not_found"
+    )
+
+
+async def test_reads_are_rate_limited_per_address(client, factory, services):
+    services.settings = services.settings.model_copy(update={"views_per_ip_per_minute": 3})
+    world = await factory.world()
+    blog = await factory.blog(world)
+    post = await factory.post(world, blog)
+    answers = [await client.post(views_url(world, post.id), headers=BROWSER) for _ in range(4)]
+    assert [a.status_code for a in answers[:3]] == [204, 204, 204]
+    assert_problem(answers[3], 429, "rate_limited")
+    assert int(answers[3].headers["Retry-After"]) >= 1
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+async def test_every_insight_exports_csv_with_formula_safe_cells(client, factory):
+    world = await factory.world()
+    blog = await factory.blog(world)
+    post = await factory.post(world, blog, '=HYPERLINK("http://evil.example")')
+    await seed(factory, world, post.id, body="Great post, thanks!")
+    owner = world.headers["owner"]
+    for what in ("engagement", "top-posts", "moderation", "authors", "tone"):
+        answer = await client.get(f"{url(world, what)}?format=csv", headers=owner)
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"].startswith("text/csv")
+        header = next(csv.reader(io.StringIO(answer.text)))
+        assert header and all(header)
+        by_accept = await client.get(url(world, what), headers={**owner, "Accept": "text/csv"})
+        assert by_accept.headers["content-type"].startswith("text/csv")
+    answer = await client.get(f"{url(world, 'top-posts')}?format=csv", headers=owner)
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert rows[0]["title"] == '\'=HYPERLINK("http://evil.example")'
+    detail = await client.get(
+        f"{url(world, 'authors/' + str(world.users['author'].id))}?format=csv", headers=owner
+    )
+    assert detail.status_code == 200 and detail.text.count("\r\n") == 2
+
+
+# --- aggregates stay exact ------------------------------------------------------------------
+
+
+async def test_the_aggregates_follow_every_change_of_comments_and_ratings(client, factory):
+    world = await factory.world(comment_policy=CommentPolicy.PRE)
+    blog = await factory.blog(world)
+    post = await factory.post(world, blog)
+    held = [await seed(factory, world, post.id, body=b) for b in ("Super, merci !", "Awful.")]
+    for comment in held:
+        answer = await client.post(
+            f"/v1/tenants/{world.slug}/comments/{comment.id}/approve",
+            headers=world.headers["moderator"],
+        )
+        assert answer.status_code == 200
+    await client.post(
+        f"/v1/tenants/{world.slug}/comments/{held[1].id}/spam", headers=world.headers["manager"]
+    )
+    await client.put(
+        f"/v1/sites/{world.slug}/posts/{post.id}/rating",
+        json={"stars": 4},
+        headers=world.headers["reader"],
+    )
+    await client.put(
+        f"/v1/sites/{world.slug}/posts/{post.id}/rating",
+        json={"stars": 2},
+        headers=world.headers["reader"],
+    )
+    async with factory.db.transaction(tenant_id=world.tenant.id) as tx:
+        sums = (
+            await tx.connection.execute(
+                text(
+                    "SELECT sum(comments_approved) a, sum(comments_spam) s, sum(positive) pos, "
+                    "sum(negative) neg, sum(ratings) n, sum(rating_sum) r "
+                    "FROM insight_post_hours WHERE post_id = :p"
+                ),
+                {"p": post.id},
+            )
+        ).one()
+        assert tuple(sums) == (1, 1, 1, 0, 1, 2)
+        await tx.connection.execute(text("SELECT insight_rollup()"))
+        again = (
+            await tx.connection.execute(
+                text(
+                    "SELECT sum(comments_approved) a, sum(comments_spam) s, sum(positive) pos, "
+                    "sum(negative) neg, sum(ratings) n, sum(rating_sum) r "
+                    "FROM insight_post_hours WHERE post_id = :p"
+                ),
+                {"p": post.id},
+            )
+        ).one()
+        assert tuple(again) == tuple(sums)
+        tones = await tx.connection.execute(
+            text("SELECT body_markdown, sentiment FROM comments WHERE post_id = :p"), {"p": post.id}
+        )
+        assert {r.body_markdown: r.sentiment for r in tones} == {
+            "Super, merci !": "positive",
+            "Awful.": "negative",
+        }
+
+
+# --- a bounded number of statements -----------------------------------------------------------
+
+
+async def _statements(client, app_engine, world, paths) -> dict[str, tuple[int, int]]:
+    """Per path: (all statements of the request, those after the plan check: the insight's
+    own queries). Savepoint bookkeeping of the test harness is left out."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(statement)
+
+    out = {}
+    event.listen(app_engine.sync_engine, "before_cursor_execute", count)
+    try:
+        for path in paths:
+            statements.clear()
+            answer = await client.get(url(world, path), headers=world.headers["owner"])
+            assert answer.status_code == 200, answer.text
+            plan = max(i for i, s in enumerate(statements) if "FROM plans" in s)
+            out[path] = (len(statements), len(statements) - plan - 1)
+    finally:
+        event.remove(app_engine.sync_engine, "before_cursor_execute", count)
+    return out
+
+
+# Statements of the insight itself, after authentication, the tenant and plan checks.
+OWN_QUERIES = {
+    "engagement": 1,
+    "engagement?bucket=month&tz=America/New_York": 1,
+    "top-posts?by=rating": 1,
+    "authors": 1,
+    "author": 3,
+    "tone": 3,
+    "moderation": 2,
+}
+
+
+async def test_each_insight_costs_a_bounded_number_of_statements(client, factory, app_engine):
+    world = await factory.world()
+    blog = await factory.blog(world)
+    paths = [p if p != "author" else f"authors/{world.users['author'].id}" for p in OWN_QUERIES]
+
+    async def grow(n: int) -> None:
+        for i in range(n):
+            post = await factory.post(world, blog, f"Billet {uuid.uuid4().hex[:6]}")
+            for _ in range(i + 1):
+                await seed(factory, world, post.id, body=f"Great read {uuid.uuid4().hex[:6]}")
+
+    await grow(1)
+    await _statements(client, app_engine, world, paths)  # warms the plan-rate cache
+    small = await _statements(client, app_engine, world, paths)
+    await grow(4)
+    large = await _statements(client, app_engine, world, paths)
+    for path, name in zip(paths, OWN_QUERIES, strict=True):
+        print(f"{path}: {small[path][0]} statements in all, {small[path][1]} of its own")
+        assert small[path] == large[path], path  # independent of the amount of data
+        assert small[path][1] == OWN_QUERIES[name], (path, small[path])
+        assert small[path][0] <= 12 + OWN_QUERIES[name], (path, small[path])
+
+
+# --- one month of a community, seen through the API ---------------------------------------------
+
+POSITIVE = [
+    "Great post, thanks for sharing!",
+    "Super article, merci beaucoup !",
+    "I love this recipe, my kids asked for seconds.",
+    "Magnifiques photos, la lumière est superbe.",
+    "Really helpful guide, it saved me hours.",
+]
+NEGATIVE = [
+    "This is terrible, the product broke after two days.",
+    "Très déçu par la livraison, arrivée avec une semaine de retard.",
+    "Worst customer service I have ever dealt with.",
+    "C'est nul, je regrette cet achat.",
+    "Very disappointed, the app keeps crashing.",
+]
+
+
+async def test_a_community_manager_answers_three_questions_from_the_api(
+    client, factory, monkeypatch
+):
+    """Who are our ten bloggers that matter this month and why; is the conversation getting
+    more negative, and where; is moderation keeping up."""
+    world = await factory.world(comment_policy=CommentPolicy.TRUSTED, anonymous_comments=True)
+    authors = ["author"] + [f"blogger-{i}" for i in range(11)]
+    for key in authors[1:]:
+        await add_member(factory, world, key, Role.AUTHOR)
+    readers = [f"reader-{i}" for i in range(8)]
+    for key in readers:
+        await add_reader(factory, world, key)
+    month_start = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(
+        days=27
+    )
+    frozen = FrozenClock(monkeypatch, month_start)
+    blogs, posts = {}, {}
+    for key in authors:
+        blogs[key] = await factory.blog(world, f"Blog de {key}", role=key)
+        posts[key] = await factory.post(world, blogs[key], f"Premier billet de {key}", role=key)
+
+    # Week 1-2: the star ("author") gathers praise from many readers; others a little.
+    for day in range(12):
+        frozen.set(month_start + timedelta(days=day, hours=1))
+        await seed(factory, world, posts["author"].id, who=readers[day % 8], body=POSITIVE[day % 5])
+        if day % 3 == 0:
+            key = authors[1 + day % 11]
+            await seed(factory, world, posts[key].id, who=readers[0], body=POSITIVE[(day + 1) % 5])
+    # Weeks 3-4: the conversation turns sour, on blogger-1's blog above all.
+    for day in range(14, 26):
+        frozen.set(month_start + timedelta(days=day, hours=2))
+        await seed(
+            factory, world, posts["blogger-1"].id, who=readers[day % 8], body=NEGATIVE[day % 5]
+        )
+        if day % 4 == 0:
+            await seed(factory, world, posts["author"].id, who=readers[1], body=NEGATIVE[0])
+    # Ratings and reads for the star.
+    frozen.set(month_start + timedelta(days=5))
+    for key in readers[:4]:
+        answer = await client.put(
+            f"/v1/sites/{world.slug}/posts/{posts['author'].id}/rating",
+            json={"stars": 5},
+            headers=world.headers[key],
+        )
+        assert answer.status_code == 200, answer.text
+    for n in range(5):
+        agent = {"User-Agent": f"Mozilla/5.0 reader {n}"}
+        assert (
+            await client.post(views_url(world, posts["author"].id), headers=agent)
+        ).status_code == 204
+
+    # Anonymous comments are held; the moderator decides 30 minutes after each one.
+    held = []
+    for n in range(6):
+        frozen.set(month_start + timedelta(days=20, hours=n))
+        held.append(
+            await seed(factory, world, posts["blogger-2"].id, who="anonymous", body=POSITIVE[n % 5])
+        )
+    for n, comment in enumerate(held[:5]):
+        frozen.set(month_start + timedelta(days=20, hours=n, minutes=30))
+        action = "spam" if n == 4 else "approve"
+        answer = await client.post(
+            f"/v1/tenants/{world.slug}/comments/{comment.id}/{action}",
+            headers=world.headers["moderator"],
+        )
+        assert answer.status_code == 200, answer.text
+    frozen.set(datetime.now(UTC))
+    owner = world.headers["manager"]
+
+    # 1. Who are our ten bloggers that matter this month, and why?
+    ranking = await client.get(f"{url(world, 'authors')}?limit=10", headers=owner)
+    assert ranking.status_code == 200, ranking.text
+    body = ranking.json()
+    assert len(body["items"]) == 10 and body["ranked_authors"] == 12
+    assert body["next_cursor"] == "10"
+    top = body["items"][0]
+    assert top["author_id"] == str(world.users["author"].id) and top["rank"] == 1
+    parts = {p["name"]: p for p in top["parts"]}
+    assert parts["commenters"]["figure"] == 8 and parts["ratings"]["figure"] == 4
+    assert parts["reads"]["figure"] == 5 and parts["rating_average"]["figure"] > 3
+    assert body["items"][1]["author_id"] == str(world.users["blogger-1"].id)
+    rest = await client.get(f"{url(world, 'authors')}?limit=10&cursor=10", headers=owner)
+    assert len(rest.json()["items"]) == 2 and rest.json()["next_cursor"] is None
+
+    # 2. Is the conversation about us getting more negative, and where?
+    tone = (await client.get(f"{url(world, 'tone')}?bucket=week", headers=owner)).json()
+    assert tone["negative_share_change"] > 0.5
+    assert tone["totals"]["negative"] >= 12 and tone["totals"]["positive"] >= 12
+    assert tone["negative_posts"][0]["post_id"] == str(posts["blogger-1"].id)
+    assert tone["negative_blogs"][0]["blog_id"] == str(blogs["blogger-1"].id)
+    first_half = next(p for p in tone["series"] if p["approved"])
+    last_half = [p for p in tone["series"] if p["approved"]][-1]
+    assert first_half["tone"]["negative_share"] < last_half["tone"]["negative_share"]
+
+    # 3. Is moderation keeping up?
+    health = (await client.get(url(world, "moderation"), headers=owner)).json()
+    assert health["pending_now"] == 1
+    assert health["decided"] == 5
+    assert health["median_minutes_to_decision"] == 30.0
+    assert health["p90_minutes_to_decision"] == 30.0
+    assert health["created"]["spam"] == 1 and 0 < health["spam_share"] < 0.05
+    [moderator] = health["moderators"]
+    assert (moderator["approve"], moderator["spam"], moderator["total"]) == (4, 1, 5)
+
+    # And the same month day by day, in Paris time.
+    series = await client.get(
+        f"{url(world, 'engagement')}?bucket=day&tz=Europe/Paris", headers=owner
+    )
+    items = series.json()["items"]
+    assert len(items) == 30 and items[0]["start"].endswith(("+01:00", "+02:00"))
+    assert sum(i["posts_published"] for i in items) == 12
+    assert sum(i["ratings"] for i in items) == 4 and sum(i["reads"] for i in items) == 5
+    assert max(i["active_people"] for i in items) >= 1
+    await post_transition(factory, world, posts["blogger-3"], "unpublish")
