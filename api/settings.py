@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     hash_secret: SecretStr | None = None
     comments_per_ip_per_minute: int = Field(default=10, ge=1)
     comments_per_user_per_minute: int = Field(default=6, ge=1)
+    ratings_per_ip_per_minute: int = Field(default=30, ge=1)
     views_per_ip_per_minute: int = Field(default=120, ge=1)
 
     @property

@@ -210,7 +210,9 @@ async def committed(app, app_engine, owner_url, settings):
     real = Database(app_engine)
     saved = app.state.db
     app.state.db = real
-    app.state.services = Services.from_settings(settings)
+    # Two hundred voters share the test client's address here: lift the per-address limit.
+    crowd = settings.model_copy(update={"ratings_per_ip_per_minute": 100_000})
+    app.state.services = Services.from_settings(crowd)
     factory = Factory(real, app.state.services)
     made: list = []
     factory.made = made  # type: ignore[attr-defined]
@@ -284,3 +286,66 @@ async def test_two_hundred_concurrent_votes_keep_the_summary_exact(client, commi
         final.json()["summary"]["count"]
         == (await table_summary(committed.db, world.tenant.id, post.id))[1][0]
     )
+
+
+# --- one's own vote, and votes per address -------------------------------------------------
+
+
+async def test_a_reader_reads_back_their_own_vote(client, factory):
+    world = await factory.world()
+    blog = await factory.blog(world)
+    post = await factory.post(world, blog)
+    path = f"/v1/sites/{world.slug}/posts/{post.id}/rating"
+    before = await client.get(path, headers=world.headers["reader"])
+    assert before.status_code == 200 and before.json()["stars"] is None
+    assert "no-store" in before.headers["cache-control"]
+    assert (
+        await client.put(path, json={"stars": 4}, headers=world.headers["reader"])
+    ).status_code == 200
+    mine = (await client.get(path, headers=world.headers["reader"])).json()
+    assert mine["stars"] == 4 and mine["summary"]["count"] == 1
+    theirs = (await client.get(path, headers=world.headers["author"])).json()
+    assert theirs["stars"] is None and theirs["summary"]["count"] == 1
+    anonymous = (await client.get(path)).json()
+    assert anonymous["stars"] is None
+
+
+async def test_an_anonymous_voter_reads_back_their_vote_by_token(client, factory):
+    world = await factory.world(anonymous_ratings=True)
+    blog = await factory.blog(world)
+    post = await factory.post(world, blog)
+    path = f"/v1/sites/{world.slug}/posts/{post.id}/rating"
+    token = {"X-Voter-Token": "voter-token-0123456789"}
+    assert (await client.put(path, json={"stars": 2}, headers=token)).status_code == 200
+    assert (await client.get(path, headers=token)).json()["stars"] == 2
+    other = {"X-Voter-Token": "another-token-0123456789"}
+    assert (await client.get(path, headers=other)).json()["stars"] is None
+
+
+async def test_reading_a_vote_of_a_hidden_post_is_404(client, factory):
+    world = await factory.world()
+    blog = await factory.blog(world)
+    draft = await factory.post(world, blog, publish=False)
+    response = await client.get(
+        f"/v1/sites/{world.slug}/posts/{draft.id}/rating", headers=world.headers["reader"]
+    )
+    assert response.status_code == 404
+
+
+async def test_fresh_voter_tokens_cannot_stuff_the_ballot_box(client, factory, services):
+    world = await factory.world(anonymous_ratings=True)
+    blog = await factory.blog(world)
+    post = await factory.post(world, blog)
+    path = f"/v1/sites/{world.slug}/posts/{post.id}/rating"
+    limit = services.settings.ratings_per_ip_per_minute
+    codes = []
+    for n in range(limit + 5):
+        response = await client.put(
+            path, json={"stars": 5}, headers={"X-Voter-Token": f"stuffing-token-{n:08d}"}
+        )
+        codes.append(response.status_code)
+    assert codes[:limit] == [200] * limit
+    assert set(codes[limit:]) == {429}
+    assert int(response.headers["retry-after"]) >= 1
+    summary = (await client.get(path)).json()["summary"]
+    assert summary["count"] == limit

@@ -60,7 +60,7 @@ WRITE_PROBLEMS: dict[int | str, dict[str, Any]] = {
     409: {"description": "Conflict (edit window passed, already reported, key reused)"},
     413: {"description": "Body too large"},
     422: {"description": "Invalid input"},
-    429: {"description": "Too many comments: wait Retry-After seconds"},
+    429: {"description": "Too many comments or votes: wait Retry-After seconds"},
 }
 
 
@@ -431,6 +431,46 @@ VoterHeader = Annotated[
 ]
 
 
+async def _limit_votes(request: Request, services: Services, tenant_slug: str) -> None:
+    """Votes per client address: fresh voter tokens cannot stuff the ballot box."""
+    fingerprint = ip_fingerprint(services, tenant_slug, client_ip(request))
+    per_minute = services.settings.ratings_per_ip_per_minute
+    verdict = await services.limiter.hit("ratings-ip", fingerprint.hex(), per_minute)
+    if not verdict.allowed:
+        raise RateLimited(
+            f"At most {per_minute} votes a minute from one address; wait a little.",
+            retry_after_seconds=verdict.retry_after,
+        )
+
+
+@router.get(
+    "/sites/{tenant}/posts/{post_id}/rating",
+    operation_id="ratings-get",
+    response_model=RatingRead,
+    responses={
+        401: {"description": "Bad credentials"},
+        404: {"description": "No such site or public post"},
+    },
+)
+async def get_rating(
+    response: Response,
+    tenant: TenantSlug,
+    post_id: UUID,
+    principal: PrincipalDep,
+    uow: UowDep,
+    voter_token: VoterHeader = None,
+) -> RatingRead:
+    """The post's rating summary and the caller's own vote (``stars`` is null when they
+    have not voted). Personal, so never stored by shared caches."""
+    async with uow:
+        found, actor = await _site(uow, principal, tenant)
+        summary, stars = await use_cases.my_rating(
+            uow, actor, found, post_id, _token_hash(voter_token, None)
+        )
+    response.headers["Cache-Control"] = "private, no-store"
+    return RatingRead(stars=stars, summary=RatingSummaryRead.of(summary))
+
+
 @router.put(
     "/sites/{tenant}/posts/{post_id}/rating",
     operation_id="ratings-put",
@@ -438,16 +478,20 @@ VoterHeader = Annotated[
     responses=WRITE_PROBLEMS,
 )
 async def put_rating(
+    request: Request,
     tenant: TenantSlug,
     post_id: UUID,
     body: RatingPut,
     principal: PrincipalDep,
+    services: ServicesDep,
     uow: UowDep,
     voter_token: VoterHeader = None,
 ) -> RatingRead:
     """Rate a published post 1 to 5 stars; a new vote replaces the voter's old one.
     Signed-in readers vote as themselves; anonymous readers (where the site allows it)
-    by a voter token, of which only a hash is kept. Needs the plan's ``ratings``."""
+    by a voter token, of which only a hash is kept. Needs the plan's ``ratings``.
+    Votes are limited per client address (429 with Retry-After)."""
+    await _limit_votes(request, services, tenant)
     async with uow:
         found, actor = await _site(uow, principal, tenant)
         summary, stars = await use_cases.rate(
@@ -463,13 +507,16 @@ async def put_rating(
     responses=WRITE_PROBLEMS,
 )
 async def delete_rating(
+    request: Request,
     tenant: TenantSlug,
     post_id: UUID,
     principal: PrincipalDep,
+    services: ServicesDep,
     uow: UowDep,
     voter_token: VoterHeader = None,
 ) -> RatingRead:
     """Withdraw one's vote (anonymous voters send their X-Voter-Token)."""
+    await _limit_votes(request, services, tenant)
     async with uow:
         found, actor = await _site(uow, principal, tenant)
         summary, stars = await use_cases.withdraw_rating(

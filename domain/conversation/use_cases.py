@@ -454,6 +454,20 @@ async def rate(
     return await _vote(uow, actor, tenant, post_id, token_hash, check_stars(stars))
 
 
+async def my_rating(
+    uow: UnitOfWork, actor: Actor, tenant: Tenant, post_id: UUID, token_hash: bytes | None
+) -> tuple[RatingSummary, int | None]:
+    """The post's summary and the caller's own vote (None when they have not voted,
+    including anonymous readers without a voter token)."""
+    await _public_post(uow, post_id)
+    summary = await uow.ratings.summary(post_id)
+    if actor.user_id is not None and actor.role is not None:
+        return summary, await uow.ratings.vote_of(post_id, Voter(user_id=actor.user_id))
+    if token_hash is not None and tenant.settings.anonymous_ratings:
+        return summary, await uow.ratings.vote_of(post_id, Voter(token_hash=token_hash))
+    return summary, None
+
+
 async def withdraw_rating(
     uow: UnitOfWork, actor: Actor, tenant: Tenant, post_id: UUID, token_hash: bytes | None
 ) -> tuple[RatingSummary, int | None]:

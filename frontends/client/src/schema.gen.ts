@@ -575,12 +575,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get Rating
+         * @description The post's rating summary and the caller's own vote (``stars`` is null when they
+         *     have not voted). Personal, so never stored by shared caches.
+         */
+        get: operations["ratings-get"];
         /**
          * Put Rating
          * @description Rate a published post 1 to 5 stars; a new vote replaces the voter's old one.
          *     Signed-in readers vote as themselves; anonymous readers (where the site allows it)
          *     by a voter token, of which only a hash is kept. Needs the plan's ``ratings``.
+         *     Votes are limited per client address (429 with Retry-After).
          */
         put: operations["ratings-put"];
         post?: never;
@@ -4680,7 +4686,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many comments: wait Retry-After seconds */
+            /** @description Too many comments or votes: wait Retry-After seconds */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4771,7 +4777,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many comments: wait Retry-After seconds */
+            /** @description Too many comments or votes: wait Retry-After seconds */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4860,7 +4866,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many comments: wait Retry-After seconds */
+            /** @description Too many comments or votes: wait Retry-After seconds */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5184,12 +5190,62 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many comments: wait Retry-After seconds */
+            /** @description Too many comments or votes: wait Retry-After seconds */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    "ratings-get": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Anonymous voters: the opaque token the theme keeps (16-128 of A-Z a-z 0-9 _ -). */
+                "X-Voter-Token"?: string | null;
+            };
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingRead"];
+                };
+            };
+            /** @description Bad credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such site or public post */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
             };
         };
     };
@@ -5278,7 +5334,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many comments: wait Retry-After seconds */
+            /** @description Too many comments or votes: wait Retry-After seconds */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5368,7 +5424,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many comments: wait Retry-After seconds */
+            /** @description Too many comments or votes: wait Retry-After seconds */
             429: {
                 headers: {
                     [name: string]: unknown;
