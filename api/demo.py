@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
 from api.demo_content import DEMO_BLOGS
@@ -11,6 +13,8 @@ from api.settings import Settings
 from domain import clock
 from domain.content import use_cases as content
 from domain.content.text import slugify
+from domain.conversation import use_cases as conversation
+from domain.conversation.model import NewComment, Origin
 from domain.identity import use_cases
 from domain.identity.model import Branding, Membership, Role, Tenant, TenantSettings, TenantStatus
 from domain.identity.policy import ANONYMOUS, Actor, Principal
@@ -133,4 +137,30 @@ async def _seed_content(db: Database, tenant_id: UUID) -> int:
             at = clock.now() + timedelta(days=days) if days else None
             async with SqlUnitOfWork(db, tenant_id=tenant_id, user_id=actor.user_id) as uow:
                 await content.publish_post(uow, actor, post.id, None, at)
+            if at is None:
+                await _seed_conversation(db, post.id, item)
     return count
+
+
+async def _seed_conversation(db: Database, post_id: UUID, item: dict[str, Any]) -> None:
+    """Readers' comments (anonymous ones wait for moderation) and ratings on a post."""
+    for n, (email, body) in enumerate(item.get("comments", [])):
+        actor = await _actor_for(db, email) if email else await _anonymous_actor(db)
+        new = NewComment(body=body, author_name=None if email else "Visiteur")
+        origin = Origin(ip_hash=hashlib.sha256(f"demo-visitor-{n}".encode()).digest())
+        async with SqlUnitOfWork(db, tenant_id=actor.tenant_id, user_id=actor.user_id) as uow:
+            tenant = await uow.tenants.get(actor.tenant_id)
+            assert tenant is not None
+            await conversation.post_comment(uow, actor, tenant, post_id, new, origin)
+    for email, stars in item.get("ratings", {}).items():
+        actor = await _actor_for(db, email)
+        async with SqlUnitOfWork(db, tenant_id=actor.tenant_id, user_id=actor.user_id) as uow:
+            tenant = await uow.tenants.get(actor.tenant_id)
+            assert tenant is not None
+            await conversation.rate(uow, actor, tenant, post_id, stars, None)
+
+
+async def _anonymous_actor(db: Database) -> Actor:
+    async with SqlUnitOfWork(db) as uow:
+        _, actor = await use_cases.actor_in(uow, ANONYMOUS, DEMO_TENANT)
+    return actor

@@ -24,6 +24,18 @@ DEMO_BLOGS: list[dict[str, Any]] = [
                     "## Jour 2 : le Grand Veymont\n\n"
                     "Le sommet offre une vue sur le Mont Aiguille. Un moment magnifique."
                 ),
+                "comments": [
+                    (
+                        "reader@demo.causerie.test",
+                        "Superbe récit, merci ! Ça donne envie d'y aller.",
+                    ),
+                    (
+                        "lecteur@demo.causerie.test",
+                        "Très bon itinéraire, je l'ai fait l'été dernier.",
+                    ),
+                    (None, "Dommage, aucune info sur les refuges. Un peu déçu."),
+                ],
+                "ratings": {"reader@demo.causerie.test": 5, "lecteur@demo.causerie.test": 4},
             },
             {
                 "title": "Naxos hors saison",
@@ -61,6 +73,17 @@ DEMO_BLOGS: list[dict[str, Any]] = [
                     "```sql\nSELECT title FROM posts\nWHERE search @@ websearch_to_tsquery('english', 'running shoes');\n```\n\n"
                     "Stemming means *running* matches *run*. Ranking is good enough for a blog."
                 ),
+                "comments": [
+                    (
+                        "reader@demo.causerie.test",
+                        "Great write-up, this is exactly what we needed.",
+                    ),
+                    (
+                        "lecteur@demo.causerie.test",
+                        "The ranking is terrible for long documents though.",
+                    ),
+                ],
+                "ratings": {"reader@demo.causerie.test": 4, "alice@demo.causerie.test": 5},
             },
             {
                 "title": "A week with a mechanical keyboard",
@@ -93,6 +116,14 @@ DEMO_BLOGS: list[dict[str, Any]] = [
                     "Bienvenue ! Ici, nos ambassadeurs partagent leurs découvertes. "
                     "Commentez, notez les billets, et dites-nous ce que vous aimeriez lire."
                 ),
+                "comments": [
+                    (
+                        "reader@demo.causerie.test",
+                        "Bravo pour ce nouveau blog, j'adore le concept !",
+                    ),
+                    (None, "Le service client ne répond jamais, c'est nul."),
+                ],
+                "ratings": {"reader@demo.causerie.test": 5, "lecteur@demo.causerie.test": 3},
             },
             {
                 "title": "Le programme ambassadeurs 2027",

@@ -39,3 +39,14 @@ async def test_seed_is_complete_and_idempotent(db, settings, client, services):
             )
         ).one()
     assert (counts.blogs, counts.posts, counts.scheduled, counts.drafts) == (3, 9, 1, 1)
+    async with db.transaction(tenant_id=tenant_id) as tx:
+        talk = (
+            await tx.connection.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM comments WHERE status = 'approved') AS approved, "
+                    "(SELECT count(*) FROM comments WHERE status = 'pending') AS pending, "
+                    "(SELECT count(*) FROM ratings) AS ratings"
+                )
+            )
+        ).one()
+    assert (talk.approved, talk.pending, talk.ratings) == (5, 2, 6)
