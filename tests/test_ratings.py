@@ -349,3 +349,15 @@ async def test_fresh_voter_tokens_cannot_stuff_the_ballot_box(client, factory, s
     assert int(response.headers["retry-after"]) >= 1
     summary = (await client.get(path)).json()["summary"]
     assert summary["count"] == limit
+
+
+async def test_another_tenants_post_has_no_rating_here(client, factory):
+    world, other = await factory.world(), await factory.world()
+    blog = await factory.blog(other)
+    foreign = await factory.post(other, blog)
+    response = await client.get(
+        f"/v1/sites/{world.slug}/posts/{foreign.id}/rating", headers=world.headers["reader"]
+    )
+    assert response.status_code == 404
+    malformed = await client.get(f"/v1/sites/{world.slug}/posts/not-a-uuid/rating")
+    assert malformed.status_code == 422
