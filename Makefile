@@ -10,10 +10,15 @@ STAMP := $(VENV)/.installed
 FRONTENDS := frontends
 NPM_STAMP := $(FRONTENDS)/node_modules/.installed
 THEME_BUILD := $(FRONTENDS)/theme/dist/index.html
-# The theme is rebuilt when any of its sources (or the shared client's) changed.
+CONSOLE_BUILD := $(FRONTENDS)/console/dist/index.html
+# Each front-end is rebuilt when any of its sources (or the shared client's) changed.
 THEME_SOURCES := $(shell find $(FRONTENDS)/theme/src $(FRONTENDS)/client/src -type f 2>/dev/null) \
 	$(FRONTENDS)/theme/index.html $(FRONTENDS)/theme/vite.config.ts \
 	$(FRONTENDS)/theme/package.json $(wildcard $(FRONTENDS)/package-lock.json)
+CONSOLE_SOURCES := $(shell find $(FRONTENDS)/console/src $(FRONTENDS)/console/public \
+		$(FRONTENDS)/client/src -type f 2>/dev/null) \
+	$(FRONTENDS)/console/index.html $(FRONTENDS)/console/vite.config.ts \
+	$(FRONTENDS)/console/package.json $(wildcard $(FRONTENDS)/package-lock.json)
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test install lint typecheck layers openapi bench clean help \
@@ -24,7 +29,7 @@ help:
 	@echo "make test     lint, type-check, layer contracts, then the whole test suite"
 	@echo "make openapi  regenerate openapi/openapi.json from the app, and the client from it"
 	@echo "make client   regenerate the typed API client from openapi/openapi.json"
-	@echo "make frontends  build the public theme (only when its sources changed)"
+	@echo "make frontends  build the public theme and the console (each only when its sources changed)"
 	@echo "make bench    run the benchmarks in bench/ (writes bench/results/)"
 
 $(STAMP): pyproject.toml
@@ -38,7 +43,8 @@ install: $(STAMP)
 
 # npm packages of the front-ends' workspace, from the committed lockfile.
 $(NPM_STAMP): $(FRONTENDS)/package.json $(FRONTENDS)/client/package.json \
-		$(FRONTENDS)/theme/package.json $(wildcard $(FRONTENDS)/package-lock.json)
+		$(FRONTENDS)/theme/package.json $(FRONTENDS)/console/package.json \
+		$(wildcard $(FRONTENDS)/package-lock.json)
 	cd $(FRONTENDS) && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; \
 		else npm install --no-audit --no-fund; fi
 	touch $(NPM_STAMP)
@@ -49,17 +55,22 @@ npm-ci:
 	touch $(NPM_STAMP)
 
 $(THEME_BUILD): $(NPM_STAMP) $(THEME_SOURCES)
-	cd $(FRONTENDS) && npm run build
+	cd $(FRONTENDS) && npm run build -w theme
 	touch $(THEME_BUILD)
 
-frontends: $(THEME_BUILD)
+$(CONSOLE_BUILD): $(NPM_STAMP) $(CONSOLE_SOURCES)
+	cd $(FRONTENDS) && npm run build -w console
+	touch $(CONSOLE_BUILD)
+
+frontends: $(THEME_BUILD) $(CONSOLE_BUILD)
 
 client: $(NPM_STAMP)
 	cd $(FRONTENDS) && npm run generate -w client
 
 # Type check, generated client up to date, unit tests.
 frontends-test: npm-ci
-	cd $(FRONTENDS) && npx tsc --noEmit -p client && npx tsc --noEmit -p theme
+	cd $(FRONTENDS) && npx tsc --noEmit -p client && npx tsc --noEmit -p theme \
+		&& npx tsc --noEmit -p console
 	cd $(FRONTENDS) && npm run check -w client
 	cd $(FRONTENDS) && npx vitest run
 
@@ -104,4 +115,4 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-output \
-		$(FRONTENDS)/node_modules $(FRONTENDS)/theme/dist
+		$(FRONTENDS)/node_modules $(FRONTENDS)/theme/dist $(FRONTENDS)/console/dist

@@ -21,7 +21,7 @@ from api.routers import ROUTERS, system
 from api.routing import CheckedRoute
 from api.services import Services
 from api.settings import Settings, get_settings
-from api.static import theme_mount
+from api.static import console_mount, theme_mount
 from api.tenant_limits import tenant_rate_limit
 from persistence.database import Database, app_role_url, create_engine
 from persistence.uow import SqlUnitOfWork
@@ -103,10 +103,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(system.router)
     for router in ROUTERS:
         app.include_router(router, prefix="/v1", dependencies=[Depends(tenant_rate_limit)])
-    # Last, so every API route is tried first; only when the theme has been built.
-    theme = theme_mount()
-    if theme is not None:
-        app.router.routes.append(theme)
+    # Last, so every API route is tried first; only the front-ends that have been built.
+    # The console comes before the theme, whose mount at / would otherwise take /console.
+    for mount in (console_mount(), theme_mount()):
+        if mount is not None:
+            app.router.routes.append(mount)
 
     app.add_middleware(
         TenantCors, console_origin=settings.console_origin, resolve_host=_resolve_host

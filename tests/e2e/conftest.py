@@ -33,6 +33,7 @@ from tests.conftest import JWT_KEYS, ROOT
 
 CHROMIUM = Path(os.environ.get("CAUSERIE_CHROMIUM", "/usr/bin/chromium"))
 THEME_DIST = ROOT / "frontends" / "theme" / "dist"
+CONSOLE_DIST = ROOT / "frontends" / "console" / "dist"
 SCREENSHOTS = ROOT / "test-output"
 NAME = f"causerie_e2e_{os.getpid()}"
 CHROMIUM_ARGS = [
@@ -82,6 +83,34 @@ def _ensure_theme_built() -> None:
     subprocess.run([npm, "run", "build"], cwd=ROOT / "frontends", check=True)
 
 
+def _console_is_fresh() -> bool:
+    index = CONSOLE_DIST / "index.html"
+    if not index.is_file():
+        return False
+    built = index.stat().st_mtime
+    sources = [ROOT / "frontends" / "console" / "src", ROOT / "frontends" / "client" / "src"]
+    return all(f.stat().st_mtime <= built for d in sources for f in d.rglob("*") if f.is_file())
+
+
+def _ensure_console_built() -> None:
+    """The console's journeys run its build of the current sources (served at /console/)."""
+    if _console_is_fresh():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail(
+            "The console is not built (or is stale) and npm is missing: run `make frontends`."
+        )
+    subprocess.run([npm, "run", "build", "-w", "console"], cwd=ROOT / "frontends", check=True)
+
+
+@pytest.fixture(scope="session")
+def console_built() -> None:
+    """Request it before ``live_api``: the API mounts the console's build when it starts."""
+    _require_browser()
+    _ensure_console_built()
+
+
 @dataclass
 class Api:
     """The live API, with the demo manager signed in for arranging each scene."""
@@ -117,6 +146,20 @@ class Api:
 
     def moderate(self, comment_id: str, action: str) -> None:
         self.as_manager("POST", f"/v1/tenants/{DEMO_TENANT}/comments/{comment_id}/{action}")
+
+    def token_for(self, email: str) -> dict[str, str]:
+        """Bearer headers for any demo account (they share DEMO_PASSWORD)."""
+        response = self.http.post(
+            self.url("/v1/auth/token"), data={"username": email, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    def as_user(self, email: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {**self.token_for(email), **kwargs.pop("headers", {})}
+        response = self.http.request(method, self.url(path), headers=headers, **kwargs)
+        assert response.status_code < 400, (method, path, response.status_code, response.text)
+        return response
 
     def new_post(self, title: str, body: str, tags: list[str] | None = None) -> dict[str, Any]:
         blogs = self.as_manager("GET", f"/v1/tenants/{DEMO_TENANT}/blogs").json()["items"]

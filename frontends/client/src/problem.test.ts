@@ -68,3 +68,22 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter(null)).toBeNull();
   });
 });
+
+describe("problem extensions", () => {
+  it("keeps the members beyond the standard ones", () => {
+    const error = toApiError(
+      { status: 402, statusText: "Payment Required", headers: new Headers() },
+      {
+        type: "/problems/quota-exceeded",
+        title: "Quota exceeded",
+        status: 402,
+        code: "quota_exceeded",
+        detail: "Your plan allows 3 blogs.",
+        quota: "blogs",
+        limit: 3,
+        usage: 3,
+      },
+    );
+    expect(error.extensions).toEqual({ quota: "blogs", limit: 3, usage: 3 });
+  });
+});

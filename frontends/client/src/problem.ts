@@ -22,6 +22,11 @@ export class ApiError extends Error {
   /** Seconds to wait before trying again, from the Retry-After header (429, 503). */
   readonly retryAfter: number | null;
   readonly type: string;
+  /**
+   * The problem's extension members (everything but the standard ones), e.g. a
+   * quota_exceeded problem's `quota`, `limit` and `usage`, or a 412's `current_version`.
+   */
+  readonly extensions: Record<string, unknown>;
 
   constructor(init: {
     status: number;
@@ -31,6 +36,7 @@ export class ApiError extends Error {
     errors?: FieldError[];
     retryAfter?: number | null;
     type?: string;
+    extensions?: Record<string, unknown>;
   }) {
     super(init.detail || init.title);
     this.name = "ApiError";
@@ -41,6 +47,7 @@ export class ApiError extends Error {
     this.errors = init.errors ?? [];
     this.retryAfter = init.retryAfter ?? null;
     this.type = init.type ?? "about:blank";
+    this.extensions = init.extensions ?? {};
   }
 
   /** The messages of the field errors whose location ends with `field`. */
@@ -83,6 +90,14 @@ function fieldErrors(value: unknown): FieldError[] {
   return out;
 }
 
+const STANDARD_MEMBERS = new Set(["type", "title", "status", "detail", "instance", "code", "errors"]);
+
+function extensionsOf(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) if (!STANDARD_MEMBERS.has(key)) out[key] = value;
+  return out;
+}
+
 const FALLBACK_CODES: Record<number, string> = {
   400: "bad_request",
   401: "unauthorized",
@@ -114,6 +129,7 @@ export function toApiError(response: Pick<Response, "status" | "statusText" | "h
       errors: fieldErrors(body.errors),
       retryAfter,
       type: typeof body.type === "string" ? body.type : "about:blank",
+      extensions: extensionsOf(body),
     });
   }
   return new ApiError({

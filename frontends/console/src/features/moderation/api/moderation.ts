@@ -1,0 +1,109 @@
+/** The moderation queue, its counts, one comment with its reports, and the decisions. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import { api, unwrap, type ResponseBody } from "../../../shared/api";
+import { usePaged } from "../../../shared/paged";
+import type { Decision } from "../shortcuts";
+
+export type QueueComment = ResponseBody<"/v1/tenants/{tenant}/comments", "get">["items"][number];
+export type CommentDetail = ResponseBody<"/v1/tenants/{tenant}/comments/{comment_id}", "get">;
+export type Counts = ResponseBody<"/v1/tenants/{tenant}/comments/counts", "get">;
+export type CommentStatus = QueueComment["status"];
+
+export const STATUSES: CommentStatus[] = ["pending", "approved", "rejected", "spam", "deleted"];
+
+export interface QueueFilters {
+  status?: CommentStatus;
+  blog?: string;
+  post?: string;
+  author?: string;
+}
+
+export function useQueue(tenant: string, filters: QueueFilters) {
+  return usePaged(["moderation", tenant, "queue", filters], (cursor) =>
+    unwrap(
+      api.GET("/v1/tenants/{tenant}/comments", {
+        params: { path: { tenant }, query: { ...filters, limit: 50, cursor } },
+      }),
+    ),
+  );
+}
+
+export function useCounts(tenant: string) {
+  return useQuery({
+    queryKey: ["moderation", tenant, "counts"],
+    queryFn: () => unwrap(api.GET("/v1/tenants/{tenant}/comments/counts", { params: { path: { tenant } } })),
+  });
+}
+
+export function useComment(tenant: string, id: string | null) {
+  return useQuery({
+    queryKey: ["moderation", tenant, "comment", id],
+    queryFn: () =>
+      unwrap(
+        api.GET("/v1/tenants/{tenant}/comments/{comment_id}", {
+          params: { path: { tenant, comment_id: id as string } },
+        }),
+      ),
+    enabled: id !== null,
+  });
+}
+
+/** The post a comment belongs to (title and slug for the context). */
+export function usePostTitle(tenant: string, postId: string | null) {
+  return useQuery({
+    queryKey: ["posts", tenant, "one", postId],
+    queryFn: () =>
+      unwrap(
+        api.GET("/v1/tenants/{tenant}/posts/{post_id}", {
+          params: { path: { tenant, post_id: postId as string } },
+        }),
+      ),
+    enabled: postId !== null,
+    staleTime: 60_000,
+  });
+}
+
+export function useBlogsForFilter(tenant: string) {
+  return useQuery({
+    queryKey: ["blogs", tenant, "all"],
+    queryFn: () =>
+      unwrap(api.GET("/v1/tenants/{tenant}/blogs", { params: { path: { tenant }, query: { limit: 100 } } })),
+  });
+}
+
+export function usePostsForFilter(tenant: string, blog: string | undefined) {
+  return useQuery({
+    queryKey: ["posts", tenant, "filter", blog],
+    queryFn: () =>
+      unwrap(
+        api.GET("/v1/tenants/{tenant}/posts", {
+          params: { path: { tenant }, query: { blog, limit: 100 } },
+        }),
+      ),
+  });
+}
+
+export function useDecide(tenant: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ ids, action }: { ids: string[]; action: Decision }) => {
+      if (ids.length === 1) {
+        const one = await unwrap(
+          api.POST("/v1/tenants/{tenant}/comments/{comment_id}/{action}", {
+            params: { path: { tenant, comment_id: ids[0] as string, action } },
+          }),
+        );
+        return [one];
+      }
+      const many = await unwrap(
+        api.POST("/v1/tenants/{tenant}/comments/bulk", {
+          params: { path: { tenant } },
+          body: { action, ids },
+        }),
+      );
+      return many.items;
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: ["moderation", tenant] }),
+  });
+}

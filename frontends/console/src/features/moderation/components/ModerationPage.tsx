@@ -1,0 +1,372 @@
+/**
+ * The moderation queue: filters (kept in the address), counts per status as badges,
+ * a keyboard-driven list with selection and bulk decisions, and the chosen comment in
+ * its post and thread with its reports.
+ *
+ * Every piece of user content (bodies, names, titles, report notes) is rendered as
+ * text: the moderator sees exactly what was typed, markup included.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useSearchParams } from "react-router";
+
+import { Badge } from "../../../shared/components/Badge";
+import { MoreButton } from "../../../shared/components/MoreButton";
+import { Page } from "../../../shared/components/Page";
+import { Empty, ErrorNotice, Loading, StatusLine } from "../../../shared/components/states";
+import { useI18n, type MessageKey } from "../../../shared/i18n";
+import { useTenant } from "../../../shared/tenant";
+import {
+  STATUSES,
+  useBlogsForFilter,
+  useCounts,
+  useDecide,
+  usePostsForFilter,
+  useQueue,
+  type CommentStatus,
+  type QueueFilters,
+} from "../api/moderation";
+import { cursorAfterChange, moveCursor, shortcutFor, toggled, type Decision } from "../shortcuts";
+import { CommentContext } from "./CommentContext";
+import { ShortcutHelp } from "./ShortcutHelp";
+
+const DECISIONS: Decision[] = ["approve", "reject", "spam", "restore"];
+const TONES: Record<string, string> = {
+  pending: "warning",
+  approved: "success",
+  rejected: "danger",
+  spam: "danger",
+  deleted: "neutral",
+  reported: "warning",
+};
+
+function isStatus(value: string | null): value is CommentStatus {
+  return value !== null && (STATUSES as string[]).includes(value);
+}
+
+export function ModerationPage() {
+  const f = useI18n();
+  const { slug } = useTenant();
+  const [params, setParams] = useSearchParams();
+  const rawStatus = params.get("status");
+  const filters: QueueFilters = {
+    status: rawStatus === "all" ? undefined : isStatus(rawStatus) ? rawStatus : "pending",
+    blog: params.get("blog") || undefined,
+    post: params.get("post") || undefined,
+    author: params.get("author") || undefined,
+  };
+  const queue = useQueue(slug, filters);
+  const counts = useCounts(slug);
+  const blogs = useBlogsForFilter(slug);
+  const posts = usePostsForFilter(slug, filters.blog);
+  const decide = useDecide(slug);
+  const items = queue.items;
+
+  const [cursor, setCursor] = useState(0);
+  const [selection, setSelection] = useState<Set<string>>(new Set());
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [done, setDone] = useState("");
+  const rows = useRef<(HTMLLIElement | null)[]>([]);
+  const listHasFocus = useRef(false);
+
+  const filterKey = JSON.stringify(filters);
+  useEffect(() => {
+    setCursor(0);
+    setSelection(new Set());
+    setOpenId(null);
+  }, [filterKey]);
+
+  useEffect(() => {
+    setCursor((c) => cursorAfterChange(c, items.length));
+    setSelection((s) => {
+      const ids = new Set(items.map((i) => i.id));
+      const kept = [...s].filter((id) => ids.has(id));
+      return kept.length === s.size ? s : new Set(kept);
+    });
+  }, [items]);
+
+  useEffect(() => {
+    if (listHasFocus.current) rows.current[cursor]?.focus();
+  }, [cursor, items]);
+
+  const setFilter = (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    if (name === "blog") next.delete("post");
+    setParams(next, { replace: true });
+  };
+
+  const act = useCallback(
+    (ids: string[], action: Decision) => {
+      if (!ids.length) return;
+      decide.mutate(
+        { ids, action },
+        {
+          onSuccess: () => {
+            const label = f.t(`moderation.${action}` as MessageKey);
+            setDone(
+              ids.length === 1
+                ? f.t("moderation.doneOne", { action: label })
+                : f.t("moderation.done", { count: ids.length, action: label }),
+            );
+            setSelection(new Set());
+          },
+        },
+      );
+    },
+    [decide, f],
+  );
+
+  function onKeyDown(event: KeyboardEvent<HTMLUListElement>) {
+    const shortcut = shortcutFor(event);
+    if (!shortcut || !items.length) return;
+    event.preventDefault();
+    const current = items[cursor];
+    switch (shortcut.type) {
+      case "move":
+        setCursor((c) => moveCursor(c, shortcut.delta, items.length));
+        break;
+      case "toggle":
+        if (current) setSelection((s) => toggled(s, current.id));
+        break;
+      case "open":
+        if (current) setOpenId(current.id);
+        break;
+      case "decide": {
+        const ids = selection.size ? [...selection] : current ? [current.id] : [];
+        act(ids, shortcut.action);
+        break;
+      }
+    }
+  }
+
+  const postTitles = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const p of posts.data?.items ?? []) map.set(p.id, p.title);
+    return map;
+  }, [posts.data]);
+  const blogTitles = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const b of blogs.data?.items ?? []) map.set(b.id, b.title);
+    return map;
+  }, [blogs.data]);
+
+  const statusTab = rawStatus === "all" ? "all" : (filters.status ?? "pending");
+  const allSelected = items.length > 0 && items.every((i) => selection.has(i.id));
+
+  return (
+    <Page title={f.t("moderation.title")} wide>
+      <nav className="status-tabs" aria-label={f.t("moderation.status")}>
+        <ul>
+          {[...STATUSES, "all" as const].map((status) => {
+            const count = status === "all" ? null : counts.data?.[status];
+            return (
+              <li key={status}>
+                <button
+                  type="button"
+                  className="status-tab"
+                  aria-pressed={statusTab === status}
+                  onClick={() => setFilter("status", status === "pending" ? "" : status)}
+                >
+                  {status === "all" ? f.t("moderation.any") : f.t(`status.${status}` as MessageKey)}
+                  {count != null ? (
+                    <Badge tone={TONES[status]} label={`${count}`}>
+                      {f.number(count)}
+                    </Badge>
+                  ) : null}
+                </button>
+              </li>
+            );
+          })}
+          {counts.data ? (
+            <li className="status-tabs__reported" data-testid="reported-count">
+              {f.t("status.reported")}{" "}
+              <Badge tone="warning">{f.number(counts.data.reported)}</Badge>
+            </li>
+          ) : null}
+        </ul>
+      </nav>
+
+      <form className="filters" aria-label={f.t("moderation.filters")} onSubmit={(e) => e.preventDefault()}>
+        <div className="field field--inline">
+          <label htmlFor="mod-blog">{f.t("moderation.blog")}</label>
+          <select id="mod-blog" value={filters.blog ?? ""} onChange={(e) => setFilter("blog", e.target.value)}>
+            <option value="">{f.t("moderation.any")}</option>
+            {blogs.data?.items.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.title}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field--inline">
+          <label htmlFor="mod-post">{f.t("moderation.post")}</label>
+          <select id="mod-post" value={filters.post ?? ""} onChange={(e) => setFilter("post", e.target.value)}>
+            <option value="">{f.t("moderation.any")}</option>
+            {posts.data?.items.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.title}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field--inline">
+          <label htmlFor="mod-author">{f.t("moderation.author")}</label>
+          <input
+            id="mod-author"
+            value={filters.author ?? ""}
+            onChange={(e) => setFilter("author", e.target.value.trim())}
+            pattern="[0-9a-fA-F-]{36}"
+            size={38}
+          />
+        </div>
+      </form>
+
+      <ShortcutHelp />
+
+      <div className="bulk-bar" role="toolbar" aria-label={f.t("moderation.bulk")}>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={allSelected}
+            onChange={() => setSelection(allSelected ? new Set() : new Set(items.map((i) => i.id)))}
+            disabled={!items.length}
+          />
+          {f.t("moderation.selectAll")}
+        </label>
+        <span aria-live="polite">{f.t("moderation.selected", { count: selection.size })}</span>
+        {DECISIONS.map((action) => (
+          <button
+            key={action}
+            type="button"
+            className="button button--small"
+            disabled={!selection.size || decide.isPending}
+            onClick={() => act([...selection], action)}
+          >
+            {f.t(`moderation.${action}` as MessageKey)}
+          </button>
+        ))}
+      </div>
+      <StatusLine testId="moderation-done">{done}</StatusLine>
+      {decide.error ? <ErrorNotice error={decide.error} /> : null}
+
+      <div className="split">
+        <section className="split__list" aria-labelledby="queue-heading">
+          <h2 id="queue-heading">{f.t("moderation.queue")}</h2>
+          {queue.isPending ? (
+            <Loading />
+          ) : queue.error ? (
+            <ErrorNotice error={queue.error} onRetry={() => void queue.refetch()} />
+          ) : !items.length ? (
+            <Empty>{f.t("moderation.empty")}</Empty>
+          ) : (
+            <ul
+              className="queue"
+              aria-label={f.t("moderation.queue")}
+              onKeyDown={onKeyDown}
+              onFocus={() => (listHasFocus.current = true)}
+              onBlur={() => (listHasFocus.current = false)}
+              data-testid="queue"
+            >
+              {items.map((comment, index) => {
+                const selected = selection.has(comment.id);
+                return (
+                  <li
+                    key={comment.id}
+                    ref={(el) => {
+                      rows.current[index] = el;
+                    }}
+                    tabIndex={index === cursor ? 0 : -1}
+                    className={`queue__item${index === cursor ? " queue__item--current" : ""}${
+                      openId === comment.id ? " queue__item--open" : ""
+                    }`}
+                    aria-current={index === cursor ? "true" : undefined}
+                    data-testid="queue-item"
+                    onClick={() => setCursor(index)}
+                    onFocus={() => setCursor(index)}
+                  >
+                    <div className="queue__head">
+                      <label className="checkbox">
+                        <input
+                          type="checkbox"
+                          checked={selected}
+                          onChange={() => setSelection((s) => toggled(s, comment.id))}
+                          tabIndex={-1}
+                        />
+                        <span className="visually-hidden">{f.t("moderation.select")}</span>
+                      </label>
+                      <strong className="queue__author">
+                        {comment.author.name}
+                        {comment.author.user_id ? null : ` (${f.t("moderation.anonymous")})`}
+                      </strong>
+                      <Badge tone={TONES[comment.status]}>{f.t(`status.${comment.status}` as MessageKey)}</Badge>
+                      {comment.open_reports ? (
+                        <Badge tone="warning">{f.t("moderation.openReports", { count: comment.open_reports })}</Badge>
+                      ) : null}
+                      <time dateTime={comment.created_at}>{f.dateTime(comment.created_at)}</time>
+                    </div>
+                    <p className="queue__body">{comment.body_markdown}</p>
+                    <p className="queue__where">
+                      {postTitles.get(comment.post_id) ?? ""}
+                      {comment.blog_id && blogTitles.get(comment.blog_id) ? ` · ${blogTitles.get(comment.blog_id)}` : ""}
+                      {comment.held_reason ? ` · ${f.t("moderation.held", { reason: comment.held_reason })}` : ""}
+                    </p>
+                    <div className="queue__actions">
+                      {DECISIONS.map((action) => (
+                        <button
+                          key={action}
+                          type="button"
+                          className="button button--small button--secondary"
+                          tabIndex={-1}
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            act([comment.id], action);
+                          }}
+                          disabled={decide.isPending}
+                          aria-label={`${f.t(`moderation.${action}` as MessageKey)} — ${comment.author.name}`}
+                        >
+                          {f.t(`moderation.${action}` as MessageKey)}
+                        </button>
+                      ))}
+                      <button
+                        type="button"
+                        className="button button--small button--link"
+                        tabIndex={-1}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          setOpenId(comment.id);
+                        }}
+                      >
+                        {f.t("moderation.context")}
+                      </button>
+                      {comment.author.user_id ? (
+                        <button
+                          type="button"
+                          className="button button--small button--link"
+                          tabIndex={-1}
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            setFilter("author", comment.author.user_id as string);
+                          }}
+                        >
+                          {f.t("moderation.author")}
+                        </button>
+                      ) : null}
+                    </div>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+          {queue.hasNextPage ? (
+            <MoreButton onClick={() => void queue.fetchNextPage()} busy={queue.isFetchingNextPage} />
+          ) : null}
+        </section>
+        <section className="split__detail" aria-labelledby="detail-heading">
+          <h2 id="detail-heading">{f.t("moderation.context")}</h2>
+          {openId ? <CommentContext id={openId} onClose={() => setOpenId(null)} /> : <Empty>{f.t("moderation.placeholder")}</Empty>}
+        </section>
+      </div>
+    </Page>
+  );
+}

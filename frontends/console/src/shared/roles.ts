@@ -1,0 +1,96 @@
+/**
+ * Which console screens each role opens, after API.md's roles table. The API has the
+ * last word on every request; this only keeps people from screens that would refuse
+ * them, and lets a screen opened by URL say so plainly instead of failing.
+ */
+
+export const ROLES = ["operator", "owner", "manager", "moderator", "author", "reader"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SCREENS = [
+  "dashboard",
+  "moderation",
+  "posts",
+  "blogs",
+  "members",
+  "apiKeys",
+  "branding",
+  "domains",
+  "subscription",
+  "audit",
+] as const;
+export type Screen = (typeof SCREENS)[number];
+
+const STAFF: readonly Role[] = ["operator", "owner", "manager"];
+
+const ALLOWED: Record<Screen, readonly Role[]> = {
+  // insights: everything for staff, moderation figures for moderators, own figures for authors
+  dashboard: [...STAFF, "moderator", "author"],
+  moderation: [...STAFF, "moderator"],
+  // moderators may unpublish any post; authors write their own
+  posts: [...STAFF, "moderator", "author"],
+  // authors create blogs within quota
+  blogs: [...STAFF, "author"],
+  members: STAFF,
+  apiKeys: STAFF,
+  branding: STAFF,
+  domains: STAFF,
+  subscription: STAFF,
+  audit: STAFF,
+};
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function canOpen(role: Role | null, screen: Screen): boolean {
+  return role !== null && ALLOWED[screen].includes(role);
+}
+
+export function allowedScreens(role: Role | null): Screen[] {
+  return SCREENS.filter((screen) => canOpen(role, screen));
+}
+
+/** Where a role lands after sign-in: the first screen it may open, or none. */
+export function homeScreen(role: Role | null): Screen | null {
+  return allowedScreens(role)[0] ?? null;
+}
+
+/** Who may edit any post (not only their own), per the roles table. */
+export function editsAnyPost(role: Role | null): boolean {
+  return role !== null && STAFF.includes(role);
+}
+
+/** Who may write posts (create blogs, draft, publish their own). Operators do not write. */
+export function writesPosts(role: Role | null): boolean {
+  return role === "owner" || role === "manager" || role === "author";
+}
+
+/** Which slice of insights a role sees. */
+export function insightsScope(role: Role | null): "full" | "moderation" | "own" | null {
+  if (role !== null && STAFF.includes(role)) return "full";
+  if (role === "moderator") return "moderation";
+  if (role === "author") return "own";
+  return null;
+}
+
+/** Roles a member of `actor`'s role may hand out: managers manage everyone but owners. */
+export function assignableRoles(actor: Role | null): Role[] {
+  if (actor === "owner" || actor === "operator") return ["owner", "manager", "moderator", "author", "reader"];
+  if (actor === "manager") return ["manager", "moderator", "author", "reader"];
+  return [];
+}
+
+/** The URL segment of each screen under /t/{tenant}/. */
+export const SCREEN_PATHS: Record<Screen, string> = {
+  dashboard: "dashboard",
+  moderation: "moderation",
+  posts: "posts",
+  blogs: "blogs",
+  members: "members",
+  apiKeys: "api-keys",
+  branding: "branding",
+  domains: "domains",
+  subscription: "subscription",
+  audit: "audit",
+};
