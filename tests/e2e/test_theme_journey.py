@@ -75,7 +75,7 @@ def test_reader_rates_comments_and_sees_the_approved_comment(browser_page, live_
     page.get_by_role("radio", name="4 étoiles").press("ArrowRight")
     expect(page.get_by_test_id("rating-summary")).to_contain_text(summary_after(5))
     after = _welcome(live_api)["rating"]["histogram"]
-    assert after == before[:4] + [before[4] + 1]
+    assert after == [*before[:4], before[4] + 1]
 
     # An anonymous comment on a "trusted" site waits for a moderator (202).
     body = f"Merci pour ce blog ! ({time.time_ns()})"
