@@ -380,6 +380,9 @@ async def _seed_conversation(conn, owner_id) -> None:
     )
     await conn.execute(text("ALTER TABLE comments ENABLE TRIGGER comments_insights"))
     await conn.execute(text("ALTER TABLE ratings ENABLE TRIGGER ratings_insights"))
+    # The hourly rows are rebuilt from the comments and ratings; the coarser roll-ups
+    # (per tenant, blog and author hour, per blog, author and post day, per post week)
+    # follow them through their statement triggers, here and in the update of reads.
     await conn.execute(text("SELECT insight_rollup()"))
     # Reads, as the counter would have left them: a few per post and hour of comments.
     await conn.execute(

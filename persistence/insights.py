@@ -1,9 +1,13 @@
-"""Read side of the insights: sums over the aggregate tables of migration 0009.
+"""Read side of the insights: sums over the aggregate tables of migrations 0009 and 0010.
 
-No statement here reads the comments or ratings tables row by row over a window: the
-sums come from ``insight_post_hours`` (one row per post and UTC hour with activity) and
-the distinct counts from ``insight_presence``, both reached through their
-``(tenant_id, hour)`` keys. The few exceptions are bounded by their own indexes: the
+No statement here reads the comments or ratings tables row by row over a window. Time
+series sum ``insight_tenant_hours`` (or the blog's or author's hourly rows); window
+totals cut the window into whole ISO weeks, the whole days around them and the hours at
+its edges, and read each piece from its own roll-up (``insight_post_weeks``,
+``insight_post_days``, ``insight_post_hours``; ``insight_blog_days`` and
+``insight_blog_hours``; the author's likewise), so the sums stay exact while a month
+reads about one row per active post. Distinct counts come from ``insight_presence``,
+through its ``(tenant_id, hour)`` key. The few exceptions are bounded by their own indexes: the
 pending queue (``comments_queue``), the first decisions of a window
 (``comments_first_moderated``), reports (``comment_reports_recent``), moderator actions
 (the audit log's recent index), and posts published (``posts_public_recent``).
@@ -13,7 +17,8 @@ Statements are assembled from fixed fragments only; every value is a bound param
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -69,6 +74,62 @@ def _counts(row: Any) -> Counts:
     return Counts(**{c: int(m[c] or 0) for c in COUNTERS})
 
 
+@dataclass(frozen=True)
+class Spans:
+    """A window ``[a, b)`` cut into UTC pieces: hours ``[a, ha)`` and ``[hb, b)``, days
+    ``[d1, w1)`` and ``[w2, d2)``, weeks (Mondays) ``[w1, w2)``; any piece may be empty."""
+
+    a: datetime
+    ha: datetime
+    hb: datetime
+    b: datetime
+    d1: date
+    w1: date
+    w2: date
+    d2: date
+
+    def params(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("a", "ha", "hb", "b", "d1", "w1", "w2", "d2")}
+
+
+def spans(start: datetime, end: datetime) -> Spans:
+    first = start.astimezone(UTC)
+    d1 = first.date() + timedelta(days=0 if first.time() == datetime.min.time() else 1)
+    d2 = end.astimezone(UTC).date()
+    if d1 >= d2:  # no whole day: hours only
+        return Spans(start, end, end, end, d2, d2, d2, d2)
+    w1 = d1 + timedelta(days=(7 - d1.weekday()) % 7)
+    w2 = d2 - timedelta(days=d2.weekday())
+    if w1 >= w2:  # no whole week: days only
+        w1 = w2 = d2
+    midnight = datetime.min.time()
+    ha = datetime.combine(d1, midnight, tzinfo=UTC)
+    hb = datetime.combine(d2, midnight, tzinfo=UTC)
+    return Spans(start, ha, hb, end, d1, w1, w2, d2)
+
+
+def _pieces(hours: str, days: str, columns: str, where: str, weeks: str | None = None) -> str:
+    """The rows of a window from its pieces: edge hours, whole days, whole weeks (or, for
+    a table without weeks, every whole day)."""
+    day_range = "(h.day >= :d1 AND h.day < :d2)"
+    if weeks is not None:
+        day_range = "((h.day >= :d1 AND h.day < :w1) OR (h.day >= :w2 AND h.day < :d2))"
+    sql = f"""
+        SELECT {columns} FROM {hours} h WHERE h.tenant_id = :t
+          AND ((h.hour >= :a AND h.hour < :ha) OR (h.hour >= :hb AND h.hour < :b)) {where}
+        UNION ALL
+        SELECT {columns} FROM {days} h WHERE h.tenant_id = :t AND {day_range} {where}"""
+    if weeks is not None:
+        sql += f"""
+        UNION ALL
+        SELECT {columns} FROM {weeks} h WHERE h.tenant_id = :t
+          AND h.week >= :w1 AND h.week < :w2 {where}"""
+    return sql
+
+
+_ALL = ", ".join(f"h.{c}" for c in COUNTERS)
+
+
 def _filters(blog_id: UUID | None, author_id: UUID | None, alias: str = "h") -> str:
     sql = ""
     if blog_id is not None:
@@ -82,6 +143,10 @@ class SqlInsightsRepository(TenantScoped):
     def _params(self, start: datetime, end: datetime, **more: Any) -> dict[str, Any]:
         return {"t": self.tenant_id, "a": start, "b": end, **more}
 
+    def _window(self, start: datetime, end: datetime, **more: Any) -> dict[str, Any]:
+        """Parameters of a window cut into pieces (see ``spans``)."""
+        return {"t": self.tenant_id, **spans(start, end).params(), **more}
+
     async def series(
         self,
         bounds: list[datetime],
@@ -90,16 +155,35 @@ class SqlInsightsRepository(TenantScoped):
         *,
         blog_id: UUID | None,
         author_id: UUID | None,
+        activity: bool = True,
     ) -> dict[int, tuple[Counts, int, int]]:
         """One statement: the hourly sums, posts published and distinct people, each put
-        into its bucket by ``width_bucket`` over the buckets' UTC lower bounds."""
+        into its bucket by ``width_bucket`` over the buckets' UTC lower bounds. The sums
+        come from the tenant's, the blog's or the author's hourly roll-up (the per-post
+        rows only when both filters are given). Without ``activity`` the posts published
+        and people are left out (zero)."""
         where = _filters(blog_id, author_id)
-        sql = f"""
-            WITH sums AS (
+        if blog_id is not None and author_id is not None:
+            hours = "insight_post_hours"
+        elif blog_id is not None:
+            hours = "insight_blog_hours"
+        elif author_id is not None:
+            hours = "insight_author_hours"
+        else:
+            hours = "insight_tenant_hours"
+        sums = f"""
                 SELECT width_bucket(h.hour, CAST(:bounds AS timestamptz[])) AS i, {_SUMS}
-                FROM insight_post_hours h
+                FROM {hours} h
                 WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b {where}
-                GROUP BY 1),
+                GROUP BY 1"""
+        params = self._params(start, end, bounds=bounds, blog=blog_id, author=author_id)
+        out: dict[int, tuple[Counts, int, int]] = {}
+        if not activity:
+            for row in await self.conn.execute(sa.text(sums), params):
+                out[int(row.i)] = (_counts(row), 0, 0)
+            return out
+        sql = f"""
+            WITH sums AS ({sums}),
             published AS (
                 SELECT width_bucket(p.published_at, CAST(:bounds AS timestamptz[])) AS i,
                        count(*) AS n
@@ -120,8 +204,6 @@ class SqlInsightsRepository(TenantScoped):
             FULL JOIN published pu ON pu.i = s.i
             FULL JOIN people pe ON pe.i = coalesce(s.i, pu.i)
         """
-        params = self._params(start, end, bounds=bounds, blog=blog_id, author=author_id)
-        out: dict[int, tuple[Counts, int, int]] = {}
         for row in await self.conn.execute(sa.text(sql), params):
             counts = _counts(row) if row._mapping["comments_pending"] is not None else Counts()
             out[int(row.i)] = (counts, int(row.published), int(row.people))
@@ -132,13 +214,18 @@ class SqlInsightsRepository(TenantScoped):
     ) -> list[AuthorFigures]:
         """One statement: per author, what their posts received and what they published."""
         one = " AND {a}.author_id = CAST(:author AS uuid)" if author_id else ""
+        rows_in_window = _pieces(
+            "insight_author_hours",
+            "insight_author_days",
+            "h.author_id, h.comments_approved, h.replies, h.ratings, h.rating_sum, h.reads",
+            one.format(a="h"),
+        )
         sql = f"""
             WITH received AS (
                 SELECT h.author_id, sum(h.comments_approved) AS comments,
                        sum(h.replies) AS replies, sum(h.ratings) AS ratings,
                        sum(h.rating_sum) AS rating_sum, sum(h.reads) AS reads
-                FROM insight_post_hours h
-                WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b {one.format(a="h")}
+                FROM ({rows_in_window}) h
                 GROUP BY h.author_id),
             published AS (
                 SELECT p.author_id, count(*) AS posts FROM posts p
@@ -162,7 +249,8 @@ class SqlInsightsRepository(TenantScoped):
             LEFT JOIN published pu ON pu.author_id = x.author_id
             LEFT JOIN commenters c ON c.author_id = x.author_id
         """
-        rows = await self.conn.execute(sa.text(sql), self._params(start, end, author=author_id))
+        params = {"t": self.tenant_id, **spans(start, end).params(), "author": author_id}
+        rows = await self.conn.execute(sa.text(sql), params)
         return [
             AuthorFigures(
                 author_id=r.id,
@@ -221,8 +309,16 @@ class SqlInsightsRepository(TenantScoped):
         )
         return f"""
             WITH a AS (
-                SELECT h.post_id, {_SUMS} FROM insight_post_hours h
-                WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b {where}
+                SELECT h.post_id, {_SUMS}
+                FROM ({
+            _pieces(
+                "insight_post_hours",
+                "insight_post_days",
+                f"h.post_id, {_ALL}",
+                where,
+                weeks="insight_post_weeks",
+            )
+        }) h
                 GROUP BY h.post_id HAVING {having}
                 ORDER BY {inner}, h.post_id LIMIT :limit)
             SELECT a.*, p.title, p.slug, p.blog_id, b.slug AS blog_slug, p.author_id,
@@ -245,26 +341,26 @@ class SqlInsightsRepository(TenantScoped):
         author_id: UUID | None,
     ) -> list[PostFigures]:
         sql = self._posts_sql(_HAVING[by], _ORDER[by], _filters(blog_id, author_id))
-        params = self._params(start, end, limit=limit, blog=blog_id, author=author_id)
+        params = self._window(start, end, limit=limit, blog=blog_id, author=author_id)
         return await self._run_posts(sql, params)
 
     async def negative_posts(self, start: datetime, end: datetime, limit: int) -> list[PostFigures]:
         order = "a.negative DESC, a.comments_approved DESC"
         sql = self._posts_sql("sum(h.negative) > 0", order)
-        return await self._run_posts(sql, self._params(start, end, limit=limit))
+        return await self._run_posts(sql, self._window(start, end, limit=limit))
 
     async def negative_blogs(self, start: datetime, end: datetime, limit: int) -> list[BlogFigures]:
         sql = f"""
             WITH a AS (
-                SELECT h.blog_id, {_SUMS} FROM insight_post_hours h
-                WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b
+                SELECT h.blog_id, {_SUMS}
+                FROM ({_pieces("insight_blog_hours", "insight_blog_days", f"h.blog_id, {_ALL}", "")}) h
                 GROUP BY h.blog_id HAVING sum(h.negative) > 0
                 ORDER BY sum(h.negative) DESC, sum(h.comments_approved) DESC, h.blog_id
                 LIMIT :limit)
             SELECT a.*, b.slug, b.title FROM a JOIN blogs b ON b.tenant_id = :t AND b.id = a.blog_id
             ORDER BY a.negative DESC, a.comments_approved DESC, a.blog_id
         """
-        rows = await self.conn.execute(sa.text(sql), self._params(start, end, limit=limit))
+        rows = await self.conn.execute(sa.text(sql), self._window(start, end, limit=limit))
         return [BlogFigures(r.blog_id, r.slug, r.title, _counts(r)) for r in rows]
 
     async def moderation(self, start: datetime, end: datetime) -> ModerationFigures:
@@ -287,7 +383,7 @@ class SqlInsightsRepository(TenantScoped):
               FROM comments c
               WHERE c.tenant_id = :t AND c.first_moderated_at >= :a
                 AND c.first_moderated_at < :b) d,
-            (SELECT {_SUMS} FROM insight_post_hours h
+            (SELECT {_SUMS} FROM insight_tenant_hours h
              WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b) s
         """
         row = (await self.conn.execute(sa.text(sql), self._params(start, end))).one()

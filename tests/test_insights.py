@@ -19,6 +19,7 @@ from domain.identity.model import CommentPolicy, Role
 from domain.insights.model import AuthorFigures, Bucket, influence, rank, window
 from domain.insights.reads import is_bot
 from domain.insights.tone import LexiconToneClassifier, Tone
+from persistence.insights import COUNTERS, spans
 from tests.factories import FrozenClock, add_member, post_transition
 from tests.test_comments import add_reader, seed
 from tests.test_foundation import assert_problem
@@ -154,6 +155,38 @@ def test_the_score_rewards_breadth_and_explains_itself():
     well_rated = AuthorFigures(uuid.uuid4(), "W", "w", ratings=10, rating_sum=50)
     badly_rated = AuthorFigures(uuid.uuid4(), "B", "b", ratings=10, rating_sum=10)
     assert influence(well_rated).score > influence(badly_rated).score
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "zone"),
+    [
+        ("2026-05-17", "2026-06-15", "UTC"),
+        ("2026-05-17", "2026-06-15", "Europe/Paris"),
+        ("2026-03-02", "2026-03-30", "Asia/Kolkata"),
+        ("2026-06-10", "2026-06-12", "America/New_York"),
+        ("2026-06-10", "2026-06-10", "Europe/Paris"),
+        ("2025-06-16", "2026-06-15", "Pacific/Auckland"),
+    ],
+)
+def test_a_window_is_cut_into_hours_days_and_weeks_covering_each_hour_once(first, last, zone):
+    w = window(date.fromisoformat(first), date.fromisoformat(last), zone, now=NOW)
+    s = spans(w.start, w.end)
+    assert s.d1 <= s.w1 <= s.w2 <= s.d2
+    assert s.w1 == s.w2 or s.w1.weekday() == s.w2.weekday() == 0
+
+    def pieces(hour: datetime) -> int:
+        day = hour.date()
+        monday = day - timedelta(days=day.weekday())
+        return (
+            (s.a <= hour < s.ha or s.hb <= hour < s.b)
+            + (s.d1 <= day < s.w1 or s.w2 <= day < s.d2)
+            + (s.w1 <= monday < s.w2)
+        )
+
+    hour = w.start.astimezone(UTC).replace(minute=0) - timedelta(days=8)
+    while hour < w.end + timedelta(days=8):
+        assert pieces(hour) == (1 if w.start <= hour < w.end else 0), hour
+        hour += timedelta(hours=1)
 
 
 def test_robots_are_recognised():
@@ -361,6 +394,31 @@ async def test_every_insight_exports_csv_with_formula_safe_cells(client, factory
 # --- aggregates stay exact ------------------------------------------------------------------
 
 
+ROLLUPS = (
+    "insight_tenant_hours",
+    "insight_blog_hours",
+    "insight_author_hours",
+    "insight_blog_days",
+    "insight_author_days",
+    "insight_post_days",
+    "insight_post_weeks",
+)
+
+
+async def _rollups(conn) -> dict[str, set[tuple]]:
+    """Every roll-up row of the tenant with a figure other than zero."""
+    out = {}
+    for table in ROLLUPS:
+        rows = await conn.execute(
+            text(
+                f"SELECT * FROM {table} WHERE greatest({', '.join(COUNTERS)}) > 0 "
+                f"OR least({', '.join(COUNTERS)}) < 0"
+            )
+        )
+        out[table] = {tuple(r) for r in rows}
+    return out
+
+
 async def test_the_aggregates_follow_every_change_of_comments_and_ratings(client, factory):
     world = await factory.world(comment_policy=CommentPolicy.PRE)
     blog = await factory.blog(world)
@@ -386,6 +444,8 @@ async def test_the_aggregates_follow_every_change_of_comments_and_ratings(client
         headers=world.headers["reader"],
     )
     async with factory.db.transaction(tenant_id=world.tenant.id) as tx:
+        followed = await _rollups(tx.connection)
+        assert followed["insight_tenant_hours"] and followed["insight_post_weeks"]
         sums = (
             await tx.connection.execute(
                 text(
@@ -409,6 +469,10 @@ async def test_the_aggregates_follow_every_change_of_comments_and_ratings(client
             )
         ).one()
         assert tuple(again) == tuple(sums)
+        # The coarser roll-ups followed every change: rebuilt from the hourly rows, they
+        # hold the same figures.
+        await tx.connection.execute(text("SELECT insight_rollup_coarse()"))
+        assert await _rollups(tx.connection) == followed
         tones = await tx.connection.execute(
             text("SELECT body_markdown, sentiment FROM comments WHERE post_id = :p"), {"p": post.id}
         )

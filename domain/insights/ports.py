@@ -25,8 +25,10 @@ class InsightsRepository(Protocol):
         *,
         blog_id: UUID | None,
         author_id: UUID | None,
+        activity: bool = True,
     ) -> dict[int, tuple[Counts, int, int]]:
-        """Per bucket (1-based index into ``bounds``): sums, posts published, people active."""
+        """Per bucket (1-based index into ``bounds``): sums, posts published, people active
+        (the last two are zero without ``activity``)."""
         ...
 
     async def author_figures(

@@ -94,11 +94,17 @@ async def engagement(
 
 
 async def _series(
-    uow: UnitOfWork, win: Window, bucket: Bucket, blog_id: UUID | None, author_id: UUID | None
+    uow: UnitOfWork,
+    win: Window,
+    bucket: Bucket,
+    blog_id: UUID | None,
+    author_id: UUID | None,
+    *,
+    activity: bool = True,
 ) -> list[SeriesPoint]:
     bounds = win.bounds(bucket)
     sums = await uow.insights.series(
-        bounds, win.start, win.end, blog_id=blog_id, author_id=author_id
+        bounds, win.start, win.end, blog_id=blog_id, author_id=author_id, activity=activity
     )
     points = []
     for i, day in enumerate(win.bucket_starts(bucket), start=1):
@@ -174,7 +180,8 @@ async def tone(uow: UnitOfWork, actor: Actor, win: Window, bucket: Bucket) -> To
     negative ones concentrate (posts and blogs with the most)."""
     require(actor, Action.INSIGHTS_FULL)
     await _gate(uow, actor, FULL)
-    series = await _series(uow, win, bucket, None, None)
+    # The tone needs the comment counts only: no posts published, no people.
+    series = await _series(uow, win, bucket, None, None, activity=False)
     totals = Counts(
         positive=sum(p.counts.positive for p in series),
         neutral=sum(p.counts.neutral for p in series),
