@@ -20,14 +20,15 @@ from api.routers import (
     tenants,
 )
 
+# The public read path comes first: routes are matched in order, and it is the hot path.
 ROUTERS: list[APIRouter] = [
+    public.router,
     meta.router,
     auth.router,
     tenants.router,
     members.router,
     api_keys.router,
     audit.router,
-    public.router,
     sites.router,
     plans.router,
     subscriptions.router,

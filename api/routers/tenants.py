@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import Query, Response
+from fastapi import Response
 from pydantic import Field, HttpUrl
 
 from api.deps import PrincipalDep, ServicesDep, TenantSlug, UowDep
@@ -14,7 +14,6 @@ from api.routers.subscriptions import SubscriptionRead
 from api.routing import new_router
 from api.schemas import Email, Name, StrictModel
 from auth.secrets import new_token, token_hash
-from domain.errors import NotFound
 from domain.identity import use_cases
 from domain.identity.model import LANGUAGES, TYPOGRAPHY, CommentPolicy, Tenant
 from domain.identity.policy import Action, require
@@ -146,10 +145,6 @@ class DomainCreate(StrictModel):
 class DomainRead(StrictModel):
     id: UUID
     host: str
-
-
-class Resolved(StrictModel):
-    tenant: str
 
 
 def invitation_read(issued: use_cases.InvitationIssued, base_url: str, slug: str) -> InvitationRead:
@@ -288,23 +283,3 @@ async def remove_domain(
         _, actor = await use_cases.actor_in(uow, principal, tenant)
         await use_cases.remove_domain(uow, actor, domain_id)
     return Response(status_code=204)
-
-
-@router.get(
-    "/sites/resolve",
-    operation_id="sites-resolve",
-    response_model=Resolved,
-    responses={
-        404: {"description": "No tenant on that host"},
-        422: {"description": "Invalid host"},
-    },
-)
-async def resolve_host(
-    uow: UowDep, host: Annotated[str, Query(min_length=1, max_length=253)]
-) -> Resolved:
-    """Which tenant a custom domain belongs to (the theme calls this at start-up)."""
-    async with uow:
-        slug = await uow.tenants.resolve_host(host.strip().lower().rstrip("."))
-    if slug is None:
-        raise NotFound("No site on that host.")
-    return Resolved(tenant=slug)
