@@ -85,8 +85,12 @@ FormatQuery = Annotated[
 ]
 
 
-def _window(first: date | None, last: date | None, tz: str) -> Window:
-    return window(first, last, tz, now=clock.now())
+def window_query(from_: FromQuery = None, to: ToQuery = None, tz: TzQuery = "UTC") -> Window:
+    """The chosen window (local days ``from``..``to`` in ``tz``), validated once."""
+    return window(from_, to, tz, now=clock.now())
+
+
+WindowDep = Annotated[Window, Depends(window_query)]
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -292,9 +296,7 @@ async def engagement(
     tenant: TenantSlug,
     principal: PrincipalDep,
     uow: UowDep,
-    from_: FromQuery = None,
-    to: ToQuery = None,
-    tz: TzQuery = "UTC",
+    win: WindowDep,
     bucket: BucketQuery = "day",
     blog: Annotated[UUID | None, Query(description="One blog's figures")] = None,
     author: Annotated[UUID | None, Query(description="One author's figures (user id)")] = None,
@@ -303,7 +305,6 @@ async def engagement(
     """Posts published, comments by status, tone, ratings, reads and active people per
     day, week or month. Plan level ``basic``. Staff see the tenant, a blog or an author;
     authors their own figures only (``author`` is set to them; another author is 403)."""
-    win = _window(from_, to, tz)
     async with uow:
         _, actor = await identity.actor_in(uow, principal, tenant)
         points = await use_cases.engagement(
@@ -411,10 +412,8 @@ async def top_posts(
     tenant: TenantSlug,
     principal: PrincipalDep,
     uow: UowDep,
+    win: WindowDep,
     by: Annotated[Literal["comments", "rating", "reads"], Query()] = "comments",
-    from_: FromQuery = None,
-    to: ToQuery = None,
-    tz: TzQuery = "UTC",
     blog: Annotated[UUID | None, Query()] = None,
     author: Annotated[UUID | None, Query()] = None,
     limit: LimitQuery = 10,
@@ -422,7 +421,6 @@ async def top_posts(
 ) -> Any:
     """The window's top posts by approved comments, by Bayesian rating of the window's
     votes, or by reads. Plan level ``basic``; authors see their own posts only."""
-    win = _window(from_, to, tz)
     async with uow:
         _, actor = await identity.actor_in(uow, principal, tenant)
         posts = await use_cases.top_posts(
@@ -525,16 +523,13 @@ async def authors(
     tenant: TenantSlug,
     principal: PrincipalDep,
     uow: UowDep,
-    from_: FromQuery = None,
-    to: ToQuery = None,
-    tz: TzQuery = "UTC",
+    win: WindowDep,
     limit: LimitQuery = 10,
     cursor: Annotated[str | None, Query(max_length=16)] = None,
     format: FormatQuery = None,
 ) -> Any:
     """The bloggers who matter: authors ranked by influence over the window, each with
     the parts of their score. Plan level ``full``; owners and managers."""
-    win = _window(from_, to, tz)
     skip = _offset(cursor)
     async with uow:
         _, actor = await identity.actor_in(uow, principal, tenant)
@@ -577,14 +572,11 @@ async def author_detail(
     author_id: UUID,
     principal: PrincipalDep,
     uow: UowDep,
-    from_: FromQuery = None,
-    to: ToQuery = None,
-    tz: TzQuery = "UTC",
+    win: WindowDep,
     format: FormatQuery = None,
 ) -> Any:
     """One author's score, its parts, rank and best posts. Plan level ``full``. Authors
     see their own only: another author's detail is 403; an unknown author 404."""
-    win = _window(from_, to, tz)
     async with uow:
         _, actor = await identity.actor_in(uow, principal, tenant)
         detail = await use_cases.author_detail(uow, actor, win, author_id)
@@ -665,15 +657,12 @@ async def tone(
     tenant: TenantSlug,
     principal: PrincipalDep,
     uow: UowDep,
-    from_: FromQuery = None,
-    to: ToQuery = None,
-    tz: TzQuery = "UTC",
+    win: WindowDep,
     bucket: BucketQuery = "week",
     format: FormatQuery = None,
 ) -> Any:
     """What is said: the share and trend of positive and negative approved comments, and
     the posts and blogs where negative conversation concentrates. Plan level ``full``."""
-    win = _window(from_, to, tz)
     async with uow:
         _, actor = await identity.actor_in(uow, principal, tenant)
         report = await use_cases.tone(uow, actor, win, Bucket(bucket))
@@ -771,15 +760,12 @@ async def moderation(
     tenant: TenantSlug,
     principal: PrincipalDep,
     uow: UowDep,
-    from_: FromQuery = None,
-    to: ToQuery = None,
-    tz: TzQuery = "UTC",
+    win: WindowDep,
     format: FormatQuery = None,
 ) -> Any:
     """Is moderation keeping up: the queue, the time from a comment's creation to its
     first decision (median and 90th percentile), the share of spam, reader reports and
     decisions per moderator. Plan level ``basic``; owners, managers and moderators."""
-    win = _window(from_, to, tz)
     async with uow:
         _, actor = await identity.actor_in(uow, principal, tenant)
         figures = await use_cases.moderation(uow, actor, win)

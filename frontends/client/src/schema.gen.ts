@@ -7057,17 +7057,17 @@ export interface operations {
     "insights-authors": {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: number;
+                cursor?: string | null;
+                /** @description csv for a spreadsheet (or send Accept: text/csv). */
+                format?: ("json" | "csv") | null;
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
                 from?: string | null;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
                 to?: string | null;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
-                /** @description Page size, 1 to 100 (default 20). */
-                limit?: number;
-                cursor?: string | null;
-                /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
             };
             header?: never;
             path: {
@@ -7128,14 +7128,14 @@ export interface operations {
     "insights-author": {
         parameters: {
             query?: {
+                /** @description csv for a spreadsheet (or send Accept: text/csv). */
+                format?: ("json" | "csv") | null;
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
                 from?: string | null;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
                 to?: string | null;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
-                /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
             };
             header?: never;
             path: {
@@ -7197,12 +7197,6 @@ export interface operations {
     "insights-engagement": {
         parameters: {
             query?: {
-                /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
-                /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
-                /** @description IANA time zone of days and buckets. */
-                tz?: string;
                 /** @description day, week (ISO, from Monday) or month, in `tz`. */
                 bucket?: "day" | "week" | "month";
                 /** @description One blog's figures */
@@ -7211,6 +7205,12 @@ export interface operations {
                 author?: string | null;
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
                 format?: ("json" | "csv") | null;
+                /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
+                from?: string | null;
+                /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
+                to?: string | null;
+                /** @description IANA time zone of days and buckets. */
+                tz?: string;
             };
             header?: never;
             path: {
@@ -7271,14 +7271,14 @@ export interface operations {
     "insights-moderation": {
         parameters: {
             query?: {
+                /** @description csv for a spreadsheet (or send Accept: text/csv). */
+                format?: ("json" | "csv") | null;
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
                 from?: string | null;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
                 to?: string | null;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
-                /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
             };
             header?: never;
             path: {
@@ -7339,16 +7339,16 @@ export interface operations {
     "insights-tone": {
         parameters: {
             query?: {
+                /** @description day, week (ISO, from Monday) or month, in `tz`. */
+                bucket?: "day" | "week" | "month";
+                /** @description csv for a spreadsheet (or send Accept: text/csv). */
+                format?: ("json" | "csv") | null;
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
                 from?: string | null;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
                 to?: string | null;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
-                /** @description day, week (ISO, from Monday) or month, in `tz`. */
-                bucket?: "day" | "week" | "month";
-                /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
             };
             header?: never;
             path: {
@@ -7410,18 +7410,18 @@ export interface operations {
         parameters: {
             query?: {
                 by?: "comments" | "rating" | "reads";
-                /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
-                /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
-                /** @description IANA time zone of days and buckets. */
-                tz?: string;
                 blog?: string | null;
                 author?: string | null;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
                 format?: ("json" | "csv") | null;
+                /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
+                from?: string | null;
+                /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
+                to?: string | null;
+                /** @description IANA time zone of days and buckets. */
+                tz?: string;
             };
             header?: never;
             path: {
