@@ -44,6 +44,7 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -458,70 +459,47 @@ async def publish_post(
     return _answer(response, post)
 
 
-@router.post(
-    "/tenants/{tenant}/posts/{post_id}/unpublish",
-    operation_id="posts-unpublish",
-    response_model=PostRead,
-    responses={**PROBLEMS, 200: {"headers": ETAG_HEADER}},
+def _status_action(action: str, change: Callable[..., Awaitable[Post]], summary: str) -> None:
+    """Register ``POST /posts/{post_id}/<action>``: one status change, ``If-Match``
+    optional, the new ``ETag`` in the answer."""
+
+    async def endpoint(
+        response: Response,
+        tenant: TenantSlug,
+        post_id: UUID,
+        principal: PrincipalDep,
+        uow: UowDep,
+        if_match: IfMatch = None,
+    ) -> PostRead:
+        expected = _expected_version(if_match, required=False)
+        async with uow:
+            _, actor = await actor_in(uow, principal, tenant)
+            post = await change(uow, actor, post_id, expected)
+        return _answer(response, post)
+
+    endpoint.__doc__ = summary
+    router.add_api_route(
+        f"/tenants/{{tenant}}/posts/{{post_id}}/{action}",
+        endpoint,
+        methods=["POST"],
+        name=f"{action}_post",
+        operation_id=f"posts-{action}",
+        response_model=PostRead,
+        responses={**PROBLEMS, 200: {"headers": ETAG_HEADER}},
+    )
+
+
+_status_action(
+    "unpublish",
+    use_cases.unpublish_post,
+    "Back to draft (the author, owners, managers, moderators).",
 )
-async def unpublish_post(
-    response: Response,
-    tenant: TenantSlug,
-    post_id: UUID,
-    principal: PrincipalDep,
-    uow: UowDep,
-    if_match: IfMatch = None,
-) -> PostRead:
-    """Back to draft (the author, owners, managers, moderators)."""
-    expected = _expected_version(if_match, required=False)
-    async with uow:
-        _, actor = await actor_in(uow, principal, tenant)
-        post = await use_cases.unpublish_post(uow, actor, post_id, expected)
-    return _answer(response, post)
-
-
-@router.post(
-    "/tenants/{tenant}/posts/{post_id}/archive",
-    operation_id="posts-archive",
-    response_model=PostRead,
-    responses={**PROBLEMS, 200: {"headers": ETAG_HEADER}},
+_status_action(
+    "archive",
+    use_cases.archive_post,
+    "Take the post off the site and out of the quota, keeping it (unarchive: a draft).",
 )
-async def archive_post(
-    response: Response,
-    tenant: TenantSlug,
-    post_id: UUID,
-    principal: PrincipalDep,
-    uow: UowDep,
-    if_match: IfMatch = None,
-) -> PostRead:
-    """Take the post off the site and out of the quota, keeping it (unarchive: a draft)."""
-    expected = _expected_version(if_match, required=False)
-    async with uow:
-        _, actor = await actor_in(uow, principal, tenant)
-        post = await use_cases.archive_post(uow, actor, post_id, expected)
-    return _answer(response, post)
-
-
-@router.post(
-    "/tenants/{tenant}/posts/{post_id}/unarchive",
-    operation_id="posts-unarchive",
-    response_model=PostRead,
-    responses={**PROBLEMS, 200: {"headers": ETAG_HEADER}},
-)
-async def unarchive_post(
-    response: Response,
-    tenant: TenantSlug,
-    post_id: UUID,
-    principal: PrincipalDep,
-    uow: UowDep,
-    if_match: IfMatch = None,
-) -> PostRead:
-    """An archived post comes back as a draft."""
-    expected = _expected_version(if_match, required=False)
-    async with uow:
-        _, actor = await actor_in(uow, principal, tenant)
-        post = await use_cases.unarchive_post(uow, actor, post_id, expected)
-    return _answer(response, post)
+_status_action("unarchive", use_cases.unarchive_post, "An archived post comes back as a draft.")
 
 
 @router.delete(
