@@ -10,7 +10,6 @@ from pathlib import Path
 
 from api.settings import Settings
 from api.site_cache import SiteCache
-from api.tenant_limits import PlanRateCache
 from auth.jwt_tokens import KeyRing
 from auth.passwords import Argon2PasswordHasher
 from auth.rate_limit import RateLimiter
@@ -50,7 +49,6 @@ class Services:
     keyring: KeyRing
     sessions: Sessions
     limiter: RateLimiter
-    plan_rates: PlanRateCache
     hash_secret: bytes = b""
     sites: SiteCache = field(default_factory=SiteCache)
 
@@ -69,7 +67,6 @@ class Services:
             keyring=keyring,
             sessions=Sessions(keyring, settings.refresh_token_ttl_seconds),
             limiter=RateLimiter(settings.redis_url),
-            plan_rates=PlanRateCache(),
             hash_secret=_hash_secret(settings, spec),
         )
 

@@ -224,6 +224,7 @@ class SiteRow:
     subscription_status: str | None
     features: dict[str, Any]
     languages: list[str]
+    requests_per_minute: int | None  # the plan's API rate; None: unlimited or no plan
 
 
 class PublicReader:
@@ -356,6 +357,9 @@ async def load_site(db: Database, slug: str) -> SiteRow | None:
                     "WHERE s.tenant_id = CAST(:tenant AS uuid)) AS status, "
                     "(SELECT pl.features FROM subscriptions s JOIN plans pl ON pl.id = s.plan_id "
                     "WHERE s.tenant_id = CAST(:tenant AS uuid)) AS features, "
+                    "(SELECT (pl.quotas ->> 'api_requests_per_minute')::integer "
+                    "FROM subscriptions s JOIN plans pl ON pl.id = s.plan_id "
+                    "WHERE s.tenant_id = CAST(:tenant AS uuid)) AS requests_per_minute, "
                     "ARRAY(SELECT DISTINCT language FROM blogs WHERE "
                     "tenant_id = CAST(:tenant AS uuid) AND status = 'active' "
                     "ORDER BY language) AS languages"
@@ -374,6 +378,7 @@ async def load_site(db: Database, slug: str) -> SiteRow | None:
         subscription_status=extra.status,
         features=dict(extra.features or {}),
         languages=list(extra.languages),
+        requests_per_minute=extra.requests_per_minute,
     )
 
 

@@ -556,7 +556,7 @@ async def test_statement_count_does_not_grow_with_the_page(client, factory, db):
     paths = [(f"{site(world)}/posts", {"limit": n}) for n in (1, 20, 100)]
     paths += [(f"{site(world)}/posts", {"limit": 20, "q": "post", "tag": "all"})]
     paths += [(f"{site(world)}/blogs/{blogs[0].slug}/posts/{posts[0].slug}", {})]
-    await client.get(paths[0][0])  # warms the site cache and the rate-limit cache
+    await client.get(paths[0][0])  # warms the site cache
     counts = []
     event.listen(sync, "before_cursor_execute", count)
     try:

@@ -8,7 +8,7 @@ from api.deps import ServicesDep, TenantSlug, UowDep, client_ip
 from api.routers.auth import TokenPairRead, _limit_sign_in
 from api.routing import new_router
 from api.schemas import Email, Name, Password, StrictModel
-from domain.errors import Conflict, NotFound
+from domain.errors import NotFound
 from domain.identity import use_cases
 from domain.licensing.quotas import require_site_online
 
@@ -49,8 +49,6 @@ async def sign_up(
         user = await use_cases.sign_up_reader(
             uow, services.hasher, found, str(body.email), body.password, body.display_name
         )
-        if not user.is_active:
-            raise Conflict("An account with this e-mail exists: sign in with its password.")
         pair = await services.sessions.open(uow, user)
         await uow.commit()
     return TokenPairRead(**vars(pair))

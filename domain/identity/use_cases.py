@@ -174,7 +174,8 @@ async def sign_up_reader(
         raise Forbidden("This site does not take sign-ups.")
     existing = await uow.users.by_email(normalise_email(email))
     if existing is not None:
-        if not await hasher.verify(existing.password_hash, password):
+        # A disabled account answers like a wrong password: nothing to learn from it.
+        if not await hasher.verify(existing.password_hash, password) or not existing.is_active:
             raise Conflict("An account with this e-mail exists: sign in with its password.")
         user = existing
     else:
