@@ -17,6 +17,7 @@ from domain.content.ports import BlogAuthor, Revision
 from domain.identity.model import CommentPolicy
 from persistence import tables as t
 from persistence.database import Transaction
+from persistence.paging import keyset
 
 _POST_COLUMNS = [
     c
@@ -98,9 +99,14 @@ class SqlBlogRepository(TenantScoped):
 
     async def page(self, *, after: tuple[datetime, UUID] | None, limit: int) -> list[Blog]:
         b = t.blogs
-        query = sa.select(b).where(self._scoped()).order_by(b.c.created_at, b.c.id).limit(limit)
-        if after:
-            query = query.where(sa.tuple_(b.c.created_at, b.c.id) > sa.tuple_(*after))
+        query = keyset(
+            sa.select(b).where(self._scoped()),
+            b.c.created_at,
+            b.c.id,
+            after,
+            limit,
+            newest_first=False,
+        )
         return [_blog(r) for r in await self.conn.execute(query)]
 
     async def authors(self, blog_id: UUID) -> list[tuple[UUID, BlogRole]]:

@@ -24,6 +24,7 @@ from domain.conversation.ports import PostTarget, QueueFilter, Voter
 from domain.identity.model import CommentPolicy
 from persistence import tables as t
 from persistence.content import TenantScoped
+from persistence.paging import keyset
 
 U = PgUUID(as_uuid=True)
 
@@ -276,9 +277,7 @@ class SqlCommentRepository(TenantScoped):
             query = query.where(_c.c.author_user_id == where.author_user_id)
         if where.post_author_id is not None:
             query = query.where(_p.c.author_id == where.post_author_id)
-        if after is not None:
-            query = query.where(sa.tuple_(_c.c.created_at, _c.c.id) < sa.tuple_(*after))
-        query = query.order_by(_c.c.created_at.desc(), _c.c.id.desc()).limit(limit)
+        query = keyset(query, _c.c.created_at, _c.c.id, after, limit, newest_first=True)
         return [_comment(r) for r in await self.conn.execute(query)]
 
     async def counts(self, *, post_author_id: UUID | None) -> dict[str, int]:
@@ -394,9 +393,7 @@ class SqlCommentRepository(TenantScoped):
             _c.c.parent_id.is_(None),
             sa.or_(*shown),
         )
-        if after is not None:
-            query = query.where(sa.tuple_(_c.c.created_at, _c.c.id) > sa.tuple_(*after))
-        query = query.order_by(_c.c.created_at, _c.c.id).limit(limit)
+        query = keyset(query, _c.c.created_at, _c.c.id, after, limit, newest_first=False)
         return [_comment(r) for r in await self.conn.execute(query)]
 
     async def replies(self, root_ids: list[UUID]) -> list[Comment]:

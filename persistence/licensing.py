@@ -15,6 +15,7 @@ from domain.identity.model import Role
 from domain.licensing.model import Plan, Subscription, SubscriptionStatus
 from domain.licensing.ports import StoredResponse, SubscriptionEvent
 from persistence import tables as t
+from persistence.paging import keyset
 
 
 def _plan(row: Any) -> Plan:
@@ -117,14 +118,14 @@ class SqlSubscriptionRepository:
         self, tenant_id: UUID, *, after: tuple[datetime, UUID] | None, limit: int
     ) -> list[SubscriptionEvent]:
         e = t.subscription_events
-        query = (
-            sa.select(e)
-            .where(e.c.tenant_id == tenant_id)
-            .order_by(e.c.created_at.desc(), e.c.id.desc())
-            .limit(limit)
+        query = keyset(
+            sa.select(e).where(e.c.tenant_id == tenant_id),
+            e.c.created_at,
+            e.c.id,
+            after,
+            limit,
+            newest_first=True,
         )
-        if after:
-            query = query.where(sa.tuple_(e.c.created_at, e.c.id) < sa.tuple_(*after))
         return [SubscriptionEvent(**dict(r._mapping)) for r in await self.conn.execute(query)]
 
 

@@ -30,6 +30,7 @@ from domain.identity.model import (
     User,
 )
 from persistence import tables as t
+from persistence.paging import keyset
 
 
 def _user(row: Any) -> User:
@@ -218,15 +219,16 @@ class SqlMembershipRepository:
         self, tenant_id: UUID, *, after: tuple[datetime, UUID] | None, limit: int
     ) -> list[Membership]:
         m = t.memberships
-        query = (
+        query = keyset(
             sa.select(m, t.users.c.email, t.users.c.display_name)
             .join(t.users, t.users.c.id == m.c.user_id)
-            .where(m.c.tenant_id == tenant_id)
-            .order_by(m.c.created_at, m.c.user_id)
-            .limit(limit)
+            .where(m.c.tenant_id == tenant_id),
+            m.c.created_at,
+            m.c.user_id,
+            after,
+            limit,
+            newest_first=False,
         )
-        if after:
-            query = query.where(sa.tuple_(m.c.created_at, m.c.user_id) > sa.tuple_(*after))
         return [_membership(r) for r in await self.conn.execute(query)]
 
     async def add(self, membership: Membership) -> None:
@@ -465,12 +467,12 @@ class SqlAuditLog:
         self, tenant_id: UUID, *, after: tuple[datetime, UUID] | None, limit: int
     ) -> list[AuditEntry]:
         a = t.audit_log
-        query = (
-            sa.select(a)
-            .where(a.c.tenant_id == tenant_id)
-            .order_by(a.c.created_at.desc(), a.c.id.desc())
-            .limit(limit)
+        query = keyset(
+            sa.select(a).where(a.c.tenant_id == tenant_id),
+            a.c.created_at,
+            a.c.id,
+            after,
+            limit,
+            newest_first=True,
         )
-        if after:
-            query = query.where(sa.tuple_(a.c.created_at, a.c.id) < sa.tuple_(*after))
         return [_audit(r) for r in await self.conn.execute(query)]
