@@ -675,3 +675,20 @@ async def test_a_community_manager_answers_three_questions_from_the_api(
     assert sum(i["ratings"] for i in items) == 4 and sum(i["reads"] for i in items) == 5
     assert max(i["active_people"] for i in items) >= 1
     await post_transition(factory, world, posts["blogger-3"], "unpublish")
+
+
+async def test_a_read_of_another_tenants_post_is_not_found_and_not_counted(client, factory, db):
+    world, other = await factory.world(), await factory.world()
+    blog = await factory.blog(other)
+    foreign = await factory.post(other, blog)
+    response = await client.post(views_url(world, foreign.id), headers=BROWSER)
+    assert_problem(response, 404, "not_found")
+    from sqlalchemy import text
+
+    async with db.transaction(tenant_id=other.tenant.id) as tx:
+        reads = (
+            await tx.connection.execute(
+                text("SELECT coalesce(sum(reads), 0) FROM insight_post_hours")
+            )
+        ).scalar_one()
+    assert reads == 0
