@@ -47,8 +47,12 @@ def sign_in(page: Any, api: Api, email: str, path: str = "/console/") -> None:
 
 
 def nav(page: Any, name: str) -> None:
-    page.get_by_role("navigation", name="Console").get_by_role("link", name=name).click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    link = page.get_by_role("navigation", name="Console").get_by_role("link", name=name)
+    link.click()
+    # The router marks the link current in the same render as the new screen: waiting
+    # for it avoids reading the previous screen's headings (an editor's preview has one).
+    expect(link).to_have_attribute("aria-current", "page")
+    expect(page.locator("h1#page-title")).to_be_visible()
 
 
 def welcome(api: Api) -> dict[str, Any]:
