@@ -42,7 +42,11 @@ def database_for(settings: Settings) -> Database:
         url = app_role_url(settings.database_url, password).render_as_string(hide_password=False)
     else:
         raise RuntimeError("No database configured: set DATABASE_URL (or use `causerie serve`).")
-    return Database(create_engine(url, pool_size=settings.db_pool_size))
+    return Database(
+        create_engine(
+            url, pool_size=settings.db_pool_size, pool_timeout=settings.db_pool_timeout_seconds
+        )
+    )
 
 
 async def _refuse_privileged_role(db: Database, settings: Settings) -> None:

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain import errors as de
 from domain.conversation.model import CommentsClosed
+from persistence.database import DatabaseBusy
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -127,7 +128,10 @@ _CATALOGUE = [
         "Something failed on our side. The request id identifies it in our logs.",
     ),
     ProblemType(
-        "service_unavailable", 503, "Service unavailable", "A dependency (the database) is down."
+        "service_unavailable",
+        503,
+        "Service unavailable",
+        "A dependency (the database) is down or has no free connection; retry after a moment.",
     ),
 ]
 CATALOGUE: dict[str, ProblemType] = {p.code: p for p in _CATALOGUE}
@@ -247,6 +251,15 @@ def install(app: FastAPI) -> None:
     async def _api_problem(request: Request, exc: ApiProblem) -> JSONResponse:
         return problem_response(
             exc.code, exc.detail, headers=exc.headers, request_id=_request_id(request), **exc.extra
+        )
+
+    @app.exception_handler(DatabaseBusy)
+    async def _busy(request: Request, exc: DatabaseBusy) -> JSONResponse:
+        return problem_response(
+            "service_unavailable",
+            "Every database connection is in use; retry in a moment.",
+            headers={"Retry-After": "1"},
+            request_id=_request_id(request),
         )
 
     @app.exception_handler(RequestValidationError)

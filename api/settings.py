@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     app_database_url: str | None = None
     app_db_password: SecretStr | None = None
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     data_dir: Path = Path("var")
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "CAUSERIE_REDIS_URL")

@@ -168,3 +168,24 @@ async def test_production_accepts_the_app_role(settings, owner_url):
     app = create_app(production)
     async with app.router.lifespan_context(app):
         assert await app.state.db.ping()
+
+
+async def test_an_exhausted_pool_answers_503_and_recovers(settings, owner_url):
+    """Requests beyond the pool wait for a connection, then get a problem, not a 500."""
+    import httpx
+
+    from api.app import create_app
+    from persistence.database import Database, app_role_url, create_engine
+
+    tiny = Database(create_engine(app_role_url(owner_url), pool_size=1, pool_timeout=0.2))
+    app = create_app(settings, database=tiny)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            async with tiny.transaction():  # holds the only connection
+                busy = await http.get("/v1/sites/nowhere/posts")
+                body = assert_problem(busy, 503, "service_unavailable")
+                assert busy.headers["retry-after"] == "1" and "connection" in body["detail"]
+            assert_problem(await http.get("/v1/sites/nowhere/posts"), 404, "not_found")
+    finally:
+        await tiny.dispose()
