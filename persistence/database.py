@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from uuid import UUID
 
+import asyncpg
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
@@ -25,10 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 APP_ROLE = "causerie_app"
 
-_SET_CONTEXT = text(
-    "SELECT set_config('app.tenant_id', :tenant_id, true), "
-    "set_config('app.user_id', :user_id, true)"
+_SET_CONTEXT_SQL = (
+    "SELECT set_config('app.tenant_id', {tenant}, true), set_config('app.user_id', {user}, true)"
 )
+_SET_CONTEXT = text(_SET_CONTEXT_SQL.format(tenant=":tenant_id", user=":user_id"))
+_SET_TENANT_ONLY = _SET_CONTEXT_SQL.format(tenant="$1", user="''")
 
 
 def async_url(url: str | URL) -> URL:
@@ -116,6 +118,43 @@ class Database:
             yield conn
         finally:
             await conn.close()
+
+    @asynccontextmanager
+    async def driver_reads(self, tenant_id: UUID) -> AsyncIterator[asyncpg.Connection]:
+        """The driver's own connection, in a read-only transaction in a tenant's context.
+
+        For the public read path only: its statements are so cheap that SQLAlchemy's
+        per-statement work was a sizeable share of each request in bench/. The pool, the
+        transaction-local tenant context and row-level security are the same as in
+        ``transaction()``; the caller writes plain ``$1`` SQL and gets asyncpg records.
+        """
+        if self._bound is not None:
+            async with self._bound_lock:
+                nested = await self._bound.begin_nested()
+                try:
+                    raw = await self._driver_connection(self._bound)
+                    await raw.execute(_SET_TENANT_ONLY, str(tenant_id))
+                    yield raw
+                finally:
+                    await nested.rollback()
+            return
+        async with self._checkout() as conn:
+            raw = await self._driver_connection(conn)
+            try:
+                async with raw.transaction(readonly=True):
+                    await raw.execute(_SET_TENANT_ONLY, str(tenant_id))
+                    yield raw
+            finally:
+                # Interrupted mid-transaction (a cancelled request): the pool's reset does
+                # not see a transaction SQLAlchemy never started, so the connection, with
+                # its tenant context, must not go back to the pool.
+                if raw.is_in_transaction():
+                    await conn.invalidate()
+
+    @staticmethod
+    async def _driver_connection(conn: AsyncConnection) -> asyncpg.Connection:
+        pooled = await conn.get_raw_connection()
+        return pooled.driver_connection
 
     async def ping(self) -> bool:
         """One round trip: no transaction and no tenant context are needed for SELECT 1."""

@@ -11,6 +11,11 @@ The post list and the single post are one statement each (authors, blogs and tag
 come in through joins and a lateral aggregate), so with the transaction's tenant context
 a request costs two round trips whatever the page size.
 
+They run on the driver's own connection (``Database.driver_reads``), in a read-only
+transaction: on statements this cheap SQLAlchemy's per-statement work was about a sixth
+of the worker's CPU under the benchmark's single-post load. Rows are asyncpg records,
+read by column name. Everything else in the product goes through SQLAlchemy.
+
 ``bench/bare_app.py`` imports the builders below, so the benchmark's floor runs exactly
 the same SQL.
 """
@@ -18,15 +23,16 @@ the same SQL.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 from uuid import UUID
 
+import asyncpg
 import sqlalchemy as sa
-from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncConnection
+from asyncpg import Record
 
 from persistence.database import Database
 
@@ -228,24 +234,30 @@ class SiteRow:
 
 
 class PublicReader:
-    """The public queries, on one transaction whose tenant context is already set."""
+    """The public queries, on one read-only transaction whose tenant context is set.
 
-    def __init__(self, conn: AsyncConnection, tenant_id: UUID):
+    They run on the driver's connection (``Database.driver_reads``) and return asyncpg
+    records, read by column name: ``row["slug"]``.
+    """
+
+    def __init__(self, conn: asyncpg.Connection, tenant_id: UUID):
         self.conn, self.tenant_id = conn, tenant_id
 
-    async def _all(self, sql: str, params: dict[str, Any]) -> Sequence[Row[Any]]:
-        return (await self.conn.execute(sa.text(sql), params)).all()
+    async def _all(self, sql: str, params: dict[str, Any]) -> list[Record]:
+        numbered, names = _numbered(sql)
+        rows: list[Record] = await self.conn.fetch(numbered, *(params[name] for name in names))
+        return rows
 
-    async def posts(self, query: PostQuery) -> Sequence[Row[Any]]:
+    async def posts(self, query: PostQuery) -> list[Record]:
         if query.q is not None:
-            await self.conn.execute(sa.text(CUSTOM_PLANS))
+            await self.conn.execute(CUSTOM_PLANS)
         return await self._all(*post_list_sql(query))
 
-    async def post(self, blog: str, slug: str) -> Row[Any] | None:
+    async def post(self, blog: str, slug: str) -> Record | None:
         rows = await self._all(*post_sql(self.tenant_id, blog, slug))
         return rows[0] if rows else None
 
-    async def blogs(self, *, after: str | None, limit: int) -> Sequence[Row[Any]]:
+    async def blogs(self, *, after: str | None, limit: int) -> list[Record]:
         keyset = " AND slug > CAST(:after AS text)" if after is not None else ""
         return await self._all(
             "SELECT slug, title, description, language FROM blogs "
@@ -256,7 +268,7 @@ class PublicReader:
             else {"tenant": self.tenant_id, "limit": limit + 1},
         )
 
-    async def blog(self, slug: str) -> Row[Any] | None:
+    async def blog(self, slug: str) -> Record | None:
         rows = await self._all(
             "SELECT b.slug, b.title, b.description, b.language, "
             f"(SELECT count(*) FROM posts p WHERE p.tenant_id = b.tenant_id AND p.blog_id = b.id "
@@ -267,7 +279,7 @@ class PublicReader:
         )
         return rows[0] if rows else None
 
-    async def tags(self, *, after: tuple[int, str] | None, limit: int) -> Sequence[Row[Any]]:
+    async def tags(self, *, after: tuple[int, str] | None, limit: int) -> list[Record]:
         """Tags of public posts with how many public posts carry each, most used first."""
         params: dict[str, Any] = {"tenant": self.tenant_id, "limit": limit + 1}
         having = ""
@@ -287,7 +299,7 @@ class PublicReader:
             params,
         )
 
-    async def author(self, handle: str) -> Row[Any] | None:
+    async def author(self, handle: str) -> Record | None:
         """An author with public posts in this tenant, with their count and blogs."""
         rows = await self._all(
             "SELECT u.handle, u.display_name, sum(x.n)::integer AS post_count, "
@@ -302,7 +314,7 @@ class PublicReader:
         )
         return rows[0] if rows else None
 
-    async def feed(self, *, blog: str | None, limit: int) -> Sequence[Row[Any]]:
+    async def feed(self, *, blog: str | None, limit: int) -> list[Record]:
         """The latest public posts with their bodies (site-wide, or of one blog)."""
         params: dict[str, Any] = {"tenant": self.tenant_id, "limit": limit}
         blog_filter = ""
@@ -311,7 +323,7 @@ class PublicReader:
             blog_filter = " AND b.slug = CAST(:blog AS text)"
         return await self._all(_FEED_SQL.format(VISIBLE=VISIBLE, blog=blog_filter), params)
 
-    async def sitemap(self, *, limit: int) -> tuple[Sequence[Row[Any]], Sequence[Row[Any]]]:
+    async def sitemap(self, *, limit: int) -> tuple[list[Record], list[Record]]:
         blogs = await self._all(
             "SELECT slug, updated_at FROM blogs WHERE tenant_id = CAST(:tenant AS uuid) "
             "AND status = 'active' ORDER BY slug",
@@ -329,8 +341,8 @@ class PublicReader:
 @asynccontextmanager
 async def public_reader(db: Database, tenant_id: UUID) -> AsyncIterator[PublicReader]:
     """A read-only transaction in the tenant's context (rolled back, never committed)."""
-    async with db.transaction(tenant_id=tenant_id) as tx:
-        yield PublicReader(tx.connection, tenant_id)
+    async with db.driver_reads(tenant_id) as conn:
+        yield PublicReader(conn, tenant_id)
 
 
 async def load_site(db: Database, slug: str) -> SiteRow | None:
@@ -385,8 +397,12 @@ async def load_site(db: Database, slug: str) -> SiteRow | None:
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
 
-def to_numbered(sql: str, params: dict[str, Any]) -> tuple[str, list[Any]]:
-    """The same statement with ``$1``-style parameters, for a driver used directly."""
+@lru_cache(maxsize=256)
+def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``:name`` parameters turned into ``$1``-style ones, and the names in that order.
+
+    The statements are assembled from a few fixed fragments, so there are few distinct
+    texts and the conversion is done once for each."""
     order: list[str] = []
 
     def number(match: re.Match[str]) -> str:
@@ -395,4 +411,10 @@ def to_numbered(sql: str, params: dict[str, Any]) -> tuple[str, list[Any]]:
             order.append(name)
         return f"${order.index(name) + 1}"
 
-    return _NAMED.sub(number, sql), [params[name] for name in order]
+    return _NAMED.sub(number, sql), tuple(order)
+
+
+def to_numbered(sql: str, params: dict[str, Any]) -> tuple[str, list[Any]]:
+    """The same statement with ``$1``-style parameters, for a driver used directly."""
+    numbered, names = _numbered(sql)
+    return numbered, [params[name] for name in names]

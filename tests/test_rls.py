@@ -229,7 +229,10 @@ async def test_the_audit_log_is_append_only_for_the_app(db, factory):
 # --- pooled connections carry nothing to the next transaction ------------------------
 
 
-async def test_a_pooled_connection_leaks_no_tenant_context(owner_url, owner_engine, services):
+@pytest.fixture
+async def pooled_tenant(owner_url, owner_engine, services) -> AsyncIterator:
+    """A one-connection pool of the app role, and a tenant with one member and one audit
+    entry, committed for real (and deleted afterwards)."""
     engine = create_async_engine(app_role_url(owner_url), pool_size=1, max_overflow=0)
     database = Database(engine)
     tenant_id, user_id = uuid4(), None
@@ -258,37 +261,7 @@ async def test_a_pooled_connection_leaks_no_tenant_context(owner_url, owner_engi
             actor = Actor(Principal(user_id=user_id), tenant_id, Role.OWNER)
             await use_cases.audit(uow, actor, "pool.test", "tenant", tenant_id)
             await uow.commit()
-
-        async with database.transaction(tenant_id=tenant_id) as tx:
-            pid_a = (await tx.connection.execute(text("SELECT pg_backend_pid()"))).scalar()
-            seen = (await tx.connection.execute(text("SELECT count(*) FROM memberships"))).scalar()
-            logged = (await tx.connection.execute(text("SELECT count(*) FROM audit_log"))).scalar()
-            assert (seen, logged) == (1, 1)
-            await tx.commit()
-
-        async with engine.connect() as conn:
-            pid_b = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar()
-            setting = (
-                await conn.execute(text("SELECT current_setting('app.tenant_id', true)"))
-            ).scalar()
-            user_setting = (
-                await conn.execute(text("SELECT current_setting('app.user_id', true)"))
-            ).scalar()
-            members = (await conn.execute(text("SELECT count(*) FROM memberships"))).scalar()
-            audit = (await conn.execute(text("SELECT count(*) FROM audit_log"))).scalar()
-            await conn.rollback()
-        assert pid_b == pid_a, "the pool handed out another connection"
-        assert setting in (None, "")
-        assert user_setting in (None, "")
-        assert (members, audit) == (0, 0)
-
-        async with database.transaction() as tx:
-            pid_c = (await tx.connection.execute(text("SELECT pg_backend_pid()"))).scalar()
-            members = (
-                await tx.connection.execute(text("SELECT count(*) FROM memberships"))
-            ).scalar()
-        assert pid_c == pid_a
-        assert members == 0
+        yield database, tenant_id
     finally:
         await engine.dispose()
         async with owner_engine.begin() as conn:
@@ -301,3 +274,77 @@ async def test_a_pooled_connection_leaks_no_tenant_context(owner_url, owner_engi
                 text("SELECT count(*) FROM memberships WHERE tenant_id = :id"), {"id": tenant_id}
             )
         ).scalar() == 0
+
+
+async def what_the_next_user_sees(database: Database) -> tuple[int, str | None, str | None, int]:
+    """Backend pid, tenant and user settings and visible members on a fresh checkout."""
+    async with database.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                text(
+                    "SELECT pg_backend_pid(), current_setting('app.tenant_id', true), "
+                    "current_setting('app.user_id', true), "
+                    "(SELECT count(*) FROM memberships) + (SELECT count(*) FROM audit_log)"
+                )
+            )
+        ).one()
+        await conn.rollback()
+    return row[0], row[1], row[2], row[3]
+
+
+async def test_a_pooled_connection_leaks_no_tenant_context(pooled_tenant):
+    database, tenant_id = pooled_tenant
+    async with database.transaction(tenant_id=tenant_id) as tx:
+        pid_a = (await tx.connection.execute(text("SELECT pg_backend_pid()"))).scalar()
+        seen = (await tx.connection.execute(text("SELECT count(*) FROM memberships"))).scalar()
+        logged = (await tx.connection.execute(text("SELECT count(*) FROM audit_log"))).scalar()
+        assert (seen, logged) == (1, 1)
+        await tx.commit()
+
+    pid_b, setting, user_setting, visible = await what_the_next_user_sees(database)
+    assert pid_b == pid_a, "the pool handed out another connection"
+    assert setting in (None, "")
+    assert user_setting in (None, "")
+    assert visible == 0
+
+    async with database.transaction() as tx:
+        pid_c = (await tx.connection.execute(text("SELECT pg_backend_pid()"))).scalar()
+        members = (await tx.connection.execute(text("SELECT count(*) FROM memberships"))).scalar()
+    assert pid_c == pid_a
+    assert members == 0
+
+
+async def test_the_driver_read_path_is_scoped_read_only_and_leaves_nothing(pooled_tenant):
+    """``Database.driver_reads`` (the public read path) skips SQLAlchemy, not the walls."""
+    import asyncio
+
+    import asyncpg
+
+    database, tenant_id = pooled_tenant
+    async with database.driver_reads(tenant_id) as conn:
+        pid_a = await conn.fetchval("SELECT pg_backend_pid()")
+        assert await conn.fetchval("SELECT count(*) FROM memberships") == 1
+        assert await conn.fetchval("SELECT count(*) FROM audit_log") == 1
+    async with database.driver_reads(uuid4()) as conn:  # another tenant sees nothing
+        assert await conn.fetchval("SELECT count(*) FROM memberships") == 0
+    with pytest.raises(asyncpg.ReadOnlySQLTransactionError):
+        async with database.driver_reads(tenant_id) as conn:
+            await conn.execute("DELETE FROM audit_log")
+
+    # A request cancelled in the middle of its query (a client hanging up).
+    async def slow_read() -> None:
+        async with database.driver_reads(tenant_id) as conn:
+            await conn.fetchval("SELECT pg_sleep(5)")
+
+    task = asyncio.create_task(slow_read())
+    await asyncio.sleep(0.3)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    pid_b, setting, user_setting, visible = await what_the_next_user_sees(database)
+    assert setting in (None, "") and user_setting in (None, "")
+    assert visible == 0
+    async with database.driver_reads(tenant_id) as conn:  # and the pool still serves
+        assert await conn.fetchval("SELECT count(*) FROM memberships") == 1
+    assert isinstance(pid_a, int) and isinstance(pid_b, int)

@@ -369,17 +369,19 @@ def _post_position(cursor: str | None, sort: str) -> tuple[Any, UUID] | None:
 
 
 def _tags(row: Any) -> list[dict[str, str]]:
-    if not row.tag_slugs:
+    if not row["tag_slugs"]:
         return []
-    return [{"slug": s, "name": n} for s, n in zip(row.tag_slugs, row.tag_display, strict=True)]
+    return [
+        {"slug": s, "name": n} for s, n in zip(row["tag_slugs"], row["tag_display"], strict=True)
+    ]
 
 
 def _rating(row: Any) -> dict[str, Any]:
-    count = row.rating_count
+    count = row["rating_count"]
     return {
         "count": count,
-        "average": round(row.rating_sum / count, 2) if count else None,
-        "histogram": list(row.rating_histogram),
+        "average": round(row["rating_sum"] / count, 2) if count else None,
+        "histogram": list(row["rating_histogram"]),
     }
 
 
@@ -394,31 +396,31 @@ def _summary_fields(row: Any, links: Links) -> dict[str, Any]:
     are valid by construction, so the hot path skips building and re-validating models
     (most of a page's CPU time) and serialises the dict once, in ``raw_json_answer``."""
     return {
-        "id": row.id,
-        "blog": {"slug": row.blog_slug, "title": row.blog_title},
-        "author": {"handle": row.handle, "display_name": row.display_name},
-        "slug": row.slug,
-        "title": row.title,
-        "excerpt": row.excerpt,
-        "cover_image_url": row.cover_image_url,
+        "id": row["id"],
+        "blog": {"slug": row["blog_slug"], "title": row["blog_title"]},
+        "author": {"handle": row["handle"], "display_name": row["display_name"]},
+        "slug": row["slug"],
+        "title": row["title"],
+        "excerpt": row["excerpt"],
+        "cover_image_url": row["cover_image_url"],
         "tags": _tags(row),
-        "language": row.language,
-        "published_at": row.published_at,
-        "reading_minutes": row.reading_minutes,
-        "comment_count": row.comment_count,
+        "language": row["language"],
+        "published_at": row["published_at"],
+        "reading_minutes": row["reading_minutes"],
+        "comment_count": row["comment_count"],
         "rating": _rating(row),
-        "url": links.post(row.blog_slug, row.slug),
+        "url": links.post(row["blog_slug"], row["slug"]),
     }
 
 
 def _blog_public(row: Any, links: Links) -> dict[str, Any]:
     return {
-        "slug": row.slug,
-        "title": row.title,
-        "description": row.description,
-        "language": row.language,
-        "url": links.blog(row.slug),
-        "feed_url": links.api(f"/blogs/{row.slug}/feed.atom"),
+        "slug": row["slug"],
+        "title": row["title"],
+        "description": row["description"],
+        "language": row["language"],
+        "url": links.blog(row["slug"]),
+        "feed_url": links.api(f"/blogs/{row['slug']}/feed.atom"),
     }
 
 
@@ -539,7 +541,7 @@ async def list_blogs(
         rows = await reader.blogs(after=after, limit=limit)
     links = Links(request, site)
     items = [BlogPublic(**_blog_public(r, links)) for r in rows[:limit]]
-    next_cursor = encode_cursor("blogs", 0, rows[limit - 1].slug) if len(rows) > limit else None
+    next_cursor = encode_cursor("blogs", 0, rows[limit - 1]["slug"]) if len(rows) > limit else None
     return json_answer(
         request, BlogPage(items=items, next_cursor=next_cursor), _link_header(request, next_cursor)
     )
@@ -557,7 +559,7 @@ async def get_blog(request: Request, site: SiteDep, blog: SlugPath) -> Response:
         row = await reader.blog(blog)
     if row is None:
         raise NotFound("No such blog.")
-    body = BlogDetail(**_blog_public(row, Links(request, site)), post_count=row.post_count)
+    body = BlogDetail(**_blog_public(row, Links(request, site)), post_count=row["post_count"])
     return json_answer(request, body)
 
 
@@ -638,19 +640,21 @@ async def list_posts(
     async with public_reader(request.app.state.db, site.row.id) as reader:
         rows = await reader.posts(query)
     head = rows[0]
-    if blog is not None and head.f_blog is None:
+    if blog is not None and head["f_blog"] is None:
         raise NotFound("No such blog.")
-    if author is not None and head.f_author is None:
+    if author is not None and head["f_author"] is None:
         raise NotFound("No such author.")
-    if tag is not None and not head.f_tag:
+    if tag is not None and not head["f_tag"]:
         raise NotFound("No such tag.")
-    found = [r for r in rows if r.id is not None]
+    found = [r for r in rows if r["id"] is not None]
     links = Links(request, site)
-    items = [{**_summary_fields(r, links), "snippet": _snippet(r.snippet)} for r in found[:limit]]
+    items = [
+        {**_summary_fields(r, links), "snippet": _snippet(r["snippet"])} for r in found[:limit]
+    ]
     next_cursor = None
     if len(found) > limit:
         last = found[limit - 1]
-        next_cursor = encode_cursor(f"posts:{chosen}", last.sort_key, last.id)
+        next_cursor = encode_cursor(f"posts:{chosen}", last["sort_key"], last["id"])
     return raw_json_answer(
         request, {"items": items, "next_cursor": next_cursor}, _link_header(request, next_cursor)
     )
@@ -675,19 +679,19 @@ async def get_post(request: Request, site: SiteDep, blog: SlugPath, slug: SlugPa
     if row is None:
         raise NotFound("No such post.")
     links = Links(request, site)
-    if row.slug != slug:
+    if row["slug"] != slug:
         return Response(
             status_code=301,
             headers={
-                "Location": links.api(f"/blogs/{row.blog_slug}/posts/{row.slug}"),
+                "Location": links.api(f"/blogs/{row['blog_slug']}/posts/{row['slug']}"),
                 "Cache-Control": CACHE_CONTROL,
             },
         )
     body = {
         **_summary_fields(row, links),
         "snippet": None,
-        "body_html": row.body_html,
-        "updated_at": row.updated_at,
+        "body_html": row["body_html"],
+        "updated_at": row["updated_at"],
     }
     return raw_json_answer(request, body)
 
@@ -714,11 +718,13 @@ async def list_tags(
         after = (count, slug)
     async with public_reader(request.app.state.db, site.row.id) as reader:
         rows = await reader.tags(after=after, limit=limit)
-    items = [TagCount(slug=r.slug, name=r.name, post_count=r.post_count) for r in rows[:limit]]
+    items = [
+        TagCount(slug=r["slug"], name=r["name"], post_count=r["post_count"]) for r in rows[:limit]
+    ]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        next_cursor = encode_cursor("tags", last.post_count, last.slug)
+        next_cursor = encode_cursor("tags", last["post_count"], last["slug"])
     return json_answer(
         request, TagPage(items=items, next_cursor=next_cursor), _link_header(request, next_cursor)
     )
@@ -737,13 +743,14 @@ async def get_author(request: Request, site: SiteDep, handle: HandlePath) -> Res
     if row is None:
         raise NotFound("No such author.")
     body = AuthorRead(
-        handle=row.handle,
-        display_name=row.display_name,
-        post_count=row.post_count,
+        handle=row["handle"],
+        display_name=row["display_name"],
+        post_count=row["post_count"],
         blogs=[
-            BlogRef(slug=s, title=t) for s, t in zip(row.blog_slugs, row.blog_titles, strict=True)
+            BlogRef(slug=s, title=t)
+            for s, t in zip(row["blog_slugs"], row["blog_titles"], strict=True)
         ],
-        url=Links(request, site).author(row.handle),
+        url=Links(request, site).author(row["handle"]),
     )
     return json_answer(request, body)
 
@@ -781,25 +788,25 @@ def _atom(
     feed = ET.Element(f"{a}feed")
     _sub(feed, f"{a}id", feed_id)
     _sub(feed, f"{a}title", title)
-    updated = max((r.updated_at for r in rows), default=datetime(2000, 1, 1, tzinfo=UTC))
+    updated = max((r["updated_at"] for r in rows), default=datetime(2000, 1, 1, tzinfo=UTC))
     _sub(feed, f"{a}updated", _iso(updated))
     _sub(feed, f"{a}link", rel="self", href=self_url, type=ATOM)
     _sub(feed, f"{a}link", rel="alternate", href=home_url, type="text/html")
     _sub(feed, f"{a}generator", "Causerie")
     for row in rows:
         entry = _sub(feed, f"{a}entry")
-        _sub(entry, f"{a}id", f"urn:uuid:{row.id}")
-        _sub(entry, f"{a}title", row.title)
-        _sub(entry, f"{a}link", rel="alternate", href=links.post(row.blog_slug, row.slug))
-        _sub(entry, f"{a}published", _iso(row.published_at))
-        _sub(entry, f"{a}updated", _iso(max(row.updated_at, row.published_at)))
+        _sub(entry, f"{a}id", f"urn:uuid:{row['id']}")
+        _sub(entry, f"{a}title", row["title"])
+        _sub(entry, f"{a}link", rel="alternate", href=links.post(row["blog_slug"], row["slug"]))
+        _sub(entry, f"{a}published", _iso(row["published_at"]))
+        _sub(entry, f"{a}updated", _iso(max(row["updated_at"], row["published_at"])))
         author = _sub(entry, f"{a}author")
-        _sub(author, f"{a}name", row.display_name)
-        _sub(author, f"{a}uri", links.author(row.handle))
+        _sub(author, f"{a}name", row["display_name"])
+        _sub(author, f"{a}uri", links.author(row["handle"]))
         for tag in _tags(row):
             _sub(entry, f"{a}category", term=tag["slug"], label=tag["name"])
-        _sub(entry, f"{a}summary", row.excerpt, type="text")
-        _sub(entry, f"{a}content", row.body_html, type="html")
+        _sub(entry, f"{a}summary", row["excerpt"], type="text")
+        _sub(entry, f"{a}content", row["body_html"], type="html")
     return _xml(feed)
 
 
@@ -835,7 +842,7 @@ async def blog_feed_atom(request: Request, site: SiteDep, blog: SlugPath) -> Res
         raise NotFound("No such blog.")
     links = Links(request, site)
     body = _atom(
-        f"{found.title} · {site.row.name}",
+        f"{found['title']} · {site.row.name}",
         links.api(f"/blogs/{blog}/feed.atom"),
         links.blog(blog),
         f"{links.blog(blog)}#feed",
@@ -862,19 +869,19 @@ async def site_feed_json(request: Request, site: SiteDep) -> Response:
     items: list[dict[str, Any]] = []
     for row in rows:
         item: dict[str, Any] = {
-            "id": str(row.id),
-            "url": links.post(row.blog_slug, row.slug),
-            "title": row.title,
-            "content_html": row.body_html,
-            "summary": row.excerpt,
-            "date_published": _iso(row.published_at),
-            "date_modified": _iso(max(row.updated_at, row.published_at)),
-            "authors": [{"name": row.display_name, "url": links.author(row.handle)}],
+            "id": str(row["id"]),
+            "url": links.post(row["blog_slug"], row["slug"]),
+            "title": row["title"],
+            "content_html": row["body_html"],
+            "summary": row["excerpt"],
+            "date_published": _iso(row["published_at"]),
+            "date_modified": _iso(max(row["updated_at"], row["published_at"])),
+            "authors": [{"name": row["display_name"], "url": links.author(row["handle"])}],
             "tags": [t["name"] for t in _tags(row)],
-            "language": row.language,
+            "language": row["language"],
         }
-        if row.cover_image_url:
-            item["image"] = row.cover_image_url
+        if row["cover_image_url"]:
+            item["image"] = row["cover_image_url"]
         items.append(item)
     feed = {
         "version": JSON_FEED_VERSION,
@@ -909,10 +916,10 @@ async def sitemap(request: Request, site: SiteDep) -> Response:
     _sub(home, f"{s}loc", links.home())
     for blog in blogs:
         node = _sub(urlset, f"{s}url")
-        _sub(node, f"{s}loc", links.blog(blog.slug))
-        _sub(node, f"{s}lastmod", _iso(blog.updated_at))
+        _sub(node, f"{s}loc", links.blog(blog["slug"]))
+        _sub(node, f"{s}lastmod", _iso(blog["updated_at"]))
     for post in posts:
         node = _sub(urlset, f"{s}url")
-        _sub(node, f"{s}loc", links.post(post.blog_slug, post.slug))
-        _sub(node, f"{s}lastmod", _iso(post.modified))
+        _sub(node, f"{s}loc", links.post(post["blog_slug"], post["slug"]))
+        _sub(node, f"{s}lastmod", _iso(post["modified"]))
     return cacheable(request, _xml(urlset), "application/xml")
