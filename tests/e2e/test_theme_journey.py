@@ -76,6 +76,22 @@ def test_reader_rates_comments_and_sees_the_approved_comment(browser_page, live_
     expect(page.get_by_test_id("rating-summary")).to_contain_text(summary_after(5))
     after = _welcome(live_api)["rating"]["histogram"]
     assert after == [*before[:4], before[4] + 1]
+    # The vote is the API's to remember: after a reload it is read back from there.
+    page.reload()
+    expect(page.get_by_text("Votre vote : 5")).to_be_visible()
+    expect(page.get_by_role("radio", name="5 étoiles")).to_be_checked()
+    # Withdrawn, it stays withdrawn after a reload.
+    page.get_by_role("button", name="Retirer mon vote").click()
+    expect(page.get_by_text("Votre vote : 5")).to_have_count(0)
+    assert _welcome(live_api)["rating"]["histogram"] == before
+    with page.expect_response(
+        lambda r: r.url.endswith("/rating") and r.request.method == "GET"
+    ) as mine:
+        page.reload()
+    assert mine.value.json()["stars"] is None
+    expect(page.get_by_role("heading", level=1, name=WELCOME)).to_be_visible()
+    expect(page.get_by_role("radio", name="5 étoiles")).not_to_be_checked()
+    expect(page.get_by_text("Votre vote")).to_have_count(0)
 
     # An anonymous comment on a "trusted" site waits for a moderator (202).
     body = f"Merci pour ce blog ! ({time.time_ns()})"

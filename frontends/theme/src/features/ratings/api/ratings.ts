@@ -1,9 +1,10 @@
 /**
  * Votes on a post. Signed-in readers vote as themselves; anonymous voters (where the
  * site allows it) carry an opaque random token kept in this browser, of which the API
- * stores only a hash. The browser also remembers each vote, to show it again.
+ * stores only a hash. The reader's own vote is read back from the API, so it shows on
+ * every device a signed-in reader uses, and a withdrawn vote never lingers.
  */
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, unwrap, type Schemas } from "../../../shared/api";
 import { randomKey } from "../../../shared/random";
@@ -21,32 +22,43 @@ function local(): Storage | null {
   }
 }
 
+/** The token this browser votes with, if it has one (never creates it). */
+function keptVoterToken(): string | null {
+  const kept = local()?.getItem(VOTER_KEY);
+  return kept && /^[A-Za-z0-9_-]{16,128}$/.test(kept) ? kept : null;
+}
+
 export function voterToken(): string {
-  const storage = local();
-  const kept = storage?.getItem(VOTER_KEY);
-  if (kept && /^[A-Za-z0-9_-]{16,128}$/.test(kept)) return kept;
+  const kept = keptVoterToken();
+  if (kept) return kept;
   const token = randomKey(32);
-  storage?.setItem(VOTER_KEY, token);
+  local()?.setItem(VOTER_KEY, token);
   return token;
 }
 
-function voteKey(tenant: string, postId: string) {
-  return `causerie.vote.${tenant}.${postId}`;
-}
+const myVoteKey = (tenant: string, postId: string, anonymous: boolean) =>
+  ["my-vote", tenant, postId, anonymous ? "anonymous" : "signed-in"] as const;
 
-export function rememberedVote(tenant: string, postId: string): number | null {
-  const value = Number(local()?.getItem(voteKey(tenant, postId)));
-  return value >= 1 && value <= 5 ? value : null;
-}
-
-function remember(tenant: string, postId: string, stars: number | null) {
-  const storage = local();
-  if (!storage) return;
-  if (stars === null) storage.removeItem(voteKey(tenant, postId));
-  else storage.setItem(voteKey(tenant, postId), String(stars));
+/**
+ * The caller's own vote on a post: null when they have not voted. An anonymous reader
+ * whose browser never voted has no token, hence no vote, and costs no request.
+ */
+export function useMyVote(tenant: string, postId: string, anonymous: boolean, enabled: boolean) {
+  return useQuery({
+    queryKey: myVoteKey(tenant, postId, anonymous),
+    enabled: enabled && (!anonymous || keptVoterToken() !== null),
+    queryFn: async (): Promise<number | null> => {
+      const token = anonymous ? keptVoterToken() : null;
+      const header = token ? { "X-Voter-Token": token } : {};
+      const params = { path: { tenant, post_id: postId }, header };
+      const answer = await unwrap(api.GET("/v1/sites/{tenant}/posts/{post_id}/rating", { params }));
+      return answer.stars ?? null;
+    },
+  });
 }
 
 export function useRate(tenant: string, postId: string, anonymous: boolean) {
+  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (stars: number | null): Promise<RatingRead> => {
       const header = anonymous ? { "X-Voter-Token": voterToken() } : {};
@@ -57,8 +69,10 @@ export function useRate(tenant: string, postId: string, anonymous: boolean) {
           : await unwrap(
               api.PUT("/v1/sites/{tenant}/posts/{post_id}/rating", { params, body: { stars } }),
             );
-      remember(tenant, postId, answer.stars ?? null);
       return answer;
+    },
+    onSuccess: (answer) => {
+      queryClient.setQueryData(myVoteKey(tenant, postId, anonymous), answer.stars ?? null);
     },
   });
 }

@@ -11,7 +11,7 @@ import { ApiError } from "../../../shared/api";
 import { useI18n } from "../../../shared/i18n";
 import { useSignedIn } from "../../../shared/session";
 import { useSite } from "../../../shared/site";
-import { rememberedVote, useRate, type RatingSummary } from "../api/ratings";
+import { useMyVote, useRate, type RatingSummary } from "../api/ratings";
 
 const STARS = [1, 2, 3, 4, 5] as const;
 
@@ -32,7 +32,8 @@ export function RatingWidget({
   const f = useI18n();
   const signedIn = useSignedIn();
   const canVote = signedIn || config.features.anonymous_ratings;
-  const [mine, setMine] = useState<number | null>(() => rememberedVote(slug, postId));
+  const myVote = useMyVote(slug, postId, !signedIn, canVote && config.features.ratings);
+  const mine = myVote.data ?? null;
   const [override, setOverride] = useState<RatingSummary | null>(null);
   const shown = override ?? summary;
   const [thanked, setThanked] = useState(false);
@@ -43,7 +44,6 @@ export function RatingWidget({
   function vote(stars: number | null) {
     rate.mutate(stars, {
       onSuccess: (answer) => {
-        setMine(answer.stars ?? null);
         setOverride({
           count: answer.summary.count,
           average: answer.summary.average,
