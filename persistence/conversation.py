@@ -277,6 +277,12 @@ class SqlCommentRepository(TenantScoped):
             query = query.where(_c.c.author_user_id == where.author_user_id)
         if where.post_author_id is not None:
             query = query.where(_p.c.author_id == where.post_author_id)
+        if where.held_for_reports is not None:
+            held = sa.and_(  # never NULL, so that its negation keeps unheld comments
+                _c.c.status == CommentStatus.PENDING.value,
+                _c.c.held_reason.is_not_distinct_from(HoldReason.REPORTS.value),
+            )
+            query = query.where(held if where.held_for_reports else sa.not_(held))
         query = keyset(query, _c.c.created_at, _c.c.id, after, limit, newest_first=True)
         return [_comment(r) for r in await self.conn.execute(query)]
 

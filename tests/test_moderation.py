@@ -113,10 +113,26 @@ async def test_queue_filters_counts_and_reports(client, factory):
         "deleted": 0,
         "reported": 0,
     }
+    # A third reader's report hides it: now it is the one "reported" comment.
+    assert await ids(reported="true") == set()
+    await add_reader(factory, world, "r3")
+    third = await client.post(
+        f"/v1/sites/{world.slug}/comments/{by_reader.id}/reports",
+        json={"reason": "abuse"},
+        headers=world.headers["r3"],
+    )
+    assert third.status_code == 204, third.text
+    assert await ids(reported="true") == {str(by_reader.id)}
+    assert await ids(reported="false") == {str(anonymous.id), str(on_other.id)}
+    assert await ids(reported="true", blog=str(other_blog.id)) == set()
+    bad = await client.get(queue_url(world), params={"reported": "maybe"}, headers=owner)
+    assert_problem(bad, 422, "validation_failed")
+    counts = (await client.get(f"{queue_url(world)}/counts", headers=owner)).json()
+    assert counts["reported"] == 1
     detail = (await client.get(f"{queue_url(world)}/{by_reader.id}", headers=owner)).json()
-    assert detail["open_reports"] == 2
-    assert sorted(r["note"] for r in detail["reports"]) == ["vu par r1", "vu par r2"]
-    assert {r["reason"] for r in detail["reports"]} == {"off_topic"}
+    assert detail["open_reports"] == 3
+    assert sorted(r["note"] or "" for r in detail["reports"]) == ["", "vu par r1", "vu par r2"]
+    assert {r["reason"] for r in detail["reports"]} == {"off_topic", "abuse"}
     # A decision settles the open reports; they stay visible, dismissed.
     await decide(client, world, by_reader.id, "approve", "owner")
     detail = (await client.get(f"{queue_url(world)}/{by_reader.id}", headers=owner)).json()

@@ -150,6 +150,13 @@ async def queue(
     blog: Annotated[UUID | None, Query(description="A blog id")] = None,
     post: Annotated[UUID | None, Query(description="A post id")] = None,
     author: Annotated[UUID | None, Query(description="The commenter's user id")] = None,
+    reported: Annotated[
+        bool | None,
+        Query(
+            description="true: only the comments held because readers reported them (the "
+            "`reported` count); false: every comment but those."
+        ),
+    ] = None,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
 ) -> Page[ModerationCommentRead]:
@@ -160,6 +167,7 @@ async def queue(
         blog_id=blog,
         post_id=post,
         author_user_id=author,
+        held_for_reports=reported,
     )
     async with uow:
         found, actor = await identity.actor_in(uow, principal, tenant)

@@ -50,6 +50,8 @@ class QueueFilter:
     post_id: UUID | None = None
     author_user_id: UUID | None = None
     post_author_id: UUID | None = None  # an author moderating their own posts only
+    # True: only comments held because readers reported them; False: all but those.
+    held_for_reports: bool | None = None
 
 
 class CommentRepository(Protocol):

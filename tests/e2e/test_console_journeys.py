@@ -106,6 +106,38 @@ def test_1_manager_approves_a_readers_comment_and_the_theme_shows_it(browser_pag
     assert page.errors == []
 
 
+def test_the_reported_tab_lists_what_readers_reported(browser_page, console):
+    post = welcome(console)
+    body = f"Un commentaire que trois lecteurs signalent ({time.time_ns()})"
+    path = f"/v1/sites/demo/posts/{post['id']}/comments"
+    comment = console.as_user(READER, "POST", path, json={"body": body}).json()
+    for reporter in ("lecteur@demo.causerie.test", "bruno@demo.causerie.test", ALICE):
+        console.as_user(
+            reporter,
+            "POST",
+            f"/v1/sites/demo/comments/{comment['id']}/reports",
+            json={"reason": "abuse"},
+        )
+
+    page = browser_page
+    sign_in(page, console, MODERATOR)
+    nav(page, "Moderation")
+    reported = page.get_by_role("button", name=re.compile(r"^Reported\s*\d+"))
+    reported.click()
+    expect(reported).to_have_attribute("aria-pressed", "true")
+    expect(page).to_have_url(re.compile(r"status=reported"))
+    item = page.get_by_test_id("queue-item").filter(has_text=body)
+    expect(item).to_be_visible()
+    # Everything listed there was hidden by reports.
+    for held in page.get_by_test_id("queue-item").all():
+        expect(held).to_contain_text("reports")
+    item.click()
+    page.keyboard.press("a")
+    expect(page.get_by_test_id("moderation-done")).to_contain_text("Comment: Approve.")
+    expect(page.get_by_test_id("queue-item").filter(has_text=body)).to_have_count(0)
+    assert page.errors == []
+
+
 def test_2_manager_changes_brand_colour_and_logo_and_the_theme_shows_them(browser_page, console):
     page = browser_page
     before = console.site()["branding"]

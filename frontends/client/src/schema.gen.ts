@@ -6557,6 +6557,8 @@ export interface operations {
                 post?: string | null;
                 /** @description The commenter's user id */
                 author?: string | null;
+                /** @description true: only the comments held because readers reported them (the `reported` count); false: every comment but those. */
+                reported?: boolean | null;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page. */

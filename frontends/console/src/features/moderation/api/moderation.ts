@@ -14,6 +14,8 @@ export const STATUSES: CommentStatus[] = ["pending", "approved", "rejected", "sp
 
 export interface QueueFilters {
   status?: CommentStatus;
+  /** Only the comments held because readers reported them. */
+  reported?: boolean;
   blog?: string;
   post?: string;
   author?: string;

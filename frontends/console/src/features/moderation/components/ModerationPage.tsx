@@ -48,8 +48,12 @@ export function ModerationPage() {
   const { slug } = useTenant();
   const [params, setParams] = useSearchParams();
   const rawStatus = params.get("status");
+  // "reported" is a tab of its own: pending comments held by readers' reports.
+  const reportedTab = rawStatus === "reported";
   const filters: QueueFilters = {
-    status: rawStatus === "all" ? undefined : isStatus(rawStatus) ? rawStatus : "pending",
+    status:
+      rawStatus === "all" || reportedTab ? undefined : isStatus(rawStatus) ? rawStatus : "pending",
+    ...(reportedTab ? { reported: true } : {}),
     blog: params.get("blog") || undefined,
     post: params.get("post") || undefined,
     author: params.get("author") || undefined,
@@ -151,7 +155,8 @@ export function ModerationPage() {
     return map;
   }, [blogs.data]);
 
-  const statusTab = rawStatus === "all" ? "all" : (filters.status ?? "pending");
+  const statusTab =
+    rawStatus === "all" || reportedTab ? rawStatus : (filters.status ?? "pending");
   const allSelected = items.length > 0 && items.every((i) => selection.has(i.id));
 
   return (
@@ -178,12 +183,21 @@ export function ModerationPage() {
               </li>
             );
           })}
-          {counts.data ? (
-            <li className="status-tabs__reported" data-testid="reported-count">
-              {f.t("status.reported")}{" "}
-              <Badge tone="warning">{f.number(counts.data.reported)}</Badge>
-            </li>
-          ) : null}
+          <li className="status-tabs__reported" data-testid="reported-count">
+            <button
+              type="button"
+              className="status-tab"
+              aria-pressed={reportedTab}
+              onClick={() => setFilter("status", "reported")}
+            >
+              {f.t("status.reported")}
+              {counts.data ? (
+                <Badge tone="warning" label={`${counts.data.reported}`}>
+                  {f.number(counts.data.reported)}
+                </Badge>
+              ) : null}
+            </button>
+          </li>
         </ul>
       </nav>
 
