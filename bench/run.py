@@ -471,8 +471,14 @@ async def _seed(url) -> None:
             .scalars()
             .all()
         )
+    posts_started = time.perf_counter()
     async with engine.begin() as conn:
         await _seed_site(conn, "bench", BIG_POSTS, BIG_BLOGS, list(authors))
+    print(
+        f"seeded {BIG_POSTS:,} posts across {BIG_BLOGS} blogs in "
+        f"{time.perf_counter() - posts_started:.1f} s",
+        flush=True,
+    )
     async with engine.begin() as conn:
         await _seed_site(conn, "small", SMALL_POSTS, SMALL_BLOGS, list(authors))
     async with engine.begin() as conn:
