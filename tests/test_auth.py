@@ -644,6 +644,32 @@ async def test_me_shows_memberships_with_role_per_tenant(client, factory):
     assert all(m["tenant_name"] == "Test Brand" for m in body["memberships"])
 
 
+async def test_me_says_where_the_user_may_read_the_moderation_queue(client, factory):
+    """Authors moderate only where the tenant allows it; the console offers the screen
+    on this flag, and the queue itself agrees with it."""
+    user = await factory.user()
+    allowing = await factory.tenant(authors_moderate_own_posts=True)
+    not_allowing = await factory.tenant()
+    moderated = await factory.tenant()
+    read_only = await factory.tenant()
+    await factory.member(allowing, user, Role.AUTHOR)
+    await factory.member(not_allowing, user, Role.AUTHOR)
+    await factory.member(moderated, user, Role.MODERATOR)
+    await factory.member(read_only, user, Role.READER)
+    headers = factory.auth(user)
+    body = (await client.get("/v1/me", headers=headers)).json()
+    flags = {m["tenant"]: m["moderates"] for m in body["memberships"]}
+    assert flags == {
+        allowing.slug: True,
+        not_allowing.slug: False,
+        moderated.slug: True,
+        read_only.slug: False,
+    }
+    for slug, moderates in flags.items():
+        queue = await client.get(f"/v1/tenants/{slug}/comments", headers=headers)
+        assert queue.status_code == (200 if moderates else 403), (slug, queue.text)
+
+
 async def test_me_of_an_operator_says_so(client, factory):
     operator = await factory.user(operator=True)
     body = (await client.get("/v1/me", headers=factory.auth(operator))).json()

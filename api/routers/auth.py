@@ -11,9 +11,11 @@ from pydantic import Field
 from api.deps import ServicesDep, UowDep, UserPrincipalDep, client_ip
 from api.routing import new_router
 from api.schemas import Name, Password, StrictModel
+from domain.conversation.policy import opens_the_queue
 from domain.errors import RateLimited, Unauthenticated
 from domain.identity import use_cases
 from domain.identity.model import normalise_email
+from domain.identity.policy import Actor, Principal
 
 router = new_router(tags=["auth"])
 
@@ -39,6 +41,11 @@ class MembershipRead(StrictModel):
     tenant: str
     tenant_name: str
     role: str
+    moderates: bool = Field(
+        description="Whether this member may read the moderation queue: moderators and "
+        "above always, authors (their own posts' comments) when the tenant's "
+        "`authors_moderate_own_posts` is on."
+    )
 
 
 class MeRead(StrictModel):
@@ -119,8 +126,15 @@ async def _me(uow: UowDep, user_id: UUID) -> MeRead:
         display_name=user.display_name,
         is_operator=user.is_operator,
         memberships=[
-            MembershipRead(tenant=slug, tenant_name=name, role=m.role.value)
-            for m, slug, name in memberships
+            MembershipRead(
+                tenant=tenant.slug,
+                tenant_name=tenant.name,
+                role=m.role.value,
+                moderates=opens_the_queue(
+                    Actor(Principal(user.id, user.is_operator), tenant.id, m.role), tenant.settings
+                ),
+            )
+            for m, tenant in memberships
         ],
     )
 

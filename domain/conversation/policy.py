@@ -91,3 +91,13 @@ def moderation_scope(actor: Actor, settings: TenantSettings, *, write: bool) -> 
     if actor.role is None and not actor.principal.is_operator:
         raise NotFound("No such tenant.")
     raise Forbidden("Your role does not allow moderating comments.")
+
+
+def opens_the_queue(actor: Actor, settings: TenantSettings) -> bool:
+    """Whether ``moderation_scope`` lets this actor read a queue at all (the whole
+    tenant's, or an author's own posts'): what a client needs to offer the screen."""
+    try:
+        moderation_scope(actor, settings, write=False)
+    except (Forbidden, NotFound):
+        return False
+    return True

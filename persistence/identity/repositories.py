@@ -206,14 +206,17 @@ class SqlMembershipRepository:
         ).first()
         return _membership(row) if row else None
 
-    async def for_user(self, user_id: UUID) -> list[tuple[Membership, str, str]]:
+    async def for_user(self, user_id: UUID) -> list[tuple[Membership, Tenant]]:
+        m = t.memberships
         rows = await self.conn.execute(
-            sa.select(t.memberships, t.tenants.c.slug, t.tenants.c.name)
-            .join(t.tenants, t.tenants.c.id == t.memberships.c.tenant_id)
-            .where(t.memberships.c.user_id == user_id)
+            sa.select(t.tenants, m.c.role.label("member_role"), m.c.created_at.label("joined_at"))
+            .join(m, m.c.tenant_id == t.tenants.c.id)
+            .where(m.c.user_id == user_id)
             .order_by(t.tenants.c.slug)
         )
-        return [(_membership(r), r.slug, r.name) for r in rows]
+        return [
+            (Membership(r.id, user_id, Role(r.member_role), r.joined_at), _tenant(r)) for r in rows
+        ]
 
     async def page(
         self, tenant_id: UUID, *, after: tuple[datetime, UUID] | None, limit: int

@@ -138,6 +138,35 @@ def test_the_reported_tab_lists_what_readers_reported(browser_page, console):
     assert page.errors == []
 
 
+def test_an_author_moderates_their_own_posts_where_the_tenant_allows_it(browser_page, console):
+    mine = next(p for p in console.posts(limit=50) if p["author"]["display_name"] == "Alice Auteur")
+    body = f"Une question pour Alice ({time.time_ns()})"
+    held = console.http.post(
+        console.url(f"/v1/sites/demo/posts/{mine['id']}/comments"),
+        json={"body": body, "author_name": "Zoé Lectrice"},
+    )
+    assert held.status_code == 202, held.text
+    page = browser_page
+    console.patch_site({"settings": {"authors_moderate_own_posts": True}})
+    try:
+        sign_in(page, console, ALICE)
+        nav(page, "Moderation")
+        expect(page.get_by_role("heading", level=1, name="Moderation queue")).to_be_visible()
+        item = page.get_by_test_id("queue-item").filter(has_text=body)
+        item.click()
+        page.keyboard.press("a")
+        expect(page.get_by_test_id("moderation-done")).to_contain_text("Comment: Approve.")
+    finally:
+        console.patch_site({"settings": {"authors_moderate_own_posts": False}})
+    # Without the setting, the screen is not offered, and by URL it is refused plainly.
+    page.reload()
+    menu = page.get_by_role("navigation", name="Console")
+    expect(menu.get_by_role("link", name="Posts")).to_be_visible()
+    expect(menu.get_by_role("link", name="Moderation")).to_have_count(0)
+    expect(page.get_by_test_id("refused")).to_be_visible()
+    assert page.errors == []
+
+
 def test_2_manager_changes_brand_colour_and_logo_and_the_theme_shows_them(browser_page, console):
     page = browser_page
     before = console.site()["branding"]

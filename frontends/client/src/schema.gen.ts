@@ -2243,6 +2243,11 @@ export interface components {
         };
         /** MembershipRead */
         MembershipRead: {
+            /**
+             * Moderates
+             * @description Whether this member may read the moderation queue: moderators and above always, authors (their own posts' comments) when the tenant's `authors_moderate_own_posts` is on.
+             */
+            moderates: boolean;
             /** Role */
             role: string;
             /** Tenant */

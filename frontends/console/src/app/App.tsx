@@ -82,6 +82,7 @@ function TenantScreens({ me }: { me: Me }) {
       slug: tenant,
       name: membership?.tenant_name ?? tenant,
       role,
+      moderates: membership?.moderates ?? false,
       me,
       path: (rest: string) => `/t/${encodeURIComponent(tenant)}/${rest}`,
     }),

@@ -35,6 +35,6 @@ export function Refused({ screen }: { screen: Screen | null }) {
 }
 
 export function Guard({ screen, children }: { screen: Screen; children: ReactNode }) {
-  const { role } = useTenant();
-  return canOpen(role, screen) ? <>{children}</> : <Refused screen={screen} />;
+  const { role, moderates } = useTenant();
+  return canOpen(role, screen, moderates) ? <>{children}</> : <Refused screen={screen} />;
 }

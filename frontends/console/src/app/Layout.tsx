@@ -109,7 +109,7 @@ export function Shell({ me, tenant, nav, children }: { me: Me; tenant: string | 
 
 export function TenantNav() {
   const f = useI18n();
-  const { role, path, name } = useTenant();
+  const { role, moderates, path, name } = useTenant();
   return (
     <nav className="sidenav" aria-label={f.t("nav.main")}>
       <p className="sidenav__tenant">
@@ -118,7 +118,7 @@ export function TenantNav() {
         <span className="hint">{f.t("tenant.role", { role: role ? f.t(`role.${role}` as MessageKey) : "—" })}</span>
       </p>
       <ul>
-        {allowedScreens(role).map((screen) => (
+        {allowedScreens(role, moderates).map((screen) => (
           <li key={screen}>
             <NavLink to={path(SCREEN_PATHS[screen])}>{f.t(`nav.${screen}` as MessageKey)}</NavLink>
           </li>

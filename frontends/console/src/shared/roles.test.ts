@@ -32,6 +32,14 @@ describe("role → screens", () => {
     expect(canOpen("author", "moderation")).toBe(false);
   });
 
+  it("opens the queue to authors only where their tenant lets them moderate", () => {
+    expect(allowedScreens("author", true)).toEqual(["dashboard", "moderation", "posts", "blogs"]);
+    expect(canOpen("author", "moderation", true)).toBe(true);
+    expect(canOpen("reader", "moderation", true)).toBe(false);
+    expect(canOpen(null, "moderation", true)).toBe(false);
+    expect(allowedScreens("moderator", false)).toContain("moderation");
+  });
+
   it("gives readers and strangers nothing", () => {
     expect(allowedScreens("reader")).toEqual([]);
     expect(allowedScreens(null)).toEqual([]);

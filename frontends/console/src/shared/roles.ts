@@ -43,12 +43,18 @@ export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
 
-export function canOpen(role: Role | null, screen: Screen): boolean {
-  return role !== null && ALLOWED[screen].includes(role);
+/**
+ * `moderates` is the membership's own flag from /v1/me: an author also opens the
+ * moderation queue (for comments on their own posts) where the tenant allows it.
+ */
+export function canOpen(role: Role | null, screen: Screen, moderates = false): boolean {
+  if (role === null) return false;
+  if (screen === "moderation" && role === "author") return moderates;
+  return ALLOWED[screen].includes(role);
 }
 
-export function allowedScreens(role: Role | null): Screen[] {
-  return SCREENS.filter((screen) => canOpen(role, screen));
+export function allowedScreens(role: Role | null, moderates = false): Screen[] {
+  return SCREENS.filter((screen) => canOpen(role, screen, moderates));
 }
 
 /** Where a role lands after sign-in: the first screen it may open, or none. */

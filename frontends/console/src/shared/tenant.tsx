@@ -11,6 +11,8 @@ export interface TenantContextValue {
   slug: string;
   name: string;
   role: Role | null;
+  /** An author whose tenant lets them moderate comments on their own posts. */
+  moderates: boolean;
   me: Me;
   /** The console path of a screen of this tenant, e.g. path("posts/123"). */
   path: (rest: string) => string;
