@@ -572,16 +572,24 @@ def main() -> None:
         env = {
             **os.environ,
             "DATABASE_URL": db_url.render_as_string(hide_password=False),
-            "CAUSERIE_LOG_LEVEL": "WARNING",
             "CAUSERIE_DATA_DIR": str(ROOT / "var" / "bench-data"),
             "BENCH_BARE_DSN": app_dsn,
             "CAUSERIE_JWT_KEYS": JWT_SPEC,
             "CAUSERIE_ACCESS_TOKEN_TTL_SECONDS": "3600",
         }
+        # Causerie runs at its default log level, as `make run` would: one JSON access
+        # line per request (uvicorn's own access log stays off; the app writes its own),
+        # into a file as a deployment's collector would read it.
         uvicorn = [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "warning"]
+        log_path = ROOT / "var" / "bench-data" / "causerie.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        causerie_log = log_path.open("wb")
         processes.append(
             subprocess.Popen(
-                [*uvicorn, "api.main:app", "--port", str(causerie_port)], env=env, cwd=ROOT
+                [*uvicorn, "api.main:app", "--port", str(causerie_port)],
+                env=env,
+                cwd=ROOT,
+                stderr=causerie_log,
             )
         )
         processes.append(
