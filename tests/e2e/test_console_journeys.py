@@ -131,6 +131,14 @@ def test_the_reported_tab_lists_what_readers_reported(browser_page, console):
     # Everything listed there was hidden by reports.
     for held in page.get_by_test_id("queue-item").all():
         expect(held).to_contain_text("reports")
+    # Narrowed to that commenter, named rather than shown as an id; then widened again.
+    item.get_by_role("button", name="Their comments — Rita Reader").click()
+    expect(page.get_by_test_id("author-filter")).to_contain_text("Comments by Rita Reader")
+    expect(page).to_have_url(re.compile(r"author=[0-9a-f-]{36}"))
+    for mine in page.get_by_test_id("queue-item").all():
+        expect(mine).to_contain_text("Rita Reader")
+    page.get_by_role("button", name="All commenters").click()
+    expect(page.get_by_test_id("author-filter")).to_have_count(0)
     item.click()
     page.keyboard.press("a")
     expect(page.get_by_test_id("moderation-done")).to_contain_text("Comment: Approve.")

@@ -224,16 +224,17 @@ export function ModerationPage() {
             ))}
           </select>
         </div>
-        <div className="field field--inline">
-          <label htmlFor="mod-author">{f.t("moderation.author")}</label>
-          <input
-            id="mod-author"
-            value={filters.author ?? ""}
-            onChange={(e) => setFilter("author", e.target.value.trim())}
-            pattern="[0-9a-fA-F-]{36}"
-            size={38}
-          />
-        </div>
+        {filters.author ? (
+          // Set from a comment's "Their comments" button; named after that commenter.
+          <p className="field field--inline" data-testid="author-filter">
+            {f.t("moderation.byCommenter", {
+              name: items.find((c) => c.author.user_id === filters.author)?.author.name ?? "…",
+            })}{" "}
+            <button type="button" className="button button--small" onClick={() => setFilter("author", "")}>
+              {f.t("moderation.clearCommenter")}
+            </button>
+          </p>
+        ) : null}
       </form>
 
       <ShortcutHelp />
@@ -358,6 +359,7 @@ export function ModerationPage() {
                           type="button"
                           className="button button--small button--link"
                           tabIndex={-1}
+                          aria-label={`${f.t("moderation.author")} — ${comment.author.name}`}
                           onClick={(e) => {
                             e.stopPropagation();
                             setFilter("author", comment.author.user_id as string);
