@@ -8,6 +8,7 @@ from api.routers import (
     auth,
     blogs,
     comments,
+    feeds,
     insights,
     members,
     meta,
@@ -23,6 +24,7 @@ from api.routers import (
 # The public read path comes first: routes are matched in order, and it is the hot path.
 ROUTERS: list[APIRouter] = [
     public.router,
+    feeds.router,
     meta.router,
     auth.router,
     tenants.router,

@@ -1,5 +1,5 @@
-"""The public site under ``/v1/sites/{tenant}``: site config, blogs, posts, search, tags,
-authors, feeds and the sitemap.
+"""The public site under ``/v1/sites/{tenant}``: site config, blogs, posts, search, tags
+and authors (its feeds and sitemap are in ``feeds.py``).
 
 Readers see public posts only: published, or scheduled and due by the database's
 clock, not deleted, in an active blog (``persistence/public_read.py`` writes that rule
@@ -25,12 +25,10 @@ import hashlib
 import html
 import json
 import math
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 from uuid import UUID
-from xml.etree import ElementTree as ET
 
 from fastapi import Depends, Path, Query, Request, Response, Security
 from pydantic import BaseModel, Field
@@ -61,13 +59,7 @@ router = new_router(tags=["sites"])
 CACHE_SECONDS = 30
 STALE_SECONDS = 120
 CACHE_CONTROL = f"public, max-age={CACHE_SECONDS}, stale-while-revalidate={STALE_SECONDS}"
-FEED_SIZE = 50  # entries in each Atom and JSON feed
-SITEMAP_SIZE = 50_000  # the sitemap protocol's limit for one file: the newest posts
 MAX_QUERY_LENGTH = 200  # characters of a search query; longer ones are refused (422)
-
-ATOM_NS = "http://www.w3.org/2005/Atom"
-SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such site (or offline), or no such resource"}
@@ -368,7 +360,7 @@ def _post_position(cursor: str | None, sort: str) -> tuple[Any, UUID] | None:
 # --- shaping rows -----------------------------------------------------------------------
 
 
-def _tags(row: Any) -> list[dict[str, str]]:
+def tag_refs(row: Any) -> list[dict[str, str]]:
     if not row["tag_slugs"]:
         return []
     return [
@@ -403,7 +395,7 @@ def _summary_fields(row: Any, links: Links) -> dict[str, Any]:
         "title": row["title"],
         "excerpt": row["excerpt"],
         "cover_image_url": row["cover_image_url"],
-        "tags": _tags(row),
+        "tags": tag_refs(row),
         "language": row["language"],
         "published_at": row["published_at"],
         "reading_minutes": row["reading_minutes"],
@@ -753,173 +745,3 @@ async def get_author(request: Request, site: SiteDep, handle: HandlePath) -> Res
         url=Links(request, site).author(row["handle"]),
     )
     return json_answer(request, body)
-
-
-# --- feeds and sitemap --------------------------------------------------------------------
-
-ATOM = "application/atom+xml"
-FEED_RESPONSES: dict[int | str, dict[str, Any]] = {
-    304: READ_PROBLEMS[304],
-    401: READ_PROBLEMS[401],
-    **NOT_FOUND,
-}
-
-
-def _xml(root: ET.Element) -> bytes:
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
-    if text is not None:
-        element.text = text
-    return element
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _atom(
-    title: str, self_url: str, home_url: str, feed_id: str, rows: Sequence[Any], links: Links
-) -> bytes:
-    ET.register_namespace("", ATOM_NS)
-    a = f"{{{ATOM_NS}}}"
-    feed = ET.Element(f"{a}feed")
-    _sub(feed, f"{a}id", feed_id)
-    _sub(feed, f"{a}title", title)
-    updated = max((r["updated_at"] for r in rows), default=datetime(2000, 1, 1, tzinfo=UTC))
-    _sub(feed, f"{a}updated", _iso(updated))
-    _sub(feed, f"{a}link", rel="self", href=self_url, type=ATOM)
-    _sub(feed, f"{a}link", rel="alternate", href=home_url, type="text/html")
-    _sub(feed, f"{a}generator", "Causerie")
-    for row in rows:
-        entry = _sub(feed, f"{a}entry")
-        _sub(entry, f"{a}id", f"urn:uuid:{row['id']}")
-        _sub(entry, f"{a}title", row["title"])
-        _sub(entry, f"{a}link", rel="alternate", href=links.post(row["blog_slug"], row["slug"]))
-        _sub(entry, f"{a}published", _iso(row["published_at"]))
-        _sub(entry, f"{a}updated", _iso(max(row["updated_at"], row["published_at"])))
-        author = _sub(entry, f"{a}author")
-        _sub(author, f"{a}name", row["display_name"])
-        _sub(author, f"{a}uri", links.author(row["handle"]))
-        for tag in _tags(row):
-            _sub(entry, f"{a}category", term=tag["slug"], label=tag["name"])
-        _sub(entry, f"{a}summary", row["excerpt"], type="text")
-        _sub(entry, f"{a}content", row["body_html"], type="html")
-    return _xml(feed)
-
-
-@router.get(
-    "/sites/{tenant}/feed.atom",
-    operation_id="sites-feed-atom",
-    response_class=Response,
-    responses={200: {"content": {ATOM: {}}, "description": "Atom 1.0"}, **FEED_RESPONSES},
-)
-async def site_feed_atom(request: Request, site: SiteDep) -> Response:
-    """The site's latest public posts as an Atom feed."""
-    async with public_reader(request.app.state.db, site.row.id) as reader:
-        rows = await reader.feed(blog=None, limit=FEED_SIZE)
-    links = Links(request, site)
-    body = _atom(
-        site.row.name, links.api("/feed.atom"), links.home(), f"urn:uuid:{site.row.id}", rows, links
-    )
-    return cacheable(request, body, ATOM)
-
-
-@router.get(
-    "/sites/{tenant}/blogs/{blog}/feed.atom",
-    operation_id="sites-blogs-feed-atom",
-    response_class=Response,
-    responses={200: {"content": {ATOM: {}}, "description": "Atom 1.0"}, **FEED_RESPONSES},
-)
-async def blog_feed_atom(request: Request, site: SiteDep, blog: SlugPath) -> Response:
-    """One blog's latest public posts as an Atom feed."""
-    async with public_reader(request.app.state.db, site.row.id) as reader:
-        found = await reader.blog(blog)
-        rows = await reader.feed(blog=blog, limit=FEED_SIZE) if found else []
-    if found is None:
-        raise NotFound("No such blog.")
-    links = Links(request, site)
-    body = _atom(
-        f"{found['title']} · {site.row.name}",
-        links.api(f"/blogs/{blog}/feed.atom"),
-        links.blog(blog),
-        f"{links.blog(blog)}#feed",
-        rows,
-        links,
-    )
-    return cacheable(request, body, ATOM)
-
-
-@router.get(
-    "/sites/{tenant}/feed.json",
-    operation_id="sites-feed-json",
-    response_class=Response,
-    responses={
-        200: {"content": {"application/feed+json": {"schema": {"type": "object"}}}},
-        **FEED_RESPONSES,
-    },
-)
-async def site_feed_json(request: Request, site: SiteDep) -> Response:
-    """The site's latest public posts as a JSON Feed 1.1."""
-    async with public_reader(request.app.state.db, site.row.id) as reader:
-        rows = await reader.feed(blog=None, limit=FEED_SIZE)
-    links = Links(request, site)
-    items: list[dict[str, Any]] = []
-    for row in rows:
-        item: dict[str, Any] = {
-            "id": str(row["id"]),
-            "url": links.post(row["blog_slug"], row["slug"]),
-            "title": row["title"],
-            "content_html": row["body_html"],
-            "summary": row["excerpt"],
-            "date_published": _iso(row["published_at"]),
-            "date_modified": _iso(max(row["updated_at"], row["published_at"])),
-            "authors": [{"name": row["display_name"], "url": links.author(row["handle"])}],
-            "tags": [t["name"] for t in _tags(row)],
-            "language": row["language"],
-        }
-        if row["cover_image_url"]:
-            item["image"] = row["cover_image_url"]
-        items.append(item)
-    feed = {
-        "version": JSON_FEED_VERSION,
-        "title": site.row.name,
-        "home_page_url": links.home(),
-        "feed_url": links.api("/feed.json"),
-        "language": site.row.default_language,
-        "items": items,
-    }
-    body = json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode()
-    return cacheable(request, body, "application/feed+json")
-
-
-@router.get(
-    "/sites/{tenant}/sitemap.xml",
-    operation_id="sites-sitemap",
-    response_class=Response,
-    responses={
-        200: {"content": {"application/xml": {}}, "description": "Sitemap 0.9"},
-        **FEED_RESPONSES,
-    },
-)
-async def sitemap(request: Request, site: SiteDep) -> Response:
-    """The home page, every active blog and the newest public posts (at most 50,000)."""
-    async with public_reader(request.app.state.db, site.row.id) as reader:
-        blogs, posts = await reader.sitemap(limit=SITEMAP_SIZE)
-    links = Links(request, site)
-    ET.register_namespace("", SITEMAP_NS)
-    s = f"{{{SITEMAP_NS}}}"
-    urlset = ET.Element(f"{s}urlset")
-    home = _sub(urlset, f"{s}url")
-    _sub(home, f"{s}loc", links.home())
-    for blog in blogs:
-        node = _sub(urlset, f"{s}url")
-        _sub(node, f"{s}loc", links.blog(blog["slug"]))
-        _sub(node, f"{s}lastmod", _iso(blog["updated_at"]))
-    for post in posts:
-        node = _sub(urlset, f"{s}url")
-        _sub(node, f"{s}loc", links.post(post["blog_slug"], post["slug"]))
-        _sub(node, f"{s}lastmod", _iso(post["modified"]))
-    return cacheable(request, _xml(urlset), "application/xml")
