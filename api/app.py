@@ -24,7 +24,6 @@ from api.settings import Settings, get_settings
 from api.static import console_mount, theme_mount
 from api.tenant_limits import tenant_rate_limit
 from persistence.database import Database, app_role_url, create_engine
-from persistence.uow import SqlUnitOfWork
 
 log = logging.getLogger("causerie.app")
 
@@ -65,10 +64,10 @@ async def _refuse_privileged_role(db: Database, settings: Settings) -> None:
 
 
 async def _resolve_host(scope: Scope, host: str) -> str | None:
-    """The tenant slug a custom domain belongs to (for CORS)."""
-    db: Database = scope["app"].state.db
-    async with SqlUnitOfWork(db) as uow:
-        return await uow.tenants.resolve_host(host)
+    """The tenant slug a custom domain belongs to (for CORS), through the host cache."""
+    state = scope["app"].state
+    services: Services = state.services
+    return await services.hosts.slug_for(state.db, host)
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:

@@ -6,13 +6,13 @@ An ``Origin`` is echoed back exactly (with ``Vary: Origin``) only when it is all
   domains, on that tenant's public paths (``/v1/sites/<slug>…`` and ``/v1/sites/resolve``).
 Anything else gets no CORS headers at all, so the browser refuses the response.
 
-Host look-ups are cached in-process for a minute: a domain added or removed takes
-effect within that time on every worker.
+Host look-ups go through the process's host cache (``api/site_cache.HostCache``): a
+domain added or removed takes effect at once in the worker that changed it, and within
+a minute on the others.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
@@ -25,7 +25,6 @@ ALLOW_HEADERS = (
     "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id"
 )
 EXPOSE_HEADERS = "ETag, Link, Location, Retry-After, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset"
-CACHE_SECONDS = 60.0
 
 HostResolver = Callable[[Scope, str], Awaitable[str | None]]
 
@@ -35,7 +34,6 @@ class TenantCors:
         self.app = app
         self.console_origin = console_origin.rstrip("/") if console_origin else None
         self.resolve_host = resolve_host
-        self._cache: dict[str, tuple[float, str | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -84,7 +82,7 @@ class TenantCors:
             return False
         if origin != f"{parts.scheme}://{parts.netloc}" or parts.port is not None:
             return False
-        slug = await self._slug_for(scope, parts.hostname)
+        slug = await self.resolve_host(scope, parts.hostname)
         if slug is None:
             return False
         return (
@@ -92,14 +90,3 @@ class TenantCors:
             or path == f"/v1/sites/{slug}"
             or path.startswith(f"/v1/sites/{slug}/")
         )
-
-    async def _slug_for(self, scope: Scope, host: str) -> str | None:
-        now = time.monotonic()
-        cached = self._cache.get(host)
-        if cached and cached[0] > now:
-            return cached[1]
-        slug = await self.resolve_host(scope, host)
-        if len(self._cache) > 10_000:
-            self._cache.clear()
-        self._cache[host] = (now + CACHE_SECONDS, slug)
-        return slug

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from api.settings import Settings
-from api.site_cache import SiteCache
+from api.site_cache import HostCache, SiteCache
 from auth.jwt_tokens import KeyRing
 from auth.passwords import Argon2PasswordHasher
 from auth.rate_limit import RateLimiter
@@ -51,6 +51,7 @@ class Services:
     limiter: RateLimiter
     hash_secret: bytes = b""
     sites: SiteCache = field(default_factory=SiteCache)
+    hosts: HostCache = field(default_factory=HostCache)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:

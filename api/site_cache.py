@@ -1,4 +1,5 @@
-"""The public side's view of a tenant, cached in the process for a short while.
+"""What the public side keeps in the process for a short while: each tenant's public
+view by slug (``SiteCache``), and which tenant a custom domain belongs to (``HostCache``).
 
 Every public read starts by turning the tenant slug into the tenant's id, its
 subscription status (a cancelled site is offline), its plan's features and its
@@ -6,20 +7,56 @@ branding. Those change rarely, so each worker keeps them for ``TTL_SECONDS``; an
 unknown slug is remembered for ``MISS_TTL_SECONDS`` only, so a new tenant shows up
 quickly. A tenant PATCH or a subscription change made through this process forgets
 the entry at once; other workers catch up within the TTL.
+
+Custom domains are looked up by CORS on every cross-origin public request and by
+``/v1/sites/resolve`` when a theme starts; an answer is kept ``HOST_TTL_SECONDS``, and a
+domain added or removed through this process is seen at once.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from domain.licensing.model import Feature, SubscriptionStatus
 from persistence.database import Database
 from persistence.public_read import SiteRow, load_site
+from persistence.uow import SqlUnitOfWork
 
 TTL_SECONDS = 30.0
 MISS_TTL_SECONDS = 5.0
+HOST_TTL_SECONDS = 60.0
 MAX_ENTRIES = 50_000
+
+V = TypeVar("V")
+
+
+class ExpiringCache(Generic[V]):
+    """Answers by key, kept ``ttl`` seconds (``miss_ttl`` for None). Past ``MAX_ENTRIES``
+    everything is dropped at once: simple, and rare at this size."""
+
+    def __init__(self, *, ttl: float, miss_ttl: float) -> None:
+        self._ttl, self._miss_ttl = ttl, miss_ttl
+        self._entries: dict[str, tuple[float, V | None]] = {}
+
+    async def get(self, key: str, load: Callable[[], Awaitable[V | None]]) -> V | None:
+        now = time.monotonic()
+        cached = self._entries.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        value = await load()
+        if len(self._entries) >= MAX_ENTRIES:
+            self._entries.clear()
+        self._entries[key] = (now + (self._ttl if value is not None else self._miss_ttl), value)
+        return value
+
+    def forget(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
 
 
 @dataclass(frozen=True)
@@ -38,22 +75,37 @@ class Site:
 
 class SiteCache:
     def __init__(self) -> None:
-        self._entries: dict[str, tuple[float, Site | None]] = {}
+        self._cache = ExpiringCache[Site](ttl=TTL_SECONDS, miss_ttl=MISS_TTL_SECONDS)
 
     async def get(self, db: Database, slug: str) -> Site | None:
-        now = time.monotonic()
-        cached = self._entries.get(slug)
-        if cached is not None and cached[0] > now:
-            return cached[1]
-        row = await load_site(db, slug)
-        site = Site(row) if row is not None else None
-        if len(self._entries) >= MAX_ENTRIES:
-            self._entries.clear()
-        self._entries[slug] = (now + (TTL_SECONDS if site else MISS_TTL_SECONDS), site)
-        return site
+        async def load() -> Site | None:
+            row = await load_site(db, slug)
+            return Site(row) if row is not None else None
+
+        return await self._cache.get(slug, load)
 
     def forget(self, slug: str) -> None:
-        self._entries.pop(slug, None)
+        self._cache.forget(slug)
 
     def clear(self) -> None:
-        self._entries.clear()
+        self._cache.clear()
+
+
+class HostCache:
+    def __init__(self) -> None:
+        self._cache = ExpiringCache[str](ttl=HOST_TTL_SECONDS, miss_ttl=HOST_TTL_SECONDS)
+
+    async def slug_for(self, db: Database, host: str) -> str | None:
+        """The slug of the tenant serving its public site on ``host`` (normalised)."""
+
+        async def load() -> str | None:
+            async with SqlUnitOfWork(db) as uow:
+                return await uow.tenants.resolve_host(host)
+
+        return await self._cache.get(host, load)
+
+    def forget(self, host: str) -> None:
+        self._cache.forget(host)
+
+    def clear(self) -> None:
+        self._cache.clear()

@@ -384,6 +384,8 @@ async def test_custom_domains_add_list_resolve_remove(client, factory):
     headers = world.headers["owner"]
     path = f"/v1/tenants/{world.slug}/domains"
     host = f"blog-{_unique()}.example.com"
+    # Nobody's yet: that answer is remembered, and forgotten when the domain is added.
+    assert_problem(await client.get("/v1/sites/resolve", params={"host": host}), 404, "not_found")
 
     added = await client.post(path, json={"host": f"  {host.upper()}. "}, headers=headers)
     assert added.status_code == 201, added.text
@@ -426,6 +428,35 @@ async def test_resolving_an_unknown_host_is_a_404(client, factory, host):
         headers=world.headers["owner"],
     )
     assert_problem(await client.get("/v1/sites/resolve", params={"host": host}), 404, "not_found")
+
+
+async def test_resolve_is_answered_from_the_host_cache(client, factory, db):
+    """The theme asks at every start: after the first answer, no database work."""
+    from sqlalchemy import event
+
+    world = await factory.world()
+    host = f"cached-{_unique()}.example.com"
+    added = await client.post(
+        f"/v1/tenants/{world.slug}/domains", json={"host": host}, headers=world.headers["owner"]
+    )
+    assert added.status_code == 201
+    assert (await client.get("/v1/sites/resolve", params={"host": host})).status_code == 200
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db._bound.sync_connection, "before_cursor_execute", count)
+    try:
+        again = await client.get("/v1/sites/resolve", params={"host": host.upper()})
+    finally:
+        event.remove(db._bound.sync_connection, "before_cursor_execute", count)
+    assert again.json() == {"tenant": world.slug}
+    assert statements == []
+    bad = await client.get(
+        "/v1/sites/resolve", params={"host": host}, headers={"Authorization": "Bearer nope"}
+    )
+    assert_problem(bad, 401, "unauthenticated")
 
 
 async def test_resolve_validates_its_query(client):

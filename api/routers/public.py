@@ -34,7 +34,7 @@ from fastapi import Depends, Path, Query, Request, Response, Security
 from pydantic import BaseModel, Field
 from pydantic_core import to_json
 
-from api.deps import UowDep, _bearer, get_principal, get_services
+from api.deps import _bearer, get_principal, get_services
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from api.problems import ApiProblem
 from api.routing import new_router
@@ -452,16 +452,23 @@ class Resolved(StrictModel):
     operation_id="sites-resolve",
     response_model=Resolved,
     responses={
+        401: {"description": "Invalid credentials"},
         404: {"description": "No tenant on that host"},
         422: {"description": "Invalid host"},
     },
 )
 async def resolve_host(
-    uow: UowDep, host: Annotated[str, Query(min_length=1, max_length=253)]
+    request: Request,
+    host: Annotated[str, Query(min_length=1, max_length=253)],
+    _caller: Annotated[Principal, Depends(reader_principal)],  # bad credentials are a 401
 ) -> Resolved:
-    """Which tenant a custom domain belongs to (the theme calls this at start-up)."""
-    async with uow:
-        slug = await uow.tenants.resolve_host(host.strip().lower().rstrip("."))
+    """Which tenant a custom domain belongs to (the theme calls this at start-up).
+
+    Answers come from the process's host cache, which CORS shares: a domain added or
+    removed is seen at once by this worker, within a minute by the others."""
+    slug = await get_services(request).hosts.slug_for(
+        request.app.state.db, host.strip().lower().rstrip(".")
+    )
     if slug is None:
         raise NotFound("No site on that host.")
     return Resolved(tenant=slug)

@@ -260,12 +260,17 @@ async def list_domains(
     responses={**ADMIN_PROBLEMS, 409: {"description": "Domain in use"}},
 )
 async def add_domain(
-    tenant: TenantSlug, body: DomainCreate, principal: PrincipalDep, uow: UowDep
+    tenant: TenantSlug,
+    body: DomainCreate,
+    principal: PrincipalDep,
+    uow: UowDep,
+    services: ServicesDep,
 ) -> DomainRead:
     """Serve the public site on a custom domain (the host must be free across the platform)."""
     async with uow:
         _, actor = await use_cases.actor_in(uow, principal, tenant)
         domain_id, host = await use_cases.add_domain(uow, actor, body.host)
+    services.hosts.forget(host)  # it may be remembered as nobody's
     return DomainRead(id=domain_id, host=host)
 
 
@@ -277,9 +282,14 @@ async def add_domain(
     responses=ADMIN_PROBLEMS,
 )
 async def remove_domain(
-    tenant: TenantSlug, domain_id: UUID, principal: PrincipalDep, uow: UowDep
+    tenant: TenantSlug,
+    domain_id: UUID,
+    principal: PrincipalDep,
+    uow: UowDep,
+    services: ServicesDep,
 ) -> Response:
     async with uow:
         _, actor = await use_cases.actor_in(uow, principal, tenant)
         await use_cases.remove_domain(uow, actor, domain_id)
+    services.hosts.clear()  # only the id is known here; domains change rarely
     return Response(status_code=204)

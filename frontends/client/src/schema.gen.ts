@@ -296,6 +296,9 @@ export interface paths {
         /**
          * Resolve Host
          * @description Which tenant a custom domain belongs to (the theme calls this at start-up).
+         *
+         *     Answers come from the process's host cache, which CORS shares: a domain added or
+         *     removed is seen at once by this worker, within a minute by the others.
          */
         get: operations["sites-resolve"];
         put?: never;
@@ -4273,6 +4276,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Resolved"];
                 };
+            };
+            /** @description Invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No tenant on that host */
             404: {
