@@ -57,8 +57,8 @@ def create_engine(
     url: str | URL, *, pool_size: int = 10, pool_timeout: float = 10.0
 ) -> AsyncEngine:
     # No overflow connections: one opened for a burst and closed after it costs a
-    # connection start-up and the re-preparing of every statement, and under 16
-    # concurrent readers on a pool of 10 that churn halved the single-post rate in
+    # connection start-up and the re-preparing of every statement; under 16 concurrent
+    # readers on a pool of 10, that churn cost over a third of the single-post rate in
     # bench/. Requests beyond the pool wait up to ``pool_timeout`` for a connection.
     return create_async_engine(
         async_url(url),
