@@ -540,7 +540,8 @@ async def test_each_insight_costs_a_bounded_number_of_statements(client, factory
         print(f"{path}: {small[path][0]} statements in all, {small[path][1]} of its own")
         assert small[path] == large[path], path  # independent of the amount of data
         assert small[path][1] == OWN_QUERIES[name], (path, small[path])
-        assert small[path][0] <= 12 + OWN_QUERIES[name], (path, small[path])
+        # Authentication, tenant, standing (role and subscription: one statement), plan.
+        assert small[path][0] == 8 + OWN_QUERIES[name], (path, small[path])
 
 
 # --- one month of a community, seen through the API ---------------------------------------------

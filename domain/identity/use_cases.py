@@ -30,7 +30,7 @@ from domain.identity.model import (
     normalise_email,
 )
 from domain.identity.policy import Action, Actor, Principal, can_assign_role, require
-from domain.licensing.model import Feature, Quota
+from domain.licensing.model import WRITABLE, Feature, Quota
 from domain.licensing.quotas import ensure_feature, ensure_room
 from domain.ports import PasswordHasher, UnitOfWork
 
@@ -198,12 +198,8 @@ async def actor_in(uow: UnitOfWork, principal: Principal, tenant_slug: str) -> t
     if tenant is None:
         raise NotFound("No such tenant.")
     await uow.set_tenant(tenant.id)
-    role = None
-    if principal.user_id is not None:
-        membership = await uow.memberships.get(tenant.id, principal.user_id)
-        role = membership.role if membership else None
-    subscription = await uow.subscriptions.get(tenant.id)
-    writable = subscription.writable if subscription else True
+    role, status = await uow.tenants.standing(tenant.id, principal.user_id)
+    writable = status in WRITABLE if status is not None else True
     return tenant, Actor(principal=principal, tenant_id=tenant.id, role=role, writable=writable)
 
 

@@ -29,6 +29,7 @@ from domain.identity.model import (
     TenantStatus,
     User,
 )
+from domain.licensing.model import SubscriptionStatus
 from persistence import tables as t
 from persistence.paging import keyset
 
@@ -106,6 +107,25 @@ def _tenant(row: Any) -> Tenant:
 class SqlTenantRepository:
     def __init__(self, conn: AsyncConnection):
         self.conn = conn
+
+    async def standing(
+        self, tenant_id: UUID, user_id: UUID | None
+    ) -> tuple[Role | None, SubscriptionStatus | None]:
+        role = (
+            sa.select(t.memberships.c.role)
+            .where(t.memberships.c.tenant_id == tenant_id, t.memberships.c.user_id == user_id)
+            .scalar_subquery()
+        )
+        status = (
+            sa.select(t.subscriptions.c.status)
+            .where(t.subscriptions.c.tenant_id == tenant_id)
+            .scalar_subquery()
+        )
+        row = (await self.conn.execute(sa.select(role.label("role"), status.label("status")))).one()
+        return (
+            Role(row.role) if row.role else None,
+            SubscriptionStatus(row.status) if row.status else None,
+        )
 
     async def by_slug(self, slug: str) -> Tenant | None:
         row = (
