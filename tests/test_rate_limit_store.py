@@ -33,7 +33,7 @@ def redis_url() -> str:
     return REDIS_URL
 
 
-async def test_two_workers_share_one_budget(redis_url):
+async def test_two_workers_share_one_budget(fresh_minute, redis_url):
     first, second = RateLimiter(redis_url), RateLimiter(redis_url)
     key = uuid.uuid4().hex
     verdicts = [await (first if n % 2 else second).hit("test", key, 5) for n in range(7)]
@@ -42,7 +42,7 @@ async def test_two_workers_share_one_budget(redis_url):
     assert verdicts[4].remaining == 0
 
 
-async def test_in_process_store_is_per_process():
+async def test_in_process_store_is_per_process(fresh_minute):
     first, second = RateLimiter(None), RateLimiter(None)
     key = uuid.uuid4().hex
     for _ in range(3):
