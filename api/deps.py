@@ -50,7 +50,11 @@ async def get_user_principal(principal: Annotated[Principal, Depends(get_princip
     return principal
 
 
-def get_uow(
+# Dependencies are ``async def`` even when they do not await: FastAPI runs a plain
+# ``def`` dependency in its thread pool, a thread hop on every request.
+
+
+async def get_uow(
     request: Request, principal: Annotated[Principal, Depends(get_principal)]
 ) -> SqlUnitOfWork:
     return SqlUnitOfWork(
@@ -58,7 +62,11 @@ def get_uow(
     )
 
 
-ServicesDep = Annotated[Services, Depends(get_services)]
+async def _services(request: Request) -> Services:
+    return get_services(request)
+
+
+ServicesDep = Annotated[Services, Depends(_services)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 UserPrincipalDep = Annotated[Principal, Depends(get_user_principal)]
 UowDep = Annotated[SqlUnitOfWork, Depends(get_uow)]

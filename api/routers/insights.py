@@ -85,7 +85,7 @@ FormatQuery = Annotated[
 ]
 
 
-def window_query(from_: FromQuery = None, to: ToQuery = None, tz: TzQuery = "UTC") -> Window:
+async def window_query(from_: FromQuery = None, to: ToQuery = None, tz: TzQuery = "UTC") -> Window:
     """The chosen window (local days ``from``..``to`` in ``tz``), validated once."""
     return window(from_, to, tz, now=clock.now())
 
