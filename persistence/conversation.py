@@ -89,6 +89,9 @@ ratings = sa.Table(
 )
 
 _c, _r, _p = comments, comment_reports, t.posts
+# Built once: an alias made per call rebuilds every column proxy and defeats the
+# statement cache (a sizeable share of a comment page's CPU time).
+_replies = comments.alias("replies")
 
 # Open reports per comment, as a correlated count for the moderators' views.
 _OPEN_REPORTS = (
@@ -382,12 +385,11 @@ class SqlCommentRepository(TenantScoped):
         after: tuple[datetime, UUID] | None,
         limit: int,
     ) -> list[Comment]:
-        replies = comments.alias("replies")
         has_visible_reply = sa.exists().where(
-            replies.c.tenant_id == _c.c.tenant_id,
-            replies.c.root_id == _c.c.id,
-            replies.c.id != _c.c.id,
-            replies.c.status == CommentStatus.APPROVED.value,
+            _replies.c.tenant_id == _c.c.tenant_id,
+            _replies.c.root_id == _c.c.id,
+            _replies.c.id != _c.c.id,
+            _replies.c.status == CommentStatus.APPROVED.value,
         )
         shown = [_c.c.status == CommentStatus.APPROVED.value, has_visible_reply]
         if viewer_id is not None:
