@@ -396,6 +396,32 @@ async def _seed_conversation(conn, owner_id) -> None:
         ),
         {"t": tenant, "n": BIG_RATINGS, "posts": BIG_POSTS},
     )
+    # The posts' own counters (approved comments, the rating summary) agree with the
+    # rows just inserted, as the application's writes keep them.
+    await conn.execute(
+        text(
+            """
+            UPDATE posts p
+            SET comment_count = coalesce(c.approved, 0),
+                rating_count = coalesce(r.votes, 0), rating_sum = coalesce(r.stars, 0),
+                rating_histogram = coalesce(r.histogram, ARRAY[0, 0, 0, 0, 0])
+            FROM posts x
+            LEFT JOIN (SELECT post_id, count(*) FILTER (WHERE status = 'approved') AS approved
+                       FROM comments WHERE tenant_id = :t GROUP BY post_id) c
+                   ON c.post_id = x.id
+            LEFT JOIN (SELECT post_id, count(*) AS votes, sum(stars) AS stars,
+                              ARRAY[count(*) FILTER (WHERE stars = 1),
+                                    count(*) FILTER (WHERE stars = 2),
+                                    count(*) FILTER (WHERE stars = 3),
+                                    count(*) FILTER (WHERE stars = 4),
+                                    count(*) FILTER (WHERE stars = 5)] AS histogram
+                       FROM ratings WHERE tenant_id = :t GROUP BY post_id) r
+                   ON r.post_id = x.id
+            WHERE x.tenant_id = :t AND p.tenant_id = x.tenant_id AND p.id = x.id
+            """
+        ),
+        {"t": tenant},
+    )
     await conn.execute(text("ALTER TABLE comments ENABLE TRIGGER comments_insights"))
     await conn.execute(text("ALTER TABLE ratings ENABLE TRIGGER ratings_insights"))
     # The hourly rows are rebuilt from the comments and ratings; the coarser roll-ups
