@@ -244,6 +244,16 @@ async def test_a_moderator_cannot_reach_another_tenants_comments(client, factory
         f"{queue_url(other)}/{theirs.id}/approve", headers=world.headers["moderator"]
     )
     assert_problem(crossing, 404, "not_found")
+    # Nor can any filter of its own queue reach tenant B's comments.
+    for params in ({"reported": "false"}, {"reported": "true"}, {"post": str(their_post.id)}):
+        listed = await client.get(
+            queue_url(world), params=params, headers=world.headers["moderator"]
+        )
+        assert str(theirs.id) not in {c["id"] for c in listed.json()["items"]}, params
+    outsider = await client.get(
+        queue_url(other), params={"reported": "true"}, headers=world.headers["moderator"]
+    )
+    assert_problem(outsider, 404, "not_found")
 
 
 async def test_a_closed_policy_does_not_block_moderation_of_existing_comments(client, factory):

@@ -7,9 +7,8 @@
  * text: the moderator sees exactly what was typed, markup included.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { useSearchParams } from "react-router";
-
 import { Badge } from "../../../shared/components/Badge";
+import { FilterSelect, useAddressFilters } from "../../../shared/components/FilterSelect";
 import { MoreButton } from "../../../shared/components/MoreButton";
 import { Page } from "../../../shared/components/Page";
 import { Empty, ErrorNotice, Loading, StatusLine } from "../../../shared/components/states";
@@ -46,7 +45,8 @@ function isStatus(value: string | null): value is CommentStatus {
 export function ModerationPage() {
   const f = useI18n();
   const { slug } = useTenant();
-  const [params, setParams] = useSearchParams();
+  // Another blog makes the chosen post meaningless.
+  const { params, setFilter } = useAddressFilters({ blog: ["post"] });
   const rawStatus = params.get("status");
   // "reported" is a tab of its own: pending comments held by readers' reports.
   const reportedTab = rawStatus === "reported";
@@ -91,14 +91,6 @@ export function ModerationPage() {
   useEffect(() => {
     if (listHasFocus.current) rows.current[cursor]?.focus();
   }, [cursor, items]);
-
-  const setFilter = (name: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    if (name === "blog") next.delete("post");
-    setParams(next, { replace: true });
-  };
 
   const act = useCallback(
     (ids: string[], action: Decision) => {
@@ -202,28 +194,22 @@ export function ModerationPage() {
       </nav>
 
       <form className="filters" aria-label={f.t("moderation.filters")} onSubmit={(e) => e.preventDefault()}>
-        <div className="field field--inline">
-          <label htmlFor="mod-blog">{f.t("moderation.blog")}</label>
-          <select id="mod-blog" value={filters.blog ?? ""} onChange={(e) => setFilter("blog", e.target.value)}>
-            <option value="">{f.t("moderation.any")}</option>
-            {blogs.data?.items.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.title}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field--inline">
-          <label htmlFor="mod-post">{f.t("moderation.post")}</label>
-          <select id="mod-post" value={filters.post ?? ""} onChange={(e) => setFilter("post", e.target.value)}>
-            <option value="">{f.t("moderation.any")}</option>
-            {posts.data?.items.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.title}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="mod-blog"
+          label={f.t("moderation.blog")}
+          anyLabel={f.t("moderation.any")}
+          value={filters.blog}
+          options={(blogs.data?.items ?? []).map((b) => ({ value: b.id, label: b.title }))}
+          onChange={(value) => setFilter("blog", value)}
+        />
+        <FilterSelect
+          id="mod-post"
+          label={f.t("moderation.post")}
+          anyLabel={f.t("moderation.any")}
+          value={filters.post}
+          options={(posts.data?.items ?? []).map((p) => ({ value: p.id, label: p.title }))}
+          onChange={(value) => setFilter("post", value)}
+        />
         {filters.author ? (
           // Set from a comment's "Their comments" button; named after that commenter.
           <p className="field field--inline" data-testid="author-filter">

@@ -1,7 +1,8 @@
 /** Every post the role may see, filtered by blog and status (kept in the address). */
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 
 import { Badge } from "../../../shared/components/Badge";
+import { FilterSelect, useAddressFilters } from "../../../shared/components/FilterSelect";
 import { MoreButton } from "../../../shared/components/MoreButton";
 import { Page } from "../../../shared/components/Page";
 import { Empty, ErrorNotice, Loading } from "../../../shared/components/states";
@@ -13,7 +14,7 @@ import { POST_STATUSES, useBlogs, usePosts, type PostFilters, type PostStatus } 
 export function PostListPage() {
   const f = useI18n();
   const { slug, role, path } = useTenant();
-  const [params, setParams] = useSearchParams();
+  const { params, setFilter } = useAddressFilters();
   const status = params.get("status");
   const filters: PostFilters = {
     blog: params.get("blog") || undefined,
@@ -22,12 +23,6 @@ export function PostListPage() {
   const posts = usePosts(slug, filters);
   const blogs = useBlogs(slug);
   const blogTitle = new Map((blogs.data?.items ?? []).map((b) => [b.id, b.title]));
-  const setFilter = (name: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
-  };
   return (
     <Page
       title={f.t("posts.title")}
@@ -40,28 +35,22 @@ export function PostListPage() {
       }
     >
       <form className="filters" aria-label={f.t("posts.filters")} onSubmit={(e) => e.preventDefault()}>
-        <div className="field field--inline">
-          <label htmlFor="posts-blog">{f.t("posts.blog")}</label>
-          <select id="posts-blog" value={filters.blog ?? ""} onChange={(e) => setFilter("blog", e.target.value)}>
-            <option value="">{f.t("posts.any")}</option>
-            {blogs.data?.items.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.title}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field--inline">
-          <label htmlFor="posts-status">{f.t("posts.status")}</label>
-          <select id="posts-status" value={filters.status ?? ""} onChange={(e) => setFilter("status", e.target.value)}>
-            <option value="">{f.t("posts.any")}</option>
-            {POST_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {f.t(`status.${s}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="posts-blog"
+          label={f.t("posts.blog")}
+          anyLabel={f.t("posts.any")}
+          value={filters.blog}
+          options={(blogs.data?.items ?? []).map((b) => ({ value: b.id, label: b.title }))}
+          onChange={(value) => setFilter("blog", value)}
+        />
+        <FilterSelect
+          id="posts-status"
+          label={f.t("posts.status")}
+          anyLabel={f.t("posts.any")}
+          value={filters.status}
+          options={POST_STATUSES.map((s) => ({ value: s, label: f.t(`status.${s}` as MessageKey) }))}
+          onChange={(value) => setFilter("status", value)}
+        />
       </form>
       {posts.isPending ? (
         <Loading />
