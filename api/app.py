@@ -15,11 +15,11 @@ from sqlalchemy import text
 from starlette.types import Scope
 
 from api import problems
+from api.bootstrap import Services
 from api.cors import TenantCors
+from api.kit.routing import CheckedRoute
 from api.middleware import RequestContextMiddleware
 from api.routers import ROUTERS, system
-from api.routing import CheckedRoute
-from api.services import Services
 from api.settings import Settings, get_settings
 from api.static import console_mount, theme_mount
 from api.tenant_limits import tenant_rate_limit

@@ -104,9 +104,9 @@ def create_operator(
 
 async def _create_operator(settings: Settings, email: str, password: str) -> str:
     from api.app import database_for
-    from api.services import Services
-    from domain.errors import DomainError
+    from api.bootstrap import Services
     from domain.identity import use_cases
+    from domain.kernel.errors import DomainError
     from persistence.uow import SqlUnitOfWork
 
     db = database_for(settings)

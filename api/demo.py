@@ -7,17 +7,17 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from api.bootstrap import Services
 from api.demo_content import DEMO_BLOGS
-from api.services import Services
 from api.settings import Settings
-from domain import clock
 from domain.content import use_cases as content
 from domain.content.text import slugify
 from domain.conversation import use_cases as conversation
 from domain.conversation.model import NewComment, Origin
 from domain.identity import use_cases
-from domain.identity.model import Branding, Membership, Role, Tenant, TenantSettings, TenantStatus
-from domain.identity.policy import ANONYMOUS, Actor, Principal
+from domain.identity.model import Branding, Membership, Tenant, TenantSettings, TenantStatus
+from domain.kernel import clock
+from domain.kernel.access import ANONYMOUS, Actor, Principal, Role
 from domain.licensing.model import Subscription, SubscriptionStatus
 from persistence.database import Database
 from persistence.uow import SqlUnitOfWork

@@ -16,8 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from domain import errors as de
 from domain.conversation.model import CommentsClosed
+from domain.kernel import errors as de
 from persistence.database import DatabaseBusy
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"

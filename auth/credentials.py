@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from auth.jwt_tokens import InvalidToken, KeyRing
 from auth.secrets import same_hash, split_api_key
-from domain.errors import Unauthenticated
-from domain.identity.policy import ANONYMOUS, Principal
 from domain.identity.use_cases import current_user
+from domain.kernel.access import ANONYMOUS, Principal
+from domain.kernel.errors import Unauthenticated
 from domain.ports import UnitOfWork
 
 

@@ -12,9 +12,9 @@ from uuid import UUID, uuid4
 
 from auth.jwt_tokens import KeyRing
 from auth.secrets import new_token, token_hash
-from domain import clock
-from domain.errors import Unauthenticated
 from domain.identity.model import User
+from domain.kernel import clock
+from domain.kernel.errors import Unauthenticated
 from domain.ports import UnitOfWork
 
 

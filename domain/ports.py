@@ -12,17 +12,9 @@ from uuid import UUID
 
 from domain.content.ports import BlogRepository, PostRepository
 from domain.conversation.ports import CommentRepository, RatingRepository
-from domain.identity.model import (
-    ApiKey,
-    AuditEntry,
-    Invitation,
-    Membership,
-    Role,
-    Scope,
-    Tenant,
-    User,
-)
+from domain.identity.model import ApiKey, AuditEntry, Invitation, Membership, Tenant, User
 from domain.insights.ports import InsightsRepository
+from domain.kernel.access import Role, Scope
 from domain.licensing.model import SubscriptionStatus
 from domain.licensing.ports import (
     IdempotencyStore,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.identity.model import Role
+from domain.kernel.access import Role
 from domain.licensing.model import Plan, Subscription, SubscriptionStatus
 from domain.licensing.ports import StoredResponse, SubscriptionEvent
 from persistence import tables as t

@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy.engine import URL, make_url
 
 from api.app import create_app
-from api.services import Services
+from api.bootstrap import Services
 from api.settings import Settings
 from persistence import migrate
 from persistence.admin import drop_database, ensure_database

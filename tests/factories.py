@@ -6,22 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import uuid4
 
-from api.services import Services
-from domain import clock
+from api.bootstrap import Services
 from domain.content import use_cases as content
 from domain.content.model import Blog, Post
 from domain.identity import use_cases
-from domain.identity.model import (
-    Branding,
-    Membership,
-    Role,
-    Tenant,
-    TenantSettings,
-    TenantStatus,
-    User,
-)
-from domain.identity.policy import Actor, Principal
+from domain.identity.model import Branding, Membership, Tenant, TenantSettings, TenantStatus, User
 from domain.identity.use_cases import actor_in
+from domain.kernel import clock
+from domain.kernel.access import Actor, Principal, Role
 from domain.licensing.model import Subscription, SubscriptionStatus
 from persistence.database import Database
 from persistence.uow import SqlUnitOfWork
@@ -249,7 +241,7 @@ async def add_member(factory: Factory, world: World, key: str, role: Role) -> Us
 
 
 class FrozenClock:
-    """Sets the domain's clock (``domain.clock.now``) to a chosen instant until moved."""
+    """Sets the domain's clock (``domain.kernel.clock.now``) to a chosen instant until moved."""
 
     def __init__(self, monkeypatch: object, at: datetime):
         self.at = at

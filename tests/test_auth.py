@@ -18,7 +18,7 @@ from jose import jwt as jose_jwt
 from api.middleware import client_ip
 from auth.jwt_tokens import KeyRing
 from domain.identity import use_cases
-from domain.identity.model import Role
+from domain.kernel.access import Role
 from persistence.uow import SqlUnitOfWork
 from tests.conftest import JWT_KEYS
 from tests.factories import PASSWORD
@@ -991,7 +991,7 @@ async def test_create_operator_promotes_an_existing_user(client, db, factory, se
 
 
 async def test_create_operator_refuses_a_short_password(db, services):
-    from domain.errors import InvalidInput
+    from domain.kernel.errors import InvalidInput
 
     async with SqlUnitOfWork(db) as uow:
         with pytest.raises(InvalidInput):

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from domain.identity.model import Role
+from domain.kernel.access import Role
 from tests.test_foundation import assert_problem
 from tests.test_licensing import new_key
 

@@ -11,12 +11,12 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from domain import clock
 from domain.conversation import use_cases
 from domain.conversation.model import NewComment, Origin
-from domain.identity.model import CommentPolicy, Role
-from domain.identity.policy import Principal
+from domain.identity.model import CommentPolicy
 from domain.identity.use_cases import actor_in
+from domain.kernel import clock
+from domain.kernel.access import Principal, Role
 from persistence.uow import SqlUnitOfWork
 from tests.factories import Factory, World, post_transition
 from tests.test_foundation import assert_problem

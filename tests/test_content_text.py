@@ -10,7 +10,7 @@ import pytest
 
 from domain.content.model import Post, PostStatus
 from domain.content.text import excerpt_of, plain_text, reading_minutes, render_markdown, slugify
-from domain.errors import InvalidInput
+from domain.kernel.errors import InvalidInput
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from api.services import Services
+from api.bootstrap import Services
 from persistence.database import Database
 from tests.factories import PASSWORD, Factory
 from tests.test_foundation import assert_problem

@@ -9,8 +9,7 @@ import pytest
 
 from auth.secrets import new_token, token_hash
 from domain.identity import use_cases
-from domain.identity.model import Role
-from domain.identity.policy import Actor, Principal
+from domain.kernel.access import Actor, Principal, Role
 from persistence.uow import SqlUnitOfWork
 
 PROBLEM = "application/problem+json"

@@ -6,18 +6,19 @@ from uuid import uuid4
 
 import pytest
 
-from domain.errors import Forbidden, NotFound, Unauthenticated
-from domain.identity.model import Role, Scope
-from domain.identity.policy import (
+from domain.kernel.access import (
     ANONYMOUS,
     Action,
     Actor,
     Principal,
+    Role,
+    Scope,
     allows,
     can_assign_role,
     require,
     require_platform,
 )
+from domain.kernel.errors import Forbidden, NotFound, Unauthenticated
 
 TENANT = uuid4()
 OTHER_TENANT = uuid4()
@@ -30,6 +31,7 @@ COLUMNS = ("operator", "owner", "manager", "moderator", "author", "reader", "ano
 #                                   operator owner manager moderator author reader anonymous
 EXPECTED: dict[Action, str] = {
     Action.READ_PUBLISHED: "        Y        Y     Y       Y         Y      Y      Y",
+    Action.USE_CONSOLE: "           Y        Y     Y       Y         Y      N      N",
     Action.COMMENT_RATE: "          N        Y     Y       Y         Y      Y      N",
     Action.WRITE_POSTS: "           N        Y     Y       N         Y      N      N",
     Action.EDIT_ANY_POST: "         Y        Y     Y       N         N      N      N",

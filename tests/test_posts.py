@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from domain import clock
-from domain.identity.model import Role
+from domain.kernel import clock
+from domain.kernel.access import Role
 from persistence.uow import SqlUnitOfWork
 from tests.test_blogs import CALLERS, audit_actions, headers_for, make_plan
 from tests.test_foundation import assert_problem

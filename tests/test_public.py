@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, text
 
-from domain import clock
+from domain.kernel import clock
 from tests.factories import (
     archive_blog,
     edit_post,

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from api.services import Services
-from domain.identity.model import Role
+from api.bootstrap import Services
+from domain.kernel.access import Role
 from persistence.database import Database, async_url
 from tests.factories import Factory, post_transition
 from tests.test_foundation import assert_problem

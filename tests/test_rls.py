@@ -11,10 +11,10 @@ import sqlalchemy.exc
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from domain import clock
 from domain.identity import use_cases
-from domain.identity.model import Branding, Membership, Role, Tenant, TenantSettings, TenantStatus
-from domain.identity.policy import Actor, Principal
+from domain.identity.model import Branding, Membership, Tenant, TenantSettings, TenantStatus
+from domain.kernel import clock
+from domain.kernel.access import Actor, Principal, Role
 from persistence.database import APP_ROLE, Database, app_role_url, async_url
 from persistence.uow import SqlUnitOfWork
 from tests.factories import PASSWORD

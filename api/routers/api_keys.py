@@ -9,15 +9,14 @@ from uuid import UUID
 from fastapi import Response
 from pydantic import Field
 
-from api.deps import PrincipalDep, TenantSlug, UowDep, UserPrincipalDep
-from api.routers.tenants import ADMIN_PROBLEMS
-from api.routing import new_router
-from api.schemas import StrictModel
+from api.access import PrincipalDep, TenantSlug, UowDep, UserPrincipalDep
+from api.kit.routing import new_router
+from api.kit.schemas import ADMIN_PROBLEMS, StrictModel
 from auth.secrets import new_api_key, token_hash
-from domain.errors import Forbidden
 from domain.identity import use_cases
-from domain.identity.model import ApiKey, Scope
-from domain.identity.policy import Action, Actor, require
+from domain.identity.model import ApiKey
+from domain.kernel.access import Action, Actor, Scope, require
+from domain.kernel.errors import Forbidden
 
 router = new_router(tags=["api-keys"])
 

@@ -8,20 +8,13 @@ from uuid import UUID
 
 from fastapi import Request, Response
 
-from api.deps import PrincipalDep, TenantSlug, UowDep
-from api.pagination import (
-    CursorQuery,
-    LimitQuery,
-    Page,
-    decode_time_id_cursor,
-    keyset_page,
-)
-from api.routers.tenants import ADMIN_PROBLEMS
-from api.routing import new_router
-from api.schemas import StrictModel
+from api.access import PrincipalDep, TenantSlug, UowDep
+from api.kit.pages import CursorQuery, LimitQuery, Page, decode_time_id_cursor, keyset_page
+from api.kit.routing import new_router
+from api.kit.schemas import ADMIN_PROBLEMS, StrictModel
 from domain.identity import use_cases
 from domain.identity.model import AuditEntry
-from domain.identity.policy import Action, require
+from domain.kernel.access import Action, require
 
 router = new_router(tags=["audit"])
 

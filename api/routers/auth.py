@@ -8,14 +8,14 @@ from uuid import UUID
 from fastapi import Form, Request, Response
 from pydantic import Field
 
-from api.deps import ServicesDep, UowDep, UserPrincipalDep, client_ip
-from api.routing import new_router
-from api.schemas import Name, Password, StrictModel
+from api.access import ServicesDep, UowDep, UserPrincipalDep, client_ip
+from api.kit.routing import new_router
+from api.kit.schemas import Name, Password, StrictModel
 from domain.conversation.policy import opens_the_queue
-from domain.errors import RateLimited, Unauthenticated
 from domain.identity import use_cases
 from domain.identity.model import normalise_email
-from domain.identity.policy import Actor, Principal
+from domain.kernel.access import Actor, Principal
+from domain.kernel.errors import RateLimited, Unauthenticated
 
 router = new_router(tags=["auth"])
 

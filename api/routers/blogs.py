@@ -25,39 +25,16 @@ from uuid import UUID
 from fastapi import Request, Response
 from pydantic import AfterValidator, Field, StringConstraints
 
-from api.deps import PrincipalDep, TenantSlug, UowDep
-from api.pagination import (
-    CursorQuery,
-    LimitQuery,
-    Page,
-    decode_time_id_cursor,
-    keyset_page,
-)
-from api.routers.tenants import Language
-from api.routing import new_router
-from api.schemas import StrictModel
+from api.access import PrincipalDep, TenantSlug, UowDep
+from api.kit.pages import CursorQuery, LimitQuery, Page, decode_time_id_cursor, keyset_page
+from api.kit.routing import new_router
+from api.kit.schemas import Language, StrictModel, storable, unchanged
 from domain.content import use_cases
 from domain.content.model import Blog, BlogRole
 from domain.content.ports import BlogAuthor
 from domain.identity.use_cases import actor_in
 
 router = new_router(tags=["blogs"])
-
-
-def storable(value: str) -> str:
-    """PostgreSQL text holds neither NUL characters nor lone UTF-16 surrogates."""
-    if "\x00" in value:
-        raise ValueError("NUL characters are not allowed")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("the text is not valid Unicode") from exc
-    return value
-
-
-def unchanged(description: str | None = None) -> Any:
-    """A PATCH field that may be left out (unchanged) but not sent as null."""
-    return Field(default=None, description=description)
 
 
 # One-line texts are trimmed and may not be empty; free texts may be empty. All bounded.

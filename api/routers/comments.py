@@ -8,7 +8,6 @@ allows it. Client addresses are only ever used as a keyed hash (``ip_fingerprint
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -18,13 +17,13 @@ from fastapi import Header, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field, StrictInt
 
-from api.deps import PrincipalDep, ServicesDep, TenantSlug, UowDep, client_ip
-from api.pagination import CursorQuery, LimitQuery, decode_time_id_cursor, encode_cursor
+from api.access import PrincipalDep, ServicesDep, TenantSlug, UowDep, client_ip
+from api.bootstrap import Services
+from api.kit.fingerprints import ip_fingerprint
+from api.kit.pages import CursorQuery, LimitQuery, decode_time_id_cursor, encode_cursor
+from api.kit.routing import new_router
+from api.kit.schemas import IDEMPOTENCY_KEY, Email, StrictModel
 from api.problems import ApiProblem
-from api.routers.subscriptions import IDEMPOTENCY_KEY
-from api.routing import new_router
-from api.schemas import Email, StrictModel
-from api.services import Services
 from domain.conversation import use_cases
 from domain.conversation.model import (
     MAX_BODY_CHARS,
@@ -38,11 +37,11 @@ from domain.conversation.model import (
     ReportReason,
 )
 from domain.conversation.threads import Shown, ThreadNode, has_held
-from domain.errors import RateLimited
-from domain.idempotency import run_once
 from domain.identity import use_cases as identity
 from domain.identity.model import Tenant
-from domain.identity.policy import Actor, Principal
+from domain.kernel.access import Actor, Principal
+from domain.kernel.errors import RateLimited
+from domain.kernel.idempotency import run_once
 from domain.licensing.quotas import require_site_online
 from persistence.uow import SqlUnitOfWork
 
@@ -161,12 +160,6 @@ class RatingRead(StrictModel):
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def ip_fingerprint(services: Services, tenant_slug: str, ip: str) -> bytes:
-    """HMAC of the tenant and the client address: stable within a tenant, useless outside."""
-    message = f"{tenant_slug}\n{ip}".encode()
-    return hmac.new(services.hash_secret, message, hashlib.sha256).digest()
 
 
 async def _limit_comments(

@@ -14,17 +14,11 @@ from xml.etree import ElementTree as ET
 
 from fastapi import Request, Response
 
-from api.routers.public import (
-    NOT_FOUND,
-    READ_PROBLEMS,
-    Links,
-    SiteDep,
-    SlugPath,
-    cacheable,
-    tag_refs,
-)
-from api.routing import new_router
-from domain.errors import NotFound
+from api.kit.caching import cacheable
+from api.kit.routing import new_router
+from api.kit.sites import NOT_FOUND, READ_PROBLEMS, Links, SiteDep, SlugPath
+from api.routers.public import tag_refs
+from domain.kernel.errors import NotFound
 from persistence.public_read import public_reader
 
 router = new_router(tags=["sites"])

@@ -18,15 +18,13 @@ from uuid import UUID
 from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from api.deps import PrincipalDep, ServicesDep, TenantSlug, UowDep, client_ip
-from api.pagination import LimitQuery
+from api.access import PrincipalDep, ServicesDep, TenantSlug, UowDep, client_ip
+from api.kit.fingerprints import ip_fingerprint
+from api.kit.pages import LimitQuery
+from api.kit.routing import new_router
+from api.kit.schemas import StrictModel
+from api.kit.sites import SiteDep
 from api.problems import ApiProblem
-from api.routers.comments import ip_fingerprint
-from api.routers.public import SiteDep
-from api.routing import new_router
-from api.schemas import StrictModel
-from domain import clock
-from domain.errors import RateLimited
 from domain.identity import use_cases as identity
 from domain.insights import use_cases
 from domain.insights.model import (
@@ -41,6 +39,8 @@ from domain.insights.model import (
     share,
     window,
 )
+from domain.kernel import clock
+from domain.kernel.errors import RateLimited
 from persistence.uow import SqlUnitOfWork
 
 router = new_router(tags=["insights"])

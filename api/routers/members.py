@@ -9,21 +9,14 @@ from uuid import UUID
 from fastapi import Request, Response
 from pydantic import Field
 
-from api.deps import PrincipalDep, ServicesDep, TenantSlug, UowDep, UserPrincipalDep
-from api.pagination import (
-    CursorQuery,
-    LimitQuery,
-    Page,
-    decode_time_id_cursor,
-    keyset_page,
-)
-from api.routers.tenants import ADMIN_PROBLEMS, InvitationRead, invitation_read
-from api.routing import new_router
-from api.schemas import Email, StrictModel
+from api.access import PrincipalDep, ServicesDep, TenantSlug, UowDep, UserPrincipalDep
+from api.kit.pages import CursorQuery, LimitQuery, Page, decode_time_id_cursor, keyset_page
+from api.kit.routing import new_router
+from api.kit.schemas import ADMIN_PROBLEMS, Email, StrictModel
+from api.routers.tenants import InvitationRead, invitation_read
 from auth.secrets import new_token, token_hash
 from domain.identity import use_cases
-from domain.identity.model import Role
-from domain.identity.policy import Action, require
+from domain.kernel.access import Action, Role, require
 
 router = new_router(tags=["members"])
 

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel
 
-from api.routing import new_router
+from api.kit.routing import new_router
 
 router = new_router(tags=["meta"])
 

@@ -14,17 +14,10 @@ from uuid import UUID
 from fastapi import Query, Request, Response
 from pydantic import Field
 
-from api.deps import PrincipalDep, TenantSlug, UowDep
-from api.pagination import (
-    CursorQuery,
-    LimitQuery,
-    Page,
-    decode_time_id_cursor,
-    keyset_page,
-)
-from api.routers.tenants import ADMIN_PROBLEMS
-from api.routing import new_router
-from api.schemas import StrictModel
+from api.access import PrincipalDep, TenantSlug, UowDep
+from api.kit.pages import CursorQuery, LimitQuery, Page, decode_time_id_cursor, keyset_page
+from api.kit.routing import new_router
+from api.kit.schemas import ADMIN_PROBLEMS, StrictModel
 from domain.conversation import use_cases
 from domain.conversation.model import MAX_BULK, Comment, CommentStatus, ModerationAction, Report
 from domain.conversation.ports import QueueFilter

@@ -8,10 +8,10 @@ from typing import Annotated, Any, Literal
 from fastapi import Response
 from pydantic import Field
 
-from api.deps import UowDep, UserPrincipalDep
-from api.routing import new_router
-from api.schemas import StrictModel
-from domain.errors import NotFound
+from api.access import UowDep, UserPrincipalDep
+from api.kit.routing import new_router
+from api.kit.schemas import StrictModel
+from domain.kernel.errors import NotFound
 from domain.licensing import use_cases
 from domain.licensing.model import Plan
 

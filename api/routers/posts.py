@@ -53,8 +53,8 @@ from uuid import UUID
 from fastapi import Header, Query, Request, Response
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
-from api.deps import PrincipalDep, TenantSlug, UowDep
-from api.pagination import (
+from api.access import PrincipalDep, TenantSlug, UowDep
+from api.kit.pages import (
     CursorQuery,
     LimitQuery,
     Page,
@@ -62,16 +62,14 @@ from api.pagination import (
     encode_cursor,
     link_next,
 )
+from api.kit.routing import new_router
+from api.kit.schemas import Language, StrictModel, storable, unchanged
 from api.problems import ApiProblem
-from api.routers.blogs import storable, unchanged
-from api.routers.tenants import Language
-from api.routing import new_router
-from api.schemas import StrictModel
-from domain import clock
 from domain.content import use_cases
 from domain.content.model import Post, PostStatus
 from domain.content.ports import Revision
 from domain.identity.use_cases import actor_in
+from domain.kernel import clock
 
 router = new_router(tags=["posts"])
 

@@ -21,29 +21,35 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import html
 import json
 import math
 from datetime import datetime
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 from uuid import UUID
 
-from fastapi import Depends, Path, Query, Request, Response, Security
-from pydantic import BaseModel, Field
-from pydantic_core import to_json
+from fastapi import Depends, Query, Request, Response
+from pydantic import Field
 
-from api.deps import _bearer, get_principal, get_services
-from api.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from api.access import get_services
+from api.kit.caching import CACHE_CONTROL, json_answer, raw_json_answer
+from api.kit.pages import DEFAULT_LIMIT, MAX_LIMIT
+from api.kit.routing import new_router
+from api.kit.schemas import StrictModel
+from api.kit.sites import (
+    READ_PROBLEMS,
+    HandlePath,
+    Links,
+    NoNul,
+    SiteDep,
+    SlugPath,
+    reader_principal,
+)
 from api.problems import ApiProblem
-from api.routing import new_router
-from api.schemas import StrictModel
-from api.site_cache import Site
 from domain.content.text import slugify
-from domain.errors import NotFound
 from domain.identity.model import LANGUAGES, Branding
-from domain.identity.policy import ANONYMOUS, Action, Actor, Principal, require
+from domain.kernel.access import Principal
+from domain.kernel.errors import NotFound
 from domain.licensing.model import Feature
 from persistence.public_read import (
     MARK_START,
@@ -56,124 +62,7 @@ from persistence.public_read import (
 
 router = new_router(tags=["sites"])
 
-CACHE_SECONDS = 30
-STALE_SECONDS = 120
-CACHE_CONTROL = f"public, max-age={CACHE_SECONDS}, stale-while-revalidate={STALE_SECONDS}"
 MAX_QUERY_LENGTH = 200  # characters of a search query; longer ones are refused (422)
-
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such site (or offline), or no such resource"}
-}
-READ_PROBLEMS: dict[int | str, dict[str, Any]] = {
-    304: {"description": "Not modified: the ETag in If-None-Match is current"},
-    401: {"description": "Invalid credentials"},
-    **NOT_FOUND,
-    422: {"description": "Invalid parameter"},
-}
-
-SlugPath = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[a-z0-9-]+$")]
-HandlePath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[a-z0-9-]+$")]
-NoNul = r"^[^\x00]*$"
-
-
-# --- who may read, and which site -----------------------------------------------------
-
-
-async def reader_principal(request: Request, _: object = Security(_bearer)) -> Principal:
-    """Anonymous without a header (no database work at all); otherwise the usual checks."""
-    if not request.headers.get("authorization"):
-        return ANONYMOUS
-    return await get_principal(request)
-
-
-async def current_site(
-    request: Request,
-    tenant: Annotated[
-        str,
-        Path(
-            min_length=2,
-            max_length=63,
-            pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
-            description="The tenant's slug.",
-        ),
-    ],
-    principal: Annotated[Principal, Depends(reader_principal)],
-) -> Site:
-    site = await get_services(request).sites.get(request.app.state.db, tenant)
-    if site is None or not site.online:
-        raise NotFound("No such site.")
-    require(Actor(principal, site.row.id, None), Action.READ_PUBLISHED)
-    return site
-
-
-SiteDep = Annotated[Site, Depends(current_site)]
-
-
-class Links:
-    """Absolute URLs of the public theme's pages and of this API's documents."""
-
-    def __init__(self, request: Request, site: Site):
-        self.base = get_services(request).settings.base_url.rstrip("/")
-        self.tenant = site.row.slug
-
-    def home(self) -> str:
-        return f"{self.base}/sites/{self.tenant}/"
-
-    def blog(self, blog: str) -> str:
-        return f"{self.base}/sites/{self.tenant}/blogs/{quote(blog)}/"
-
-    def post(self, blog: str, slug: str) -> str:
-        return f"{self.base}/sites/{self.tenant}/blogs/{quote(blog)}/{quote(slug)}"
-
-    def author(self, handle: str) -> str:
-        return f"{self.base}/sites/{self.tenant}/authors/{quote(handle)}"
-
-    def api(self, path: str) -> str:
-        return f"{self.base}/v1/sites/{self.tenant}{path}"
-
-
-# --- caching ----------------------------------------------------------------------------
-
-
-def _etag_matches(header: str | None, etag: str) -> bool:
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    for candidate in header.split(","):
-        candidate = candidate.strip()
-        if candidate.startswith("W/"):  # If-None-Match compares weakly (RFC 9110 13.1.2)
-            candidate = candidate[2:]
-        if candidate == etag:
-            return True
-    return False
-
-
-def cacheable(
-    request: Request, body: bytes, media_type: str, headers: dict[str, str] | None = None
-) -> Response:
-    etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
-    all_headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, **(headers or {})}
-    if _etag_matches(request.headers.get("if-none-match"), etag):
-        all_headers.pop("Link", None)
-        return Response(status_code=304, headers=all_headers)
-    return Response(body, media_type=media_type, headers=all_headers)
-
-
-def json_answer(
-    request: Request, model: BaseModel, headers: dict[str, str] | None = None
-) -> Response:
-    return cacheable(
-        request, model.__pydantic_serializer__.to_json(model), "application/json", headers
-    )
-
-
-def raw_json_answer(
-    request: Request, data: dict[str, Any], headers: dict[str, str] | None = None
-) -> Response:
-    """Plain data already shaped as the declared response model, serialised once."""
-    return cacheable(request, to_json(data), "application/json", headers)
-
 
 # --- models -----------------------------------------------------------------------------
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from api.deps import ServicesDep, TenantSlug, UowDep, client_ip
+from api.access import ServicesDep, TenantSlug, UowDep, client_ip
+from api.kit.routing import new_router
+from api.kit.schemas import Email, Name, Password, StrictModel
 from api.routers.auth import TokenPairRead, _limit_sign_in
-from api.routing import new_router
-from api.schemas import Email, Name, Password, StrictModel
-from domain.errors import NotFound
 from domain.identity import use_cases
+from domain.kernel.errors import NotFound
 from domain.licensing.quotas import require_site_online
 
 router = new_router(tags=["sites"])

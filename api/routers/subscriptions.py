@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -13,20 +12,17 @@ from fastapi import Header, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.deps import PrincipalDep, ServicesDep, TenantSlug, UowDep
-from api.pagination import (
-    CursorQuery,
-    LimitQuery,
-    Page,
-    decode_time_id_cursor,
-    keyset_page,
+from api.access import PrincipalDep, ServicesDep, TenantSlug, UowDep
+from api.kit.pages import CursorQuery, LimitQuery, Page, decode_time_id_cursor, keyset_page
+from api.kit.routing import new_router
+from api.kit.schemas import (
+    IDEMPOTENCY_KEY,
+    StrictModel,
 )
 from api.problems import ApiProblem
-from api.routing import new_router
-from api.schemas import StrictModel
-from domain.idempotency import run_once
 from domain.identity import use_cases as identity
-from domain.identity.policy import Action, Principal, require
+from domain.kernel.access import Action, Principal, require
+from domain.kernel.idempotency import run_once
 from domain.licensing import use_cases
 from domain.licensing.model import Subscription, SubscriptionStatus
 from domain.licensing.quotas import plan_of
@@ -34,7 +30,6 @@ from domain.licensing.quotas import plan_of
 router = new_router(tags=["subscriptions"])
 
 StatusName = Literal["trialing", "active", "past_due", "suspended", "cancelled"]
-IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,255}$")
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Missing or malformed Idempotency-Key"},
     401: {"description": "No credentials"},

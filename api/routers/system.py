@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
+from api.kit.routing import new_router
 from api.problems import CATALOGUE, ApiProblem
-from api.routing import new_router
 
 router = new_router(tags=["system"])
 

@@ -3,38 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import Response
 from pydantic import Field, HttpUrl
 
-from api.deps import PrincipalDep, ServicesDep, TenantSlug, UowDep
+from api.access import PrincipalDep, ServicesDep, TenantSlug, UowDep
+from api.kit.routing import new_router
+from api.kit.schemas import ADMIN_PROBLEMS, Email, Language, Name, StrictModel
 from api.routers.subscriptions import SubscriptionRead
-from api.routing import new_router
-from api.schemas import Email, Name, StrictModel
 from auth.secrets import new_token, token_hash
 from domain.identity import use_cases
-from domain.identity.model import LANGUAGES, TYPOGRAPHY, CommentPolicy, Tenant
-from domain.identity.policy import Action, require
+from domain.identity.model import TYPOGRAPHY, CommentPolicy, Tenant
+from domain.kernel.access import Action, require
 from domain.licensing import use_cases as licensing
 from domain.licensing.model import SubscriptionStatus
 
 router = new_router(tags=["tenants"])
 
-Language = Literal["en", "fr", "de", "es", "it", "nl", "pt"]
-assert set(Language.__args__) == set(LANGUAGES)  # type: ignore[attr-defined]
 Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 Typography = Literal["system", "serif", "sans", "humanist", "mono"]
 assert set(Typography.__args__) == set(TYPOGRAPHY)  # type: ignore[attr-defined]
 BlockedWord = Annotated[str, Field(min_length=1, max_length=60)]
-
-ADMIN_PROBLEMS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not signed in"},
-    403: {"description": "Role does not allow it"},
-    404: {"description": "No such tenant (or not yours)"},
-    422: {"description": "Invalid input"},
-}
 
 
 class BrandingRead(StrictModel):

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from uuid import UUID
 
-from domain.errors import InvalidInput
 from domain.identity.model import CommentPolicy
+from domain.kernel.errors import InvalidInput
 
 MAX_PUBLISH_YEAR = 9999
 # Back-dating is allowed (imported archives), but not to before the web existed: it also

@@ -7,14 +7,14 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from domain import clock
 from domain.content.model import Blog, BlogRole, BlogStatus, Post, PostStatus
 from domain.content.ports import BlogAuthor, Revision
 from domain.content.text import excerpt_of, plain_text, reading_minutes, render_markdown, slugify
-from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
-from domain.identity.model import LANGUAGES, CommentPolicy, Role
-from domain.identity.policy import Action, Actor, allows, require
+from domain.identity.model import LANGUAGES, CommentPolicy
 from domain.identity.use_cases import audit
+from domain.kernel import clock
+from domain.kernel.access import Action, Actor, Role, allows, require
+from domain.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from domain.licensing.model import Quota
 from domain.licensing.quotas import ensure_room, plan_of
 from domain.ports import UnitOfWork
@@ -51,14 +51,9 @@ def sees_every_post(actor: Actor) -> bool:
 
 
 def require_console(actor: Actor) -> None:
-    """The console's content pages are for people who write or moderate.
-
-    Readers get ``Forbidden``, non-members ``NotFound``. Reading goes on while the
-    subscription is suspended, so no write check happens here.
-    """
-    if sees_every_post(actor) or allows(actor, Action.WRITE_POSTS):
-        return
-    require(actor, Action.WRITE_POSTS)
+    """Owners, managers, moderators, authors and operators read the console's content;
+    readers get 403, non-members 404."""
+    require(actor, Action.USE_CONSOLE)
 
 
 # --- blogs ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from domain.errors import Conflict, Forbidden, InvalidInput
+from domain.kernel.errors import Conflict, Forbidden, InvalidInput
 
 # A thread has at most three levels: a top-level comment (depth 0), its replies
 # (depth 1) and the replies to those (depth 2). Deeper replies are refused.

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from domain import clock
 from domain.conversation.model import (
     MAX_BODY_CHARS,
     MAX_BULK,
@@ -41,18 +40,18 @@ from domain.conversation.policy import (
 from domain.conversation.ports import PostTarget, QueueFilter, Voter
 from domain.conversation.text import body_fingerprint, clean_body, render_comment
 from domain.conversation.threads import ThreadNode, build_threads
-from domain.errors import (
+from domain.identity.model import CommentPolicy, Tenant
+from domain.identity.use_cases import audit
+from domain.insights.tone import ToneClassifier, default_classifier
+from domain.kernel import clock
+from domain.kernel.access import Actor, require_contributor
+from domain.kernel.errors import (
     Conflict,
     Forbidden,
     InvalidInput,
     NotFound,
-    SubscriptionInactive,
     Unauthenticated,
 )
-from domain.identity.model import CommentPolicy, Tenant
-from domain.identity.policy import Action, Actor, require
-from domain.identity.use_cases import audit
-from domain.insights.tone import ToneClassifier, default_classifier
 from domain.licensing.model import Feature
 from domain.licensing.quotas import ensure_feature
 from domain.ports import UnitOfWork
@@ -61,23 +60,7 @@ from domain.ports import UnitOfWork
 
 
 def _member_or_anonymous(actor: Actor, anonymous_allowed: bool, what: str) -> bool:
-    """True for a signed-in member, False for an anonymous reader the tenant accepts.
-
-    Signed-in people without a role here join the site first (as readers); API keys and
-    platform operators do not take part in a tenant's conversation.
-    """
-    if actor.principal.is_service:
-        raise Forbidden(f"API keys cannot {what}.")
-    if actor.user_id is not None:
-        if actor.role is None:
-            raise Forbidden(f"Join this site as a reader to {what}.")
-        require(actor, Action.COMMENT_RATE)
-        return True
-    if not anonymous_allowed:
-        raise Unauthenticated(f"Sign in to {what} on this site.")
-    if not actor.writable:
-        raise SubscriptionInactive("This site does not take contributions at the moment.")
-    return False
+    return require_contributor(actor, anonymous_allowed, what)
 
 
 def _signed_in_member(actor: Actor, what: str) -> UUID:

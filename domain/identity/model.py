@@ -10,7 +10,8 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from domain.errors import InvalidInput
+from domain.kernel.access import Role, Scope
+from domain.kernel.errors import InvalidInput
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 HOST_PATTERN = re.compile(
@@ -21,14 +22,6 @@ LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pt")
 TYPOGRAPHY = ("system", "serif", "sans", "humanist", "mono")
 MAX_PASSWORD_LENGTH = 256
 MIN_PASSWORD_LENGTH = 10
-
-
-class Role(StrEnum):
-    OWNER = "owner"
-    MANAGER = "manager"
-    MODERATOR = "moderator"
-    AUTHOR = "author"
-    READER = "reader"
 
 
 class CommentPolicy(StrEnum):
@@ -180,11 +173,6 @@ class Invitation:
 
     def is_open(self, now: datetime) -> bool:
         return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
-
-
-class Scope(StrEnum):
-    BILLING = "billing"
-    CONTENT_READ = "content:read"
 
 
 @dataclass

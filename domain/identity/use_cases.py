@@ -8,9 +8,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from domain import clock
 from domain.content.text import slugify
-from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from domain.identity.model import (
     LANGUAGES,
     ApiKey,
@@ -18,8 +16,6 @@ from domain.identity.model import (
     Branding,
     Invitation,
     Membership,
-    Role,
-    Scope,
     Tenant,
     TenantSettings,
     TenantStatus,
@@ -29,7 +25,9 @@ from domain.identity.model import (
     check_tenant_slug,
     normalise_email,
 )
-from domain.identity.policy import Action, Actor, Principal, can_assign_role, require
+from domain.kernel import clock
+from domain.kernel.access import Action, Actor, Principal, Role, Scope, can_assign_role, require
+from domain.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from domain.licensing.model import WRITABLE, Feature, Quota
 from domain.licensing.quotas import ensure_feature, ensure_room
 from domain.ports import PasswordHasher, UnitOfWork

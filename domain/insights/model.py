@@ -13,7 +13,7 @@ from enum import StrEnum
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from domain.errors import InvalidInput
+from domain.kernel.errors import InvalidInput
 
 # --- windows and buckets ------------------------------------------------------------------
 

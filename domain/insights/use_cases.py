@@ -17,9 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
-from domain import clock
-from domain.errors import FeatureNotInPlan, NotFound
-from domain.identity.policy import Action, Actor, allows, require
 from domain.insights.model import (
     AuthorFigures,
     BlogFigures,
@@ -35,6 +32,9 @@ from domain.insights.model import (
     rank,
 )
 from domain.insights.reads import is_bot, visitor_key
+from domain.kernel import clock
+from domain.kernel.access import Action, Actor, allows, require
+from domain.kernel.errors import FeatureNotInPlan, NotFound
 from domain.licensing.model import Feature
 from domain.licensing.quotas import ensure_feature
 from domain.ports import UnitOfWork

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from domain.errors import FeatureNotInPlan, InvalidInput, QuotaExceeded, SubscriptionInactive
+from domain.kernel.errors import FeatureNotInPlan, InvalidInput, QuotaExceeded, SubscriptionInactive
 
 PLAN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from domain.errors import NotFound
+from domain.kernel.errors import NotFound
 from domain.licensing.model import Feature, Plan, Quota, Subscription
 from domain.ports import UnitOfWork
 

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from domain import clock
-from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.identity import use_cases as identity
 from domain.identity.model import Tenant
-from domain.identity.policy import Action, Actor, Principal, require, require_platform
+from domain.kernel import clock
+from domain.kernel.access import Action, Actor, Principal, require, require_platform
+from domain.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.licensing.model import (
     Plan,
     Quota,

@@ -22,13 +22,12 @@ from domain.identity.model import (
     CommentPolicy,
     Invitation,
     Membership,
-    Role,
-    Scope,
     Tenant,
     TenantSettings,
     TenantStatus,
     User,
 )
+from domain.kernel.access import Role, Scope
 from domain.licensing.model import SubscriptionStatus
 from persistence import tables as t
 from persistence.paging import keyset

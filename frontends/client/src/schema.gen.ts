@@ -5067,7 +5067,7 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page (opaque). */
                 cursor?: string | null;
             };
             header?: never;
@@ -5990,7 +5990,7 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page (opaque). */
                 cursor?: string | null;
             };
             header?: never;
@@ -6046,7 +6046,7 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page (opaque). */
                 cursor?: string | null;
             };
             header?: never;
@@ -6576,7 +6576,7 @@ export interface operations {
                 reported?: boolean | null;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page (opaque). */
                 cursor?: string | null;
             };
             header?: never;
@@ -7618,7 +7618,7 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page (opaque). */
                 cursor?: string | null;
             };
             header?: never;
@@ -7802,7 +7802,7 @@ export interface operations {
                 deleted?: boolean;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page (opaque). */
                 cursor?: string | null;
             };
             header?: never;
@@ -8345,7 +8345,7 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page (opaque). */
                 cursor?: string | null;
             };
             header?: never;
@@ -8854,7 +8854,7 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page (opaque). */
                 cursor?: string | null;
             };
             header?: never;

@@ -1,4 +1,5 @@
-"""Long-lived collaborators built once per app from the settings."""
+"""The one wiring place: every long-lived collaborator (adapters, caches, keys) is built
+here, once per app, from the settings, and handed to the code that needs it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from api.kit.cursors import CursorCodec
 from api.settings import Settings
 from api.site_cache import HostCache, SiteCache
 from auth.jwt_tokens import KeyRing
@@ -49,6 +51,7 @@ class Services:
     keyring: KeyRing
     sessions: Sessions
     limiter: RateLimiter
+    cursors: CursorCodec
     hash_secret: bytes = b""
     sites: SiteCache = field(default_factory=SiteCache)
     hosts: HostCache = field(default_factory=HostCache)
@@ -62,13 +65,15 @@ class Services:
             audience=settings.jwt_audience,
             ttl_seconds=settings.access_token_ttl_seconds,
         )
+        secret = _hash_secret(settings, spec)
         return cls(
             settings=settings,
             hasher=Argon2PasswordHasher(fast=settings.environment == "test"),
             keyring=keyring,
             sessions=Sessions(keyring, settings.refresh_token_ttl_seconds),
             limiter=RateLimiter(settings.redis_url),
-            hash_secret=_hash_secret(settings, spec),
+            cursors=CursorCodec(secret),
+            hash_secret=secret,
         )
 
     async def aclose(self) -> None:

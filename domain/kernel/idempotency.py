@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
-from domain.errors import Conflict
+from domain.kernel.errors import Conflict
 from domain.ports import UnitOfWork
 
 

@@ -11,14 +11,27 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from uuid import UUID
 
-from domain.errors import Forbidden, NotFound, SubscriptionInactive, Unauthenticated
-from domain.identity.model import Role, Scope
+from domain.kernel.errors import Forbidden, NotFound, SubscriptionInactive, Unauthenticated
 
 OPERATOR = "operator"
 
 
+class Role(StrEnum):
+    OWNER = "owner"
+    MANAGER = "manager"
+    MODERATOR = "moderator"
+    AUTHOR = "author"
+    READER = "reader"
+
+
+class Scope(StrEnum):
+    BILLING = "billing"
+    CONTENT_READ = "content:read"
+
+
 class Action(StrEnum):
     READ_PUBLISHED = "read_published"
+    USE_CONSOLE = "use_console"  # the console's blogs and posts: all who write or moderate
     COMMENT_RATE = "comment_rate"
     WRITE_POSTS = "write_posts"  # create a blog, write posts in own blogs
     EDIT_ANY_POST = "edit_any_post"
@@ -39,6 +52,7 @@ _STAFF = frozenset({Role.OWNER, Role.MANAGER})
 # action -> roles allowed, and whether platform operators are allowed.
 ROLE_TABLE: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.READ_PUBLISHED: (_ALL_MEMBERS, True),
+    Action.USE_CONSOLE: (_STAFF | {Role.MODERATOR, Role.AUTHOR}, True),
     Action.COMMENT_RATE: (_ALL_MEMBERS, False),
     Action.WRITE_POSTS: (frozenset({Role.OWNER, Role.MANAGER, Role.AUTHOR}), False),
     Action.EDIT_ANY_POST: (_STAFF, True),
@@ -132,6 +146,27 @@ def require(actor: Actor, action: Action) -> None:
         # Not a member: do not confirm the tenant (or resource) exists.
         raise NotFound("No such tenant.")
     raise Forbidden(f"Your role does not allow {action.value.replace('_', ' ')}.")
+
+
+def require_contributor(actor: Actor, anonymous_allowed: bool, what: str = "take part") -> bool:
+    """A reader's part in a public site (commenting, rating, reporting): True for a
+    signed-in member, False for an anonymous reader the tenant accepts.
+
+    Signed-in people without a role here join the site first (as readers); API keys and
+    platform operators do not take part in a tenant's conversation.
+    """
+    if actor.principal.is_service:
+        raise Forbidden(f"API keys cannot {what}.")
+    if actor.user_id is not None:
+        if actor.role is None:
+            raise Forbidden(f"Join this site as a reader to {what}.")
+        require(actor, Action.COMMENT_RATE)
+        return True
+    if not anonymous_allowed:
+        raise Unauthenticated(f"Sign in to {what} on this site.")
+    if not actor.writable:
+        raise SubscriptionInactive("This site does not take contributions at the moment.")
+    return False
 
 
 def require_platform(principal: Principal, action: Action) -> None:

@@ -6,10 +6,13 @@ Request models forbid unknown fields and bound every string; none of them carrie
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.identity.model import LANGUAGES
 
 
 def _no_nul(value: str) -> str:
@@ -37,3 +40,32 @@ Name = Annotated[
 
 class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+Language = Literal["en", "fr", "de", "es", "it", "nl", "pt"]
+assert set(Language.__args__) == set(LANGUAGES)  # type: ignore[attr-defined]
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,255}$")
+
+ADMIN_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    403: {"description": "Role does not allow it"},
+    404: {"description": "No such tenant (or not yours)"},
+    422: {"description": "Invalid input"},
+}
+
+
+def storable(value: str) -> str:
+    """PostgreSQL text holds neither NUL characters nor lone UTF-16 surrogates."""
+    if "\x00" in value:
+        raise ValueError("NUL characters are not allowed")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("the text is not valid Unicode") from exc
+    return value
+
+
+def unchanged(description: str | None = None) -> Any:
+    """A PATCH field that may be left out (unchanged) but not sent as null."""
+    return Field(default=None, description=description)

@@ -1,0 +1,271 @@
+"""Who calls, where, allowed to do what: one dependency per kind of access.
+
+Every route declares its access once, in its signature, and the declaration refuses the
+call before the route runs::
+
+    async def queue(ctx: Annotated[TenantActor, Requires(Action.MODERATE)], ...)
+
+The kinds (each is a ``Gate``, so a test can find the declaration of every route):
+
+- ``Requires(action)``: a tenant's console (``/tenants/{tenant}/…``). Resolves the
+  principal, the tenant (404 for unknown ones, and for callers who are not members, so
+  a tenant's existence is never confirmed), the caller's role there and the
+  subscription's standing, then checks ``action`` against the policy table (403 for a
+  member whose role does not allow it, 402 for a write while suspended).
+- ``Contributes(action, anonymous_if=…)``: a reader's part in a public site
+  (``/sites/{tenant}/…``: commenting, rating, reporting). The site must be online;
+  members take part, anonymous readers where the tenant allows it (401 otherwise),
+  signed-in people who are not members are asked to join (403), API keys never.
+- ``Platform(action)``: platform-wide routes (provisioning, plans, platform keys):
+  operators, or a platform API key holding the scope.
+- ``SIGNED_IN``: the caller's own account (``/me``, accepting an invitation).
+- ``ANYONE`` and ``ANYONE_WITH_TRANSACTION``: open routes (signing in, the public reads,
+  the health checks), the second with a unit of work for the use case to run in.
+
+The gates that give a unit of work open it before the route runs and close it when the
+route returns, before the answer is sent (``scope="function"``): the use case commits
+inside it, so a 2xx always means committed, and a route that does not commit changes
+nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request, Security
+from fastapi.security import HTTPBearer
+
+from api.bootstrap import Services
+from auth.credentials import resolve_principal
+from domain.identity.model import Tenant, TenantSettings
+from domain.identity.use_cases import actor_in
+from domain.kernel.access import (
+    ANONYMOUS,
+    Action,
+    Actor,
+    Principal,
+    require,
+    require_contributor,
+    require_platform,
+)
+from domain.kernel.errors import Unauthenticated
+from domain.licensing.quotas import require_site_online
+from persistence.uow import SqlUnitOfWork
+
+# Documents the scheme in OpenAPI; the header itself is parsed in resolve_principal so
+# that a malformed one is a 401, never a silent downgrade to anonymous.
+_bearer = HTTPBearer(auto_error=False, description="An access token or an API key (cau_…).")
+
+TenantSlug = Annotated[
+    str,
+    Path(
+        min_length=2,
+        max_length=63,
+        pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+        description="The tenant's slug.",
+    ),
+]
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+def request_id(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+def client_ip(request: Request) -> str:
+    return getattr(request.state, "client_ip", None) or "unknown"
+
+
+# Dependencies are ``async def`` even when they do not await: FastAPI runs a plain
+# ``def`` dependency in its thread pool, a thread hop on every request.
+
+
+async def get_principal(request: Request, _: object = Security(_bearer)) -> Principal:
+    authorization = request.headers.get("authorization")
+    if authorization is None:  # anonymous: no database round trip at all
+        return ANONYMOUS
+    services = get_services(request)
+    async with SqlUnitOfWork(request.app.state.db, request_id=request_id(request)) as uow:
+        principal = await resolve_principal(uow, services.keyring, authorization)
+        if principal.is_service:
+            await uow.commit()  # keeps the key's last-used time
+    return principal
+
+
+async def _services(request: Request) -> Services:
+    return get_services(request)
+
+
+ServicesDep = Annotated[Services, Depends(_services)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def _unit_of_work(request: Request, principal: Principal) -> SqlUnitOfWork:
+    return SqlUnitOfWork(
+        request.app.state.db, user_id=principal.user_id, request_id=request_id(request)
+    )
+
+
+# --- what a route receives ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TenantActor:
+    """A caller inside one tenant, allowed the route's action, with the unit of work
+    (tenant context set) that the route's use case runs in."""
+
+    uow: SqlUnitOfWork
+    actor: Actor
+    tenant: Tenant
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A caller outside any tenant: the principal, and a unit of work where the gate
+    gives one (``None`` for the open routes that need no transaction)."""
+
+    principal: Principal
+    uow: SqlUnitOfWork | None = None
+
+    @property
+    def work(self) -> SqlUnitOfWork:
+        assert self.uow is not None, "this route's gate gives no unit of work"
+        return self.uow
+
+
+# --- the gates ------------------------------------------------------------------------------
+
+
+class Gate:
+    """Base of every access declaration; ``kind`` and ``action`` are what the policy test
+    reads off each route."""
+
+    kind: str = ""
+    action: Action | None = None
+
+
+class _TenantGate(Gate):
+    kind = "tenant"
+
+    def __init__(self, action: Action):
+        self.action = action
+
+    def check(self, actor: Actor, settings: TenantSettings) -> None:
+        """The decision alone, without the database (the policy test asks it too)."""
+        assert self.action is not None
+        require(actor, self.action)
+
+    async def __call__(
+        self, request: Request, tenant: TenantSlug, principal: PrincipalDep
+    ) -> AsyncIterator[TenantActor]:
+        async with _unit_of_work(request, principal) as uow:
+            found, actor = await actor_in(uow, principal, tenant)
+            await self.admit(uow, found, actor)
+            yield TenantActor(uow=uow, actor=actor, tenant=found)
+
+    async def admit(self, uow: SqlUnitOfWork, tenant: Tenant, actor: Actor) -> None:
+        self.check(actor, tenant.settings)
+
+
+class _ContributorGate(_TenantGate):
+    kind = "site"
+
+    def __init__(self, action: Action, anonymous_if: Callable[[TenantSettings], bool] | None):
+        super().__init__(action)
+        self.anonymous_if = anonymous_if
+
+    def check(self, actor: Actor, settings: TenantSettings) -> None:
+        allowed = self.anonymous_if(settings) if self.anonymous_if else False
+        require_contributor(actor, allowed)
+
+    async def admit(self, uow: SqlUnitOfWork, tenant: Tenant, actor: Actor) -> None:
+        await require_site_online(uow, tenant.id)
+        self.check(actor, tenant.settings)
+
+
+class _PlatformGate(Gate):
+    kind = "platform"
+
+    def __init__(self, action: Action):
+        self.action = action
+
+    async def __call__(self, request: Request, principal: PrincipalDep) -> AsyncIterator[Caller]:
+        assert self.action is not None
+        require_platform(principal, self.action)
+        async with _unit_of_work(request, principal) as uow:
+            yield Caller(principal, uow)
+
+
+class _SignedInGate(Gate):
+    kind = "user"
+
+    async def __call__(self, request: Request, principal: PrincipalDep) -> AsyncIterator[Caller]:
+        if principal.user_id is None:
+            raise Unauthenticated("Sign in first.")
+        async with _unit_of_work(request, principal) as uow:
+            yield Caller(principal, uow)
+
+
+class _OpenGate(Gate):
+    kind = "anyone"
+
+    def __init__(self, transaction: bool):
+        self.transaction = transaction
+
+    async def __call__(self, request: Request) -> AsyncIterator[Caller]:
+        # Open routes read no credentials here: those that care (a reader's own vote, a
+        # sign-out) take ``PrincipalDep`` as well.
+        if not self.transaction:
+            yield Caller(ANONYMOUS)
+            return
+        async with _unit_of_work(request, ANONYMOUS) as uow:
+            yield Caller(ANONYMOUS, uow)
+
+
+@cache
+def Requires(action: Action) -> Any:
+    return Depends(_TenantGate(action), scope="function")
+
+
+@cache
+def Contributes(
+    action: Action, anonymous_if: Callable[[TenantSettings], bool] | None = None
+) -> Any:
+    return Depends(_ContributorGate(action, anonymous_if), scope="function")
+
+
+@cache
+def Platform(action: Action) -> Any:
+    return Depends(_PlatformGate(action), scope="function")
+
+
+SIGNED_IN: Any = Depends(_SignedInGate(), scope="function")
+ANYONE: Any = Depends(_OpenGate(transaction=False))
+ANYONE_WITH_TRANSACTION: Any = Depends(_OpenGate(transaction=True), scope="function")
+
+SignedInCaller = Annotated[Caller, SIGNED_IN]
+OpenCaller = Annotated[Caller, ANYONE]
+OpenCallerWithTransaction = Annotated[Caller, ANYONE_WITH_TRANSACTION]
+
+
+# --- being replaced by the gates above: removed once no route uses them ------------------
+
+
+async def _user_principal(principal: PrincipalDep) -> Principal:
+    if principal.user_id is None:
+        raise Unauthenticated("Sign in first.")
+    return principal
+
+
+async def _uow(request: Request, principal: PrincipalDep) -> SqlUnitOfWork:
+    return _unit_of_work(request, principal)
+
+
+UserPrincipalDep = Annotated[Principal, Depends(_user_principal)]
+UowDep = Annotated[SqlUnitOfWork, Depends(_uow)]
