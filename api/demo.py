@@ -10,15 +10,17 @@ from uuid import UUID, uuid4
 from api.bootstrap import Services
 from api.demo_content import DEMO_BLOGS
 from api.settings import Settings
+from domain.accounts import use_cases as accounts
 from domain.content import use_cases as content
 from domain.content.text import slugify
 from domain.conversation import use_cases as conversation
 from domain.conversation.model import NewComment, Origin
-from domain.identity import use_cases
-from domain.identity.model import Branding, Membership, Tenant, TenantSettings, TenantStatus
 from domain.kernel import clock
 from domain.kernel.access import ANONYMOUS, Actor, Principal, Role
 from domain.licensing.model import Subscription, SubscriptionStatus
+from domain.members.model import Membership
+from domain.tenants import use_cases
+from domain.tenants.model import Branding, Tenant, TenantSettings, TenantStatus
 from persistence.database import Database
 from persistence.uow import SqlUnitOfWork
 
@@ -47,7 +49,7 @@ DEMO_BANNER = "\n".join(
 async def seed_demo(db: Database, settings: Settings) -> str:
     services = Services.from_settings(settings)
     async with SqlUnitOfWork(db) as uow:
-        await use_cases.create_operator(uow, services.hasher, OPERATOR_EMAIL, DEMO_PASSWORD)
+        await accounts.create_operator(uow, services.hasher, slugify, OPERATOR_EMAIL, DEMO_PASSWORD)
     async with SqlUnitOfWork(db) as uow:
         tenant = await uow.tenants.by_slug(DEMO_TENANT)
         if tenant is None:
@@ -84,8 +86,8 @@ async def seed_demo(db: Database, settings: Settings) -> str:
         for email, name, role in DEMO_PEOPLE:
             user = await uow.users.by_email(email)
             if user is None:
-                user = await use_cases.register_user(
-                    uow, services.hasher, email, DEMO_PASSWORD, name
+                user = await accounts.register_user(
+                    uow, services.hasher, slugify, email, DEMO_PASSWORD, name
                 )
             if await uow.memberships.get(tenant.id, user.id) is None:
                 await uow.memberships.add(Membership(tenant.id, user.id, role, clock.now()))
@@ -103,7 +105,7 @@ async def _actor_for(db: Database, email: str) -> Actor:
         assert user is not None
     principal = Principal(user_id=user.id)
     async with SqlUnitOfWork(db, user_id=user.id) as uow:
-        _, actor = await use_cases.actor_in(uow, principal, DEMO_TENANT)
+        _, actor = await use_cases.enter_tenant(uow, principal, DEMO_TENANT)
     return actor
 
 
@@ -162,5 +164,5 @@ async def _seed_conversation(db: Database, post_id: UUID, item: dict[str, Any]) 
 
 async def _anonymous_actor(db: Database) -> Actor:
     async with SqlUnitOfWork(db) as uow:
-        _, actor = await use_cases.actor_in(uow, ANONYMOUS, DEMO_TENANT)
+        _, actor = await use_cases.enter_tenant(uow, ANONYMOUS, DEMO_TENANT)
     return actor

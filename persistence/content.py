@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.content.model import Blog, BlogRole, BlogStatus, Post, PostStatus
 from domain.content.ports import BlogAuthor, Revision
-from domain.identity.model import CommentPolicy
+from domain.tenants.model import CommentPolicy
 from persistence import tables as t
 from persistence.database import Transaction
 from persistence.paging import keyset

@@ -21,7 +21,7 @@ from domain.conversation.model import (
     ReportReason,
 )
 from domain.conversation.ports import PostTarget, QueueFilter, Voter
-from domain.identity.model import CommentPolicy
+from domain.tenants.model import CommentPolicy
 from persistence import tables as t
 from persistence.content import TenantScoped
 from persistence.paging import keyset

@@ -7,18 +7,10 @@ from types import TracebackType
 from typing import Self
 from uuid import UUID
 
+from persistence.accounts.repositories import SqlRefreshTokenRepository, SqlUserRepository
 from persistence.content import SqlBlogRepository, SqlPostRepository
 from persistence.conversation import SqlCommentRepository, SqlRatingRepository
 from persistence.database import Database, Transaction
-from persistence.identity.repositories import (
-    SqlApiKeyRepository,
-    SqlAuditLog,
-    SqlInvitationRepository,
-    SqlMembershipRepository,
-    SqlRefreshTokenRepository,
-    SqlTenantRepository,
-    SqlUserRepository,
-)
 from persistence.insights import SqlInsightsRepository
 from persistence.licensing import (
     SqlIdempotencyStore,
@@ -26,6 +18,8 @@ from persistence.licensing import (
     SqlSubscriptionRepository,
     SqlUsageCounter,
 )
+from persistence.members.repositories import SqlInvitationRepository, SqlMembershipRepository
+from persistence.tenants.repositories import SqlApiKeyRepository, SqlAuditLog, SqlTenantRepository
 
 
 class SqlUnitOfWork:

@@ -13,10 +13,10 @@ from sqlalchemy import text
 
 from domain.conversation import use_cases
 from domain.conversation.model import NewComment, Origin
-from domain.identity.model import CommentPolicy
-from domain.identity.use_cases import actor_in
 from domain.kernel import clock
 from domain.kernel.access import Principal, Role
+from domain.tenants.model import CommentPolicy
+from domain.tenants.use_cases import actor_in
 from persistence.uow import SqlUnitOfWork
 from tests.factories import Factory, World, post_transition
 from tests.test_foundation import assert_problem

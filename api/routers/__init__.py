@@ -2,36 +2,32 @@
 
 from fastapi import APIRouter
 
+from api.accounts import routes as accounts
+from api.members import routes as members
 from api.routers import (
-    api_keys,
-    audit,
-    auth,
     blogs,
     comments,
     feeds,
     insights,
-    members,
     meta,
     moderation,
     plans,
     posts,
     public,
-    sites,
     subscriptions,
-    tenants,
 )
+from api.tenants import public as sites
+from api.tenants import routes as tenants
 
 # The public read path comes first: routes are matched in order, and it is the hot path.
 ROUTERS: list[APIRouter] = [
+    sites.router,
     public.router,
     feeds.router,
     meta.router,
-    auth.router,
+    accounts.router,
     tenants.router,
     members.router,
-    api_keys.router,
-    audit.router,
-    sites.router,
     plans.router,
     subscriptions.router,
     blogs.router,

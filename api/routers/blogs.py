@@ -32,7 +32,7 @@ from api.kit.schemas import Language, StrictModel, storable, unchanged
 from domain.content import use_cases
 from domain.content.model import Blog, BlogRole
 from domain.content.ports import BlogAuthor
-from domain.identity.use_cases import actor_in
+from domain.tenants.use_cases import actor_in
 
 router = new_router(tags=["blogs"])
 

@@ -37,12 +37,12 @@ from domain.conversation.model import (
     ReportReason,
 )
 from domain.conversation.threads import Shown, ThreadNode, has_held
-from domain.identity import use_cases as identity
-from domain.identity.model import Tenant
 from domain.kernel.access import Actor, Principal
 from domain.kernel.errors import RateLimited
 from domain.kernel.idempotency import run_once
 from domain.licensing.quotas import require_site_online
+from domain.tenants import use_cases as identity
+from domain.tenants.model import Tenant
 from persistence.uow import SqlUnitOfWork
 
 router = new_router(tags=["conversation"])

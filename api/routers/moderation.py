@@ -21,7 +21,7 @@ from api.kit.schemas import ADMIN_PROBLEMS, StrictModel
 from domain.conversation import use_cases
 from domain.conversation.model import MAX_BULK, Comment, CommentStatus, ModerationAction, Report
 from domain.conversation.ports import QueueFilter
-from domain.identity import use_cases as identity
+from domain.tenants import use_cases as identity
 
 router = new_router(tags=["moderation"])
 

@@ -68,8 +68,8 @@ from api.problems import ApiProblem
 from domain.content import use_cases
 from domain.content.model import Post, PostStatus
 from domain.content.ports import Revision
-from domain.identity.use_cases import actor_in
 from domain.kernel import clock
+from domain.tenants.use_cases import actor_in
 
 router = new_router(tags=["posts"])
 

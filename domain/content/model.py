@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from uuid import UUID
 
-from domain.identity.model import CommentPolicy
 from domain.kernel.errors import InvalidInput
+from domain.tenants.model import CommentPolicy
 
 MAX_PUBLISH_YEAR = 9999
 # Back-dating is allowed (imported archives), but not to before the web existed: it also

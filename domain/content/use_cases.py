@@ -10,14 +10,14 @@ from uuid import UUID, uuid4
 from domain.content.model import Blog, BlogRole, BlogStatus, Post, PostStatus
 from domain.content.ports import BlogAuthor, Revision
 from domain.content.text import excerpt_of, plain_text, reading_minutes, render_markdown, slugify
-from domain.identity.model import LANGUAGES, CommentPolicy
-from domain.identity.use_cases import audit
 from domain.kernel import clock
 from domain.kernel.access import Action, Actor, Role, allows, require
 from domain.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from domain.licensing.model import Quota
 from domain.licensing.quotas import ensure_room, plan_of
 from domain.ports import UnitOfWork
+from domain.tenants.model import LANGUAGES, CommentPolicy
+from domain.tenants.use_cases import audit
 
 MAX_TAGS = 20
 BLOG_SLUG_LENGTH = 80

@@ -11,9 +11,9 @@ from uuid import UUID
 
 from domain.conversation.model import CommentsClosed, CommentStatus, HoldReason
 from domain.conversation.text import blocked_words_in, count_links
-from domain.identity.model import CommentPolicy, TenantSettings
 from domain.kernel.access import Action, Actor, Role, allows, require
 from domain.kernel.errors import Forbidden, NotFound
+from domain.tenants.model import CommentPolicy, TenantSettings
 
 # Heuristics. More links than SPAM_LINKS is spam; from HOLD_LINKS on the comment waits
 # for a moderator. The same text from the same person or address within REPEAT_MINUTES

@@ -8,7 +8,7 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.conversation.model import Comment, CommentStatus, RatingSummary, Report
-from domain.identity.model import CommentPolicy
+from domain.tenants.model import CommentPolicy
 
 PUBLIC_POST_STATUSES = ("published", "scheduled")
 

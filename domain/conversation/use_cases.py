@@ -40,8 +40,6 @@ from domain.conversation.policy import (
 from domain.conversation.ports import PostTarget, QueueFilter, Voter
 from domain.conversation.text import body_fingerprint, clean_body, render_comment
 from domain.conversation.threads import ThreadNode, build_threads
-from domain.identity.model import CommentPolicy, Tenant
-from domain.identity.use_cases import audit
 from domain.insights.tone import ToneClassifier, default_classifier
 from domain.kernel import clock
 from domain.kernel.access import Actor, require_contributor
@@ -55,6 +53,8 @@ from domain.kernel.errors import (
 from domain.licensing.model import Feature
 from domain.licensing.quotas import ensure_feature
 from domain.ports import UnitOfWork
+from domain.tenants.model import CommentPolicy, Tenant
+from domain.tenants.use_cases import audit
 
 # --- who is speaking ------------------------------------------------------------------
 

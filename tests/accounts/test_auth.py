@@ -17,14 +17,15 @@ from jose import jwt as jose_jwt
 
 from api.middleware import client_ip
 from auth.jwt_tokens import KeyRing
-from domain.identity import use_cases
+from domain.accounts import use_cases
+from domain.content.text import slugify
 from domain.kernel.access import Role
 from persistence.uow import SqlUnitOfWork
 from tests.conftest import JWT_KEYS
 from tests.factories import PASSWORD
 
 PROBLEM = "application/problem+json"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KEYS = dict(part.split(":", 1) for part in JWT_KEYS.split(","))
 SIGNING_KID, OLD_KID = list(KEYS)
 
@@ -967,7 +968,9 @@ async def test_reader_sign_up_does_not_open_a_session_for_a_disabled_user(client
 async def test_create_operator_use_case(client, db, services):
     email = f"Ops-{uuid4().hex[:6]}@Example.TEST"
     async with SqlUnitOfWork(db) as uow:
-        user = await use_cases.create_operator(uow, services.hasher, email, "operator passphrase")
+        user = await use_cases.create_operator(
+            uow, services.hasher, slugify, email, "operator passphrase"
+        )
     assert user.is_operator and user.email == email.lower()
     stored = await load_user(db, user.id)
     assert stored is not None and stored.is_operator and stored.is_active
@@ -981,7 +984,7 @@ async def test_create_operator_promotes_an_existing_user(client, db, factory, se
     old_token = factory.auth(user)
     async with SqlUnitOfWork(db) as uow:
         promoted = await use_cases.create_operator(
-            uow, services.hasher, user.email.upper(), "ignored passphrase"
+            uow, services.hasher, slugify, user.email.upper(), "ignored passphrase"
         )
     assert promoted.id == user.id and promoted.is_operator
     stored = await load_user(db, user.id)
@@ -995,7 +998,9 @@ async def test_create_operator_refuses_a_short_password(db, services):
 
     async with SqlUnitOfWork(db) as uow:
         with pytest.raises(InvalidInput):
-            await use_cases.create_operator(uow, services.hasher, "op@example.test", "short")
+            await use_cases.create_operator(
+                uow, services.hasher, slugify, "op@example.test", "short"
+            )
 
 
 def test_create_operator_command_has_help():

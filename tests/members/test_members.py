@@ -8,8 +8,9 @@ from uuid import uuid4
 import pytest
 
 from auth.secrets import new_token, token_hash
-from domain.identity import use_cases
 from domain.kernel.access import Actor, Principal, Role
+from domain.licensing.limits import PlanLicence
+from domain.members import use_cases
 from persistence.uow import SqlUnitOfWork
 
 PROBLEM = "application/problem+json"
@@ -125,6 +126,7 @@ async def test_an_expired_invitation_is_refused(client, factory, db):
             token,
             token_hash(token),
             timedelta(seconds=-1),
+            PlanLicence(uow),
         )
     newcomer = await factory.user()
     assert_problem(await accept(client, world, token, factory.auth(newcomer)), 409, "conflict")

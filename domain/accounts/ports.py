@@ -1,0 +1,69 @@
+"""What accounts need from the outside: stored users and refresh tokens, a password
+hasher, a session issuer and a slug maker (both implemented outside the domain)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from domain.accounts.model import TokenPair, User
+from domain.kernel.ports import UnitOfWorkBase
+
+# ASCII slug of a text, at most ``max_length`` characters ("Café" -> "cafe").
+Slugify = Callable[[str, int], str]
+
+
+class PasswordHasher(Protocol):
+    async def hash(self, password: str) -> str: ...
+    async def verify(self, password_hash: str, password: str) -> bool: ...
+    async def verify_dummy(self, password: str) -> None:
+        """Spend the time a real verification costs (for unknown accounts)."""
+        ...
+
+
+class UserRepository(Protocol):
+    async def get(self, user_id: UUID) -> User | None: ...
+    async def by_email(self, email: str) -> User | None: ...
+    async def handle_taken(self, handle: str) -> bool: ...
+    async def add(self, user: User) -> None: ...
+    async def update(self, user: User) -> None: ...
+
+
+class RefreshTokenRepository(Protocol):
+    async def add(
+        self,
+        token_id: UUID,
+        user_id: UUID,
+        family_id: UUID,
+        token_hash: bytes,
+        expires_at: datetime,
+    ) -> None: ...
+    async def by_hash(self, token_hash: bytes, *, lock: bool = False) -> dict[str, Any] | None: ...
+    async def mark_used(self, token_id: UUID, at: datetime) -> None: ...
+    async def revoke_family(self, family_id: UUID, at: datetime) -> None: ...
+    async def revoke_user(self, user_id: UUID, at: datetime) -> None: ...
+
+
+class AccountsUnitOfWork(UnitOfWorkBase, Protocol):
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def refresh_tokens(self) -> RefreshTokenRepository: ...
+
+
+class SessionIssuer(Protocol):
+    """Sign-in sessions: an access token and a refresh token rotated on every use."""
+
+    async def open(self, uow: AccountsUnitOfWork, user: User) -> TokenPair:
+        """Issue a pair in this transaction; the caller commits."""
+        ...
+
+    async def rotate(self, uow: AccountsUnitOfWork, refresh_token: str) -> TokenPair:
+        """Spend a refresh token for a new pair (commits); a reused one ends its family."""
+        ...
+
+    async def revoke(self, uow: AccountsUnitOfWork, refresh_token: str) -> None:
+        """End the token's family (commits); unknown tokens are ignored."""
+        ...

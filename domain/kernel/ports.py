@@ -1,0 +1,22 @@
+"""What every slice's unit of work has: one transaction, a tenant context, a request id.
+
+Each slice declares its own narrow unit of work on top of this one, with the
+repositories it needs (``domain/<slice>/ports.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+from uuid import UUID
+
+
+class UnitOfWorkBase(Protocol):
+    """One transaction. Nothing is kept unless ``commit()`` is awaited."""
+
+    @property
+    def request_id(self) -> str | None: ...
+
+    async def commit(self) -> None: ...
+    async def set_tenant(self, tenant_id: UUID | None) -> None:
+        """Switch the transaction's tenant context (row-level security follows)."""
+        ...
