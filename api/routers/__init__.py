@@ -11,7 +11,6 @@ from api.routers import (
     feeds,
     insights,
     members,
-    meta,
     moderation,
     plans,
     posts,
@@ -20,6 +19,7 @@ from api.routers import (
     subscriptions,
     tenants,
 )
+from api.system import meta
 
 # The public read path comes first: routes are matched in order, and it is the hot path.
 ROUTERS: list[APIRouter] = [
