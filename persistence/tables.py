@@ -12,11 +12,13 @@ migrations only.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
 
 metadata = sa.MetaData()
+U = UUID(as_uuid=True)
 # Public posts (migrations 0005 and 0006): the predicate of the posts_public_* indexes.
 VISIBLE = sa.text("status IN ('published','scheduled') AND deleted_at IS NULL")
 # The Bayesian average behind "top rated" (migration 0006, persistence/public_read.py).
@@ -410,4 +412,111 @@ post_revisions = sa.Table(
         ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
     ),
     sa.Index("post_revisions_post", "tenant_id", "post_id", sa.text("version DESC")),
+)
+
+# The conversation slice (persistence/conversation.py) adds comments, comment_reports and
+# ratings to this MetaData.
+
+# Insights (migrations 0009 and 0010): hourly aggregates kept by triggers, their coarser
+# roll-ups, who was active per hour, and today's read visitors. persistence/insights.py
+# reads them in SQL text; they are declared here so the schema comparison covers them.
+INSIGHT_COUNTERS = (
+    "comments_pending",
+    "comments_approved",
+    "comments_rejected",
+    "comments_spam",
+    "comments_deleted",
+    "replies",
+    "positive",
+    "neutral",
+    "negative",
+    "ratings",
+    "rating_sum",
+    "reads",
+)
+
+
+def _counters() -> list[sa.Column[int]]:
+    return [sa.Column(c, sa.Integer, nullable=False, server_default="0") for c in INSIGHT_COUNTERS]
+
+
+insight_post_hours = sa.Table(
+    "insight_post_hours",
+    metadata,
+    sa.Column("tenant_id", U, primary_key=True),
+    sa.Column("post_id", U, primary_key=True),
+    sa.Column("hour", sa.DateTime(timezone=True), primary_key=True),
+    sa.Column("blog_id", U, nullable=False),
+    sa.Column("author_id", U, nullable=False),
+    *_counters(),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
+    ),
+    sa.Index("insight_post_hours_window", "tenant_id", "hour"),
+)
+
+insight_presence = sa.Table(
+    "insight_presence",
+    metadata,
+    sa.Column("tenant_id", U, primary_key=True),
+    sa.Column("hour", sa.DateTime(timezone=True), primary_key=True),
+    sa.Column("blog_id", U, primary_key=True),
+    sa.Column("author_id", U, primary_key=True),
+    sa.Column("kind", sa.String(1), primary_key=True),
+    sa.Column("person", sa.LargeBinary, primary_key=True),
+    sa.ForeignKeyConstraint(
+        ["tenant_id"], ["tenants.id"], ondelete="CASCADE", name="insight_presence_tenant"
+    ),
+)
+
+post_read_visitors = sa.Table(
+    "post_read_visitors",
+    metadata,
+    sa.Column("tenant_id", U, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("post_id", U, primary_key=True),
+    sa.Column("visitor", sa.LargeBinary(32), primary_key=True),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
+    ),
+)
+
+
+def _rollup(name: str, *columns: sa.Column[Any]) -> sa.Table:
+    """A coarser roll-up of insight_post_hours: key columns, counters, tied to the tenant."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("tenant_id", U, primary_key=True),
+        *columns,
+        *_counters(),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], ondelete="CASCADE", name=f"{name}_tenant"
+        ),
+    )
+
+
+def _key(name: str, type_: sa.types.TypeEngine[Any]) -> sa.Column[Any]:
+    return sa.Column(name, type_, primary_key=True)
+
+
+_HOUR = sa.DateTime(timezone=True)
+insight_tenant_hours = _rollup("insight_tenant_hours", _key("hour", _HOUR))
+insight_blog_hours = _rollup("insight_blog_hours", _key("blog_id", U), _key("hour", _HOUR))
+insight_author_hours = _rollup("insight_author_hours", _key("author_id", U), _key("hour", _HOUR))
+insight_blog_days = _rollup("insight_blog_days", _key("day", sa.Date()), _key("blog_id", U))
+insight_author_days = _rollup("insight_author_days", _key("day", sa.Date()), _key("author_id", U))
+insight_post_days = _rollup(
+    "insight_post_days",
+    _key("day", sa.Date()),
+    _key("post_id", U),
+    sa.Column("blog_id", U, nullable=False),
+    sa.Column("author_id", U, nullable=False),
+)
+insight_post_weeks = _rollup(
+    "insight_post_weeks",
+    _key("week", sa.Date()),
+    _key("post_id", U),
+    sa.Column("blog_id", U, nullable=False),
+    sa.Column("author_id", U, nullable=False),
 )
