@@ -9,13 +9,13 @@ from api.routers import (
     comments,
     feeds,
     insights,
-    meta,
     moderation,
     plans,
     posts,
     public,
     subscriptions,
 )
+from api.system import meta
 from api.tenants import public as sites
 from api.tenants import routes as tenants
 
