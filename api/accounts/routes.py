@@ -76,8 +76,8 @@ async def sign_in(
     username: Annotated[str, Form(min_length=1, max_length=254, description="The e-mail.")],
     password: Annotated[str, Form(min_length=1, max_length=256)],
     services: ServicesDep,
+    _credentials: PrincipalDep,  # before the gate's transaction: never two at once
     caller: OpenCallerWithTransaction,
-    _credentials: PrincipalDep,
 ) -> TokenPairRead:
     """OAuth2 password grant: e-mail and password in a form; an access and a refresh token out."""
     await _limit_sign_in(services, client_ip(request), username)
@@ -97,8 +97,8 @@ async def sign_in(
 async def refresh(
     body: RefreshRequest,
     services: ServicesDep,
+    _credentials: PrincipalDep,  # before the gate's transaction: never two at once
     caller: OpenCallerWithTransaction,
-    _credentials: PrincipalDep,
 ) -> TokenPairRead:
     """Trade a refresh token for a new pair. The old one is spent; reusing it ends the session."""
     pair = await use_cases.refresh_session(caller.work, services.sessions, body.refresh_token)
@@ -115,8 +115,8 @@ async def refresh(
 async def revoke(
     body: RefreshRequest,
     services: ServicesDep,
+    _credentials: PrincipalDep,  # before the gate's transaction: never two at once
     caller: OpenCallerWithTransaction,
-    _credentials: PrincipalDep,
 ) -> Response:
     """Sign out: the refresh token and its whole family stop working."""
     await use_cases.sign_out(caller.work, services.sessions, body.refresh_token)
@@ -223,8 +223,8 @@ async def sign_up(
     tenant: TenantSlug,
     body: SignUp,
     services: ServicesDep,
+    _credentials: PrincipalDep,  # before the gate's transaction: never two at once
     caller: OpenCallerWithTransaction,
-    _credentials: PrincipalDep,
 ) -> TokenPairRead:
     """A reader creates an account on a site that allows it (or joins with an existing one)."""
     # An existing account joins with its password: the sign-in limits apply.
