@@ -49,7 +49,17 @@ CALLERS = (
 
 # (operation id, caller) -> the status a use case answers although the gate admits the
 # caller, and why. Keep this short: each line is a rule finer than the policy table.
-REFINED: dict[tuple[str, str], tuple[int, str]] = {}
+REFINED: dict[tuple[str, str], tuple[int, str]] = {
+    **{
+        (operation, caller): (403, "platform keys: signed-in people, then operators only")
+        for operation in ("platform-api-keys-list", "platform-api-keys-revoke")
+        for caller in ("owner", "manager", "moderator", "author", "reader", "other_owner")
+    },
+    **{
+        ("members-remove", caller): (403, "every member may leave; only staff remove others")
+        for caller in ("moderator", "author", "reader")
+    },
+}
 
 # Refusals that only the gate gives: a 404 with one of these details says "this tenant
 # or site is not yours", as opposed to "no such post".
@@ -140,9 +150,17 @@ def _path_value(name: str) -> str:
     )
 
 
+def path_params(dependant: Dependant) -> Iterator[Any]:
+    """The route's path parameters and its dependencies': a gate declares ``{tenant}``
+    itself, and the route need not repeat it."""
+    yield from dependant.path_params
+    for sub in dependant.dependencies:
+        yield from path_params(sub)
+
+
 def _url(route: _Mounted, tenant: str) -> str:
     path = route.path
-    for param in route.dependant.path_params:
+    for param in path_params(route.dependant):
         value = tenant if param.name == "tenant" else _path_value(param.name)
         path = path.replace("{" + param.name + "}", value)
     return path

@@ -111,8 +111,8 @@ async def change_role(
 async def remove(
     tenant: TenantSlug,
     user_id: UUID,
-    # Anyone in the tenant may leave: the use case lets staff remove others.
-    ctx: Annotated[TenantActor, Requires(Action.READ_PUBLISHED)],
+    # Every member may leave; the use case lets staff (only) remove others.
+    ctx: Annotated[TenantActor, Requires(Action.BE_MEMBER)],
 ) -> Response:
     """Remove a member, or leave (your own id). The last owner cannot leave."""
     await use_cases.remove_member(ctx.uow, ctx.actor, user_id)
