@@ -15,7 +15,6 @@ from api.routers import (
     comments,
     insights,
     members,
-    meta,
     moderation,
     plans,
     public,
@@ -23,6 +22,7 @@ from api.routers import (
     subscriptions,
     tenants,
 )
+from api.system import meta
 
 # The public read path comes first: routes are matched in order, and it is the hot path.
 ROUTERS: list[APIRouter] = [
