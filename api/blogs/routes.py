@@ -46,8 +46,9 @@ BLOGS = time_id("blogs")  # oldest first
 
 Console = Annotated[TenantActor, Requires(Action.USE_CONSOLE)]
 Writer = Annotated[TenantActor, Requires(Action.WRITE_POSTS)]
-# Routes with more path parameters than the tenant name it first (the gate reads it), so
-# the documented parameters keep their order: tenant, then the others.
+# Every route names the tenant first although the gate reads it: the documented path
+# parameters keep their order (tenant, then the others), and the route's own parameters
+# say where it answers.
 
 
 @router.get(
@@ -57,7 +58,7 @@ Writer = Annotated[TenantActor, Requires(Action.WRITE_POSTS)]
     responses=READ_PROBLEMS,
 )
 async def list_blogs(
-    request: Request, response: Response, ctx: Console, paging: PageQuery
+    request: Request, response: Response, tenant: TenantSlug, ctx: Console, paging: PageQuery
 ) -> Page[BlogRead]:
     """Every blog of the tenant, oldest first (owners, managers, moderators, authors)."""
     rows = await use_cases.list_blogs(ctx.uow, ctx.actor, paging.after(BLOGS), paging.fetch)
@@ -71,7 +72,9 @@ async def list_blogs(
     response_model=BlogRead,
     responses=PROBLEMS,
 )
-async def create_blog(ctx: Writer, body: BlogCreate, services: ServicesDep) -> BlogRead:
+async def create_blog(
+    tenant: TenantSlug, ctx: Writer, body: BlogCreate, services: ServicesDep
+) -> BlogRead:
     """Create a blog (owners, managers, authors; within the ``blogs`` quota). The caller
     becomes its owner."""
     fields = body.model_dump()

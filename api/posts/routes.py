@@ -82,8 +82,9 @@ REVISIONS = Keyset("post-revisions", (int,), lambda revision: (revision.version,
 Console = Annotated[TenantActor, Requires(Action.USE_CONSOLE)]
 Writer = Annotated[TenantActor, Requires(Action.WRITE_POSTS)]
 Staff = Annotated[TenantActor, Requires(Action.EDIT_ANY_POST)]
-# Routes with more path parameters than the tenant name it first (the gate reads it), so
-# the documented parameters keep their order: tenant, then the others.
+# Every route names the tenant first although the gate reads it: the documented path
+# parameters keep their order (tenant, then the others), and the route's own parameters
+# say where it answers.
 
 
 def _expected_version(if_match: str | None, *, required: bool) -> int | None:
@@ -121,6 +122,7 @@ def _answer(response: Response, post: Post) -> PostRead:
 async def list_posts(
     request: Request,
     response: Response,
+    tenant: TenantSlug,
     ctx: Console,
     paging: PageQuery,
     blog: Annotated[UUID | None, Query(description="Only this blog's posts.")] = None,
