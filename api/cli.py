@@ -106,7 +106,6 @@ async def _create_operator(settings: Settings, email: str, password: str) -> str
     from api.app import database_for
     from api.bootstrap import Services
     from domain.accounts import use_cases
-    from domain.content.text import slugify
     from domain.kernel.errors import DomainError
     from persistence.uow import SqlUnitOfWork
 
@@ -114,7 +113,9 @@ async def _create_operator(settings: Settings, email: str, password: str) -> str
     services = Services.from_settings(settings)
     try:
         async with SqlUnitOfWork(db) as uow:
-            user = await use_cases.create_operator(uow, services.hasher, slugify, email, password)
+            user = await use_cases.create_operator(
+                uow, services.hasher, email, password, text=services.text
+            )
     except DomainError as exc:
         typer.echo(f"Refused: {exc.detail}", err=True)
         raise typer.Exit(2) from exc

@@ -10,7 +10,6 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.accounts.ports import RefreshTokenRepository, UserRepository
-from domain.content.ports import BlogRepository, PostRepository
 from domain.conversation.ports import CommentRepository, RatingRepository
 from domain.insights.ports import InsightsRepository
 from domain.licensing.ports import (
@@ -48,10 +47,6 @@ class UnitOfWork(Protocol):
     def idempotency(self) -> IdempotencyStore: ...
     @property
     def usage(self) -> UsageCounter: ...
-    @property
-    def blogs(self) -> BlogRepository: ...
-    @property
-    def posts(self) -> PostRepository: ...
     @property
     def comments(self) -> CommentRepository: ...
     @property

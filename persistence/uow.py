@@ -8,7 +8,7 @@ from typing import Self
 from uuid import UUID
 
 from persistence.accounts.repositories import SqlRefreshTokenRepository, SqlUserRepository
-from persistence.content import SqlBlogRepository, SqlPostRepository
+from persistence.blogs.repositories import SqlBlogRepository
 from persistence.conversation import SqlCommentRepository, SqlRatingRepository
 from persistence.database import Database, Transaction
 from persistence.insights import SqlInsightsRepository
@@ -19,6 +19,7 @@ from persistence.licensing import (
     SqlUsageCounter,
 )
 from persistence.members.repositories import SqlInvitationRepository, SqlMembershipRepository
+from persistence.posts.repositories import SqlPostRepository
 from persistence.tenants.repositories import SqlApiKeyRepository, SqlAuditLog, SqlTenantRepository
 
 

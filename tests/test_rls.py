@@ -12,7 +12,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from domain.accounts import use_cases as accounts
-from domain.content.text import slugify
 from domain.kernel import clock
 from domain.kernel.access import Actor, Principal, Role
 from domain.licensing.limits import PlanLicence
@@ -261,10 +260,10 @@ async def pooled_tenant(owner_url, owner_engine, services) -> AsyncIterator:
             user = await accounts.register_user(
                 uow,
                 services.hasher,
-                slugify,
                 f"pool-{tenant_id.hex[:10]}@example.test",
                 PASSWORD,
                 "P",
+                text=services.text,
             )
             user_id = user.id
             await uow.tenants.add(tenant)

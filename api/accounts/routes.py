@@ -28,7 +28,6 @@ from api.bootstrap import Services
 from api.kit.routing import new_router
 from domain.accounts import use_cases
 from domain.accounts.model import normalise_email
-from domain.content.text import slugify
 from domain.conversation.policy import opens_the_queue
 from domain.kernel.access import Actor, Principal
 from domain.kernel.errors import RateLimited
@@ -232,7 +231,7 @@ async def sign_up(
     pair = await members.sign_up_reader(
         caller.work,
         services.hasher,
-        slugify,
+        services.text,
         services.sessions,
         PlanLicence(caller.work),
         tenant,

@@ -1,18 +1,20 @@
-"""Routers, one module per resource. ``ROUTERS`` are mounted under ``/v1``."""
+"""Routers, one module per resource (or per slice package). ``ROUTERS`` are mounted
+under ``/v1``."""
 
 from fastapi import APIRouter
 
 from api.accounts import routes as accounts
+from api.blogs import public as blogs_public
+from api.blogs import routes as blogs
 from api.members import routes as members
+from api.posts import feeds
+from api.posts import public as posts_public
+from api.posts import routes as posts
 from api.routers import (
-    blogs,
     comments,
-    feeds,
     insights,
     moderation,
     plans,
-    posts,
-    public,
     subscriptions,
 )
 from api.system import meta
@@ -22,7 +24,8 @@ from api.tenants import routes as tenants
 # The public read path comes first: routes are matched in order, and it is the hot path.
 ROUTERS: list[APIRouter] = [
     sites.router,
-    public.router,
+    blogs_public.router,
+    posts_public.router,
     feeds.router,
     meta.router,
     accounts.router,

@@ -1,18 +1,14 @@
 """What accounts need from the outside: stored users and refresh tokens, a password
-hasher, a session issuer and a slug maker (both implemented outside the domain)."""
+hasher and a session issuer (both implemented in auth/)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
 from domain.accounts.model import TokenPair, User
 from domain.kernel.ports import UnitOfWorkBase
-
-# ASCII slug of a text, at most ``max_length`` characters ("Café" -> "cafe").
-Slugify = Callable[[str, int], str]
 
 
 class PasswordHasher(Protocol):

@@ -7,16 +7,17 @@ import secrets
 from uuid import UUID, uuid4
 
 from domain.accounts.model import TokenPair, User, check_password, normalise_email
-from domain.accounts.ports import AccountsUnitOfWork, PasswordHasher, SessionIssuer, Slugify
+from domain.accounts.ports import AccountsUnitOfWork, PasswordHasher, SessionIssuer
 from domain.kernel import clock
 from domain.kernel.errors import Conflict, Forbidden, Unauthenticated
+from domain.kernel.text import TextEngine, slugify
 
 HANDLE_BASE_LENGTH = 30
 
 
-async def free_handle(uow: AccountsUnitOfWork, slugify: Slugify, display_name: str) -> str:
+async def free_handle(uow: AccountsUnitOfWork, display_name: str, text: TextEngine) -> str:
     """The slug of the display name, with a short random suffix when it is taken."""
-    base = slugify(display_name, HANDLE_BASE_LENGTH)
+    base = slugify(display_name, text, HANDLE_BASE_LENGTH)
     if len(base) < 2 or base == "post":
         base = "author"
     handle = base
@@ -28,11 +29,11 @@ async def free_handle(uow: AccountsUnitOfWork, slugify: Slugify, display_name: s
 async def register_user(
     uow: AccountsUnitOfWork,
     hasher: PasswordHasher,
-    slugify: Slugify,
     email: str,
     password: str,
     display_name: str,
     *,
+    text: TextEngine,
     is_operator: bool = False,
 ) -> User:
     """A new account (the caller commits)."""
@@ -45,7 +46,7 @@ async def register_user(
         id=uuid4(),
         email=email,
         display_name=display_name,
-        handle=await free_handle(uow, slugify, display_name),
+        handle=await free_handle(uow, display_name, text),
         password_hash=await hasher.hash(password),
         is_operator=is_operator,
         is_active=True,
@@ -57,7 +58,12 @@ async def register_user(
 
 
 async def create_operator(
-    uow: AccountsUnitOfWork, hasher: PasswordHasher, slugify: Slugify, email: str, password: str
+    uow: AccountsUnitOfWork,
+    hasher: PasswordHasher,
+    email: str,
+    password: str,
+    *,
+    text: TextEngine,
 ) -> User:
     existing = await uow.users.by_email(normalise_email(email))
     if existing:
@@ -66,7 +72,9 @@ async def create_operator(
         await uow.users.update(existing)
         await uow.commit()
         return existing
-    user = await register_user(uow, hasher, slugify, email, password, "Operator", is_operator=True)
+    user = await register_user(
+        uow, hasher, email, password, "Operator", text=text, is_operator=True
+    )
     await uow.commit()
     return user
 

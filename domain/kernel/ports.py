@@ -1,8 +1,4 @@
-"""What every slice's unit of work has: one transaction, a tenant context, a request id.
-
-Each slice declares its own narrow unit of work on top of this one, with the
-repositories it needs (``domain/<slice>/ports.py``).
-"""
+"""What every slice's unit of work offers, whatever repositories it carries."""
 
 from __future__ import annotations
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.licensing.model import Feature, Quota
+from domain.licensing.ports import LicensingUnitOfWork
 from domain.licensing.quotas import ensure_feature, ensure_room, require_site_online
-from domain.ports import UnitOfWork
 
 
 class PlanLicence:
     """Checks in the caller's unit of work (so the quota's lock holds until it commits)."""
 
-    def __init__(self, uow: UnitOfWork):
+    def __init__(self, uow: LicensingUnitOfWork):
         self.uow = uow
 
     async def ensure_custom_domain_room(self, tenant_id: UUID) -> None:

@@ -10,10 +10,11 @@ from uuid import UUID, uuid4
 
 from domain.accounts import use_cases as accounts
 from domain.accounts.model import TokenPair, User, normalise_email
-from domain.accounts.ports import PasswordHasher, SessionIssuer, Slugify
+from domain.accounts.ports import PasswordHasher, SessionIssuer
 from domain.kernel import clock
 from domain.kernel.access import Action, Actor, Principal, Role, can_assign_role, require
 from domain.kernel.errors import Conflict, Forbidden, NotFound
+from domain.kernel.text import TextEngine
 from domain.members.model import Invitation, InvitationIssued, Membership, rank
 from domain.members.ports import MembersUnitOfWork
 from domain.tenants.model import NewTenant, Tenant, TenantStatus
@@ -91,7 +92,7 @@ async def update_my_account(
 async def sign_up_reader(
     uow: MembersUnitOfWork,
     hasher: PasswordHasher,
-    slugify: Slugify,
+    text: TextEngine,
     sessions: SessionIssuer,
     licence: Licence,
     tenant_slug: str,
@@ -115,7 +116,7 @@ async def sign_up_reader(
             raise Conflict("An account with this e-mail exists: sign in with its password.")
         user = existing
     else:
-        user = await accounts.register_user(uow, hasher, slugify, email, password, display_name)
+        user = await accounts.register_user(uow, hasher, email, password, display_name, text=text)
     if await uow.memberships.get(tenant.id, user.id) is None:
         await uow.memberships.add(
             Membership(

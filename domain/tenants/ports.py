@@ -47,14 +47,14 @@ class AuditLog(Protocol):
     ) -> list[AuditEntry]: ...
 
 
-class AuditedUnitOfWork(UnitOfWorkBase, Protocol):
+class AuditUnitOfWork(UnitOfWorkBase, Protocol):
     """What ``audit()`` needs: every slice that records what it changes includes it."""
 
     @property
     def audit(self) -> AuditLog: ...
 
 
-class TenantsUnitOfWork(AuditedUnitOfWork, Protocol):
+class TenantsUnitOfWork(AuditUnitOfWork, Protocol):
     @property
     def tenants(self) -> TenantRepository: ...
     @property

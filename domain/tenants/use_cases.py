@@ -22,11 +22,11 @@ from domain.tenants.model import (
     check_host,
     check_tenant_slug,
 )
-from domain.tenants.ports import AuditedUnitOfWork, Licence, TenantsUnitOfWork
+from domain.tenants.ports import AuditUnitOfWork, Licence, TenantsUnitOfWork
 
 
 async def audit(
-    uow: AuditedUnitOfWork,
+    uow: AuditUnitOfWork,
     actor: Actor,
     action: str,
     target_type: str,

@@ -18,7 +18,6 @@ from jose import jwt as jose_jwt
 from api.middleware import client_ip
 from auth.jwt_tokens import KeyRing
 from domain.accounts import use_cases
-from domain.content.text import slugify
 from domain.kernel.access import Role
 from persistence.uow import SqlUnitOfWork
 from tests.conftest import JWT_KEYS
@@ -969,7 +968,7 @@ async def test_create_operator_use_case(client, db, services):
     email = f"Ops-{uuid4().hex[:6]}@Example.TEST"
     async with SqlUnitOfWork(db) as uow:
         user = await use_cases.create_operator(
-            uow, services.hasher, slugify, email, "operator passphrase"
+            uow, services.hasher, email, "operator passphrase", text=services.text
         )
     assert user.is_operator and user.email == email.lower()
     stored = await load_user(db, user.id)
@@ -984,7 +983,7 @@ async def test_create_operator_promotes_an_existing_user(client, db, factory, se
     old_token = factory.auth(user)
     async with SqlUnitOfWork(db) as uow:
         promoted = await use_cases.create_operator(
-            uow, services.hasher, slugify, user.email.upper(), "ignored passphrase"
+            uow, services.hasher, user.email.upper(), "ignored passphrase", text=services.text
         )
     assert promoted.id == user.id and promoted.is_operator
     stored = await load_user(db, user.id)
@@ -999,7 +998,7 @@ async def test_create_operator_refuses_a_short_password(db, services):
     async with SqlUnitOfWork(db) as uow:
         with pytest.raises(InvalidInput):
             await use_cases.create_operator(
-                uow, services.hasher, slugify, "op@example.test", "short"
+                uow, services.hasher, "op@example.test", "short", text=services.text
             )
 
 
