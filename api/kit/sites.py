@@ -80,3 +80,17 @@ class Links:
 
     def api(self, path: str) -> str:
         return f"{self.base}/v1/sites/{self.tenant}{path}"
+
+
+# What a reader's contribution (a comment, a vote, a report) may be refused with.
+CONTRIBUTION_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed Idempotency-Key"},
+    401: {"description": "Sign in (anonymous contributions are off on this site)"},
+    402: {"description": "Subscription inactive, or ratings not in the plan"},
+    403: {"description": "Comments closed, or not allowed to take part"},
+    404: {"description": "No such site, post or comment"},
+    409: {"description": "Conflict (edit window passed, already reported, key reused)"},
+    413: {"description": "Body too large"},
+    422: {"description": "Invalid input"},
+    429: {"description": "Too many comments or votes: wait Retry-After seconds"},
+}

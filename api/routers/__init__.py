@@ -2,17 +2,18 @@
 
 from fastapi import APIRouter
 
+from api.comments import routes as comments
+from api.moderation import routes as moderation
+from api.ratings import routes as ratings
 from api.routers import (
     api_keys,
     audit,
     auth,
     blogs,
-    comments,
     feeds,
     insights,
     members,
     meta,
-    moderation,
     plans,
     posts,
     public,
@@ -37,6 +38,7 @@ ROUTERS: list[APIRouter] = [
     blogs.router,
     posts.router,
     comments.router,
+    ratings.router,
     moderation.router,
     insights.router,
 ]

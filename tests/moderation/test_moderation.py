@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from domain.identity.model import CommentPolicy
-from tests.test_comments import add_reader, comments_url, db_comment_count, seed, site
+from tests.comments.helpers import add_reader, comments_url, db_comment_count, seed, site
 from tests.test_foundation import assert_problem
 
 
