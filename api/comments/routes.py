@@ -219,7 +219,7 @@ async def create_comment(
     responses=CONTRIBUTION_PROBLEMS,
 )
 async def edit_comment(
-    ctx: Member, comment_id: UUID, body: CommentEdit, services: ServicesDep
+    ctx: Member, tenant: TenantSlug, comment_id: UUID, body: CommentEdit, services: ServicesDep
 ) -> CommentWriteRead:
     """The author rewrites their comment within 15 minutes of posting (409 after)."""
     comment = await use_cases.edit_comment(
@@ -241,7 +241,7 @@ async def edit_comment(
     response_class=Response,
     responses=CONTRIBUTION_PROBLEMS,
 )
-async def delete_comment(ctx: Member, comment_id: UUID) -> Response:
+async def delete_comment(ctx: Member, tenant: TenantSlug, comment_id: UUID) -> Response:
     """The author deletes their comment: its text goes, its place in the thread stays
     (shown as ``deleted`` while replies hang below it)."""
     await use_cases.delete_comment(ctx.uow, ctx.actor, comment_id)
@@ -255,7 +255,9 @@ async def delete_comment(ctx: Member, comment_id: UUID) -> Response:
     response_class=Response,
     responses=CONTRIBUTION_PROBLEMS,
 )
-async def report_comment(ctx: Member, comment_id: UUID, body: ReportCreate) -> Response:
+async def report_comment(
+    ctx: Member, tenant: TenantSlug, comment_id: UUID, body: ReportCreate
+) -> Response:
     """A signed-in reader flags a comment (once). Three readers' reports hide it until a
     moderator reviews it."""
     await use_cases.report_comment(

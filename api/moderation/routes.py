@@ -13,7 +13,7 @@ from uuid import UUID
 
 from fastapi import Query, Request, Response
 
-from api.access import Requires, ServicesDep, TenantActor
+from api.access import Requires, ServicesDep, TenantActor, TenantSlug
 from api.kit.cursors import time_id
 from api.kit.pages import Page, PageQuery, page_of
 from api.kit.routing import new_router
@@ -104,7 +104,9 @@ async def counts(ctx: Moderating) -> ModerationCounts:
     response_model=ModerationCommentDetail,
     responses=PROBLEMS,
 )
-async def get_comment(ctx: Moderating, comment_id: UUID) -> ModerationCommentDetail:
+async def get_comment(
+    ctx: Moderating, tenant: TenantSlug, comment_id: UUID
+) -> ModerationCommentDetail:
     """One comment with every reader report on it and its reason."""
     comment, reports = await use_cases.comment_for_moderation(
         ctx.uow, ctx.actor, ctx.tenant, comment_id
@@ -139,7 +141,11 @@ async def moderate_bulk(
     responses=PROBLEMS,
 )
 async def moderate_one(
-    ctx: Moderating, comment_id: UUID, action: ActionName, services: ServicesDep
+    ctx: Moderating,
+    tenant: TenantSlug,
+    comment_id: UUID,
+    action: ActionName,
+    services: ServicesDep,
 ) -> ModerationCommentRead:
     """``approve`` (visible), ``reject`` (hidden), ``spam`` (hidden, marked spam), or
     ``restore``: a rejected or spam comment goes back to the status it had before."""

@@ -81,6 +81,7 @@ async def get_rating(
     site: SiteDep,
     caller: OpenCallerWithTransaction,
     principal: ReaderPrincipal,
+    tenant: TenantSlug,
     post_id: UUID,
     voter_token: VoterHeader = None,
 ) -> RatingRead:
