@@ -12,12 +12,11 @@ import json
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Depends, Header, Request, Response
+from fastapi import Header, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.access import (
     Contributes,
-    OpenCallerWithTransaction,
     ServicesDep,
     TenantActor,
     TenantSlug,
@@ -38,13 +37,13 @@ from api.kit.fingerprints import ip_fingerprint
 from api.kit.pages import PageQuery, link_header
 from api.kit.routing import new_router
 from api.kit.schemas import IDEMPOTENCY_KEY
-from api.kit.sites import CONTRIBUTION_PROBLEMS, SiteDep, reader_principal
+from api.kit.sites import CONTRIBUTION_PROBLEMS, SiteReaderDep
 from api.problems import ApiProblem
 from domain.comments import use_cases
 from domain.comments.model import Comment, NewComment, Origin, ReportReason
 from domain.comments.threads import has_held
 from domain.identity.model import TenantSettings
-from domain.kernel.access import Action, Principal
+from domain.kernel.access import Action
 from domain.kernel.errors import RateLimited
 
 router = new_router(tags=["conversation"])
@@ -64,7 +63,6 @@ Commenting = Annotated[
 ]
 # A signed-in member acting on their own comment, or on someone else's (reporting).
 Member = Annotated[TenantActor, Contributes(Action.COMMENT_RATE)]
-ReaderPrincipal = Annotated[Principal, Depends(reader_principal)]
 
 
 async def _limit_comments(
@@ -106,9 +104,7 @@ def _answer(comment: Comment) -> tuple[int, Any]:
 )
 async def list_comments(
     request: Request,
-    site: SiteDep,
-    caller: OpenCallerWithTransaction,
-    principal: ReaderPrincipal,
+    reader: SiteReaderDep,
     tenant: TenantSlug,
     post_id: UUID,
     paging: PageQuery,
@@ -117,10 +113,11 @@ async def list_comments(
     (signed keyset cursor), each with its replies nested (at most 3 levels). A signed-in
     reader also sees their own comments awaiting review, marked ``held``; such answers
     are ``Cache-Control: private``. Strong ``ETag``; ``If-None-Match`` answers 304."""
+    principal = reader.principal
     rows = await use_cases.threads(
-        caller.work,
+        reader.uow,
         principal,
-        site.row.id,
+        reader.site.row.id,
         post_id,
         after=paging.after(THREADS),
         fetch=paging.fetch,

@@ -59,6 +59,7 @@ async def queue(
     request: Request,
     response: Response,
     ctx: Moderating,
+    tenant: TenantSlug,
     paging: PageQuery,
     status: Annotated[StatusName | None, Query()] = None,
     blog: Annotated[UUID | None, Query(description="A blog id")] = None,
@@ -92,7 +93,7 @@ async def queue(
     response_model=ModerationCounts,
     responses=PROBLEMS,
 )
-async def counts(ctx: Moderating) -> ModerationCounts:
+async def counts(ctx: Moderating, tenant: TenantSlug) -> ModerationCounts:
     """Comments per status (for the console's badges)."""
     figures = await use_cases.moderation_counts(ctx.uow, ctx.actor, ctx.tenant)
     return ModerationCounts(**figures)
@@ -124,7 +125,7 @@ async def get_comment(
     responses=PROBLEMS,
 )
 async def moderate_bulk(
-    ctx: Moderating, body: BulkModeration, services: ServicesDep
+    ctx: Moderating, tenant: TenantSlug, body: BulkModeration, services: ServicesDep
 ) -> ModeratedList:
     """One decision on up to 100 comments, all or nothing: an unknown id (or another
     tenant's) is a 404 and nothing changes."""

@@ -8,11 +8,10 @@ import hashlib
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Header, Request, Response
+from fastapi import Header, Request, Response
 
 from api.access import (
     Contributes,
-    OpenCallerWithTransaction,
     ServicesDep,
     TenantActor,
     TenantSlug,
@@ -21,10 +20,10 @@ from api.access import (
 from api.bootstrap import Services
 from api.kit.fingerprints import ip_fingerprint
 from api.kit.routing import new_router
-from api.kit.sites import CONTRIBUTION_PROBLEMS, SiteDep, reader_principal
+from api.kit.sites import CONTRIBUTION_PROBLEMS, SiteReaderDep
 from api.ratings.schemas import VOTER_TOKEN_PATTERN, RatingPut, RatingRead
 from domain.identity.model import TenantSettings
-from domain.kernel.access import Action, Principal
+from domain.kernel.access import Action
 from domain.kernel.errors import RateLimited
 from domain.ratings import use_cases
 
@@ -38,7 +37,6 @@ def anonymous_ratings(settings: TenantSettings) -> bool:
 
 # A reader voting: members, and anonymous readers where the tenant allows it.
 Voting = Annotated[TenantActor, Contributes(Action.COMMENT_RATE, anonymous_if=anonymous_ratings)]
-ReaderPrincipal = Annotated[Principal, Depends(reader_principal)]
 
 VoterHeader = Annotated[
     str | None,
@@ -78,9 +76,7 @@ async def _limit_votes(request: Request, services: Services, tenant_slug: str) -
 )
 async def get_rating(
     response: Response,
-    site: SiteDep,
-    caller: OpenCallerWithTransaction,
-    principal: ReaderPrincipal,
+    reader: SiteReaderDep,
     tenant: TenantSlug,
     post_id: UUID,
     voter_token: VoterHeader = None,
@@ -88,7 +84,7 @@ async def get_rating(
     """The post's rating summary and the caller's own vote (``stars`` is null when they
     have not voted). Personal, so never stored by shared caches."""
     summary, stars = await use_cases.my_rating(
-        caller.work, principal, site.row.id, post_id, _token_hash(voter_token, None)
+        reader.uow, reader.principal, reader.site.row.id, post_id, _token_hash(voter_token, None)
     )
     response.headers["Cache-Control"] = "private, no-store"
     return RatingRead.of(summary, stars)

@@ -13,7 +13,6 @@ from api.routers import (
     feeds,
     insights,
     members,
-    meta,
     plans,
     posts,
     public,
@@ -21,6 +20,7 @@ from api.routers import (
     subscriptions,
     tenants,
 )
+from api.system import meta
 
 # The public read path comes first: routes are matched in order, and it is the hot path.
 ROUTERS: list[APIRouter] = [

@@ -331,7 +331,6 @@ async def threads(
 ) -> list[ThreadRow]:
     """Up to ``fetch`` top-level comments after ``after`` (oldest first), each with its
     replies. A member also sees their own comments held for review."""
-    await uow.set_tenant(tenant_id)
     await _public_post(uow, post_id)
     viewer: UUID | None = None
     if principal.user_id is not None:

@@ -86,7 +86,6 @@ async def my_rating(
 ) -> tuple[RatingSummary, int | None]:
     """The post's summary and the caller's own vote (None when they have not voted,
     including anonymous readers without a voter token)."""
-    await uow.set_tenant(tenant_id)
     await _public_post(uow, post_id)
     summary = await uow.ratings.summary(post_id)
     if principal.user_id is not None:

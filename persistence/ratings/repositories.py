@@ -29,11 +29,31 @@ ratings = sa.Table(
     sa.Column("tenant_id", U, primary_key=True),
     sa.Column("id", U, primary_key=True),
     sa.Column("post_id", U, nullable=False),
-    sa.Column("user_id", U),
+    sa.Column("user_id", U, sa.ForeignKey("users.id", ondelete="CASCADE")),
     sa.Column("voter_hash", sa.LargeBinary(32)),
     sa.Column("stars", sa.SmallInteger, nullable=False),
     _ts("created_at", False),
     _ts("updated_at", False),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
+    ),
+    # One vote per member and per anonymous voter token on a post.
+    sa.Index(
+        "ratings_post_user",
+        "tenant_id",
+        "post_id",
+        "user_id",
+        unique=True,
+        postgresql_where=sa.text("user_id IS NOT NULL"),
+    ),
+    sa.Index(
+        "ratings_post_voter",
+        "tenant_id",
+        "post_id",
+        "voter_hash",
+        unique=True,
+        postgresql_where=sa.text("voter_hash IS NOT NULL"),
+    ),
 )
 
 _p = t.posts

@@ -300,7 +300,8 @@ async def test_a_tampered_queue_cursor_is_refused(client, factory):
         "next_cursor"
     ]
     payload, mac = cursor.split(".")
-    forged = f"{payload}.{mac[:-1]}{'A' if mac[-1] != 'A' else 'B'}"
+    # The first character: the last one may carry only padding bits.
+    forged = f"{payload}.{'A' if mac[0] != 'A' else 'B'}{mac[1:]}"
     assert_problem(
         await client.get(queue_url(world), params={"cursor": forged}, headers=owner),
         422,
