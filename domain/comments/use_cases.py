@@ -330,7 +330,8 @@ async def threads(
     fetch: int,
 ) -> list[ThreadRow]:
     """Up to ``fetch`` top-level comments after ``after`` (oldest first), each with its
-    replies. A member also sees their own comments held for review."""
+    replies, read in ``uow`` (already in the site's tenant). A member also sees their own
+    comments held for review."""
     await _public_post(uow, post_id)
     viewer: UUID | None = None
     if principal.user_id is not None:

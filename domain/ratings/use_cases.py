@@ -85,7 +85,8 @@ async def my_rating(
     token_hash: bytes | None,
 ) -> tuple[RatingSummary, int | None]:
     """The post's summary and the caller's own vote (None when they have not voted,
-    including anonymous readers without a voter token)."""
+    including anonymous readers without a voter token), read in ``uow`` (already in the
+    site's tenant)."""
     await _public_post(uow, post_id)
     summary = await uow.ratings.summary(post_id)
     if principal.user_id is not None:
