@@ -7,8 +7,8 @@ from types import TracebackType
 from typing import Self
 from uuid import UUID
 
+from persistence.blogs.repositories import SqlBlogRepository
 from persistence.comments.repositories import SqlCommentRepository
-from persistence.content import SqlBlogRepository, SqlPostRepository
 from persistence.database import Database, Transaction
 from persistence.identity.repositories import (
     SqlApiKeyRepository,
@@ -27,6 +27,7 @@ from persistence.licensing import (
     SqlUsageCounter,
 )
 from persistence.moderation.repositories import SqlModerationRepository
+from persistence.posts.repositories import SqlPostRepository
 from persistence.ratings.repositories import SqlRatingRepository
 
 

@@ -16,7 +16,7 @@ from domain.comments.model import Comment, CommentStatus, HoldReason, Report
 from domain.comments.ports import PostTarget
 from domain.identity.model import CommentPolicy
 from persistence import tables as t
-from persistence.content import TenantScoped
+from persistence.database import TenantScoped
 from persistence.paging import keyset
 
 U = PgUUID(as_uuid=True)

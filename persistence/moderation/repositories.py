@@ -11,7 +11,7 @@ from domain.comments.model import Comment, CommentStatus, HoldReason, Report, Re
 from domain.moderation.model import QueueFilter
 from persistence import tables as t
 from persistence.comments.repositories import comment_of, comment_reports, comments, with_post
-from persistence.content import TenantScoped
+from persistence.database import TenantScoped
 from persistence.paging import keyset
 
 _c, _r, _p = comments, comment_reports, t.posts

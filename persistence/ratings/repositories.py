@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import UUID as PgUUID
 from domain.ratings.model import RatingSummary, Voter
 from domain.ratings.ports import RatedPost
 from persistence import tables as t
-from persistence.content import TenantScoped
+from persistence.database import TenantScoped
 
 U = PgUUID(as_uuid=True)
 
