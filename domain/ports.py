@@ -10,7 +10,6 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.accounts.ports import RefreshTokenRepository, UserRepository
-from domain.conversation.ports import CommentRepository, RatingRepository
 from domain.insights.ports import InsightsRepository
 from domain.licensing.ports import (
     IdempotencyStore,
@@ -48,9 +47,6 @@ class UnitOfWork(Protocol):
     @property
     def usage(self) -> UsageCounter: ...
     @property
-    def comments(self) -> CommentRepository: ...
-    @property
-    def ratings(self) -> RatingRepository: ...
     @property
     def insights(self) -> InsightsRepository: ...
     @property

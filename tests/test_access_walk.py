@@ -59,6 +59,19 @@ REFINED: dict[tuple[str, str], tuple[int, str]] = {
         ("members-remove", caller): (403, "every member may leave; only staff remove others")
         for caller in ("moderator", "author", "reader")
     },
+    **{
+        (operation, "author"): (
+            403,
+            "the queue admits the console's members; authors moderate only where the tenant "
+            "lets them, and only comments on their own posts (moderation_scope)",
+        )
+        for operation in (
+            "comments-queue",
+            "comments-counts",
+            "comments-get",
+            "comments-moderate",
+        )
+    },
 }
 
 # Refusals that only the gate gives: a 404 with one of these details says "this tenant

@@ -28,11 +28,11 @@ from api.bootstrap import Services
 from api.kit.routing import new_router
 from domain.accounts import use_cases
 from domain.accounts.model import normalise_email
-from domain.conversation.policy import opens_the_queue
 from domain.kernel.access import Actor, Principal
 from domain.kernel.errors import RateLimited
 from domain.licensing.limits import PlanLicence
 from domain.members import use_cases as members
+from domain.moderation.policy import opens_the_queue
 
 router = new_router()
 

@@ -6,14 +6,15 @@ from fastapi import APIRouter
 from api.accounts import routes as accounts
 from api.blogs import public as blogs_public
 from api.blogs import routes as blogs
+from api.comments import routes as comments
 from api.members import routes as members
+from api.moderation import routes as moderation
 from api.posts import feeds
 from api.posts import public as posts_public
 from api.posts import routes as posts
+from api.ratings import routes as ratings
 from api.routers import (
-    comments,
     insights,
-    moderation,
     plans,
     subscriptions,
 )
@@ -36,6 +37,7 @@ ROUTERS: list[APIRouter] = [
     blogs.router,
     posts.router,
     comments.router,
+    ratings.router,
     moderation.router,
     insights.router,
 ]
