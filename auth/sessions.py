@@ -1,8 +1,5 @@
-"""Sign-in sessions: an access JWT plus an opaque refresh token, rotated on every use.
-
-Refresh tokens of one sign-in form a *family*. Presenting a token that was already
-used means it was copied: the whole family is revoked, the thief's and the owner's.
-"""
+"""Sign-in sessions: an access JWT plus an opaque refresh token, issued here; the rules
+of rotation and reuse are the accounts use cases' (``refresh_session``, ``sign_out``)."""
 
 from __future__ import annotations
 
@@ -14,7 +11,6 @@ from auth.secrets import new_token, token_hash
 from domain.accounts.model import TokenPair, User
 from domain.accounts.ports import AccountsUnitOfWork
 from domain.kernel import clock
-from domain.kernel.errors import Unauthenticated
 
 
 class Sessions:
@@ -39,26 +35,6 @@ class Sessions:
         )
         return TokenPair(access, expires_in, refresh)
 
-    async def rotate(self, uow: AccountsUnitOfWork, refresh_token: str) -> TokenPair:
-        row = await uow.refresh_tokens.by_hash(token_hash(refresh_token), lock=True)
-        now = clock.now()
-        if row is None or row["revoked_at"] is not None or row["expires_at"] <= now:
-            raise Unauthenticated("The refresh token is not valid.")
-        if row["used_at"] is not None:
-            await uow.refresh_tokens.revoke_family(row["family_id"], now)
-            await uow.commit()  # the revocation must stick although we answer 401
-            raise Unauthenticated("The refresh token was already used; sign in again.")
-        user = await uow.users.get(row["user_id"])
-        if user is None or not user.is_active:
-            raise Unauthenticated("The refresh token is not valid.")
-        await uow.refresh_tokens.mark_used(row["id"], now)
-        pair = await self.open(uow, user, family_id=row["family_id"])
-        await uow.commit()
-        return pair
-
-    async def revoke(self, uow: AccountsUnitOfWork, refresh_token: str) -> None:
-        """Sign out: the token's family ends. Unknown tokens are ignored (idempotent)."""
-        row = await uow.refresh_tokens.by_hash(token_hash(refresh_token))
-        if row is not None:
-            await uow.refresh_tokens.revoke_family(row["family_id"], clock.now())
-            await uow.commit()
+    def digest(self, refresh_token: str) -> bytes:
+        """What is stored of a refresh token: its hash."""
+        return token_hash(refresh_token)

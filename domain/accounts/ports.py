@@ -50,16 +50,15 @@ class AccountsUnitOfWork(UnitOfWorkBase, Protocol):
 
 
 class SessionIssuer(Protocol):
-    """Sign-in sessions: an access token and a refresh token rotated on every use."""
+    """Issues sign-in sessions: an access token and an opaque refresh token."""
 
-    async def open(self, uow: AccountsUnitOfWork, user: User) -> TokenPair:
-        """Issue a pair in this transaction; the caller commits."""
+    async def open(
+        self, uow: AccountsUnitOfWork, user: User, family_id: UUID | None = None
+    ) -> TokenPair:
+        """Issue a pair in this transaction (a new family unless one is given); the
+        caller commits."""
         ...
 
-    async def rotate(self, uow: AccountsUnitOfWork, refresh_token: str) -> TokenPair:
-        """Spend a refresh token for a new pair (commits); a reused one ends its family."""
-        ...
-
-    async def revoke(self, uow: AccountsUnitOfWork, refresh_token: str) -> None:
-        """End the token's family (commits); unknown tokens are ignored."""
+    def digest(self, refresh_token: str) -> bytes:
+        """What is stored of a refresh token (its hash), to find it again."""
         ...

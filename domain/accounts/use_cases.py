@@ -109,12 +109,34 @@ async def sign_in(
 async def refresh_session(
     uow: AccountsUnitOfWork, sessions: SessionIssuer, refresh_token: str
 ) -> TokenPair:
-    """Trade a refresh token for a new pair (the issuer commits, a reuse included)."""
-    return await sessions.rotate(uow, refresh_token)
+    """Trade a refresh token for a new pair of the same family; the old one is spent.
+
+    Refresh tokens of one sign-in form a *family*. Presenting a token that was already
+    used means it was copied: the whole family is revoked, the thief's and the owner's.
+    """
+    row = await uow.refresh_tokens.by_hash(sessions.digest(refresh_token), lock=True)
+    now = clock.now()
+    if row is None or row["revoked_at"] is not None or row["expires_at"] <= now:
+        raise Unauthenticated("The refresh token is not valid.")
+    if row["used_at"] is not None:
+        await uow.refresh_tokens.revoke_family(row["family_id"], now)
+        await uow.commit()  # the revocation must stick although we answer 401
+        raise Unauthenticated("The refresh token was already used; sign in again.")
+    user = await uow.users.get(row["user_id"])
+    if user is None or not user.is_active:
+        raise Unauthenticated("The refresh token is not valid.")
+    await uow.refresh_tokens.mark_used(row["id"], now)
+    pair = await sessions.open(uow, user, family_id=row["family_id"])
+    await uow.commit()
+    return pair
 
 
 async def sign_out(uow: AccountsUnitOfWork, sessions: SessionIssuer, refresh_token: str) -> None:
-    await sessions.revoke(uow, refresh_token)
+    """The token's family ends. Unknown tokens are ignored (signing out is idempotent)."""
+    row = await uow.refresh_tokens.by_hash(sessions.digest(refresh_token))
+    if row is not None:
+        await uow.refresh_tokens.revoke_family(row["family_id"], clock.now())
+        await uow.commit()
 
 
 async def current_user(uow: AccountsUnitOfWork, user_id: UUID, token_version: int) -> User:
