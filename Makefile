@@ -20,9 +20,10 @@ CONSOLE_SOURCES := $(shell find $(FRONTENDS)/console/src $(FRONTENDS)/console/pu
 	$(FRONTENDS)/console/index.html $(FRONTENDS)/console/vite.config.ts \
 	$(FRONTENDS)/console/package.json $(wildcard $(FRONTENDS)/package-lock.json)
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
 .PHONY: run test install lint typecheck layers openapi bench clean help \
-	frontends client frontends-test npm-ci chromium
+	frontends client frontends-test npm-ci chromium nginx
 
 help:
 	@echo "make run      start API + front-ends + embedded PostgreSQL + demo data (PORT=$(PORT))"
@@ -85,6 +86,17 @@ chromium:
 		echo "The browser tests will be skipped (outside CI)."; \
 	fi
 
+# Debian's nginx: the production front (deploy/nginx/), started by its test.
+nginx:
+	@if [ -x $(NGINX) ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		apt-get update && apt-get install -y nginx; \
+	else \
+		echo "nginx is missing and installing it needs root: run"; \
+		echo "  sudo apt-get update && sudo apt-get install -y nginx"; \
+		echo "The test of the nginx front will be skipped (outside CI)."; \
+	fi
+
 run: install frontends
 	CAUSERIE_PORT=$(PORT) $(BIN)/causerie serve --seed-demo
 
@@ -104,7 +116,7 @@ openapi: install $(NPM_STAMP)
 	cd $(FRONTENDS) && npm run generate -w client
 
 # pytest stays last: its closing line is the run's summary.
-test: lint typecheck layers frontends-test chromium
+test: lint typecheck layers frontends-test chromium nginx
 	$(MAKE) frontends
 	$(BIN)/pytest -q
 

@@ -1,4 +1,5 @@
-"""The ``causerie`` command: serve, migrate, seed-demo, create-operator, export-openapi."""
+"""The ``causerie`` command: serve, migrate, seed-demo, create-operator, export-openapi,
+nginx-config."""
 
 from __future__ import annotations
 
@@ -145,6 +146,26 @@ def openapi_document() -> dict[str, Any]:
     return create_app(settings).openapi()
 
 
+@cli.command("nginx-config")
+def nginx_config(
+    listen: str = typer.Option("80", help="nginx's listen address (port, or host:port)."),
+    upstream: str = typer.Option(
+        None, help="The API's address (default CAUSERIE_HOST:CAUSERIE_PORT)."
+    ),
+) -> None:
+    """Print the production nginx configuration, its body limit the app's own."""
+    from api.front import render
+
+    settings = get_settings()
+    sys.stdout.write(
+        render(
+            listen=listen,
+            upstream=upstream or f"{settings.host}:{settings.port}",
+            max_body_bytes=settings.max_body_bytes,
+        )
+    )
+
+
 @cli.command()
 def serve(
     host: str = typer.Option(None, help="Address to bind (default CAUSERIE_HOST, 127.0.0.1)."),
@@ -175,7 +196,11 @@ def serve(
             port=settings.port,
             log_config=None,
             access_log=False,
+            # The app reads X-Forwarded-For itself, trusting CAUSERIE_TRUSTED_PROXY_HOPS.
             proxy_headers=False,
+            timeout_keep_alive=settings.keep_alive_seconds,
+            limit_concurrency=settings.max_concurrent_requests,
+            h11_max_incomplete_event_size=settings.max_header_bytes,
         )
         _GracefulServer(config).run()
         print("Causerie stopped.", flush=True)

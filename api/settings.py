@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     public_base_url: str | None = None
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
+    # uvicorn's own limits (`causerie serve`): idle keep-alive, requests in progress
+    # before it answers 503, and the bytes of an incomplete request line + headers.
+    keep_alive_seconds: int = Field(default=5, ge=1, le=300)
+    max_concurrent_requests: int = Field(default=1000, ge=1)
+    max_header_bytes: int = Field(default=32 * 1024, ge=4096)
     console_origin: str | None = None
     log_level: str = "INFO"
     log_json: bool = True
