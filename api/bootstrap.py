@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from api.settings import Settings
 from api.site_cache import HostCache, SiteCache
 from auth.jwt_tokens import KeyRing
 from auth.passwords import Argon2PasswordHasher
-from auth.rate_limit import RateLimiter
+from auth.rate_limit import Clock, RateLimiter
 from auth.sessions import Sessions
 from domain.comments.ports import CommentRenderer, ToneClassifier
 from domain.kernel.text import TextEngine
@@ -66,7 +67,8 @@ class Services:
     tone: ToneClassifier = field(default_factory=default_classifier)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Services:
+    def from_settings(cls, settings: Settings, *, clock: Clock = time.time) -> Services:
+        """The adapters the settings ask for; ``clock`` times the rate-limit windows."""
         spec = _jwt_key_spec(settings)
         keyring = KeyRing.parse(
             spec,
@@ -80,7 +82,7 @@ class Services:
             hasher=Argon2PasswordHasher(fast=settings.environment == "test"),
             keyring=keyring,
             sessions=Sessions(keyring, settings.refresh_token_ttl_seconds),
-            limiter=RateLimiter(settings.redis_url),
+            limiter=RateLimiter(settings.redis_url, clock=clock),
             cursors=CursorCodec(secret),
             hash_secret=secret,
         )

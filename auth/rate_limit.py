@@ -1,17 +1,25 @@
 """Rate limits on a shared store: Redis when configured (several workers share it),
-in-process memory otherwise. Built on the ``limits`` library's sliding-window counters:
-two counters per key whatever the limit, so a hit costs the same at 10 or 20,000 a
-minute (a moving window keeps one timestamp per request)."""
+in-process memory otherwise. Sliding-window counters on the ``limits`` library's
+storage: two counters per key whatever the limit, so a hit costs the same at 10 or
+20,000 a minute (a moving window keeps one timestamp per request).
+
+The window arithmetic is ours rather than the library's strategy because the library
+reads ``time.time()`` itself; here the clock is injected (``clock``), so a test can hold
+it still inside one window instead of waiting for a fresh minute. The store only counts
+(``incr`` with an expiry, ``get``), which both of its backends do atomically.
+"""
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
+
+Clock = Callable[[], float]  # seconds since the epoch, like time.time
+WINDOW_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -24,20 +32,47 @@ class Verdict:
 
 
 class RateLimiter:
-    def __init__(self, redis_url: str | None = None):
+    def __init__(self, redis_url: str | None = None, *, clock: Clock = time.time):
         self.storage: Storage = (
             RedisStorage(redis_url, implementation="redispy") if redis_url else MemoryStorage()
         )
-        self._limiter = SlidingWindowCounterRateLimiter(self.storage)
+        self.clock = clock
 
     async def hit(self, namespace: str, key: str, per_minute: int) -> Verdict:
-        item = RateLimitItemPerMinute(per_minute)
-        allowed = await self._limiter.hit(item, namespace, key)
-        stats = await self._limiter.get_window_stats(item, namespace, key)
-        reset = max(0, math.ceil(stats.reset_time - time.time()))
+        """Count one hit unless the last 60 s are full: the current minute's hits plus the
+        previous minute's, weighted by the share of it still inside the last 60 s."""
+        now = self.clock()
+        window = math.floor(now / WINDOW_SECONDS)
+        into = now - window * WINDOW_SECONDS
+        base = f"causerie-rl/{namespace}/{key}"
+        current_key = f"{base}/{window}"
+        previous = await self.storage.get(f"{base}/{window - 1}")
+        carried = previous * (WINDOW_SECONDS - into) / WINDOW_SECONDS
+        # Count first, then look: concurrent hits each see their own count, so no more
+        # than the limit get through; a refused hit takes its count back.
+        current = await self.storage.incr(current_key, 2 * WINDOW_SECONDS)
+        allowed = math.floor(carried + current) <= per_minute
+        if not allowed:
+            current = await self.storage.incr(current_key, 2 * WINDOW_SECONDS, amount=-1)
+        remaining = max(0, per_minute - math.floor(carried + current))
+        reset = _seconds_until_room(previous, current, into, per_minute)
         return Verdict(
-            allowed, per_minute, stats.remaining, max(1, reset) if not allowed else 0, reset
-        )
+            allowed, per_minute, remaining, max(1, math.ceil(reset)) if not allowed else 0,
+            math.ceil(reset),
+        )  # fmt: skip
 
     async def reset(self) -> None:
         await self.storage.reset()
+
+
+def _seconds_until_room(previous: int, current: int, into: float, limit: int) -> float:
+    """How long until one more hit fits, with no other hits meanwhile."""
+    if current < limit:
+        if previous == 0 or current + previous * (WINDOW_SECONDS - into) / WINDOW_SECONDS < limit:
+            return 0.0
+        # The carried share falls below limit - current at this point of the window.
+        at = WINDOW_SECONDS - (limit - current) * WINDOW_SECONDS / previous
+        return max(0.0, at - into)
+    # The current window is full: room comes once the next window carries less of it.
+    at = WINDOW_SECONDS - limit * WINDOW_SECONDS / current
+    return (WINDOW_SECONDS - into) + max(0.0, at)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from api.settings import Settings
 from persistence import migrate
 from persistence.admin import drop_database, ensure_database
 from persistence.database import Database, app_role_url, async_url, create_engine
+from tests.clock import ManualClock
 from tests.factories import Factory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,9 +98,15 @@ def app(settings: Settings):
 
 
 @pytest.fixture
-async def services(app, settings: Settings, db: Database) -> Services:
+def limit_clock() -> ManualClock:
+    """The rate limiter's clock: still, a second into a window, until a test moves it."""
+    return ManualClock()
+
+
+@pytest.fixture
+async def services(app, settings: Settings, db: Database, limit_clock: ManualClock) -> Services:
     app.state.db = db
-    app.state.services = Services.from_settings(settings)
+    app.state.services = Services.from_settings(settings, clock=limit_clock)
     return app.state.services
 
 
@@ -111,17 +117,6 @@ async def client(app, services: Services) -> AsyncIterator[httpx.AsyncClient]:
     )
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
-
-
-@pytest.fixture
-async def fresh_minute() -> None:
-    """For tests that drive a per-minute limit to its refusal. The limiter counts in
-    windows aligned to the minute and weighs the previous window's hits by the share of
-    it still inside the last 60 s, rounding down: a burst that straddles a minute's turn
-    can get one more hit through. Such a test starts its burst well inside a window."""
-    left = 60 - time.time() % 60
-    if left < 10:
-        await asyncio.sleep(left + 0.05)
 
 
 @pytest.fixture

@@ -356,7 +356,7 @@ async def test_reads_are_counted_once_a_day_per_visitor_and_never_for_robots(
     )
 
 
-async def test_reads_are_rate_limited_per_address(fresh_minute, client, factory, services):
+async def test_reads_are_rate_limited_per_address(client, factory, services):
     services.settings = services.settings.model_copy(update={"views_per_ip_per_minute": 3})
     world = await factory.world()
     blog = await factory.blog(world)

@@ -455,7 +455,7 @@ async def test_billing_key_cannot_touch_tenant_content_or_members(client, factor
 # --- the per-tenant request rate -----------------------------------------------------------
 
 
-async def test_plan_request_rate_is_enforced_with_headers(fresh_minute, client, factory):
+async def test_plan_request_rate_is_enforced_with_headers(client, factory):
     operator = factory.auth(await factory.user(operator=True))
     plan = {
         "id": "tiny-rate",

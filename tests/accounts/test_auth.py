@@ -194,7 +194,7 @@ async def test_disabled_user_loses_tokens_and_refresh(client, factory, db):
 # --- rate limits --------------------------------------------------------------------
 
 
-async def test_sign_in_is_limited_per_account(fresh_minute, client, factory, settings):
+async def test_sign_in_is_limited_per_account(client, factory, settings):
     user = await factory.user()
     limit = settings.sign_in_per_account_per_minute
     assert limit == 10
@@ -208,7 +208,7 @@ async def test_sign_in_is_limited_per_account(fresh_minute, client, factory, set
     assert (await sign_in(client, other.email)).status_code == 200
 
 
-async def test_per_account_limit_ignores_case_and_spaces(fresh_minute, client, factory, settings):
+async def test_per_account_limit_ignores_case_and_spaces(client, factory, settings):
     user = await factory.user()
     variants = [user.email, user.email.upper(), f" {user.email} ", user.email.title()]
     for i in range(settings.sign_in_per_account_per_minute):
@@ -216,7 +216,7 @@ async def test_per_account_limit_ignores_case_and_spaces(fresh_minute, client, f
     assert_problem(await sign_in(client, user.email.upper()), 429, "rate_limited")
 
 
-async def test_sign_in_is_limited_per_ip(fresh_minute, client, settings):
+async def test_sign_in_is_limited_per_ip(client, settings):
     limit = settings.sign_in_per_ip_per_minute
     assert limit == 30
     for i in range(limit):
@@ -227,7 +227,7 @@ async def test_sign_in_is_limited_per_ip(fresh_minute, client, settings):
     assert int(response.headers["retry-after"]) >= 1
 
 
-async def test_forged_forwarded_for_does_not_reset_the_ip_limit(fresh_minute, client, settings):
+async def test_forged_forwarded_for_does_not_reset_the_ip_limit(client, settings):
     assert settings.trusted_proxy_hops == 0
     for i in range(settings.sign_in_per_ip_per_minute):
         response = await client.post(
@@ -932,9 +932,7 @@ async def test_reader_sign_up_validates_input(client, factory, changes):
     assert response.json()["code"] in {"invalid_input", "validation_failed"}
 
 
-async def test_reader_sign_up_cannot_bypass_the_sign_in_limit(
-    fresh_minute, client, factory, settings
-):
+async def test_reader_sign_up_cannot_bypass_the_sign_in_limit(client, factory, settings):
     tenant = await factory.tenant()
     user = await factory.user(public_email())
     for _ in range(settings.sign_in_per_account_per_minute):

@@ -14,6 +14,7 @@ import uuid
 import pytest
 
 from auth.rate_limit import RateLimiter
+from tests.clock import ManualClock
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -33,8 +34,9 @@ def redis_url() -> str:
     return REDIS_URL
 
 
-async def test_two_workers_share_one_budget(fresh_minute, redis_url):
-    first, second = RateLimiter(redis_url), RateLimiter(redis_url)
+async def test_two_workers_share_one_budget(redis_url):
+    clock = ManualClock()
+    first, second = RateLimiter(redis_url, clock=clock), RateLimiter(redis_url, clock=clock)
     key = uuid.uuid4().hex
     verdicts = [await (first if n % 2 else second).hit("test", key, 5) for n in range(7)]
     assert [v.allowed for v in verdicts] == [True] * 5 + [False] * 2
@@ -42,8 +44,9 @@ async def test_two_workers_share_one_budget(fresh_minute, redis_url):
     assert verdicts[4].remaining == 0
 
 
-async def test_in_process_store_is_per_process(fresh_minute):
-    first, second = RateLimiter(None), RateLimiter(None)
+async def test_in_process_store_is_per_process():
+    clock = ManualClock()
+    first, second = RateLimiter(None, clock=clock), RateLimiter(None, clock=clock)
     key = uuid.uuid4().hex
     for _ in range(3):
         assert (await first.hit("test", key, 3)).allowed

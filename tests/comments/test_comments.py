@@ -254,9 +254,7 @@ async def test_light_markdown_and_safe_links(client, factory):
 # --- spam and abuse ---------------------------------------------------------------------
 
 
-async def test_one_address_is_limited_and_a_forged_forwarded_for_does_not_reset_it(
-    fresh_minute, client, factory
-):
+async def test_one_address_is_limited_and_a_forged_forwarded_for_does_not_reset_it(client, factory):
     world, _, post = await site(factory)
     codes = []
     for n in range(100):
@@ -275,7 +273,7 @@ async def test_one_address_is_limited_and_a_forged_forwarded_for_does_not_reset_
     assert len((await client.get(comments_url(world, post.id))).json()["items"]) == 10
 
 
-async def test_a_signed_in_reader_is_limited_across_addresses(fresh_minute, app, services, factory):
+async def test_a_signed_in_reader_is_limited_across_addresses(app, services, factory):
     world, _, post = await site(factory)
     codes = []
     for n in range(8):

@@ -332,9 +332,7 @@ async def test_reading_a_vote_of_a_hidden_post_is_404(client, factory):
     assert response.status_code == 404
 
 
-async def test_fresh_voter_tokens_cannot_stuff_the_ballot_box(
-    fresh_minute, client, factory, services
-):
+async def test_fresh_voter_tokens_cannot_stuff_the_ballot_box(client, factory, services):
     world = await factory.world(anonymous_ratings=True)
     blog = await factory.blog(world)
     post = await factory.post(world, blog)
