@@ -343,13 +343,18 @@ async def test_the_driver_read_path_is_scoped_read_only_and_leaves_nothing(poole
         async with database.driver_reads(tenant_id) as conn:
             await conn.execute("DELETE FROM audit_log")
 
-    # A request cancelled in the middle of its query (a client hanging up).
+    # A request cancelled in the middle of its query (a client hanging up). The task runs
+    # on from the event into fetchval until it awaits the server: by the time this
+    # coroutine runs again the query is on the wire, whatever the machine's speed.
+    started = asyncio.Event()
+
     async def slow_read() -> None:
         async with database.driver_reads(tenant_id) as conn:
+            started.set()
             await conn.fetchval("SELECT pg_sleep(5)")
 
     task = asyncio.create_task(slow_read())
-    await asyncio.sleep(0.3)
+    await asyncio.wait_for(started.wait(), 30)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

@@ -5,7 +5,9 @@ Every query here applies the same visibility rule, written once in ``VISIBLE``: 
 is public when it is published (or scheduled and its time has come by the database's
 clock), not deleted, and its blog is active. The clock is ``statement_timestamp()``
 rather than ``now()``: the same instant for the one statement of a public read, but it
-does not stand still inside a long transaction. Statements are assembled from fixed
+does not stand still inside a long transaction. ``clock`` below can replace it with a
+given instant (bound as ``:now``), so a test moves time past a scheduled post instead of
+sleeping until it is due; in production it answers None, the database's clock. Statements are assembled from fixed
 fragments only; every value a caller sends travels as a bound parameter.
 
 The post list and the single post are one statement each (authors, blogs and tag names
@@ -24,9 +26,10 @@ the same SQL.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Literal
 from uuid import UUID
@@ -49,8 +52,19 @@ assert f"{PRIOR_VOTES * PRIOR_MEAN:.1f}" == "15.0"
 
 VISIBLE = (
     "p.status IN ('published','scheduled') AND p.deleted_at IS NULL "
-    "AND p.published_at <= statement_timestamp() AND b.status = 'active'"
+    "AND p.published_at <= coalesce(CAST(:now AS timestamptz), statement_timestamp()) "
+    "AND b.status = 'active'"
 )
+
+
+def database_clock() -> datetime | None:
+    """No instant of our own: ``statement_timestamp()`` decides."""
+    return None
+
+
+# What "now" is for the visibility rule; tests replace it (monkeypatch) to move time.
+clock: Callable[[], datetime | None] = database_clock
+
 _POST_FROM = "posts p JOIN blogs b ON b.tenant_id = p.tenant_id AND b.id = p.blog_id"
 
 # Search: each post is indexed with its language's configuration (French and English
@@ -129,7 +143,7 @@ def post_list_sql(query: PostQuery) -> tuple[str, dict[str, Any]]:
     author and the tag named by the filters are public; the post columns are NULL when
     the page is empty.
     """
-    params: dict[str, Any] = {"tenant": query.tenant_id, "limit": query.limit + 1}
+    params: dict[str, Any] = {"tenant": query.tenant_id, "limit": query.limit + 1, "now": clock()}
     key = SORT_KEYS[query.sort]
     filters = []
     blog_expr = author_expr = "NULL::uuid"
@@ -203,7 +217,7 @@ def post_sql(tenant_id: UUID, blog: str, slug: str) -> tuple[str, dict[str, Any]
         "WHERE s.tenant_id = b.tenant_id AND s.blog_id = b.id AND s.slug = CAST(:slug AS text)))"
         " ORDER BY p.slug = CAST(:slug AS text) DESC LIMIT 1"
     )
-    return sql, {"tenant": tenant_id, "blog": blog, "slug": slug}
+    return sql, {"tenant": tenant_id, "blog": blog, "slug": slug, "now": clock()}
 
 
 _FEED_SQL = (
@@ -223,12 +237,13 @@ class PublicReader:
     records, read by column name: ``row["slug"]``.
     """
 
-    def __init__(self, conn: asyncpg.Connection, tenant_id: UUID):
-        self.conn, self.tenant_id = conn, tenant_id
+    def __init__(self, conn: asyncpg.Connection, tenant_id: UUID, now: datetime | None = None):
+        self.conn, self.tenant_id, self.now = conn, tenant_id, now
 
     async def _all(self, sql: str, params: dict[str, Any]) -> list[Record]:
         numbered, names = _numbered(sql)
-        rows: list[Record] = await self.conn.fetch(numbered, *(params[name] for name in names))
+        values = {**params, "now": self.now}
+        rows: list[Record] = await self.conn.fetch(numbered, *(values[name] for name in names))
         return rows
 
     async def posts(self, query: PostQuery) -> list[Record]:
@@ -325,7 +340,7 @@ class PublicReader:
 async def public_reader(db: Database, tenant_id: UUID) -> AsyncIterator[PublicReader]:
     """A read-only transaction in the tenant's context (rolled back, never committed)."""
     async with db.driver_reads(tenant_id) as conn:
-        yield PublicReader(conn, tenant_id)
+        yield PublicReader(conn, tenant_id, clock())
 
 
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
