@@ -19,8 +19,8 @@ from persistence.identity.repositories import (
     SqlTenantRepository,
     SqlUserRepository,
 )
-from persistence.insights import SqlInsightsRepository
-from persistence.licensing import (
+from persistence.insights.repositories import SqlInsightsRepository
+from persistence.licensing.repositories import (
     SqlIdempotencyStore,
     SqlPlanRepository,
     SqlSubscriptionRepository,

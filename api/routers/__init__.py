@@ -2,6 +2,8 @@
 
 from fastapi import APIRouter
 
+from api.insights import routes as insights
+from api.licensing import plans, subscriptions
 from api.routers import (
     api_keys,
     audit,
@@ -9,15 +11,12 @@ from api.routers import (
     blogs,
     comments,
     feeds,
-    insights,
     members,
     meta,
     moderation,
-    plans,
     posts,
     public,
     sites,
-    subscriptions,
     tenants,
 )
 

@@ -12,7 +12,7 @@ from pydantic import Field, HttpUrl
 from api.access import PrincipalDep, ServicesDep, TenantSlug, UowDep
 from api.kit.routing import new_router
 from api.kit.schemas import ADMIN_PROBLEMS, Email, Language, Name, StrictModel
-from api.routers.subscriptions import SubscriptionRead
+from api.licensing.subscriptions import SubscriptionRead
 from auth.secrets import new_token, token_hash
 from domain.identity import use_cases
 from domain.identity.model import TYPOGRAPHY, CommentPolicy, Tenant

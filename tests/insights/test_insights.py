@@ -20,7 +20,7 @@ from domain.insights.tone import LexiconToneClassifier, Tone
 from domain.kernel import clock
 from domain.kernel.access import Role
 from domain.kernel.errors import InvalidInput
-from persistence.insights import COUNTERS, spans
+from persistence.insights.repositories import COUNTERS, spans
 from tests.factories import FrozenClock, add_member, post_transition
 from tests.test_comments import add_reader, seed
 from tests.test_foundation import assert_problem
