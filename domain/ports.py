@@ -15,9 +15,9 @@ from domain.conversation.ports import CommentRepository, RatingRepository
 from domain.identity.model import ApiKey, AuditEntry, Invitation, Membership, Tenant, User
 from domain.insights.ports import InsightsRepository
 from domain.kernel.access import Role, Scope
+from domain.kernel.ports import IdempotencyStore, UnitOfWorkBase
 from domain.licensing.model import SubscriptionStatus
 from domain.licensing.ports import (
-    IdempotencyStore,
     PlanRepository,
     SubscriptionRepository,
     UsageCounter,
@@ -109,6 +109,11 @@ class AuditLog(Protocol):
     async def page(
         self, tenant_id: UUID, *, after: tuple[datetime, UUID] | None, limit: int
     ) -> list[AuditEntry]: ...
+
+
+class AuditedUnitOfWork(UnitOfWorkBase, Protocol):
+    @property
+    def audit(self) -> AuditLog: ...
 
 
 class UnitOfWork(Protocol):

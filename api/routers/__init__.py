@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from api.insights import routes as insights
-from api.licensing import plans, subscriptions
+from api.licensing import routes as licensing
 from api.routers import (
     api_keys,
     audit,
@@ -31,8 +31,7 @@ ROUTERS: list[APIRouter] = [
     api_keys.router,
     audit.router,
     sites.router,
-    plans.router,
-    subscriptions.router,
+    licensing.router,
     blogs.router,
     posts.router,
     comments.router,

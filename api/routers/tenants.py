@@ -12,13 +12,14 @@ from pydantic import Field, HttpUrl
 from api.access import PrincipalDep, ServicesDep, TenantSlug, UowDep
 from api.kit.routing import new_router
 from api.kit.schemas import ADMIN_PROBLEMS, Email, Language, Name, StrictModel
-from api.licensing.subscriptions import SubscriptionRead
+from api.licensing.schemas import SubscriptionRead
 from auth.secrets import new_token, token_hash
 from domain.identity import use_cases
 from domain.identity.model import TYPOGRAPHY, CommentPolicy, Tenant
 from domain.kernel.access import Action, require
 from domain.licensing import use_cases as licensing
 from domain.licensing.model import SubscriptionStatus
+from domain.licensing.provisioning import provision_tenant
 
 router = new_router(tags=["tenants"])
 
@@ -171,7 +172,7 @@ async def create_tenant(
         external_ref=body.external_ref,
     )
     async with uow:
-        tenant, issued, subscription = await licensing.provision_tenant(
+        tenant, issued, subscription = await provision_tenant(
             uow,
             principal,
             spec,

@@ -30,11 +30,11 @@ from domain.kernel.access import Action, Actor, Principal, Role, Scope, can_assi
 from domain.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from domain.licensing.model import WRITABLE, Feature, Quota
 from domain.licensing.quotas import ensure_feature, ensure_room
-from domain.ports import PasswordHasher, UnitOfWork
+from domain.ports import AuditedUnitOfWork, PasswordHasher, UnitOfWork
 
 
 async def audit(
-    uow: UnitOfWork,
+    uow: AuditedUnitOfWork,
     actor: Actor,
     action: str,
     target_type: str,

@@ -12,11 +12,11 @@ from typing import Any
 from uuid import UUID
 
 from domain.kernel.errors import Conflict
-from domain.ports import UnitOfWork
+from domain.kernel.ports import IdempotentUnitOfWork
 
 
 async def run_once(
-    uow: UnitOfWork,
+    uow: IdempotentUnitOfWork,
     caller: str,
     key: str,
     tenant_id: UUID,

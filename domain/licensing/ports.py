@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
+from domain.kernel.ports import IdempotentUnitOfWork, UnitOfWorkBase
 from domain.licensing.model import Plan, Subscription
+
+if TYPE_CHECKING:  # the tenant's audit log (domain/ports.py imports this module)
+    from domain.ports import AuditLog
 
 
 @dataclass(frozen=True)
@@ -24,13 +28,6 @@ class SubscriptionEvent:
     actor_key_id: UUID | None
     request_id: str | None
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class StoredResponse:
-    request_hash: bytes
-    status: int | None
-    body: Any
 
 
 class PlanRepository(Protocol):
@@ -52,16 +49,34 @@ class SubscriptionRepository(Protocol):
     ) -> list[SubscriptionEvent]: ...
 
 
-class IdempotencyStore(Protocol):
-    async def claim(self, caller: str, key: str, tenant_id: UUID, request_hash: bytes) -> bool:
-        """True when this request now owns the key; False when the key was already used."""
-        ...
-
-    async def stored(self, caller: str, key: str) -> StoredResponse | None: ...
-    async def complete(self, caller: str, key: str, status: int, body: Any) -> None: ...
-
-
 class UsageCounter(Protocol):
     async def count(self, tenant_id: UUID) -> dict[str, int]:
         """Current usage of every counted quota (the posts figure is the fullest blog)."""
         ...
+
+
+# --- the units of work, from the narrowest ---------------------------------------------------
+
+
+class PlansUnitOfWork(UnitOfWorkBase, Protocol):
+    """The plan catalogue."""
+
+    @property
+    def plans(self) -> PlanRepository: ...
+
+
+class LicensingUnitOfWork(PlansUnitOfWork, Protocol):
+    """A tenant's subscription, its plan and its usage: what the quota and feature checks
+    of every slice need (their own units of work include this one)."""
+
+    @property
+    def subscriptions(self) -> SubscriptionRepository: ...
+    @property
+    def usage(self) -> UsageCounter: ...
+
+
+class SubscriptionsUnitOfWork(LicensingUnitOfWork, IdempotentUnitOfWork, Protocol):
+    """Changing a subscription: retry-safe, and written to the tenant's audit log."""
+
+    @property
+    def audit(self) -> AuditLog: ...

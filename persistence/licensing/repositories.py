@@ -12,8 +12,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.kernel.access import Role
+from domain.kernel.ports import StoredResponse
 from domain.licensing.model import Plan, Subscription, SubscriptionStatus
-from domain.licensing.ports import StoredResponse, SubscriptionEvent
+from domain.licensing.ports import SubscriptionEvent
 from persistence import tables as t
 from persistence.paging import keyset
 
