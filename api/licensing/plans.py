@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Response
+from fastapi import Depends, Response
 
-from api.access import Caller, OpenCallerWithTransaction, Platform
+from api.access import Caller, OpenCallerWithTransaction, Platform, get_principal
 from api.kit.routing import new_router
 from api.licensing.schemas import OPERATOR_PROBLEMS, PlanCreate, PlanId, PlanRead, PlanUpdate
 from domain.kernel.access import Action
@@ -15,9 +15,14 @@ from domain.licensing import use_cases
 router = new_router(tags=["plans"])
 
 Operator = Annotated[Caller, Platform(Action.MANAGE_PLANS)]
+# The catalogue is open, but credentials sent with a read are still checked (a bad token
+# is a 401), as everywhere else.
+CHECKED = [Depends(get_principal)]
 
 
-@router.get("/plans", operation_id="plans-list", response_model=list[PlanRead])
+@router.get(
+    "/plans", operation_id="plans-list", response_model=list[PlanRead], dependencies=CHECKED
+)
 async def list_plans(caller: OpenCallerWithTransaction) -> list[PlanRead]:
     """The licence tiers on sale, with their quotas (null: unlimited) and features."""
     return [PlanRead.of(p) for p in await use_cases.list_plans(caller.work)]
@@ -28,6 +33,7 @@ async def list_plans(caller: OpenCallerWithTransaction) -> list[PlanRead]:
     operation_id="plans-get",
     response_model=PlanRead,
     responses={404: {"description": "No such plan"}},
+    dependencies=CHECKED,
 )
 async def get_plan(plan_id: PlanId, caller: OpenCallerWithTransaction) -> PlanRead:
     return PlanRead.of(await use_cases.get_plan(caller.work, plan_id))
