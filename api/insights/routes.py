@@ -212,8 +212,9 @@ async def authors(
 )
 async def author_detail(
     request: Request,
-    ctx: Own,
+    tenant: TenantSlug,  # declared here too, so the path's parameters keep their order
     author_id: UUID,
+    ctx: Own,
     win: WindowDep,
     format: FormatQuery = None,
 ) -> Any:

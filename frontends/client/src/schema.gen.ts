@@ -7158,9 +7158,9 @@ export interface operations {
             };
             header?: never;
             path: {
-                author_id: string;
                 /** @description The tenant's slug. */
                 tenant: string;
+                author_id: string;
             };
             cookie?: never;
         };
