@@ -12,13 +12,13 @@ from api.routers import (
     comments,
     feeds,
     members,
-    meta,
     moderation,
     posts,
     public,
     sites,
     tenants,
 )
+from api.system import meta
 
 # The public read path comes first: routes are matched in order, and it is the hot path.
 ROUTERS: list[APIRouter] = [
