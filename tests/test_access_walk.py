@@ -26,7 +26,7 @@ import pytest
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from api.access import Gate, _ContributorGate, _PlatformGate, _TenantGate
+from api.access import Gate, _PlatformGate, _TenantGate
 from api.problems import CATALOGUE, code_for_domain_error
 from api.routers import ROUTERS
 from api.system import routes as system
@@ -49,7 +49,12 @@ CALLERS = (
 
 # (operation id, caller) -> the status a use case answers although the gate admits the
 # caller, and why. Keep this short: each line is a rule finer than the policy table.
-REFINED: dict[tuple[str, str], tuple[int, str]] = {}
+REFINED: dict[tuple[str, str], tuple[int, str]] = {
+    ("insights-author", "author"): (
+        403,
+        "authors see their own detail only: a random id is another's",
+    ),
+}
 
 # Refusals that only the gate gives: a 404 with one of these details says "this tenant
 # or site is not yours", as opposed to "no such post".
@@ -216,9 +221,11 @@ async def test_every_route_answers_each_caller_as_the_policy_says(app, client, f
                 method, _url(route, world.slug), json=body, headers=headers
             )
             status = answer.status_code
-            detail = answer.json().get("detail") if answer.headers.get(
-                "content-type", ""
-            ).startswith("application/problem+json") else None
+            detail = (
+                answer.json().get("detail")
+                if answer.headers.get("content-type", "").startswith("application/problem+json")
+                else None
+            )
             where = f"{method} {route.path} ({route.operation_id})"
             refined = REFINED.get((route.operation_id or "", caller))
             if refusal is not None:

@@ -19,7 +19,6 @@ from uuid import UUID
 from fastapi import Depends, Query, Request, Response
 
 from api.access import (
-    OpenCallerWithTransaction,
     Requires,
     ServicesDep,
     TenantActor,
@@ -45,7 +44,7 @@ from api.kit.cursors import Keyset
 from api.kit.fingerprints import ip_fingerprint
 from api.kit.pages import CursorQuery, LimitQuery, PageRequest, link_header
 from api.kit.routing import new_router
-from api.kit.sites import SiteDep
+from api.kit.sites import SiteWorkDep
 from domain.insights import use_cases
 from domain.insights.model import (
     MAX_RANGE_DAYS,
@@ -112,6 +111,7 @@ WindowDep = Annotated[Window, Depends(window_query)]
 )
 async def engagement(
     request: Request,
+    tenant: TenantSlug,
     ctx: Own,
     win: WindowDep,
     bucket: BucketQuery = "day",
@@ -146,6 +146,7 @@ async def engagement(
 )
 async def top_posts(
     request: Request,
+    tenant: TenantSlug,
     ctx: Own,
     win: WindowDep,
     by: Annotated[Literal["comments", "rating", "reads"], Query()] = "comments",
@@ -178,6 +179,7 @@ AUTHORS = Keyset("insights-authors", (float, int, str, UUID), rank_key)
 async def authors(
     request: Request,
     response: Response,
+    tenant: TenantSlug,
     ctx: Full,
     win: WindowDep,
     services: ServicesDep,
@@ -212,7 +214,7 @@ async def authors(
 )
 async def author_detail(
     request: Request,
-    tenant: TenantSlug,  # declared here too, so the path's parameters keep their order
+    tenant: TenantSlug,
     author_id: UUID,
     ctx: Own,
     win: WindowDep,
@@ -236,6 +238,7 @@ async def author_detail(
 )
 async def tone(
     request: Request,
+    tenant: TenantSlug,
     ctx: Full,
     win: WindowDep,
     bucket: BucketQuery = "week",
@@ -259,6 +262,7 @@ async def tone(
 )
 async def moderation(
     request: Request,
+    tenant: TenantSlug,
     ctx: Moderation,
     win: WindowDep,
     format: FormatQuery = None,
@@ -301,8 +305,7 @@ async def record_view(
     request: Request,
     tenant: TenantSlug,
     post_id: UUID,
-    site: SiteDep,
-    caller: OpenCallerWithTransaction,
+    visit: SiteWorkDep,
     services: ServicesDep,
 ) -> Response:
     """The theme reports that a reader opened a post: no cookie, no body. A visitor (a
@@ -310,8 +313,7 @@ async def record_view(
     stored as such) is counted once per post and day; robots get 204 and are not counted;
     drafts and other non-public posts are a 404."""
     await use_cases.record_read(
-        caller.work,
-        site.row.id,
+        visit.uow,
         post_id,
         secret=services.hash_secret,
         tenant=tenant,

@@ -3,15 +3,18 @@ it is (from the site cache), the site's links, and the problems such reads decla
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Path, Request, Security
 
-from api.access import Gate, TenantSlug, _bearer, get_principal, get_services
+from api.access import Gate, TenantSlug, _bearer, get_principal, get_services, request_id
 from api.site_cache import Site
 from domain.kernel.access import ANONYMOUS, Action, Actor, Principal, require
 from domain.kernel.errors import NotFound
+from persistence.uow import SqlUnitOfWork
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such site (or offline), or no such resource"}
@@ -57,6 +60,33 @@ class _PublicReadGate(Gate):
 
 current_site = _PublicReadGate()
 SiteDep = Annotated[Site, Depends(current_site)]
+
+
+@dataclass(frozen=True)
+class SiteWork:
+    """A public site and a unit of work in its tenant, for what a visit records."""
+
+    site: Site
+    uow: SqlUnitOfWork
+
+
+class _SiteWorkGate(_PublicReadGate):
+    """Who may read the site may record a visit to it (the read counter): the same check
+    as a public read, then a unit of work in the site's tenant, closed after the route."""
+
+    async def __call__(  # type: ignore[override]
+        self,
+        request: Request,
+        tenant: TenantSlug,
+        principal: Annotated[Principal, Depends(reader_principal)],
+    ) -> AsyncIterator[SiteWork]:
+        site = await super().__call__(request, tenant, principal)
+        db = request.app.state.db
+        async with SqlUnitOfWork(db, tenant_id=site.row.id, request_id=request_id(request)) as uow:
+            yield SiteWork(site, uow)
+
+
+SiteWorkDep = Annotated[SiteWork, Depends(_SiteWorkGate(), scope="function")]
 
 
 class Links:

@@ -217,7 +217,6 @@ async def moderation(uow: InsightsUnitOfWork, actor: Actor, win: Window) -> Mode
 
 async def record_read(
     uow: InsightsUnitOfWork,
-    tenant_id: UUID,
     post_id: UUID,
     *,
     secret: bytes,
@@ -234,7 +233,6 @@ async def record_read(
     now = clock.now()
     day = now.astimezone(UTC).date()
     visitor = visitor_key(secret, day, tenant, address, user_agent)
-    await uow.set_tenant(tenant_id)
     counted = await uow.insights.count_read(post_id, day, visitor, now)
     if counted is None:
         raise NotFound("No such post.")
