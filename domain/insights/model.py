@@ -1,6 +1,6 @@
 """Rules of the insights slice: windows and buckets, the influence score, figures.
 
-Everything here is plain Python; ``persistence/insights.py`` computes the sums from the
+Everything here is plain Python; ``persistence/insights/`` computes the sums from the
 aggregate tables and the use cases turn them into answers.
 """
 
