@@ -10,12 +10,11 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from domain.content.ports import BlogRepository, PostRepository
 from domain.conversation.ports import CommentRepository, RatingRepository
 from domain.identity.model import ApiKey, AuditEntry, Invitation, Membership, Tenant, User
 from domain.insights.ports import InsightsRepository
 from domain.kernel.access import Role, Scope
-from domain.kernel.ports import IdempotencyStore, UnitOfWorkBase
+from domain.kernel.ports import IdempotencyStore
 from domain.licensing.model import SubscriptionStatus
 from domain.licensing.ports import (
     PlanRepository,
@@ -111,9 +110,13 @@ class AuditLog(Protocol):
     ) -> list[AuditEntry]: ...
 
 
-class AuditedUnitOfWork(UnitOfWorkBase, Protocol):
+class AuditUnitOfWork(Protocol):
+    """What writing an audit entry needs."""
+
     @property
     def audit(self) -> AuditLog: ...
+    @property
+    def request_id(self) -> str | None: ...
 
 
 class UnitOfWork(Protocol):
@@ -141,10 +144,6 @@ class UnitOfWork(Protocol):
     def idempotency(self) -> IdempotencyStore: ...
     @property
     def usage(self) -> UsageCounter: ...
-    @property
-    def blogs(self) -> BlogRepository: ...
-    @property
-    def posts(self) -> PostRepository: ...
     @property
     def comments(self) -> CommentRepository: ...
     @property

@@ -23,7 +23,7 @@ from domain.conversation.model import (
 from domain.conversation.ports import PostTarget, QueueFilter, Voter
 from domain.identity.model import CommentPolicy
 from persistence import tables as t
-from persistence.content import TenantScoped
+from persistence.database import TenantScoped
 from persistence.paging import keyset
 
 U = PgUUID(as_uuid=True)

@@ -145,11 +145,19 @@ def _path_value(name: str) -> str:
     )
 
 
+def _path_params(dependant: Dependant) -> Iterator[str]:
+    """The path parameters a route reads, its dependencies' (the gate's ``tenant``) too."""
+    for param in dependant.path_params:
+        yield param.name
+    for sub in dependant.dependencies:
+        yield from _path_params(sub)
+
+
 def _url(route: _Mounted, tenant: str) -> str:
     path = route.path
-    for param in route.dependant.path_params:
-        value = tenant if param.name == "tenant" else _path_value(param.name)
-        path = path.replace("{" + param.name + "}", value)
+    for name in set(_path_params(route.dependant)):
+        value = tenant if name == "tenant" else _path_value(name)
+        path = path.replace("{" + name + "}", value)
     return path
 
 

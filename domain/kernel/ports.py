@@ -1,4 +1,5 @@
-"""What every slice's unit of work has, and the store behind retry-safe writes."""
+"""What every slice's unit of work offers, whatever repositories it carries, and the store
+behind retry-safe writes."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ from domain.insights.model import (
     RankKey,
     TopBy,
 )
-from persistence.content import TenantScoped
+from persistence.database import TenantScoped
 
 COUNTERS = (
     "comments_pending",
