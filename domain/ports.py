@@ -10,11 +10,10 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from domain.conversation.ports import CommentRepository, RatingRepository
 from domain.identity.model import ApiKey, AuditEntry, Invitation, Membership, Tenant, User
 from domain.insights.ports import InsightsRepository
 from domain.kernel.access import Role, Scope
-from domain.kernel.ports import IdempotencyStore
+from domain.kernel.idempotency import IdempotencyLedger
 from domain.licensing.model import SubscriptionStatus
 from domain.licensing.ports import (
     PlanRepository,
@@ -141,13 +140,10 @@ class UnitOfWork(Protocol):
     @property
     def subscriptions(self) -> SubscriptionRepository: ...
     @property
-    def idempotency(self) -> IdempotencyStore: ...
+    def idempotency(self) -> IdempotencyLedger: ...
     @property
     def usage(self) -> UsageCounter: ...
     @property
-    def comments(self) -> CommentRepository: ...
-    @property
-    def ratings(self) -> RatingRepository: ...
     @property
     def insights(self) -> InsightsRepository: ...
     @property

@@ -44,7 +44,7 @@ from api.kit.cursors import Keyset
 from api.kit.fingerprints import ip_fingerprint
 from api.kit.pages import CursorQuery, LimitQuery, PageRequest, link_header
 from api.kit.routing import new_router
-from api.kit.sites import SiteWorkDep
+from api.kit.sites import SiteReaderDep
 from domain.insights import use_cases
 from domain.insights.model import (
     MAX_RANGE_DAYS,
@@ -305,7 +305,7 @@ async def record_view(
     request: Request,
     tenant: TenantSlug,
     post_id: UUID,
-    visit: SiteWorkDep,
+    visit: SiteReaderDep,
     services: ServicesDep,
 ) -> Response:
     """The theme reports that a reader opened a post: no cookie, no body. A visitor (a

@@ -1,10 +1,8 @@
-"""What every slice's unit of work offers, whatever repositories it carries, and the store
-behind retry-safe writes."""
+"""What every slice's unit of work offers, whatever repositories it carries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
 
@@ -18,24 +16,3 @@ class UnitOfWorkBase(Protocol):
     async def set_tenant(self, tenant_id: UUID | None) -> None:
         """Switch the transaction's tenant context (row-level security follows)."""
         ...
-
-
-@dataclass(frozen=True)
-class StoredResponse:
-    request_hash: bytes
-    status: int | None
-    body: Any
-
-
-class IdempotencyStore(Protocol):
-    async def claim(self, caller: str, key: str, tenant_id: UUID, request_hash: bytes) -> bool:
-        """True when this request now owns the key; False when the key was already used."""
-        ...
-
-    async def stored(self, caller: str, key: str) -> StoredResponse | None: ...
-    async def complete(self, caller: str, key: str, status: int, body: Any) -> None: ...
-
-
-class IdempotentUnitOfWork(UnitOfWorkBase, Protocol):
-    @property
-    def idempotency(self) -> IdempotencyStore: ...

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
-from domain.kernel.ports import IdempotentUnitOfWork, UnitOfWorkBase
+from domain.kernel.idempotency import IdempotentUnitOfWork
+from domain.kernel.ports import UnitOfWorkBase
 from domain.licensing.model import Plan, Subscription
 
 if TYPE_CHECKING:  # the tenant's audit log (domain/ports.py imports this module)
