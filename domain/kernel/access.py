@@ -45,6 +45,7 @@ class Action(StrEnum):
     READ_SUBSCRIPTION = "read_subscription"
     SET_SUBSCRIPTION = "set_subscription"  # also: provision tenants
     MANAGE_PLANS = "manage_plans"  # the plan catalogue: operators only, no API key
+    BE_MEMBER = "be_member"  # any role in the tenant: leave it (staff also remove others)
 
 
 _ALL_MEMBERS = frozenset(Role)
@@ -67,6 +68,7 @@ ROLE_TABLE: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.READ_SUBSCRIPTION: (_STAFF, True),
     Action.SET_SUBSCRIPTION: (frozenset(), True),
     Action.MANAGE_PLANS: (frozenset(), True),
+    Action.BE_MEMBER: (_ALL_MEMBERS, True),
 }
 
 # Open to everyone, members or not, signed in or not (API keys still need the scope).

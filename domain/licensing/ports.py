@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 from uuid import UUID
 
 from domain.kernel.idempotency import IdempotentUnitOfWork
 from domain.kernel.ports import UnitOfWorkBase
 from domain.licensing.model import Plan, Subscription
-
-if TYPE_CHECKING:  # the tenant's audit log (domain/ports.py imports this module)
-    from domain.ports import AuditLog
+from domain.tenants.ports import AuditUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -76,8 +74,5 @@ class LicensingUnitOfWork(PlansUnitOfWork, Protocol):
     def usage(self) -> UsageCounter: ...
 
 
-class SubscriptionsUnitOfWork(LicensingUnitOfWork, IdempotentUnitOfWork, Protocol):
+class SubscriptionsUnitOfWork(LicensingUnitOfWork, IdempotentUnitOfWork, AuditUnitOfWork, Protocol):
     """Changing a subscription: retry-safe, and written to the tenant's audit log."""
-
-    @property
-    def audit(self) -> AuditLog: ...

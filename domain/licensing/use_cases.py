@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from domain.identity import use_cases as identity
 from domain.kernel import clock
 from domain.kernel.access import Action, Actor, Principal, require, require_platform
 from domain.kernel.errors import Conflict, InvalidInput, NotFound
@@ -26,6 +25,7 @@ from domain.licensing.ports import (
     SubscriptionsUnitOfWork,
 )
 from domain.licensing.quotas import plan_of
+from domain.tenants.use_cases import audit
 
 # --- the catalogue --------------------------------------------------------------------
 
@@ -161,7 +161,7 @@ async def _change(
     subscription.updated_at = clock.now()
     await uow.subscriptions.update(subscription)
     await record_change(uow, actor.principal, subscription, before)
-    await identity.audit(
+    await audit(
         uow,
         actor,
         "subscription.changed",

@@ -17,7 +17,6 @@ from api.adapters.tone import LexiconToneClassifier
 from api.insights.routes import AUTHORS
 from api.kit.cursors import time_id
 from domain.comments.model import Tone
-from domain.identity.model import CommentPolicy
 from domain.insights.model import (
     PRIOR_MEAN,
     PRIOR_VOTES,
@@ -31,6 +30,7 @@ from domain.insights.reads import is_bot
 from domain.kernel import clock
 from domain.kernel.access import Role
 from domain.kernel.errors import InvalidInput
+from domain.tenants.model import CommentPolicy
 from persistence.insights.repositories import COUNTERS, spans
 from tests.comments.helpers import add_reader, seed
 from tests.factories import FrozenClock, add_member, post_transition
