@@ -520,6 +520,10 @@ def _seed_mark() -> str:
 
     from persistence.migrate import alembic_config
 
+    # Reading the revisions imports them, and they import migrations/helpers.py, which
+    # alembic's env.py puts on the path only when it runs (BENCH_REUSE asks first).
+    if str(ROOT / "migrations") not in sys.path:
+        sys.path.insert(0, str(ROOT / "migrations"))
     head = ScriptDirectory.from_config(alembic_config("postgresql:///unused")).get_current_head()
     return f"seeded at {head}, with the one-blog site"
 
