@@ -724,7 +724,12 @@ def _start(env: dict[str, str], workers: int) -> tuple[list[subprocess.Popen[byt
 def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
     for process in processes:
         process.terminate()
-        process.wait(10)
+    for process in processes:
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
 
 
 def _row(label: str, ours_runs: list[Result], floor_runs: list[Result], notes: list[str]) -> str:
@@ -734,11 +739,12 @@ def _row(label: str, ours_runs: list[Result], floor_runs: list[Result], notes: l
             notes.append(f"{label}: {ours.errors} failed requests")
         return f"| {label} | {ours.rps:.0f} | — | — | {ours.p50_ms:.1f} / {ours.p99_ms:.1f} | — |"
     floor = _median(floor_runs)
-    ratio = statistics.median(o.rps / f.rps for o, f in zip(ours_runs, floor_runs, strict=True))
+    ratios = [o.rps / f.rps for o, f in zip(ours_runs, floor_runs, strict=True) if f.rps]
+    ratio = f"{statistics.median(ratios):.2f}" if ratios else "n/a"
     if ours.errors or floor.errors:  # reported, not fatal: wrk counts timeouts too
         notes.append(f"{label}: {ours.errors} / {floor.errors} failed requests")
     return (
-        f"| {label} | {ours.rps:.0f} | {floor.rps:.0f} | {ratio:.2f} "
+        f"| {label} | {ours.rps:.0f} | {floor.rps:.0f} | {ratio} "
         f"| {ours.p50_ms:.1f} / {ours.p99_ms:.1f} | {floor.p50_ms:.1f} / {floor.p99_ms:.1f} |"
     )
 
@@ -803,6 +809,7 @@ def main() -> None:
                 floor_runs.append(load(bare, path))
             p50s[label] = _median(ours_runs).p50_ms
             lines.append(_row(label, ours_runs, floor_runs, notes))
+            print(lines[-1], flush=True)
         headers = asyncio.run(_owner_headers(db_url))
         lines += [
             "",
@@ -859,6 +866,7 @@ def main() -> None:
                 if kind != "ours":
                     floor_runs.append(load(bare, path, None, ONE_CONCURRENCY))
             lines.append(_row(label, ours_runs, floor_runs, notes))
+            print(lines[-1], flush=True)
         lines += [
             "",
             "Causerie workers' resident memory under load: "
