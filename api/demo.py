@@ -10,16 +10,18 @@ from uuid import UUID, uuid4
 from api.bootstrap import Services
 from api.demo_content import DEMO_BLOGS
 from api.settings import Settings
+from domain.accounts import use_cases as accounts
 from domain.blogs import use_cases as blogs
-from domain.conversation import use_cases as conversation
-from domain.conversation.model import NewComment, Origin
-from domain.identity import use_cases
-from domain.identity.model import Branding, Membership, Tenant, TenantSettings, TenantStatus
+from domain.comments import use_cases as comments
+from domain.comments.model import NewComment, Origin
 from domain.kernel import clock
 from domain.kernel.access import ANONYMOUS, Actor, Principal, Role
-from domain.kernel.text import TextEngine
 from domain.licensing.model import Subscription, SubscriptionStatus
+from domain.members.model import Membership
 from domain.posts import use_cases as posts
+from domain.ratings import use_cases as ratings
+from domain.tenants import use_cases
+from domain.tenants.model import Branding, Tenant, TenantSettings, TenantStatus
 from persistence.database import Database
 from persistence.uow import SqlUnitOfWork
 
@@ -48,7 +50,7 @@ DEMO_BANNER = "\n".join(
 async def seed_demo(db: Database, settings: Settings) -> str:
     services = Services.from_settings(settings)
     async with SqlUnitOfWork(db) as uow:
-        await use_cases.create_operator(
+        await accounts.create_operator(
             uow, services.hasher, OPERATOR_EMAIL, DEMO_PASSWORD, text=services.text
         )
     async with SqlUnitOfWork(db) as uow:
@@ -87,7 +89,7 @@ async def seed_demo(db: Database, settings: Settings) -> str:
         for email, name, role in DEMO_PEOPLE:
             user = await uow.users.by_email(email)
             if user is None:
-                user = await use_cases.register_user(
+                user = await accounts.register_user(
                     uow, services.hasher, email, DEMO_PASSWORD, name, text=services.text
                 )
             if await uow.memberships.get(tenant.id, user.id) is None:
@@ -96,7 +98,7 @@ async def seed_demo(db: Database, settings: Settings) -> str:
             uow, Actor(ANONYMOUS, tenant.id, None), "demo.seeded", "tenant", tenant.id
         )
         await uow.commit()
-    count = await _seed_content(db, tenant.id, services.text)
+    count = await _seed_content(db, tenant.id, services)
     return f"Demo tenant '{DEMO_TENANT}' is ready ({len(DEMO_PEOPLE)} people, {count} new posts)."
 
 
@@ -106,13 +108,13 @@ async def _actor_for(db: Database, email: str) -> Actor:
         assert user is not None
     principal = Principal(user_id=user.id)
     async with SqlUnitOfWork(db, user_id=user.id) as uow:
-        _, actor = await use_cases.actor_in(uow, principal, DEMO_TENANT)
+        _, actor = await use_cases.enter_tenant(uow, principal, DEMO_TENANT)
     return actor
 
 
-async def _seed_content(db: Database, tenant_id: UUID, text: TextEngine) -> int:
+async def _seed_content(db: Database, tenant_id: UUID, services: Services) -> int:
     """Blogs and posts, once: a second run finds the blogs and leaves them alone."""
-    count = 0
+    text, count = services.text, 0
     for spec in DEMO_BLOGS:
         actor = await _actor_for(db, spec["owner"])
         async with SqlUnitOfWork(db, tenant_id=tenant_id, user_id=actor.user_id) as uow:
@@ -142,11 +144,13 @@ async def _seed_content(db: Database, tenant_id: UUID, text: TextEngine) -> int:
             async with SqlUnitOfWork(db, tenant_id=tenant_id, user_id=actor.user_id) as uow:
                 await posts.publish_post(uow, actor, post.id, None, at)
             if at is None:
-                await _seed_conversation(db, post.id, item)
+                await _seed_conversation(db, post.id, item, services)
     return count
 
 
-async def _seed_conversation(db: Database, post_id: UUID, item: dict[str, Any]) -> None:
+async def _seed_conversation(
+    db: Database, post_id: UUID, item: dict[str, Any], services: Services
+) -> None:
     """Readers' comments (anonymous ones wait for moderation) and ratings on a post."""
     for n, (email, body) in enumerate(item.get("comments", [])):
         actor = await _actor_for(db, email) if email else await _anonymous_actor(db)
@@ -155,16 +159,25 @@ async def _seed_conversation(db: Database, post_id: UUID, item: dict[str, Any]) 
         async with SqlUnitOfWork(db, tenant_id=actor.tenant_id, user_id=actor.user_id) as uow:
             tenant = await uow.tenants.get(actor.tenant_id)
             assert tenant is not None
-            await conversation.post_comment(uow, actor, tenant, post_id, new, origin)
+            await comments.post_comment(
+                uow,
+                actor,
+                tenant,
+                post_id,
+                new,
+                origin,
+                renderer=services.comment_text,
+                tone=services.tone,
+            )
     for email, stars in item.get("ratings", {}).items():
         actor = await _actor_for(db, email)
         async with SqlUnitOfWork(db, tenant_id=actor.tenant_id, user_id=actor.user_id) as uow:
             tenant = await uow.tenants.get(actor.tenant_id)
             assert tenant is not None
-            await conversation.rate(uow, actor, tenant, post_id, stars, None)
+            await ratings.rate(uow, actor, tenant, post_id, stars, None)
 
 
 async def _anonymous_actor(db: Database) -> Actor:
     async with SqlUnitOfWork(db) as uow:
-        _, actor = await use_cases.actor_in(uow, ANONYMOUS, DEMO_TENANT)
+        _, actor = await use_cases.enter_tenant(uow, ANONYMOUS, DEMO_TENANT)
     return actor

@@ -7,18 +7,10 @@ from types import TracebackType
 from typing import Self
 from uuid import UUID
 
+from persistence.accounts.repositories import SqlRefreshTokenRepository, SqlUserRepository
 from persistence.blogs.repositories import SqlBlogRepository
-from persistence.conversation import SqlCommentRepository, SqlRatingRepository
+from persistence.comments.repositories import SqlCommentRepository
 from persistence.database import Database, Transaction
-from persistence.identity.repositories import (
-    SqlApiKeyRepository,
-    SqlAuditLog,
-    SqlInvitationRepository,
-    SqlMembershipRepository,
-    SqlRefreshTokenRepository,
-    SqlTenantRepository,
-    SqlUserRepository,
-)
 from persistence.insights import SqlInsightsRepository
 from persistence.licensing import (
     SqlIdempotencyStore,
@@ -26,7 +18,11 @@ from persistence.licensing import (
     SqlSubscriptionRepository,
     SqlUsageCounter,
 )
+from persistence.members.repositories import SqlInvitationRepository, SqlMembershipRepository
+from persistence.moderation.repositories import SqlModerationRepository
 from persistence.posts.repositories import SqlPostRepository
+from persistence.ratings.repositories import SqlRatingRepository
+from persistence.tenants.repositories import SqlApiKeyRepository, SqlAuditLog, SqlTenantRepository
 
 
 class SqlUnitOfWork:
@@ -68,6 +64,7 @@ class SqlUnitOfWork:
         self.blogs = SqlBlogRepository(self._tx)
         self.posts = SqlPostRepository(self._tx)
         self.comments = SqlCommentRepository(self._tx)
+        self.moderation = SqlModerationRepository(self._tx)
         self.ratings = SqlRatingRepository(self._tx)
         self.insights = SqlInsightsRepository(self._tx)
         return self

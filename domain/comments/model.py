@@ -1,0 +1,155 @@
+"""Comments and reader reports, with the rules that belong to them.
+
+Constants that clients see are documented in the README ("The conversation"):
+thread depth, edit window, body length, report threshold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from uuid import UUID
+
+from domain.kernel.errors import Conflict, Forbidden
+
+# A thread has at most three levels: a top-level comment (depth 0), its replies
+# (depth 1) and the replies to those (depth 2). Deeper replies are refused.
+MAX_DEPTH = 3
+EDIT_WINDOW = timedelta(minutes=15)
+MAX_BODY_CHARS = 5000
+MAX_NAME_CHARS = 80
+MAX_URL_CHARS = 300
+# Distinct signed-in readers whose open reports hide a visible comment until reviewed.
+REPORT_THRESHOLD = 3
+
+
+class CommentsClosed(Forbidden):
+    """The post's blog (or the tenant) takes no comments."""
+
+    def __init__(self, detail: str = "Comments are closed here.") -> None:
+        super().__init__(detail, code="comments_closed")
+
+
+class CommentStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SPAM = "spam"
+    DELETED = "deleted"
+
+
+class HoldReason(StrEnum):
+    """Why a comment is not (or no longer) visible, for the moderators' queue."""
+
+    POLICY = "policy"  # the moderation policy holds it for review
+    LINKS = "links"
+    BLOCKED_WORDS = "blocked_words"
+    REPEAT = "repeat"
+    HONEYPOT = "honeypot"
+    REPORTS = "reports"  # hidden by reader reports
+
+
+class Tone(StrEnum):
+    """A comment's tone, decided once when its text is written (insights count it)."""
+
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+
+class ReportReason(StrEnum):
+    SPAM = "spam"
+    ABUSE = "abuse"
+    OFF_TOPIC = "off_topic"
+    OTHER = "other"
+
+
+@dataclass
+class Comment:
+    id: UUID
+    tenant_id: UUID
+    post_id: UUID
+    parent_id: UUID | None
+    root_id: UUID  # the thread's top-level comment (itself when top-level)
+    depth: int
+    author_user_id: UUID | None
+    author_name: str
+    author_email: str | None  # anonymous authors only; moderators see it, the public never
+    author_url: str | None
+    body_markdown: str
+    body_html: str
+    body_hash: bytes
+    status: CommentStatus
+    held_reason: HoldReason | None
+    ip_hash: bytes | None
+    created_at: datetime
+    updated_at: datetime
+    status_before: CommentStatus | None = None
+    edited_at: datetime | None = None
+    deleted_at: datetime | None = None
+    moderated_at: datetime | None = None
+    moderated_by: UUID | None = None
+    open_reports: int = 0
+    post_author_id: UUID | None = None  # filled by look-ups that join the post
+    blog_id: UUID | None = None
+    language: str | None = None  # the post's blog's language, where a look-up joins it
+    sentiment: str | None = None  # positive, neutral or negative (insights), set on write
+    first_moderated_at: datetime | None = None  # the first moderator decision, kept
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status is CommentStatus.APPROVED
+
+    def check_editable_by(self, user_id: UUID | None, now: datetime) -> None:
+        if user_id is None or self.author_user_id != user_id:
+            raise Forbidden("Only the comment's author may change it.")
+        if self.status not in (CommentStatus.PENDING, CommentStatus.APPROVED):
+            raise Conflict("This comment can no longer be edited.")
+        if now - self.created_at > EDIT_WINDOW:
+            minutes = int(EDIT_WINDOW.total_seconds() // 60)
+            raise Conflict(f"Comments can be edited for {minutes} minutes after posting.")
+
+    def delete_by_author(self, user_id: UUID | None, now: datetime) -> None:
+        """The text goes; the comment keeps its place in the thread as "deleted"."""
+        if user_id is None or self.author_user_id != user_id:
+            raise Forbidden("Only the comment's author may delete it.")
+        if self.status is CommentStatus.DELETED:
+            raise Conflict("This comment is already deleted.")
+        self.status_before = self.status
+        self.status = CommentStatus.DELETED
+        self.held_reason = None
+        self.body_markdown = ""
+        self.body_html = ""
+        self.author_url = None
+        self.deleted_at = now
+        self.updated_at = now
+
+
+@dataclass
+class Report:
+    comment_id: UUID
+    reporter_id: UUID
+    reason: ReportReason
+    note: str
+    created_at: datetime
+    dismissed_at: datetime | None = None
+    reporter_name: str = ""
+
+
+@dataclass
+class NewComment:
+    body: str
+    parent_id: UUID | None = None
+    author_name: str | None = None
+    author_email: str | None = None
+    author_url: str | None = None
+    honeypot: str | None = None
+
+
+@dataclass
+class Origin:
+    """Where a write comes from: a keyed hash of the client address, never the address."""
+
+    ip_hash: bytes
+    extra: dict[str, str] = field(default_factory=dict)
