@@ -61,8 +61,8 @@ async def update_plan(
     updated = Plan(
         id=plan.id,
         name=changes.get("name") or plan.name,
-        quotas={**plan.quotas, **changes.get("quotas", {})},
-        features={**plan.features, **changes.get("features", {})},
+        quotas={**plan.quotas, **(changes.get("quotas") or {})},
+        features={**plan.features, **(changes.get("features") or {})},
         created_at=plan.created_at,
         updated_at=clock.now(),
     )

@@ -87,6 +87,21 @@ async def test_operators_edit_the_catalogue(client, factory):
     assert_problem(await client.get("/v1/plans/nano"), 404, "not_found")
 
 
+async def test_null_quotas_and_features_in_a_plan_patch_change_nothing(client, factory):
+    """Found by the operator's schemathesis run: both are nullable in the schema, and a
+    null one answered 500."""
+    operator = factory.auth(await factory.user(operator=True))
+    before = (await client.get("/v1/plans/business")).json()
+    patched = await client.patch(
+        "/v1/plans/business",
+        json={"name": before["name"], "quotas": None, "features": None},
+        headers=operator,
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["quotas"] == before["quotas"]
+    assert patched.json()["features"] == before["features"]
+
+
 async def test_a_plan_in_use_cannot_be_deleted(client, factory):
     await factory.tenant(plan="business")
     operator = factory.auth(await factory.user(operator=True))
