@@ -1,8 +1,10 @@
 """Property-based API testing: schemathesis drives every operation of the live spec.
 
 A real server (uvicorn, in a subprocess) runs on a database of its own with the demo
-data, and each operation gets a bounded number of generated requests, signed in as the
-demo manager. Checks: no 5xx, and every documented response matches its schema.
+data, and each operation gets a bounded number of generated requests, once per kind of
+caller: anonymous, the demo reader, the demo manager and the platform operator (a run
+each, the manager's with the most examples, the others with a few). Checks: no 5xx, and
+every documented response matches its schema.
 """
 
 from __future__ import annotations
@@ -17,13 +19,21 @@ import time
 import httpx
 import pytest
 
-from api.demo import DEMO_PASSWORD
+from api.demo import DEMO_PASSWORD, OPERATOR_EMAIL
 from persistence import migrate
 from persistence.admin import drop_database, ensure_database
 from tests.conftest import JWT_KEYS
 
 NAME = f"causerie_schemathesis_{os.getpid()}"
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "12"))
+# The other callers' runs: a few examples each, so the four stay bounded in `make test`.
+ROLE_EXAMPLES = int(os.environ.get("SCHEMATHESIS_ROLE_EXAMPLES", "3"))
+CALLERS = {
+    "anonymous": None,
+    "reader": "reader@demo.causerie.test",
+    "manager": "manager@demo.causerie.test",
+    "operator": OPERATOR_EMAIL,
+}
 
 
 def _free_port() -> int:
@@ -66,19 +76,28 @@ def live_server(pg_server):
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        token = httpx.post(
-            f"{base}/v1/auth/token",
-            data={"username": "manager@demo.causerie.test", "password": DEMO_PASSWORD},
-        ).json()["access_token"]
-        yield base, token
+        yield base
     finally:
         server.terminate()
         server.wait(10)
         asyncio.run(drop_database(pg_server, NAME))
 
 
-def test_no_operation_fails_on_generated_input(live_server, tmp_path):
-    base, token = live_server
+def _token(base: str, email: str) -> str:
+    answer = httpx.post(
+        f"{base}/v1/auth/token", data={"username": email, "password": DEMO_PASSWORD}, timeout=30
+    )
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["access_token"])
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_no_operation_fails_on_generated_input(live_server, tmp_path, caller):
+    base = live_server
+    email = CALLERS[caller]
+    # Signed in just before its run, so a long earlier run cannot leave it expired.
+    auth = ["--header", f"Authorization: Bearer {_token(base, email)}"] if email else []
+    examples = EXAMPLES if caller == "manager" else ROLE_EXAMPLES
     command = [
         sys.executable,
         "-m",
@@ -88,15 +107,15 @@ def test_no_operation_fails_on_generated_input(live_server, tmp_path):
         "--checks",
         "not_a_server_error,response_schema_conformance",
         "--max-examples",
-        str(EXAMPLES),
+        str(examples),
         "--seed",
         "20261126",
         "--workers",
         "2",
-        "--header",
-        f"Authorization: Bearer {token}",
+        *auth,
         "--phases",
         "examples,coverage,fuzzing",
     ]
     run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
-    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    failures = run.stdout.split("FAILURES", 1)[-1].split("SUMMARY", 1)[0]
+    assert run.returncode == 0, f"as {caller}:\n" + failures[-8000:] + run.stderr[-2000:]
