@@ -31,6 +31,7 @@ from bench.run import _free_port, _wait_until_up
 ROOT = Path(__file__).resolve().parent.parent
 HOT_DB = "causerie_hot"
 VOTES = int(os.environ.get("HOT_VOTES", "200"))
+UVICORN = [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "warning"]
 
 
 def _token() -> str:
@@ -138,8 +139,7 @@ def main() -> None:
         asyncio.run(seed())
         port = _free_port()
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "warning"]
-            + ["api.main:app", "--port", str(port)],
+            [*UVICORN, "api.main:app", "--port", str(port)],
             env=env,
             cwd=ROOT,
             stderr=subprocess.DEVNULL,
