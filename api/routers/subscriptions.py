@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import Header, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from api.access import PrincipalDep, ServicesDep, TenantSlug, UowDep
 from api.kit.pages import CursorQuery, LimitQuery, Page, decode_time_id_cursor, keyset_page
@@ -49,6 +49,9 @@ class SubscriptionRead(StrictModel):
     writable: bool = Field(description="False while suspended or cancelled: writes get 402.")
     site_online: bool = Field(description="False once cancelled: the public site answers 404.")
     updated_at: datetime
+    last_event_at: datetime | None = Field(
+        description="The billing system's event_at of the newest change applied (null: none sent one)."
+    )
 
     @classmethod
     def of(cls, slug: str, s: Subscription) -> SubscriptionRead:
@@ -61,7 +64,15 @@ class SubscriptionRead(StrictModel):
             writable=s.writable,
             site_online=s.site_online,
             updated_at=s.updated_at,
+            last_event_at=s.last_event_at,
         )
+
+
+class SubscriptionSet(SubscriptionRead):
+    applied: bool = Field(
+        description="False: the change's event_at is older than the last applied change's; "
+        "it was acknowledged and ignored, and the subscription shown is unchanged."
+    )
 
 
 class SubscriptionPut(StrictModel):
@@ -69,6 +80,12 @@ class SubscriptionPut(StrictModel):
     status: StatusName
     current_period_end: datetime | None = None
     external_ref: Annotated[str, Field(max_length=200)] | None = None
+    event_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the billing system made this change (with its offset). A change "
+        "older than the last applied one arrived out of order: it is answered 200 with "
+        "applied false and changes nothing. Without it the change is applied as it comes.",
+    )
 
 
 class SubscriptionEventRead(StrictModel):
@@ -123,7 +140,7 @@ async def get_subscription(
 @router.put(
     "/tenants/{tenant}/subscription",
     operation_id="subscription-set",
-    response_model=SubscriptionRead,
+    response_model=SubscriptionSet,
     responses=PROBLEMS,
 )
 async def set_subscription(
@@ -141,6 +158,10 @@ async def set_subscription(
     Status machine: trialing → active, past_due, suspended, cancelled; active →
     past_due, suspended, cancelled; past_due → active, suspended, cancelled; suspended →
     active, past_due, cancelled; cancelled → active. Staying put (a plan change) is allowed.
+
+    Out-of-order deliveries: send ``event_at``, the billing system's time of the change.
+    One older than the last applied change is answered 200 with ``applied: false`` and
+    ignored (no transition check, no history entry).
     """
     if idempotency_key is None or not IDEMPOTENCY_KEY.match(idempotency_key):
         raise ApiProblem(
@@ -152,6 +173,7 @@ async def set_subscription(
         status=SubscriptionStatus(body.status),
         current_period_end=body.current_period_end,
         external_ref=body.external_ref,
+        event_at=body.event_at.astimezone(UTC) if body.event_at else None,
     )
     fingerprint = json.dumps(
         {"tenant": tenant, "body": body.model_dump(mode="json")}, sort_keys=True
@@ -162,8 +184,9 @@ async def set_subscription(
         require(actor, Action.SET_SUBSCRIPTION)
 
         async def apply() -> tuple[int, Any]:
-            subscription = await use_cases.set_subscription(uow, actor, change)
-            return 200, SubscriptionRead.of(found.slug, subscription).model_dump(mode="json")
+            subscription, applied = await use_cases.set_subscription(uow, actor, change)
+            read = SubscriptionRead.of(found.slug, subscription)
+            return 200, SubscriptionSet(**dict(read), applied=applied).model_dump(mode="json")
 
         status, payload, replayed = await run_once(
             uow, _caller(principal), idempotency_key, found.id, request_hash, apply

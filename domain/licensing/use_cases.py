@@ -82,6 +82,8 @@ class SubscriptionChange:
     status: SubscriptionStatus
     current_period_end: datetime | None = None
     external_ref: str | None = None
+    # When the billing system made the change; None (older clients): applied as it comes.
+    event_at: datetime | None = None
 
 
 async def provision_tenant(
@@ -111,6 +113,7 @@ async def provision_tenant(
         external_ref=change.external_ref,
         created_at=now,
         updated_at=now,
+        last_event_at=change.event_at,
     )
     await uow.subscriptions.add(subscription)
     await _record(uow, principal, subscription, None)
@@ -120,8 +123,13 @@ async def provision_tenant(
 
 async def set_subscription(
     uow: UnitOfWork, actor: Actor, change: SubscriptionChange
-) -> Subscription:
+) -> tuple[Subscription, bool]:
     """Move a tenant to a plan and status. Nothing is ever deleted by a change.
+
+    Returns the subscription and whether the change was applied: one whose ``event_at``
+    is older than the last applied change's arrived out of order, and is acknowledged
+    and ignored (before any other check: a stale change may name a move that is no
+    longer valid from where the newer one led).
 
     Does not commit: the caller stores the idempotent answer in the same transaction.
     """
@@ -129,6 +137,8 @@ async def set_subscription(
     subscription = await uow.subscriptions.get(actor.tenant_id, lock=True)
     if subscription is None:
         raise NotFound("This tenant has no subscription.")
+    if subscription.is_stale(change.event_at):
+        return subscription, False
     if await uow.plans.get(change.plan_id) is None:
         raise InvalidInput(f"Unknown plan '{change.plan_id}'.")
     if not subscription.can_move_to(change.status):
@@ -142,6 +152,8 @@ async def set_subscription(
     subscription.current_period_end = change.current_period_end
     subscription.external_ref = change.external_ref
     subscription.updated_at = clock.now()
+    if change.event_at is not None:
+        subscription.last_event_at = change.event_at
     await uow.subscriptions.update(subscription)
     await _record(uow, actor.principal, subscription, before)
     await audit(
@@ -153,7 +165,7 @@ async def set_subscription(
         plan=[before.plan_id, subscription.plan_id],
         status=[before.status.value, subscription.status.value],
     )
-    return subscription
+    return subscription, True
 
 
 async def _record(
