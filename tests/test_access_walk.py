@@ -28,7 +28,7 @@ from fastapi.routing import APIRoute
 
 from api.access import Gate, _PlatformGate, _TenantGate
 from api.problems import CATALOGUE, code_for_domain_error
-from api.routers import ROUTERS
+from api.registry import ROUTERS
 from api.system import routes as system
 from domain.kernel.access import Actor, Principal, Role, Scope, require, require_platform
 from domain.kernel.errors import DomainError, Unauthenticated
