@@ -62,7 +62,11 @@ async def update_plan(
         id=plan.id,
         name=changes.get("name") or plan.name,
         quotas={**plan.quotas, **(changes.get("quotas") or {})},
-        features={**plan.features, **(changes.get("features") or {})},
+        # A feature sent as null is left as it is (a quota sent as null becomes unlimited).
+        features={
+            **plan.features,
+            **{k: v for k, v in (changes.get("features") or {}).items() if v is not None},
+        },
         created_at=plan.created_at,
         updated_at=clock.now(),
     )

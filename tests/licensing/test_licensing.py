@@ -102,6 +102,14 @@ async def test_null_quotas_and_features_in_a_plan_patch_change_nothing(client, f
     assert patched.status_code == 200, patched.text
     assert patched.json()["quotas"] == before["quotas"]
     assert patched.json()["features"] == before["features"]
+    nulls = {"ratings": None, "custom_domain": None, "webhooks": None, "white_label": None}
+    patched = await client.patch(
+        "/v1/plans/business",
+        json={"features": {**nulls, "insights": before["features"]["insights"]}},
+        headers=operator,
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["features"] == before["features"]
 
 
 async def test_a_plan_in_use_cannot_be_deleted(client, factory):
