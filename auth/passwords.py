@@ -6,13 +6,20 @@ more of them than there are CPUs, and must not queue without end either. At most
 ``concurrency`` run at once, at most ``queue`` more wait; beyond that the call fails at
 once with ``Overloaded`` (a 503 with ``Retry-After``), before any hashing is spent.
 Callers hash while holding no database connection (see the accounts use cases).
+
+The hashes run on threads of their own at a lower scheduling priority (nice 10, Linux
+keeps it per thread and argon2's lane threads inherit it): when the CPUs are short, the
+event loop serving the reads goes first and the hashes take what is left.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from argon2 import PasswordHasher as Argon2Hasher
@@ -30,6 +37,15 @@ def cpu_count() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+HASH_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    # Not on Linux, or not allowed: the hashes keep the same priority.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_NICENESS)
 
 
 class Argon2PasswordHasher:
@@ -52,6 +68,9 @@ class Argon2PasswordHasher:
         self.queue = self.concurrency * 4 if queue is None else queue
         self._slots = asyncio.Semaphore(self.concurrency)
         self._admitted = 0  # running plus waiting
+        self._threads = ThreadPoolExecutor(
+            self.concurrency, thread_name_prefix="argon2", initializer=_lower_priority
+        )
         self._dummy = self._hasher.hash("not a real password, only spends time")
 
     async def hash(self, password: str) -> str:
@@ -71,7 +90,7 @@ class Argon2PasswordHasher:
         self._admitted += 1
         try:
             async with self._slots:
-                return await asyncio.to_thread(work, *args)
+                return await asyncio.get_running_loop().run_in_executor(self._threads, work, *args)
         finally:
             self._admitted -= 1
 

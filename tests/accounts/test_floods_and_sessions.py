@@ -273,3 +273,28 @@ def test_the_iat_leeway_is_measured_on_the_given_clock():
     assert keyring.verify(token, now=at - timedelta(seconds=59)).token_version == 1
     with pytest.raises(InvalidToken):
         keyring.verify(token, now=at - timedelta(seconds=61))
+
+
+async def test_the_session_check_costs_no_statement_of_its_own(client, factory, db):
+    """Resolving an access token is one statement (after the transaction's context):
+    the user and the session's revocation come back together."""
+    user = await factory.user()
+    pair = await tokens(client, user.email)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    engine = db.engine.sync_engine
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert await me_status(client, pair["access_token"]) == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    # Savepoints are the test's bound connection's; the rest is what a request sends:
+    # the credentials' context and look-up, then /me's context, user and memberships.
+    sent = [s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
+    assert len(sent) == 5, sent
+    credentials = sent[1]
+    assert "FROM users" in credentials and "refresh_tokens" in credentials, credentials
+    assert sum("refresh_tokens" in s for s in sent) == 1, sent
