@@ -418,7 +418,7 @@ post_revisions = sa.Table(
 # comment_reports to this MetaData, the ratings slice (persistence/ratings/) ratings.
 
 # Insights (migrations 0009 and 0010): hourly aggregates kept by triggers, their coarser
-# roll-ups, who was active per hour, and today's read visitors. persistence/insights.py
+# roll-ups, who was active per hour, and today's read visitors. persistence/insights/
 # reads them in SQL text; they are declared here so the schema comparison covers them.
 INSIGHT_COUNTERS = (
     "comments_pending",

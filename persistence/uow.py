@@ -13,8 +13,8 @@ from persistence.blogs.repositories import SqlBlogRepository
 from persistence.comments.repositories import SqlCommentRepository
 from persistence.database import Database, Transaction
 from persistence.errors import unique_violation
-from persistence.insights import SqlInsightsRepository
-from persistence.licensing import (
+from persistence.insights.repositories import SqlInsightsRepository
+from persistence.licensing.repositories import (
     SqlIdempotencyStore,
     SqlPlanRepository,
     SqlSubscriptionRepository,

@@ -72,6 +72,10 @@ REFINED: dict[tuple[str, str], tuple[int, str]] = {
             "comments-moderate",
         )
     },
+    ("insights-author", "author"): (
+        403,
+        "authors see their own detail only: a random id is another's",
+    ),
 }
 
 # Refusals that only the gate gives: a 404 with one of these details says "this tenant
