@@ -39,6 +39,7 @@ def claims(**overrides) -> dict:
         "exp": now + 300,
         "jti": uuid4().hex,
         "tv": 1,
+        "sid": str(uuid4()),
     }
     base.update(overrides)
     return {k: v for k, v in base.items() if v is not None}
