@@ -21,7 +21,7 @@ metadata = sa.MetaData()
 U = UUID(as_uuid=True)
 # Public posts (migrations 0005 and 0006): the predicate of the posts_public_* indexes.
 VISIBLE = sa.text("status IN ('published','scheduled') AND deleted_at IS NULL")
-# The Bayesian average behind "top rated" (migration 0006, persistence/public_read.py).
+# The Bayesian average behind "top rated" (migration 0006, persistence/posts/public_reads.py).
 SCORE = "((15.0 + rating_sum)::float8 / (5 + rating_count))"
 
 
@@ -198,6 +198,8 @@ subscriptions = sa.Table(
     sa.Column("external_ref", sa.String(200)),
     _ts("created_at", False),
     _ts("updated_at", False),
+    # The billing system's time of the newest change applied (migration 0011).
+    _ts("last_event_at"),
     sa.Index("subscriptions_plan", "plan_id"),
 )
 

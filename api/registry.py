@@ -1,5 +1,7 @@
-"""Routers, one module per resource (or per slice package). ``ROUTERS`` are mounted
-under ``/v1``."""
+"""Where each slice's routers are mounted: ``ROUTERS`` under ``/v1`` (the system router,
+outside it, is mounted by the app factory). Adding a slice's router is one line here."""
+
+from __future__ import annotations
 
 from fastapi import APIRouter
 
