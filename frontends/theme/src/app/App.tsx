@@ -3,7 +3,7 @@
  * then brand the page and hand over to the router under the right base path.
  */
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { lazy, useMemo, type ComponentType } from "react";
 import { createBrowserRouter, RouterProvider } from "react-router";
 
 import { useResolvedHost, useSiteConfig } from "../features/site/api/site";
@@ -15,19 +15,49 @@ import { Loading } from "../shared/components/Loading";
 import { I18nProvider } from "../shared/i18n";
 import type { Located } from "../shared/locate";
 import { SiteContext, type SiteInfo } from "../shared/site";
+import { NotFound } from "../shared/components/NotFound";
 import { Layout } from "./Layout";
-import {
-  AuthorPage,
-  BlogPage,
-  HomePage,
-  NotFoundPage,
-  PostPage,
-  SearchPage,
-  SignInPage,
-  SignUpPage,
-  TagPage,
-  TagsPage,
-} from "./pages";
+
+/**
+ * Each page is its own chunk, loaded when first shown, so a reader opening a post
+ * downloads neither the search nor the sign-up code. `preloadPage` starts the chunk of
+ * the address being opened while the site's config is still on its way.
+ */
+const PAGES = {
+  home: () => import("./pages/HomePage").then((m) => ({ default: m.HomePage })),
+  blog: () => import("./pages/BlogPage").then((m) => ({ default: m.BlogPage })),
+  post: () => import("./pages/PostPage").then((m) => ({ default: m.PostPage })),
+  author: () => import("./pages/AuthorPage").then((m) => ({ default: m.AuthorPage })),
+  tags: () => import("./pages/TagPages").then((m) => ({ default: m.TagsPage })),
+  tag: () => import("./pages/TagPages").then((m) => ({ default: m.TagPage })),
+  search: () => import("./pages/SearchPage").then((m) => ({ default: m.SearchPage })),
+  signin: () => import("./pages/AccountPages").then((m) => ({ default: m.SignInPage })),
+  signup: () => import("./pages/AccountPages").then((m) => ({ default: m.SignUpPage })),
+} satisfies Record<string, () => Promise<{ default: ComponentType }>>;
+
+type PageName = keyof typeof PAGES;
+
+function page(name: PageName) {
+  const Page = lazy(PAGES[name]);
+  return <Page />;
+}
+
+/** The page an address (below the site's base path) shows, if any. */
+export function pageFor(path: string): PageName | null {
+  const parts = path.split("/").filter(Boolean);
+  const [first, second, third] = parts;
+  if (!first) return "home";
+  if (first === "blogs" && second) return third ? (parts.length === 3 ? "post" : null) : "blog";
+  if (first === "authors" && second && parts.length === 2) return "author";
+  if (first === "tags") return second ? "tag" : "tags";
+  if (parts.length === 1 && (first === "search" || first === "signin" || first === "signup")) return first;
+  return null;
+}
+
+export function preloadPage(path: string): void {
+  const name = pageFor(path);
+  if (name) void PAGES[name]();
+}
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -44,16 +74,16 @@ function createRouter(basename: string) {
       {
         element: <Layout />,
         children: [
-          { index: true, element: <HomePage /> },
-          { path: "blogs/:blog", element: <BlogPage /> },
-          { path: "blogs/:blog/:post", element: <PostPage /> },
-          { path: "authors/:handle", element: <AuthorPage /> },
-          { path: "tags", element: <TagsPage /> },
-          { path: "tags/:tag", element: <TagPage /> },
-          { path: "search", element: <SearchPage /> },
-          { path: "signin", element: <SignInPage /> },
-          { path: "signup", element: <SignUpPage /> },
-          { path: "*", element: <NotFoundPage /> },
+          { index: true, element: page("home") },
+          { path: "blogs/:blog", element: page("blog") },
+          { path: "blogs/:blog/:post", element: page("post") },
+          { path: "authors/:handle", element: page("author") },
+          { path: "tags", element: page("tags") },
+          { path: "tags/:tag", element: page("tag") },
+          { path: "search", element: page("search") },
+          { path: "signin", element: page("signin") },
+          { path: "signup", element: page("signup") },
+          { path: "*", element: <NotFound /> },
         ],
       },
     ],

@@ -1,10 +1,11 @@
-import { useEffect } from "react";
+import { Suspense, useEffect } from "react";
 import { NavLink, Outlet, useLocation } from "react-router";
 
 import { AccountMenu } from "../features/auth/components/AccountMenu";
 import { SearchForm } from "../features/posts/components/SearchForm";
 import { Brand } from "../features/site/components/Brand";
 import { SiteFooter } from "../features/site/components/SiteFooter";
+import { Loading } from "../shared/components/Loading";
 import { useI18n } from "../shared/i18n";
 
 export function Layout() {
@@ -32,7 +33,9 @@ export function Layout() {
         </div>
       </header>
       <main id="main" className="site-main" tabIndex={-1}>
-        <Outlet />
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
       </main>
       <SiteFooter />
     </>
