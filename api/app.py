@@ -19,9 +19,10 @@ from api.bootstrap import Services
 from api.cors import TenantCors
 from api.kit.routing import CheckedRoute
 from api.middleware import RequestContextMiddleware
-from api.routers import ROUTERS, system
+from api.routers import ROUTERS
 from api.settings import Settings, get_settings
 from api.static import console_mount, theme_mount
+from api.system import routes as system
 from api.tenant_limits import tenant_rate_limit
 from persistence.database import Database, app_role_url, create_engine
 

@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from api.adapters.text import MarkdownTextEngine
 from api.kit.cursors import CursorCodec
 from api.settings import Settings
 from api.site_cache import HostCache, SiteCache
@@ -16,6 +17,7 @@ from auth.jwt_tokens import KeyRing
 from auth.passwords import Argon2PasswordHasher
 from auth.rate_limit import RateLimiter
 from auth.sessions import Sessions
+from domain.kernel.text import TextEngine
 
 log = logging.getLogger("causerie.services")
 
@@ -55,6 +57,7 @@ class Services:
     hash_secret: bytes = b""
     sites: SiteCache = field(default_factory=SiteCache)
     hosts: HostCache = field(default_factory=HostCache)
+    text: TextEngine = field(default_factory=MarkdownTextEngine)  # Markdown, slugs
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:

@@ -113,7 +113,9 @@ async def _create_operator(settings: Settings, email: str, password: str) -> str
     services = Services.from_settings(settings)
     try:
         async with SqlUnitOfWork(db) as uow:
-            user = await use_cases.create_operator(uow, services.hasher, email, password)
+            user = await use_cases.create_operator(
+                uow, services.hasher, email, password, text=services.text
+            )
     except DomainError as exc:
         typer.echo(f"Refused: {exc.detail}", err=True)
         raise typer.Exit(2) from exc

@@ -10,15 +10,16 @@ from uuid import UUID, uuid4
 from api.bootstrap import Services
 from api.demo_content import DEMO_BLOGS
 from api.settings import Settings
-from domain.content import use_cases as content
-from domain.content.text import slugify
+from domain.blogs import use_cases as blogs
 from domain.conversation import use_cases as conversation
 from domain.conversation.model import NewComment, Origin
 from domain.identity import use_cases
 from domain.identity.model import Branding, Membership, Tenant, TenantSettings, TenantStatus
 from domain.kernel import clock
 from domain.kernel.access import ANONYMOUS, Actor, Principal, Role
+from domain.kernel.text import TextEngine
 from domain.licensing.model import Subscription, SubscriptionStatus
+from domain.posts import use_cases as posts
 from persistence.database import Database
 from persistence.uow import SqlUnitOfWork
 
@@ -47,7 +48,9 @@ DEMO_BANNER = "\n".join(
 async def seed_demo(db: Database, settings: Settings) -> str:
     services = Services.from_settings(settings)
     async with SqlUnitOfWork(db) as uow:
-        await use_cases.create_operator(uow, services.hasher, OPERATOR_EMAIL, DEMO_PASSWORD)
+        await use_cases.create_operator(
+            uow, services.hasher, OPERATOR_EMAIL, DEMO_PASSWORD, text=services.text
+        )
     async with SqlUnitOfWork(db) as uow:
         tenant = await uow.tenants.by_slug(DEMO_TENANT)
         if tenant is None:
@@ -85,7 +88,7 @@ async def seed_demo(db: Database, settings: Settings) -> str:
             user = await uow.users.by_email(email)
             if user is None:
                 user = await use_cases.register_user(
-                    uow, services.hasher, email, DEMO_PASSWORD, name
+                    uow, services.hasher, email, DEMO_PASSWORD, name, text=services.text
                 )
             if await uow.memberships.get(tenant.id, user.id) is None:
                 await uow.memberships.add(Membership(tenant.id, user.id, role, clock.now()))
@@ -93,8 +96,8 @@ async def seed_demo(db: Database, settings: Settings) -> str:
             uow, Actor(ANONYMOUS, tenant.id, None), "demo.seeded", "tenant", tenant.id
         )
         await uow.commit()
-    posts = await _seed_content(db, tenant.id)
-    return f"Demo tenant '{DEMO_TENANT}' is ready ({len(DEMO_PEOPLE)} people, {posts} new posts)."
+    count = await _seed_content(db, tenant.id, services.text)
+    return f"Demo tenant '{DEMO_TENANT}' is ready ({len(DEMO_PEOPLE)} people, {count} new posts)."
 
 
 async def _actor_for(db: Database, email: str) -> Actor:
@@ -107,17 +110,18 @@ async def _actor_for(db: Database, email: str) -> Actor:
     return actor
 
 
-async def _seed_content(db: Database, tenant_id: UUID) -> int:
+async def _seed_content(db: Database, tenant_id: UUID, text: TextEngine) -> int:
     """Blogs and posts, once: a second run finds the blogs and leaves them alone."""
     count = 0
     for spec in DEMO_BLOGS:
         actor = await _actor_for(db, spec["owner"])
         async with SqlUnitOfWork(db, tenant_id=tenant_id, user_id=actor.user_id) as uow:
-            if await uow.blogs.by_slug(slugify(spec["title"])) is not None:
+            if await uow.blogs.by_slug(blogs.blog_slug_of(spec["title"], text)) is not None:
                 continue
-            blog = await content.create_blog(
+            blog = await blogs.create_blog(
                 uow,
                 actor,
+                text,
                 {
                     "title": spec["title"],
                     "description": spec["description"],
@@ -125,18 +129,18 @@ async def _seed_content(db: Database, tenant_id: UUID) -> int:
                 },
             )
         for item in spec["posts"]:
-            draft = content.PostDraft(
+            draft = posts.PostDraft(
                 title=item["title"], body_markdown=item["body"], tags=item["tags"]
             )
             async with SqlUnitOfWork(db, tenant_id=tenant_id, user_id=actor.user_id) as uow:
-                post = await content.create_post(uow, actor, blog.id, draft)
+                post = await posts.create_post(uow, actor, text, blog.id, draft)
             count += 1
             if item.get("draft"):
                 continue
             days = item.get("scheduled_in_days")
             at = clock.now() + timedelta(days=days) if days else None
             async with SqlUnitOfWork(db, tenant_id=tenant_id, user_id=actor.user_id) as uow:
-                await content.publish_post(uow, actor, post.id, None, at)
+                await posts.publish_post(uow, actor, post.id, None, at)
             if at is None:
                 await _seed_conversation(db, post.id, item)
     return count

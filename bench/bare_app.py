@@ -13,7 +13,7 @@ from uuid import UUID
 import asyncpg
 from fastapi import FastAPI, HTTPException, Response
 
-from persistence.public_read import (
+from persistence.posts.public_reads import (
     CUSTOM_PLANS,
     PostQuery,
     post_list_sql,
@@ -67,9 +67,12 @@ async def _tenant_id(conn, slug: str):
 
 
 def _cursor(cursor: str | None):
+    """The position of a cursor Causerie signed (``<payload>.<mac>``); the floor reads the
+    payload and skips checking the signature."""
     if cursor is None:
         return None
-    _, key, ident = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    payload = cursor.split(".")[0]
+    _, _, (key, ident) = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     return datetime.fromisoformat(key), UUID(ident)
 
 

@@ -533,12 +533,21 @@ async def _seed(url) -> None:
     )
 
 
+def _cursors():
+    """The app's cursor codec, built from the settings the benchmarked app runs with."""
+    from api.bootstrap import Services
+    from api.settings import Settings
+
+    settings = Settings(environment="test", jwt_keys=JWT_SPEC, data_dir=ROOT / "var" / "bench-data")
+    return Services.from_settings(settings).cursors
+
+
 async def _addresses(url) -> dict[str, str]:
     """A cursor DEEP_PAGES pages into the big site, and one post's address there."""
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    from api.routers.public import encode_cursor
+    from api.posts.public import SORTS
 
     engine = create_async_engine(url)
     async with engine.connect() as conn:
@@ -563,7 +572,8 @@ async def _addresses(url) -> dict[str, str]:
         ).one()
     await engine.dispose()
     return {
-        "deep": encode_cursor("posts:recent", deep.published_at, deep.id),
+        # Signed as the app signs it: the same key, derived from the same JWT keys.
+        "deep": _cursors().encode(SORTS["recent"], (deep.published_at, deep.id)),
         "blog": post.blog,
         "slug": post.slug,
     }

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from domain.content.ports import BlogRepository, PostRepository
 from domain.conversation.ports import CommentRepository, RatingRepository
 from domain.identity.model import ApiKey, AuditEntry, Invitation, Membership, Tenant, User
 from domain.insights.ports import InsightsRepository
@@ -111,6 +110,15 @@ class AuditLog(Protocol):
     ) -> list[AuditEntry]: ...
 
 
+class AuditUnitOfWork(Protocol):
+    """What writing an audit entry needs."""
+
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def request_id(self) -> str | None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Nothing is kept unless ``commit()`` is awaited."""
 
@@ -136,10 +144,6 @@ class UnitOfWork(Protocol):
     def idempotency(self) -> IdempotencyStore: ...
     @property
     def usage(self) -> UsageCounter: ...
-    @property
-    def blogs(self) -> BlogRepository: ...
-    @property
-    def posts(self) -> PostRepository: ...
     @property
     def comments(self) -> CommentRepository: ...
     @property

@@ -1,4 +1,4 @@
-"""Comments, reader reports and ratings: tables (mirroring migration 0007) and
+"""Comments, reader reports and ratings: tables (mirroring migrations 0007 and 0009) and
 repositories. Counters on the post row change here, in the caller's transaction."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from domain.conversation.model import (
 from domain.conversation.ports import PostTarget, QueueFilter, Voter
 from domain.identity.model import CommentPolicy
 from persistence import tables as t
-from persistence.content import TenantScoped
+from persistence.database import TenantScoped
 from persistence.paging import keyset
 
 U = PgUUID(as_uuid=True)
@@ -42,7 +42,7 @@ comments = sa.Table(
     sa.Column("parent_id", U),
     sa.Column("root_id", U, nullable=False),
     sa.Column("depth", sa.SmallInteger, nullable=False),
-    sa.Column("author_user_id", U),
+    sa.Column("author_user_id", U, sa.ForeignKey("users.id", ondelete="SET NULL")),
     sa.Column("author_name", sa.String(80), nullable=False),
     sa.Column("author_email", sa.String(254)),
     sa.Column("author_url", sa.String(300)),
@@ -58,9 +58,36 @@ comments = sa.Table(
     _ts("edited_at"),
     _ts("deleted_at"),
     _ts("moderated_at"),
-    sa.Column("moderated_by", U),
+    sa.Column("moderated_by", U, sa.ForeignKey("users.id", ondelete="SET NULL")),
     sa.Column("sentiment", sa.String(8)),
     _ts("first_moderated_at"),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
+    ),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "parent_id"], ["comments.tenant_id", "comments.id"], ondelete="CASCADE"
+    ),
+    sa.Index(
+        "comments_post_top",
+        "tenant_id",
+        "post_id",
+        "created_at",
+        "id",
+        postgresql_where=sa.text("parent_id IS NULL"),
+    ),
+    sa.Index("comments_root", "tenant_id", "root_id", "created_at"),
+    sa.Index(
+        "comments_queue", "tenant_id", "status", sa.text("created_at DESC"), sa.text("id DESC")
+    ),
+    sa.Index("comments_recent", "tenant_id", sa.text("created_at DESC"), sa.text("id DESC")),
+    sa.Index("comments_body_hash", "tenant_id", "body_hash", "created_at"),
+    sa.Index("comments_author", "tenant_id", "author_user_id", "created_at"),
+    sa.Index(
+        "comments_first_moderated",
+        "tenant_id",
+        "first_moderated_at",
+        postgresql_where=sa.text("first_moderated_at IS NOT NULL"),
+    ),
 )
 
 comment_reports = sa.Table(
@@ -68,11 +95,15 @@ comment_reports = sa.Table(
     t.metadata,
     sa.Column("tenant_id", U, primary_key=True),
     sa.Column("comment_id", U, primary_key=True),
-    sa.Column("reporter_id", U, primary_key=True),
+    sa.Column("reporter_id", U, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("reason", sa.String(20), nullable=False),
-    sa.Column("note", sa.String(500), nullable=False),
+    sa.Column("note", sa.String(500), nullable=False, server_default=""),
     _ts("created_at", False),
     _ts("dismissed_at"),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "comment_id"], ["comments.tenant_id", "comments.id"], ondelete="CASCADE"
+    ),
+    sa.Index("comment_reports_recent", "tenant_id", "created_at"),
 )
 
 ratings = sa.Table(
@@ -81,11 +112,31 @@ ratings = sa.Table(
     sa.Column("tenant_id", U, primary_key=True),
     sa.Column("id", U, primary_key=True),
     sa.Column("post_id", U, nullable=False),
-    sa.Column("user_id", U),
+    sa.Column("user_id", U, sa.ForeignKey("users.id", ondelete="CASCADE")),
     sa.Column("voter_hash", sa.LargeBinary(32)),
     sa.Column("stars", sa.SmallInteger, nullable=False),
     _ts("created_at", False),
     _ts("updated_at", False),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
+    ),
+    # One vote per member and per anonymous voter token on a post.
+    sa.Index(
+        "ratings_post_user",
+        "tenant_id",
+        "post_id",
+        "user_id",
+        unique=True,
+        postgresql_where=sa.text("user_id IS NOT NULL"),
+    ),
+    sa.Index(
+        "ratings_post_voter",
+        "tenant_id",
+        "post_id",
+        "voter_hash",
+        unique=True,
+        postgresql_where=sa.text("voter_hash IS NOT NULL"),
+    ),
 )
 
 _c, _r, _p = comments, comment_reports, t.posts

@@ -194,3 +194,15 @@ class Transaction:
     async def close(self) -> None:
         if self._tx.is_active:  # type: ignore[attr-defined]
             await self._tx.rollback()  # type: ignore[attr-defined]
+
+
+class TenantScoped:
+    """Base of repositories born scoped: every query filters on the transaction's tenant."""
+
+    def __init__(self, tx: Transaction):
+        self.conn: AsyncConnection = tx.connection
+        self._tx = tx
+
+    @property
+    def tenant_id(self) -> UUID | None:
+        return self._tx.tenant_id

@@ -33,7 +33,7 @@ from domain.insights.model import (
     PostFigures,
     TopBy,
 )
-from persistence.content import TenantScoped
+from persistence.database import TenantScoped
 
 COUNTERS = (
     "comments_pending",

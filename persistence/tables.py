@@ -2,16 +2,27 @@
 
 We map rows to domain dataclasses by hand in the repositories: no ORM identity map, no
 lazy loading, and the hot read paths can return plain rows.
+
+Keys, indexes, unique constraints and server defaults are declared as the migrations
+create them, so that tests/test_schema_truth.py can compare the two: a difference fails
+it. Check constraints, row-level security, functions and triggers live in the
+migrations only.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
 
 metadata = sa.MetaData()
+U = UUID(as_uuid=True)
+# Public posts (migrations 0005 and 0006): the predicate of the posts_public_* indexes.
+VISIBLE = sa.text("status IN ('published','scheduled') AND deleted_at IS NULL")
+# The Bayesian average behind "top rated" (migration 0006, persistence/public_read.py).
+SCORE = "((15.0 + rating_sum)::float8 / (5 + rating_count))"
 
 
 def _ts(name: str, nullable: bool = True) -> sa.Column[datetime]:
@@ -22,12 +33,12 @@ tenants = sa.Table(
     "tenants",
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("slug", sa.String(63), nullable=False),
+    sa.Column("slug", sa.String(63), nullable=False, unique=True),
     sa.Column("name", sa.String(120), nullable=False),
-    sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("default_language", sa.String(8), nullable=False),
-    sa.Column("branding", JSONB, nullable=False),
-    sa.Column("settings", JSONB, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, server_default="active"),
+    sa.Column("default_language", sa.String(8), nullable=False, server_default="en"),
+    sa.Column("branding", JSONB, nullable=False, server_default="{}"),
+    sa.Column("settings", JSONB, nullable=False, server_default="{}"),
     _ts("created_at", False),
     _ts("updated_at", False),
 )
@@ -40,57 +51,87 @@ users = sa.Table(
     sa.Column("display_name", sa.String(120), nullable=False),
     sa.Column("handle", sa.String(40), nullable=False),
     sa.Column("password_hash", sa.String(255), nullable=False),
-    sa.Column("is_operator", sa.Boolean, nullable=False),
-    sa.Column("is_active", sa.Boolean, nullable=False),
-    sa.Column("token_version", sa.Integer, nullable=False),
+    sa.Column("is_operator", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("is_active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("token_version", sa.Integer, nullable=False, server_default="1"),
     _ts("created_at", False),
     _ts("updated_at", False),
+    sa.UniqueConstraint("handle", name="users_handle"),
+    sa.Index("users_email_key", sa.text("lower(email)"), unique=True),
 )
 
 refresh_tokens = sa.Table(
     "refresh_tokens",
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("user_id", UUID(as_uuid=True), nullable=False),
+    sa.Column(
+        "user_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
     sa.Column("family_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("token_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("token_hash", sa.LargeBinary(32), nullable=False, unique=True),
     _ts("created_at", False),
     _ts("expires_at", False),
     _ts("used_at"),
     _ts("revoked_at"),
+    sa.Index("refresh_tokens_family", "family_id"),
+    sa.Index("refresh_tokens_user", "user_id"),
 )
 
 memberships = sa.Table(
     "memberships",
     metadata,
-    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("user_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "user_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     sa.Column("role", sa.String(20), nullable=False),
     _ts("created_at", False),
+    sa.Index("memberships_user", "user_id"),
 )
 
 invitations = sa.Table(
     "invitations",
     metadata,
-    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column("email", sa.String(254), nullable=False),
     sa.Column("role", sa.String(20), nullable=False),
-    sa.Column("token_hash", sa.LargeBinary(32), nullable=False),
-    sa.Column("invited_by", UUID(as_uuid=True)),
+    sa.Column("token_hash", sa.LargeBinary(32), nullable=False, unique=True),
+    sa.Column("invited_by", UUID(as_uuid=True), sa.ForeignKey("users.id", ondelete="SET NULL")),
     _ts("created_at", False),
     _ts("expires_at", False),
     _ts("accepted_at"),
-    sa.Column("accepted_by", UUID(as_uuid=True)),
+    sa.Column("accepted_by", UUID(as_uuid=True), sa.ForeignKey("users.id", ondelete="SET NULL")),
     _ts("revoked_at"),
 )
 
 tenant_domains = sa.Table(
     "tenant_domains",
     metadata,
-    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("host", sa.String(253), nullable=False),
+    sa.Column("host", sa.String(253), nullable=False, unique=True),
     _ts("created_at", False),
 )
 
@@ -98,30 +139,37 @@ api_keys = sa.Table(
     "api_keys",
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("tenant_id", UUID(as_uuid=True)),
+    sa.Column("tenant_id", UUID(as_uuid=True), sa.ForeignKey("tenants.id", ondelete="CASCADE")),
     sa.Column("name", sa.String(80), nullable=False),
-    sa.Column("prefix", sa.String(16), nullable=False),
+    sa.Column("prefix", sa.String(16), nullable=False, unique=True),
     sa.Column("secret_hash", sa.LargeBinary(32), nullable=False),
     sa.Column("scopes", ARRAY(sa.String(32)), nullable=False),
-    sa.Column("created_by", UUID(as_uuid=True)),
+    sa.Column("created_by", UUID(as_uuid=True), sa.ForeignKey("users.id", ondelete="SET NULL")),
     _ts("created_at", False),
     _ts("last_used_at"),
     _ts("revoked_at"),
+    sa.UniqueConstraint("tenant_id", "id", name="api_keys_tenant_id_id"),
 )
 
 audit_log = sa.Table(
     "audit_log",
     metadata,
-    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column("actor_user_id", UUID(as_uuid=True)),
     sa.Column("actor_key_id", UUID(as_uuid=True)),
     sa.Column("action", sa.String(64), nullable=False),
     sa.Column("target_type", sa.String(40), nullable=False),
     sa.Column("target_id", sa.String(80)),
-    sa.Column("details", JSONB, nullable=False),
+    sa.Column("details", JSONB, nullable=False, server_default="{}"),
     sa.Column("request_id", sa.String(64)),
     _ts("created_at", False),
+    sa.Index("audit_log_recent", "tenant_id", sa.text("created_at DESC"), sa.text("id DESC")),
 )
 
 plans = sa.Table(
@@ -138,19 +186,30 @@ plans = sa.Table(
 subscriptions = sa.Table(
     "subscriptions",
     metadata,
-    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("plan_id", sa.String(40), nullable=False),
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("plan_id", sa.String(40), sa.ForeignKey("plans.id"), nullable=False),
     sa.Column("status", sa.String(20), nullable=False),
     _ts("current_period_end"),
     sa.Column("external_ref", sa.String(200)),
     _ts("created_at", False),
     _ts("updated_at", False),
+    sa.Index("subscriptions_plan", "plan_id"),
 )
 
 subscription_events = sa.Table(
     "subscription_events",
     metadata,
-    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column("from_plan", sa.String(40)),
     sa.Column("to_plan", sa.String(40), nullable=False),
@@ -162,6 +221,9 @@ subscription_events = sa.Table(
     sa.Column("actor_key_id", UUID(as_uuid=True)),
     sa.Column("request_id", sa.String(64)),
     _ts("created_at", False),
+    sa.Index(
+        "subscription_events_recent", "tenant_id", sa.text("created_at DESC"), sa.text("id DESC")
+    ),
 )
 
 idempotency_keys = sa.Table(
@@ -169,7 +231,12 @@ idempotency_keys = sa.Table(
     metadata,
     sa.Column("caller", sa.String(80), primary_key=True),
     sa.Column("key", sa.String(255), primary_key=True),
-    sa.Column("tenant_id", UUID(as_uuid=True), nullable=False),
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
     sa.Column("request_hash", sa.LargeBinary(32), nullable=False),
     sa.Column("response_status", sa.Integer),
     sa.Column("response_body", JSONB),
@@ -179,16 +246,22 @@ idempotency_keys = sa.Table(
 blogs = sa.Table(
     "blogs",
     metadata,
-    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column("slug", sa.String(80), nullable=False),
     sa.Column("title", sa.String(200), nullable=False),
-    sa.Column("description", sa.String(2000), nullable=False),
+    sa.Column("description", sa.String(2000), nullable=False, server_default=""),
     sa.Column("language", sa.String(8), nullable=False),
     sa.Column("comment_policy", sa.String(20)),
-    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, server_default="active"),
     _ts("created_at", False),
     _ts("updated_at", False),
+    sa.UniqueConstraint("tenant_id", "slug", name="blogs_tenant_slug"),
 )
 
 blog_authors = sa.Table(
@@ -196,9 +269,18 @@ blog_authors = sa.Table(
     metadata,
     sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
     sa.Column("blog_id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("user_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "user_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     sa.Column("role", sa.String(20), nullable=False),
     _ts("created_at", False),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "blog_id"], ["blogs.tenant_id", "blogs.id"], ondelete="CASCADE"
+    ),
+    sa.Index("blog_authors_user", "tenant_id", "user_id"),
 )
 
 posts = sa.Table(
@@ -207,7 +289,7 @@ posts = sa.Table(
     sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column("blog_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("author_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("author_id", UUID(as_uuid=True), sa.ForeignKey("users.id"), nullable=False),
     sa.Column("slug", sa.String(120), nullable=False),
     sa.Column("title", sa.String(300), nullable=False),
     sa.Column("excerpt", sa.String(1000), nullable=False),
@@ -219,16 +301,68 @@ posts = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),
     _ts("published_at"),
     _ts("deleted_at"),
-    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
     sa.Column("reading_minutes", sa.Integer, nullable=False),
-    sa.Column("tag_names", ARRAY(sa.String(60)), nullable=False),
-    sa.Column("comment_count", sa.Integer, nullable=False),
-    sa.Column("rating_count", sa.Integer, nullable=False),
-    sa.Column("rating_sum", sa.Integer, nullable=False),
-    sa.Column("rating_histogram", ARRAY(sa.Integer), nullable=False),
+    sa.Column("tag_names", ARRAY(sa.String(60)), nullable=False, server_default="{}"),
+    # Denormalised counters kept by the conversation slice, read by the public path.
+    sa.Column("comment_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("rating_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("rating_sum", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("rating_histogram", ARRAY(sa.Integer), nullable=False, server_default="{0,0,0,0,0}"),
     _ts("created_at", False),
     _ts("updated_at", False),
-    sa.Column("search", TSVECTOR),
+    sa.Column(
+        "search",
+        TSVECTOR,
+        sa.Computed(
+            "setweight(to_tsvector(causerie_search_config(language), title), 'A') || "
+            "setweight(to_tsvector(causerie_search_config(language), excerpt), 'B') || "
+            "setweight(to_tsvector(causerie_search_config(language), body_text), 'C')",
+            persisted=True,
+        ),
+    ),
+    sa.UniqueConstraint("tenant_id", "blog_id", "slug", name="posts_blog_slug"),
+    sa.ForeignKeyConstraint(["tenant_id", "blog_id"], ["blogs.tenant_id", "blogs.id"]),
+    sa.Index(
+        "posts_public_recent",
+        "tenant_id",
+        sa.text("published_at DESC"),
+        sa.text("id DESC"),
+        postgresql_where=VISIBLE,
+    ),
+    sa.Index(
+        "posts_public_blog_recent",
+        "tenant_id",
+        "blog_id",
+        sa.text("published_at DESC"),
+        sa.text("id DESC"),
+        postgresql_where=VISIBLE,
+    ),
+    sa.Index(
+        "posts_public_author_recent",
+        "tenant_id",
+        "author_id",
+        sa.text("published_at DESC"),
+        sa.text("id DESC"),
+        postgresql_where=VISIBLE,
+    ),
+    sa.Index(
+        "posts_public_top_rated",
+        "tenant_id",
+        sa.text(f"{SCORE} DESC"),
+        sa.text("id DESC"),
+        postgresql_where=VISIBLE,
+    ),
+    sa.Index(
+        "posts_public_discussed",
+        "tenant_id",
+        sa.text("comment_count DESC"),
+        sa.text("id DESC"),
+        postgresql_where=VISIBLE,
+    ),
+    sa.Index("posts_tags", "tag_names", postgresql_using="gin"),
+    sa.Index("posts_search", "search", postgresql_using="gin"),
+    sa.Index("posts_console", "tenant_id", sa.text("updated_at DESC"), sa.text("id DESC")),
 )
 
 post_slugs = sa.Table(
@@ -239,12 +373,20 @@ post_slugs = sa.Table(
     sa.Column("slug", sa.String(120), primary_key=True),
     sa.Column("post_id", UUID(as_uuid=True), nullable=False),
     _ts("created_at", False),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
+    ),
 )
 
 tags = sa.Table(
     "tags",
     metadata,
-    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     sa.Column("slug", sa.String(60), primary_key=True),
     sa.Column("name", sa.String(60), nullable=False),
     _ts("created_at", False),
@@ -266,4 +408,115 @@ post_revisions = sa.Table(
     _ts("published_at"),
     sa.Column("saved_by", UUID(as_uuid=True)),
     _ts("created_at", False),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
+    ),
+    sa.Index("post_revisions_post", "tenant_id", "post_id", sa.text("version DESC")),
+)
+
+# The conversation slice (persistence/conversation.py) adds comments, comment_reports and
+# ratings to this MetaData.
+
+# Insights (migrations 0009 and 0010): hourly aggregates kept by triggers, their coarser
+# roll-ups, who was active per hour, and today's read visitors. persistence/insights.py
+# reads them in SQL text; they are declared here so the schema comparison covers them.
+INSIGHT_COUNTERS = (
+    "comments_pending",
+    "comments_approved",
+    "comments_rejected",
+    "comments_spam",
+    "comments_deleted",
+    "replies",
+    "positive",
+    "neutral",
+    "negative",
+    "ratings",
+    "rating_sum",
+    "reads",
+)
+
+
+def _counters() -> list[sa.Column[int]]:
+    return [sa.Column(c, sa.Integer, nullable=False, server_default="0") for c in INSIGHT_COUNTERS]
+
+
+insight_post_hours = sa.Table(
+    "insight_post_hours",
+    metadata,
+    sa.Column("tenant_id", U, primary_key=True),
+    sa.Column("post_id", U, primary_key=True),
+    sa.Column("hour", sa.DateTime(timezone=True), primary_key=True),
+    sa.Column("blog_id", U, nullable=False),
+    sa.Column("author_id", U, nullable=False),
+    *_counters(),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
+    ),
+    sa.Index("insight_post_hours_window", "tenant_id", "hour"),
+)
+
+insight_presence = sa.Table(
+    "insight_presence",
+    metadata,
+    sa.Column("tenant_id", U, primary_key=True),
+    sa.Column("hour", sa.DateTime(timezone=True), primary_key=True),
+    sa.Column("blog_id", U, primary_key=True),
+    sa.Column("author_id", U, primary_key=True),
+    sa.Column("kind", sa.String(1), primary_key=True),
+    sa.Column("person", sa.LargeBinary, primary_key=True),
+    sa.ForeignKeyConstraint(
+        ["tenant_id"], ["tenants.id"], ondelete="CASCADE", name="insight_presence_tenant"
+    ),
+)
+
+post_read_visitors = sa.Table(
+    "post_read_visitors",
+    metadata,
+    sa.Column("tenant_id", U, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("post_id", U, primary_key=True),
+    sa.Column("visitor", sa.LargeBinary(32), primary_key=True),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
+    ),
+)
+
+
+def _rollup(name: str, *columns: sa.Column[Any]) -> sa.Table:
+    """A coarser roll-up of insight_post_hours: key columns, counters, tied to the tenant."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("tenant_id", U, primary_key=True),
+        *columns,
+        *_counters(),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], ondelete="CASCADE", name=f"{name}_tenant"
+        ),
+    )
+
+
+def _key(name: str, type_: sa.types.TypeEngine[Any]) -> sa.Column[Any]:
+    return sa.Column(name, type_, primary_key=True)
+
+
+_HOUR = sa.DateTime(timezone=True)
+insight_tenant_hours = _rollup("insight_tenant_hours", _key("hour", _HOUR))
+insight_blog_hours = _rollup("insight_blog_hours", _key("blog_id", U), _key("hour", _HOUR))
+insight_author_hours = _rollup("insight_author_hours", _key("author_id", U), _key("hour", _HOUR))
+insight_blog_days = _rollup("insight_blog_days", _key("day", sa.Date()), _key("blog_id", U))
+insight_author_days = _rollup("insight_author_days", _key("day", sa.Date()), _key("author_id", U))
+insight_post_days = _rollup(
+    "insight_post_days",
+    _key("day", sa.Date()),
+    _key("post_id", U),
+    sa.Column("blog_id", U, nullable=False),
+    sa.Column("author_id", U, nullable=False),
+)
+insight_post_weeks = _rollup(
+    "insight_post_weeks",
+    _key("week", sa.Date()),
+    _key("post_id", U),
+    sa.Column("blog_id", U, nullable=False),
+    sa.Column("author_id", U, nullable=False),
 )

@@ -7,7 +7,7 @@ from types import TracebackType
 from typing import Self
 from uuid import UUID
 
-from persistence.content import SqlBlogRepository, SqlPostRepository
+from persistence.blogs.repositories import SqlBlogRepository
 from persistence.conversation import SqlCommentRepository, SqlRatingRepository
 from persistence.database import Database, Transaction
 from persistence.identity.repositories import (
@@ -26,6 +26,7 @@ from persistence.licensing import (
     SqlSubscriptionRepository,
     SqlUsageCounter,
 )
+from persistence.posts.repositories import SqlPostRepository
 
 
 class SqlUnitOfWork:

@@ -7,14 +7,16 @@ from datetime import datetime
 from uuid import uuid4
 
 from api.bootstrap import Services
-from domain.content import use_cases as content
-from domain.content.model import Blog, Post
+from domain.blogs import use_cases as blogs
+from domain.blogs.model import Blog
 from domain.identity import use_cases
 from domain.identity.model import Branding, Membership, Tenant, TenantSettings, TenantStatus, User
 from domain.identity.use_cases import actor_in
 from domain.kernel import clock
 from domain.kernel.access import Actor, Principal, Role
 from domain.licensing.model import Subscription, SubscriptionStatus
+from domain.posts import use_cases as content
+from domain.posts.model import Post
 from persistence.database import Database
 from persistence.uow import SqlUnitOfWork
 
@@ -53,6 +55,7 @@ class Factory:
                 email,
                 PASSWORD,
                 name or email.split("@")[0],
+                text=self.services.text,
                 is_operator=operator,
             )
             await uow.commit()
@@ -136,7 +139,9 @@ class Factory:
         """A blog created (and owned) by ``world.users[role]``."""
         actor = await self._actor(world, role)
         async with SqlUnitOfWork(self.db, tenant_id=world.tenant.id, user_id=actor.user_id) as uow:
-            return await content.create_blog(uow, actor, {"title": title, **fields})
+            return await blogs.create_blog(
+                uow, actor, self.services.text, {"title": title, **fields}
+            )
 
     async def post(
         self,
@@ -157,7 +162,7 @@ class Factory:
             title=title, body_markdown=body, tags=tags or [], language=language
         )
         async with SqlUnitOfWork(self.db, tenant_id=world.tenant.id, user_id=actor.user_id) as uow:
-            post = await content.create_post(uow, actor, blog.id, draft)
+            post = await content.create_post(uow, actor, self.services.text, blog.id, draft)
         if publish or at is not None:
             async with SqlUnitOfWork(
                 self.db, tenant_id=world.tenant.id, user_id=actor.user_id
@@ -187,13 +192,15 @@ async def edit_post(factory: Factory, world: World, post: Post, **changes: objec
     async with SqlUnitOfWork(factory.db, tenant_id=world.tenant.id, user_id=actor.user_id) as uow:
         current = await content.load_post(uow, post.id)
     async with SqlUnitOfWork(factory.db, tenant_id=world.tenant.id, user_id=actor.user_id) as uow:
-        return await content.edit_post(uow, actor, post.id, current.version, dict(changes))
+        return await content.edit_post(
+            uow, actor, factory.services.text, post.id, current.version, dict(changes)
+        )
 
 
 async def archive_blog(factory: Factory, world: World, blog: Blog) -> Blog:
     actor = await factory._actor(world, "manager")
     async with SqlUnitOfWork(factory.db, tenant_id=world.tenant.id, user_id=actor.user_id) as uow:
-        return await content.update_blog(uow, actor, blog.id, {"status": "archived"})
+        return await blogs.update_blog(uow, actor, blog.id, {"status": "archived"})
 
 
 async def set_counters(

@@ -967,7 +967,9 @@ async def test_reader_sign_up_does_not_open_a_session_for_a_disabled_user(client
 async def test_create_operator_use_case(client, db, services):
     email = f"Ops-{uuid4().hex[:6]}@Example.TEST"
     async with SqlUnitOfWork(db) as uow:
-        user = await use_cases.create_operator(uow, services.hasher, email, "operator passphrase")
+        user = await use_cases.create_operator(
+            uow, services.hasher, email, "operator passphrase", text=services.text
+        )
     assert user.is_operator and user.email == email.lower()
     stored = await load_user(db, user.id)
     assert stored is not None and stored.is_operator and stored.is_active
@@ -981,7 +983,7 @@ async def test_create_operator_promotes_an_existing_user(client, db, factory, se
     old_token = factory.auth(user)
     async with SqlUnitOfWork(db) as uow:
         promoted = await use_cases.create_operator(
-            uow, services.hasher, user.email.upper(), "ignored passphrase"
+            uow, services.hasher, user.email.upper(), "ignored passphrase", text=services.text
         )
     assert promoted.id == user.id and promoted.is_operator
     stored = await load_user(db, user.id)
@@ -995,7 +997,9 @@ async def test_create_operator_refuses_a_short_password(db, services):
 
     async with SqlUnitOfWork(db) as uow:
         with pytest.raises(InvalidInput):
-            await use_cases.create_operator(uow, services.hasher, "op@example.test", "short")
+            await use_cases.create_operator(
+                uow, services.hasher, "op@example.test", "short", text=services.text
+            )
 
 
 def test_create_operator_command_has_help():

@@ -121,7 +121,7 @@ async def test_validation_errors_list_each_field(client, factory):
 async def test_unexpected_errors_are_a_500_problem_without_internals(
     client, app, monkeypatch, caplog
 ):
-    from api.routers import system
+    from api.system import routes as system
 
     async def explode() -> None:
         raise RuntimeError("secret internals: password=hunter2")

@@ -251,7 +251,12 @@ async def pooled_tenant(owner_url, owner_engine, services) -> AsyncIterator:
         )
         async with SqlUnitOfWork(database) as uow:
             user = await use_cases.register_user(
-                uow, services.hasher, f"pool-{tenant_id.hex[:10]}@example.test", PASSWORD, "P"
+                uow,
+                services.hasher,
+                f"pool-{tenant_id.hex[:10]}@example.test",
+                PASSWORD,
+                "P",
+                text=services.text,
             )
             user_id = user.id
             await uow.tenants.add(tenant)

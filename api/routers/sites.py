@@ -47,7 +47,13 @@ async def sign_up(
         await uow.set_tenant(found.id)
         await require_site_online(uow, found.id)
         user = await use_cases.sign_up_reader(
-            uow, services.hasher, found, str(body.email), body.password, body.display_name
+            uow,
+            services.hasher,
+            found,
+            str(body.email),
+            body.password,
+            body.display_name,
+            text=services.text,
         )
         pair = await services.sessions.open(uow, user)
         await uow.commit()

@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from domain.content.text import slugify
 from domain.identity.model import (
     LANGUAGES,
     ApiKey,
@@ -28,13 +27,14 @@ from domain.identity.model import (
 from domain.kernel import clock
 from domain.kernel.access import Action, Actor, Principal, Role, Scope, can_assign_role, require
 from domain.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from domain.kernel.text import TextEngine, slugify
 from domain.licensing.model import WRITABLE, Feature, Quota
 from domain.licensing.quotas import ensure_feature, ensure_room
-from domain.ports import PasswordHasher, UnitOfWork
+from domain.ports import AuditUnitOfWork, PasswordHasher, UnitOfWork
 
 
 async def audit(
-    uow: UnitOfWork,
+    uow: AuditUnitOfWork,
     actor: Actor,
     action: str,
     target_type: str,
@@ -63,9 +63,9 @@ async def audit(
 HANDLE_BASE_LENGTH = 30
 
 
-async def free_handle(uow: UnitOfWork, display_name: str) -> str:
+async def free_handle(uow: UnitOfWork, display_name: str, text: TextEngine) -> str:
     """The slug of the display name, with a short random suffix when it is taken."""
-    base = slugify(display_name, HANDLE_BASE_LENGTH)
+    base = slugify(display_name, text, HANDLE_BASE_LENGTH)
     if len(base) < 2 or base == "post":
         base = "author"
     handle = base
@@ -81,6 +81,7 @@ async def register_user(
     password: str,
     display_name: str,
     *,
+    text: TextEngine,
     is_operator: bool = False,
 ) -> User:
     email = normalise_email(email)
@@ -92,7 +93,7 @@ async def register_user(
         id=uuid4(),
         email=email,
         display_name=display_name,
-        handle=await free_handle(uow, display_name),
+        handle=await free_handle(uow, display_name, text),
         password_hash=await hasher.hash(password),
         is_operator=is_operator,
         is_active=True,
@@ -104,7 +105,7 @@ async def register_user(
 
 
 async def create_operator(
-    uow: UnitOfWork, hasher: PasswordHasher, email: str, password: str
+    uow: UnitOfWork, hasher: PasswordHasher, email: str, password: str, *, text: TextEngine
 ) -> User:
     existing = await uow.users.by_email(normalise_email(email))
     if existing:
@@ -113,7 +114,9 @@ async def create_operator(
         await uow.users.update(existing)
         await uow.commit()
         return existing
-    user = await register_user(uow, hasher, email, password, "Operator", is_operator=True)
+    user = await register_user(
+        uow, hasher, email, password, "Operator", text=text, is_operator=True
+    )
     await uow.commit()
     return user
 
@@ -166,6 +169,8 @@ async def sign_up_reader(
     email: str,
     password: str,
     display_name: str,
+    *,
+    text: TextEngine,
 ) -> User:
     """Readers join a tenant that allows it; an existing account joins with its password."""
     if not tenant.settings.reader_signup or tenant.status is not TenantStatus.ACTIVE:
@@ -177,7 +182,7 @@ async def sign_up_reader(
             raise Conflict("An account with this e-mail exists: sign in with its password.")
         user = existing
     else:
-        user = await register_user(uow, hasher, email, password, display_name)
+        user = await register_user(uow, hasher, email, password, display_name, text=text)
     if await uow.memberships.get(tenant.id, user.id) is None:
         await uow.memberships.add(
             Membership(

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from domain.kernel.ports import UnitOfWorkBase
 from domain.licensing.model import Plan, Subscription
 
 
@@ -65,3 +66,14 @@ class UsageCounter(Protocol):
     async def count(self, tenant_id: UUID) -> dict[str, int]:
         """Current usage of every counted quota (the posts figure is the fullest blog)."""
         ...
+
+
+class LicensingUnitOfWork(UnitOfWorkBase, Protocol):
+    """What the quota and feature checks read: the plan, the subscription, the usage."""
+
+    @property
+    def plans(self) -> PlanRepository: ...
+    @property
+    def subscriptions(self) -> SubscriptionRepository: ...
+    @property
+    def usage(self) -> UsageCounter: ...

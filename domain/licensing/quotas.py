@@ -6,11 +6,11 @@ from uuid import UUID
 
 from domain.kernel.errors import NotFound
 from domain.licensing.model import Feature, Plan, Quota, Subscription
-from domain.ports import UnitOfWork
+from domain.licensing.ports import LicensingUnitOfWork
 
 
 async def plan_of(
-    uow: UnitOfWork, tenant_id: UUID, *, lock: bool = False
+    uow: LicensingUnitOfWork, tenant_id: UUID, *, lock: bool = False
 ) -> tuple[Subscription, Plan]:
     subscription = await uow.subscriptions.get(tenant_id, lock=lock)
     if subscription is None:
@@ -20,7 +20,9 @@ async def plan_of(
     return subscription, plan
 
 
-async def ensure_room(uow: UnitOfWork, tenant_id: UUID, quota: Quota, adding: int = 1) -> None:
+async def ensure_room(
+    uow: LicensingUnitOfWork, tenant_id: UUID, quota: Quota, adding: int = 1
+) -> None:
     """Refuse (402) unless the plan leaves room for ``adding`` more.
 
     The subscription row is locked first, so two requests racing for the last free slot
@@ -31,13 +33,13 @@ async def ensure_room(uow: UnitOfWork, tenant_id: UUID, quota: Quota, adding: in
     plan.check_room(quota, usage[quota.value], adding)
 
 
-async def ensure_feature(uow: UnitOfWork, tenant_id: UUID, feature: Feature) -> Plan:
+async def ensure_feature(uow: LicensingUnitOfWork, tenant_id: UUID, feature: Feature) -> Plan:
     _, plan = await plan_of(uow, tenant_id)
     plan.require_feature(feature)
     return plan
 
 
-async def require_site_online(uow: UnitOfWork, tenant_id: UUID) -> None:
+async def require_site_online(uow: LicensingUnitOfWork, tenant_id: UUID) -> None:
     """A cancelled tenant's public site is offline: it answers as if it did not exist."""
     subscription = await uow.subscriptions.get(tenant_id)
     if subscription is not None and not subscription.site_online:

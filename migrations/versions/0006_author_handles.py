@@ -24,7 +24,7 @@ depends_on = None
 HANDLE_BASE_LENGTH = 30
 # Same visibility predicate as the posts_public_* partial indexes of 0005.
 VISIBLE = "status IN ('published','scheduled') AND deleted_at IS NULL"
-# Bayesian average of the ratings, prior 5 votes of 3 stars (see persistence/public_read.py).
+# Bayesian average of the ratings, prior 5 votes of 3 stars (see persistence/posts/public_reads.py).
 SCORE = "((15.0 + rating_sum)::float8 / (5 + rating_count))"
 
 

@@ -4406,7 +4406,7 @@ export interface operations {
     "sites-blogs-list": {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 100 (default 20); anything else is a 422. */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page (opaque). */
                 cursor?: string | null;
@@ -5009,7 +5009,7 @@ export interface operations {
                 q?: string | null;
                 /** @description `recent` (newest first; the default without `q`), `top_rated` (Bayesian average: 5 imaginary votes of 3 stars are added to every post, so one 5-star vote does not top the list), `most_discussed` (comment count), `relevance` (search rank; the default with `q`, and only allowed with it). */
                 sort?: ("recent" | "top_rated" | "most_discussed" | "relevance") | null;
-                /** @description Page size, 1 to 100 (default 20); anything else is a 422. */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page (opaque). */
                 cursor?: string | null;
@@ -5611,7 +5611,7 @@ export interface operations {
     "sites-tags-list": {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 100 (default 20); anything else is a 422. */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page (opaque). */
                 cursor?: string | null;

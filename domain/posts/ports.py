@@ -1,4 +1,4 @@
-"""What the content slice needs from storage."""
+"""What the posts slice needs from storage."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from domain.content.model import Blog, BlogRole, Post
+from domain.blogs.ports import BlogRepository
+from domain.licensing.ports import LicensingUnitOfWork
+from domain.ports import AuditUnitOfWork
+from domain.posts.model import Post
 
 
 @dataclass(frozen=True)
@@ -24,31 +27,6 @@ class Revision:
     published_at: datetime | None
     saved_by: UUID | None
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class BlogAuthor:
-    user_id: UUID
-    role: BlogRole
-    display_name: str
-    added_at: datetime
-
-
-class BlogRepository(Protocol):
-    async def get(self, blog_id: UUID) -> Blog | None: ...
-    async def by_slug(self, slug: str) -> Blog | None: ...
-    async def slug_taken(self, slug: str) -> bool: ...
-    async def add(self, blog: Blog) -> None: ...
-    async def update(self, blog: Blog) -> None: ...
-    async def page(self, *, after: tuple[datetime, UUID] | None, limit: int) -> list[Blog]: ...
-    async def authors(self, blog_id: UUID) -> list[tuple[UUID, BlogRole]]: ...
-    async def author_list(self, blog_id: UUID) -> list[BlogAuthor]:
-        """The blog's authors with their display names, in the order they joined."""
-        ...
-
-    async def author_role(self, blog_id: UUID, user_id: UUID) -> BlogRole | None: ...
-    async def set_author(self, blog_id: UUID, user_id: UUID, role: BlogRole) -> None: ...
-    async def remove_author(self, blog_id: UUID, user_id: UUID) -> bool: ...
 
 
 class PostRepository(Protocol):
@@ -91,3 +69,13 @@ class PostRepository(Protocol):
         ...
 
     async def revision(self, post_id: UUID, revision_id: UUID) -> Revision | None: ...
+
+
+class PostsUnitOfWork(LicensingUnitOfWork, AuditUnitOfWork, Protocol):
+    """The posts, the blogs they belong to (and who writes for them), the plan's quotas
+    and the audit log, in one transaction."""
+
+    @property
+    def blogs(self) -> BlogRepository: ...
+    @property
+    def posts(self) -> PostRepository: ...

@@ -1,4 +1,4 @@
-"""Text rules of content, without a database: slugs, Markdown to safe HTML, excerpts,
+"""Text rules of posts, without a database: slugs, Markdown to safe HTML, excerpts,
 reading time, and the publication rules of a post."""
 
 from __future__ import annotations
@@ -8,9 +8,20 @@ from uuid import uuid4
 
 import pytest
 
-from domain.content.model import Post, PostStatus
-from domain.content.text import excerpt_of, plain_text, reading_minutes, render_markdown, slugify
+from api.adapters.text import MarkdownTextEngine
+from domain.kernel import text
 from domain.kernel.errors import InvalidInput
+from domain.posts.model import Post, PostStatus
+from domain.posts.text import excerpt_of, reading_minutes
+
+# The adapter the app wires in (``Services.text``), built directly.
+ENGINE = MarkdownTextEngine()
+render_markdown = ENGINE.render_markdown
+plain_text = ENGINE.plain_text
+
+
+def slugify(title: str, max_length: int = 80, fallback: str = "post") -> str:
+    return text.slugify(title, ENGINE, max_length, fallback)
 
 
 @pytest.mark.parametrize(

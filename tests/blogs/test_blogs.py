@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import uuid
 
 import pytest
@@ -34,6 +36,19 @@ async def headers_for(factory, world, caller: str) -> dict[str, str]:
     if caller == "other-tenant owner":
         return (await factory.world()).headers["owner"]
     return world.headers[caller]
+
+
+def tampered(cursor: str) -> str:
+    """The same signed cursor with its position edited (the signature left as it was)."""
+    payload, mac = cursor.split(".")
+    version, name, position = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    last = position[-1]
+    if isinstance(last, int):
+        position[-1] = last + 1
+    else:
+        position[-1] = str(uuid.UUID(int=0)) if last != str(uuid.UUID(int=0)) else "a"
+    edited = json.dumps([version, name, position], separators=(",", ":")).encode()
+    return f"{base64.urlsafe_b64encode(edited).decode().rstrip('=')}.{mac}"
 
 
 def url(world, rest: str = "") -> str:
@@ -198,6 +213,44 @@ async def test_list_blogs_pages_with_a_cursor(client, factory):
         422,
         "validation_failed",
     )
+
+
+async def test_blog_list_cursors_are_signed_and_bound_to_their_list(client, factory):
+    world = await factory.world()
+    blog = await factory.blog(world, "Blog 0", role="owner")
+    await factory.blog(world, "Blog 1", role="owner")
+    owner = world.headers["owner"]
+    page = (await client.get(url(world, "?limit=1"), headers=owner)).json()
+    assert page["next_cursor"]
+    edited = await client.get(
+        url(world, f"?limit=1&cursor={tampered(page['next_cursor'])}"), headers=owner
+    )
+    assert_problem(edited, 422, "validation_failed")
+
+    for n in range(2):
+        await factory.post(world, blog, f"Billet {n}", role="owner", publish=False)
+    posts = (await client.get(f"/v1/tenants/{world.slug}/posts?limit=1", headers=owner)).json()
+    assert posts["next_cursor"]  # the same (timestamp, id) shape, but another list
+    other = await client.get(url(world, f"?cursor={posts['next_cursor']}"), headers=owner)
+    assert_problem(other, 422, "validation_failed")
+
+
+async def test_public_blog_list_cursors_are_signed_and_bound_to_their_list(client, factory):
+    world = await factory.world()
+    for n in range(2):
+        blog = await factory.blog(world, f"Blog {n}", role="owner")
+        await factory.post(world, blog, f"Billet {n}", role="owner", tags=[f"tag{n}"])
+    public = f"/v1/sites/{world.slug}"
+    page = (await client.get(f"{public}/blogs", params={"limit": 1})).json()
+    assert page["next_cursor"]
+    rest = await client.get(f"{public}/blogs", params={"limit": 1, "cursor": page["next_cursor"]})
+    assert [b["slug"] for b in rest.json()["items"]] == ["blog-1"]
+    edited = await client.get(f"{public}/blogs", params={"cursor": tampered(page["next_cursor"])})
+    assert_problem(edited, 422, "validation_failed")
+    tags = (await client.get(f"{public}/tags", params={"limit": 1})).json()
+    assert tags["next_cursor"]
+    other = await client.get(f"{public}/blogs", params={"cursor": tags["next_cursor"]})
+    assert_problem(other, 422, "validation_failed")
 
 
 # --- the role matrix -----------------------------------------------------------------------

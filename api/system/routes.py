@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
+from api.access import OpenCaller
 from api.kit.routing import new_router
 from api.problems import CATALOGUE, ApiProblem
 
@@ -20,7 +21,7 @@ class Health(BaseModel):
 
 
 @router.get("/healthz", operation_id="system-health", response_model=Health)
-async def healthz() -> Health:
+async def healthz(_: OpenCaller) -> Health:
     """The process is up. Says nothing about the database (see ``/readyz``)."""
     return Health(status="ok")
 
@@ -31,7 +32,7 @@ async def healthz() -> Health:
     response_model=Health,
     responses={503: {"description": "The database is not reachable"}},
 )
-async def readyz(request: Request) -> Health:
+async def readyz(request: Request, _: OpenCaller) -> Health:
     """The database answers a query: ready for traffic."""
     try:
         await request.app.state.db.ping()
@@ -41,7 +42,7 @@ async def readyz(request: Request) -> Health:
 
 
 @router.get("/metrics", operation_id="system-metrics", response_class=Response)
-async def metrics() -> Response:
+async def metrics(_: OpenCaller) -> Response:
     """Prometheus text exposition of request counts and latencies."""
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
@@ -52,7 +53,7 @@ async def metrics() -> Response:
     response_class=HTMLResponse,
     responses={404: {"description": "Unknown problem type"}},
 )
-async def problem_page(slug: str) -> HTMLResponse:
+async def problem_page(slug: str, _: OpenCaller) -> HTMLResponse:
     """A short page explaining one problem ``type`` (the URI every error carries)."""
     ptype = CATALOGUE.get(slug.replace("-", "_"))
     if ptype is None:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event, text
 
 from domain.kernel import clock
+from tests.blogs.test_blogs import tampered
 from tests.factories import (
     archive_blog,
     edit_post,
@@ -237,6 +238,27 @@ async def test_sorts_and_keyset_pages(client, factory, db):
     discussed = await _walk(client, site(world) + "/posts", sort="most_discussed", limit=3)
     assert discussed[:5] == ["P7", "P6", "P5", "P4", "P3"] and len(discussed) == 8
 
+    # Each sort has its own signed cursor: edited ones, and those of another sort or list,
+    # are refused.
+    cursors = {}
+    for sort in ("recent", "top_rated", "most_discussed"):
+        page = await client.get(site(world) + "/posts", params={"sort": sort, "limit": 2})
+        cursors[sort] = page.json()["next_cursor"]
+        assert cursors[sort] is not None
+        edited = await client.get(
+            site(world) + "/posts", params={"sort": sort, "cursor": tampered(cursors[sort])}
+        )
+        assert edited.status_code == 422, sort
+    for sort, other in (("top_rated", "recent"), ("recent", "most_discussed")):
+        answer = await client.get(
+            site(world) + "/posts", params={"sort": sort, "cursor": cursors[other]}
+        )
+        assert answer.status_code == 422, (sort, other)
+        assert answer.json()["code"] == "validation_failed"
+    for path in ("/tags", "/blogs"):
+        answer = await client.get(site(world) + path, params={"cursor": cursors["recent"]})
+        assert answer.status_code == 422, path
+
 
 @pytest.mark.parametrize(
     "cursor",
@@ -366,6 +388,10 @@ async def test_tags_with_counts(client, factory):
         await client.get(site(world) + "/tags", params={"limit": 1, "cursor": first["next_cursor"]})
     ).json()
     assert [t["slug"] for t in second["items"]] == ["mer"] and second["next_cursor"] is None
+    edited = await client.get(
+        site(world) + "/tags", params={"cursor": tampered(first["next_cursor"])}
+    )
+    assert edited.status_code == 422 and edited.json()["code"] == "validation_failed"
 
 
 async def test_author_page(client, factory):
@@ -580,7 +606,7 @@ async def test_statement_count_does_not_grow_with_the_page(client, factory, db):
         event.remove(sync, "before_cursor_execute", through_sqlalchemy)
         driver.remove_query_logger(through_the_driver)
     # set_config of the tenant context, then the one query; a search also asks for
-    # custom plans (see persistence/public_read.CUSTOM_PLANS)
+    # custom plans (see persistence/posts/public_reads.CUSTOM_PLANS)
     assert counts == [2, 2, 2, 3, 2], counts
     listed = (await client.get(f"{site(world)}/posts", params={"limit": 100})).json()["items"]
     assert len(listed) == 25

@@ -1,4 +1,4 @@
-"""Content use cases: blogs, their authors, posts and their life cycle, revisions."""
+"""Post use cases: drafts, edits, the publication life cycle, the trash, revisions."""
 
 from __future__ import annotations
 
@@ -7,42 +7,22 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from domain.content.model import Blog, BlogRole, BlogStatus, Post, PostStatus
-from domain.content.ports import BlogAuthor, Revision
-from domain.content.text import excerpt_of, plain_text, reading_minutes, render_markdown, slugify
-from domain.identity.model import LANGUAGES, CommentPolicy
+from domain.blogs.model import Blog, BlogStatus
+from domain.blogs.use_cases import check_language, require_console
 from domain.identity.use_cases import audit
 from domain.kernel import clock
-from domain.kernel.access import Action, Actor, Role, allows, require
+from domain.kernel.access import Action, Actor, allows, require
 from domain.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from domain.kernel.text import TextEngine, slugify, unique_slug
 from domain.licensing.model import Quota
-from domain.licensing.quotas import ensure_room, plan_of
-from domain.ports import UnitOfWork
+from domain.licensing.quotas import plan_of
+from domain.posts.model import Post, PostStatus
+from domain.posts.ports import PostsUnitOfWork, Revision
+from domain.posts.text import excerpt_of, render_body
 
 MAX_TAGS = 20
-BLOG_SLUG_LENGTH = 80
 POST_SLUG_LENGTH = 120
-
-
-def _check_language(language: str) -> str:
-    if language not in LANGUAGES:
-        raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}.")
-    return language
-
-
-async def _unique_slug(base: str, taken: Any, max_length: int) -> str:
-    """``base``, else ``base-2``, ``base-3``…: the first one not taken, never longer than
-    ``max_length`` (the column's width)."""
-    candidate, n = base[:max_length], 1
-    while await taken(candidate):
-        n += 1
-        suffix = f"-{n}"
-        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
-    return candidate
-
-
-def _policy(value: Any) -> CommentPolicy | None:
-    return CommentPolicy(value) if value else None
+TAG_SLUG_LENGTH = 60
 
 
 def sees_every_post(actor: Actor) -> bool:
@@ -50,140 +30,16 @@ def sees_every_post(actor: Actor) -> bool:
     return allows(actor, Action.UNPUBLISH_ANY_POST)
 
 
-def require_console(actor: Actor) -> None:
-    """Owners, managers, moderators, authors and operators read the console's content;
-    readers get 403, non-members 404."""
-    require(actor, Action.USE_CONSOLE)
-
-
-# --- blogs ----------------------------------------------------------------------------
-
-
-async def get_blog(uow: UnitOfWork, blog_id: UUID) -> Blog:
+async def _blog(uow: PostsUnitOfWork, blog_id: UUID) -> Blog:
     blog = await uow.blogs.get(blog_id)
     if blog is None:
         raise NotFound("No such blog.")
     return blog
 
 
-async def view_blog(uow: UnitOfWork, actor: Actor, blog_id: UUID) -> Blog:
-    require_console(actor)
-    return await get_blog(uow, blog_id)
-
-
-async def list_blogs(
-    uow: UnitOfWork, actor: Actor, after: tuple[datetime, UUID] | None, limit: int
-) -> list[Blog]:
-    """Every blog of the tenant, archived ones included, oldest first."""
-    require_console(actor)
-    return await uow.blogs.page(after=after, limit=limit)
-
-
-async def blog_authors(uow: UnitOfWork, actor: Actor, blog_id: UUID) -> list[BlogAuthor]:
-    require_console(actor)
-    blog = await get_blog(uow, blog_id)
-    return await uow.blogs.author_list(blog.id)
-
-
-async def create_blog(uow: UnitOfWork, actor: Actor, fields: dict[str, Any]) -> Blog:
-    require(actor, Action.WRITE_POSTS)
-    if actor.user_id is None:
-        raise Forbidden("Blogs are created by people, not keys.")
-    await ensure_room(uow, actor.tenant_id, Quota.BLOGS)
-    slug = fields.get("slug") or slugify(fields["title"], BLOG_SLUG_LENGTH, fallback="blog")
-    if fields.get("slug") and await uow.blogs.slug_taken(slug):
-        raise Conflict("That blog slug is taken.")
-    slug = await _unique_slug(slug, uow.blogs.slug_taken, BLOG_SLUG_LENGTH)
-    now = clock.now()
-    blog = Blog(
-        id=uuid4(),
-        tenant_id=actor.tenant_id,
-        slug=slug,
-        title=fields["title"],
-        description=fields.get("description") or "",
-        language=_check_language(fields.get("language") or "en"),
-        comment_policy=_policy(fields.get("comment_policy")),
-        status=BlogStatus.ACTIVE,
-        created_at=now,
-        updated_at=now,
-    )
-    await uow.blogs.add(blog)
-    await uow.blogs.set_author(blog.id, actor.user_id, BlogRole.OWNER)
-    await audit(uow, actor, "blog.created", "blog", blog.id, slug=blog.slug)
-    await uow.commit()
-    return blog
-
-
-async def _may_manage_blog(uow: UnitOfWork, actor: Actor, blog: Blog) -> None:
-    if allows(actor, Action.EDIT_ANY_POST):
-        require(actor, Action.EDIT_ANY_POST)  # refuses writes on an inactive subscription
-        return
-    require(actor, Action.WRITE_POSTS)
-    assert actor.user_id is not None
-    if await uow.blogs.author_role(blog.id, actor.user_id) is not BlogRole.OWNER:
-        raise Forbidden("Only the blog's owners and the community managers may change it.")
-
-
-async def update_blog(
-    uow: UnitOfWork, actor: Actor, blog_id: UUID, changes: dict[str, Any]
-) -> Blog:
-    blog = await get_blog(uow, blog_id)
-    await _may_manage_blog(uow, actor, blog)
-    if "slug" in changes and changes["slug"] != blog.slug:
-        if await uow.blogs.slug_taken(changes["slug"]):
-            raise Conflict("That blog slug is taken.")
-        blog.slug = changes["slug"]
-    if "title" in changes:
-        blog.title = changes["title"]
-    if "description" in changes:
-        blog.description = changes["description"] or ""
-    if "language" in changes:
-        blog.language = _check_language(changes["language"])
-    if "comment_policy" in changes:
-        blog.comment_policy = _policy(changes["comment_policy"])
-    if "status" in changes:
-        blog.status = BlogStatus(changes["status"])
-    blog.updated_at = clock.now()
-    await uow.blogs.update(blog)
-    await audit(uow, actor, "blog.updated", "blog", blog.id, fields=sorted(changes))
-    await uow.commit()
-    return blog
-
-
-async def set_blog_author(
-    uow: UnitOfWork, actor: Actor, blog_id: UUID, user_id: UUID, role: BlogRole
-) -> None:
-    blog = await get_blog(uow, blog_id)
-    await _may_manage_blog(uow, actor, blog)
-    membership = await uow.memberships.get(actor.tenant_id, user_id)
-    if membership is None:
-        raise NotFound("No such member.")
-    if membership.role not in (Role.OWNER, Role.MANAGER, Role.AUTHOR):
-        raise InvalidInput("Only owners, managers and authors write: give them the author role.")
-    current = await uow.blogs.author_role(blog.id, user_id)
-    if current is BlogRole.OWNER and role is not BlogRole.OWNER:
-        await _keep_an_owner(uow, blog.id)
-    await uow.blogs.set_author(blog.id, user_id, role)
-    await audit(uow, actor, "blog.author_set", "blog", blog.id, user=str(user_id), role=role.value)
-    await uow.commit()
-
-
-async def remove_blog_author(uow: UnitOfWork, actor: Actor, blog_id: UUID, user_id: UUID) -> None:
-    blog = await get_blog(uow, blog_id)
-    await _may_manage_blog(uow, actor, blog)
-    if await uow.blogs.author_role(blog.id, user_id) is BlogRole.OWNER:
-        await _keep_an_owner(uow, blog.id)
-    if not await uow.blogs.remove_author(blog.id, user_id):
-        raise NotFound("That member does not write for this blog.")
-    await audit(uow, actor, "blog.author_removed", "blog", blog.id, user=str(user_id))
-    await uow.commit()
-
-
-async def _keep_an_owner(uow: UnitOfWork, blog_id: UUID) -> None:
-    """Refuse to take away a blog's last owner: someone below staff must answer for it."""
-    owners = [u for u, role in await uow.blogs.authors(blog_id) if role is BlogRole.OWNER]
-    if len(owners) <= 1:
-        raise Conflict("A blog keeps at least one owner: name another owner first.")
+def tag_slug_of(name: str, text: TextEngine) -> str:
+    """The slug a tag name is known by: case and accents do not make a new tag."""
+    return slugify(name, text, TAG_SLUG_LENGTH)
 
 
 # --- posts ----------------------------------------------------------------------------
@@ -200,13 +56,13 @@ class PostDraft:
     language: str | None = None
 
 
-def _tags(names: list[str]) -> dict[str, str]:
+def _tags(names: list[str], text: TextEngine) -> dict[str, str]:
     """Tag slug -> display name; case and accents do not make a new tag."""
     tags: dict[str, str] = {}
     for name in names:
         clean = " ".join(name.split())
         if clean:
-            tags.setdefault(slugify(clean, 60), clean)
+            tags.setdefault(tag_slug_of(clean, text), clean)
     if len(tags) > MAX_TAGS:
         raise InvalidInput(f"A post takes at most {MAX_TAGS} tags.")
     return tags
@@ -217,15 +73,17 @@ def _has_own_excerpt(post: Post) -> bool:
     return post.excerpt != excerpt_of(post.body_text)
 
 
-def _render_into(post: Post, body: str, excerpt: str | None) -> None:
-    post.body_markdown = body
-    post.body_html = render_markdown(body)
-    post.body_text = plain_text(post.body_html)
-    post.excerpt = excerpt.strip() if excerpt and excerpt.strip() else excerpt_of(post.body_text)
-    post.reading_minutes = reading_minutes(post.body_text)
+def _render_into(text: TextEngine, post: Post, body: str, excerpt: str | None) -> None:
+    rendered = render_body(text, body, excerpt)
+    post.body_markdown, post.body_html, post.body_text = (
+        rendered.markdown,
+        rendered.html,
+        rendered.text,
+    )
+    post.excerpt, post.reading_minutes = rendered.excerpt, rendered.reading_minutes
 
 
-async def _may_write_in(uow: UnitOfWork, actor: Actor, blog: Blog) -> None:
+async def _may_write_in(uow: PostsUnitOfWork, actor: Actor, blog: Blog) -> None:
     require(actor, Action.WRITE_POSTS)
     if allows(actor, Action.EDIT_ANY_POST):
         return
@@ -234,15 +92,17 @@ async def _may_write_in(uow: UnitOfWork, actor: Actor, blog: Blog) -> None:
         raise Forbidden("You do not write for this blog.")
 
 
-async def create_post(uow: UnitOfWork, actor: Actor, blog_id: UUID, draft: PostDraft) -> Post:
-    blog = await get_blog(uow, blog_id)
+async def create_post(
+    uow: PostsUnitOfWork, actor: Actor, text: TextEngine, blog_id: UUID, draft: PostDraft
+) -> Post:
+    blog = await _blog(uow, blog_id)
     await _may_write_in(uow, actor, blog)
     if blog.status is BlogStatus.ARCHIVED:
         raise InvalidInput("This blog is archived.")
     assert actor.user_id is not None
-    tags = _tags(draft.tags)
-    base = draft.slug or slugify(draft.title, 100)
-    language = _check_language(draft.language or blog.language)
+    tags = _tags(draft.tags, text)
+    base = draft.slug or slugify(draft.title, text, 100)
+    language = check_language(draft.language or blog.language)
     if draft.slug and await uow.posts.slug_taken(blog.id, draft.slug):
         raise Conflict("That slug is taken in this blog.")
 
@@ -255,7 +115,7 @@ async def create_post(uow: UnitOfWork, actor: Actor, blog_id: UUID, draft: PostD
         tenant_id=actor.tenant_id,
         blog_id=blog.id,
         author_id=actor.user_id,
-        slug=await _unique_slug(base, taken, POST_SLUG_LENGTH),
+        slug=await unique_slug(base, taken, POST_SLUG_LENGTH),
         title=draft.title,
         excerpt="",
         body_markdown="",
@@ -272,7 +132,7 @@ async def create_post(uow: UnitOfWork, actor: Actor, blog_id: UUID, draft: PostD
         created_at=now,
         updated_at=now,
     )
-    _render_into(post, draft.body_markdown, draft.excerpt)
+    _render_into(text, post, draft.body_markdown, draft.excerpt)
     await uow.posts.ensure_tags(tags)
     await uow.posts.add(post)
     await audit(uow, actor, "post.created", "post", post.id, blog=str(blog.id), slug=post.slug)
@@ -280,14 +140,14 @@ async def create_post(uow: UnitOfWork, actor: Actor, blog_id: UUID, draft: PostD
     return post
 
 
-async def load_post(uow: UnitOfWork, post_id: UUID, *, lock: bool = False) -> Post:
+async def load_post(uow: PostsUnitOfWork, post_id: UUID, *, lock: bool = False) -> Post:
     post = await uow.posts.get(post_id, lock=lock)
     if post is None:
         raise NotFound("No such post.")
     return post
 
 
-async def _may_see(uow: UnitOfWork, actor: Actor, post: Post) -> None:
+async def _may_see(uow: PostsUnitOfWork, actor: Actor, post: Post) -> None:
     """Staff and moderators see every post; an author sees their own posts, and the public
     posts of the blogs they write for. Anything else is not found (drafts stay private)."""
     if sees_every_post(actor) or post.author_id == actor.user_id:
@@ -301,7 +161,7 @@ async def _may_see(uow: UnitOfWork, actor: Actor, post: Post) -> None:
     raise NotFound("No such post.")
 
 
-async def view_post(uow: UnitOfWork, actor: Actor, post_id: UUID) -> Post:
+async def view_post(uow: PostsUnitOfWork, actor: Actor, post_id: UUID) -> Post:
     require_console(actor)
     post = await load_post(uow, post_id)
     await _may_see(uow, actor, post)
@@ -317,7 +177,7 @@ class PostFilter:
 
 
 async def list_posts(
-    uow: UnitOfWork,
+    uow: PostsUnitOfWork,
     actor: Actor,
     filters: PostFilter,
     after: tuple[datetime, UUID] | None,
@@ -340,7 +200,7 @@ async def list_posts(
     )
 
 
-async def _may_read_revisions(uow: UnitOfWork, actor: Actor, post_id: UUID) -> Post:
+async def _may_read_revisions(uow: PostsUnitOfWork, actor: Actor, post_id: UUID) -> Post:
     post = await view_post(uow, actor, post_id)
     if not (sees_every_post(actor) or post.author_id == actor.user_id):
         raise Forbidden("Only the post's author and the staff read its revisions.")
@@ -348,14 +208,16 @@ async def _may_read_revisions(uow: UnitOfWork, actor: Actor, post_id: UUID) -> P
 
 
 async def list_revisions(
-    uow: UnitOfWork, actor: Actor, post_id: UUID, before_version: int | None, limit: int
+    uow: PostsUnitOfWork, actor: Actor, post_id: UUID, before_version: int | None, limit: int
 ) -> list[Revision]:
     """The versions a published or scheduled post went through, newest first."""
     post = await _may_read_revisions(uow, actor, post_id)
     return await uow.posts.revisions(post.id, before_version=before_version, limit=limit)
 
 
-async def get_revision(uow: UnitOfWork, actor: Actor, post_id: UUID, revision_id: UUID) -> Revision:
+async def get_revision(
+    uow: PostsUnitOfWork, actor: Actor, post_id: UUID, revision_id: UUID
+) -> Revision:
     post = await _may_read_revisions(uow, actor, post_id)
     revision = await uow.posts.revision(post.id, revision_id)
     if revision is None:
@@ -369,7 +231,7 @@ def _not_deleted(post: Post) -> None:
 
 
 async def _may_edit(
-    uow: UnitOfWork, actor: Actor, post: Post, *, any_post: Action = Action.EDIT_ANY_POST
+    uow: PostsUnitOfWork, actor: Actor, post: Post, *, any_post: Action = Action.EDIT_ANY_POST
 ) -> None:
     if allows(actor, any_post):
         require(actor, any_post)
@@ -388,7 +250,7 @@ def _check_version(post: Post, expected: int) -> None:
         )
 
 
-async def _save(uow: UnitOfWork, actor: Actor, post: Post, before: Post | None) -> None:
+async def _save(uow: PostsUnitOfWork, actor: Actor, post: Post, before: Post | None) -> None:
     """Bump the version and, for a live or scheduled post, keep what it was."""
     if before is not None and before.keeps_revisions:
         await uow.posts.add_revision(
@@ -417,7 +279,12 @@ def _copy(post: Post) -> Post:
 
 
 async def edit_post(
-    uow: UnitOfWork, actor: Actor, post_id: UUID, expected_version: int, changes: dict[str, Any]
+    uow: PostsUnitOfWork,
+    actor: Actor,
+    text: TextEngine,
+    post_id: UUID,
+    expected_version: int,
+    changes: dict[str, Any],
 ) -> Post:
     post = await load_post(uow, post_id, lock=True)
     await _may_edit(uow, actor, post)
@@ -433,6 +300,7 @@ async def edit_post(
         # Sending ``excerpt: null`` goes back to deriving it.
         kept = post.excerpt if _has_own_excerpt(post) else None
         _render_into(
+            text,
             post,
             changes.get("body_markdown", post.body_markdown),
             changes.get("excerpt", kept),
@@ -440,9 +308,9 @@ async def edit_post(
     if "cover_image_url" in changes:
         post.cover_image_url = changes["cover_image_url"]
     if "language" in changes:
-        post.language = _check_language(changes["language"])
+        post.language = check_language(changes["language"])
     if "tags" in changes:
-        tags = _tags(changes["tags"])
+        tags = _tags(changes["tags"], text)
         await uow.posts.ensure_tags(tags)
         post.tag_names = list(tags)
     if "slug" in changes and changes["slug"] != post.slug:
@@ -457,7 +325,11 @@ async def edit_post(
 
 
 async def publish_post(
-    uow: UnitOfWork, actor: Actor, post_id: UUID, expected_version: int | None, at: datetime | None
+    uow: PostsUnitOfWork,
+    actor: Actor,
+    post_id: UUID,
+    expected_version: int | None,
+    at: datetime | None,
 ) -> Post:
     """Publish now, or schedule for ``at``: readers see it from that instant."""
     post = await load_post(uow, post_id, lock=True)
@@ -484,7 +356,7 @@ async def publish_post(
 
 
 async def _transition(
-    uow: UnitOfWork,
+    uow: PostsUnitOfWork,
     actor: Actor,
     post_id: UUID,
     expected_version: int | None,
@@ -523,30 +395,43 @@ async def _transition(
     return post
 
 
-async def unpublish_post(uow: UnitOfWork, actor: Actor, post_id: UUID, version: int | None) -> Post:
+async def unpublish_post(
+    uow: PostsUnitOfWork, actor: Actor, post_id: UUID, version: int | None
+) -> Post:
     return await _transition(uow, actor, post_id, version, "unpublish", Action.UNPUBLISH_ANY_POST)
 
 
-async def archive_post(uow: UnitOfWork, actor: Actor, post_id: UUID, version: int | None) -> Post:
+async def archive_post(
+    uow: PostsUnitOfWork, actor: Actor, post_id: UUID, version: int | None
+) -> Post:
     return await _transition(uow, actor, post_id, version, "archive")
 
 
-async def unarchive_post(uow: UnitOfWork, actor: Actor, post_id: UUID, version: int | None) -> Post:
+async def unarchive_post(
+    uow: PostsUnitOfWork, actor: Actor, post_id: UUID, version: int | None
+) -> Post:
     return await _transition(uow, actor, post_id, version, "unarchive")
 
 
-async def delete_post(uow: UnitOfWork, actor: Actor, post_id: UUID, version: int | None) -> Post:
+async def delete_post(
+    uow: PostsUnitOfWork, actor: Actor, post_id: UUID, version: int | None
+) -> Post:
     """Soft: the post disappears everywhere public; managers can restore it."""
     return await _transition(uow, actor, post_id, version, "delete")
 
 
-async def restore_post(uow: UnitOfWork, actor: Actor, post_id: UUID) -> Post:
+async def restore_post(uow: PostsUnitOfWork, actor: Actor, post_id: UUID) -> Post:
     require(actor, Action.EDIT_ANY_POST)
     return await _transition(uow, actor, post_id, None, "restore")
 
 
 async def restore_revision(
-    uow: UnitOfWork, actor: Actor, post_id: UUID, revision_id: UUID, expected_version: int
+    uow: PostsUnitOfWork,
+    actor: Actor,
+    text: TextEngine,
+    post_id: UUID,
+    revision_id: UUID,
+    expected_version: int,
 ) -> Post:
     """The revision's text comes back as a new version (the current one is kept too)."""
     post = await load_post(uow, post_id, lock=True)
@@ -558,7 +443,7 @@ async def restore_revision(
         raise NotFound("No such revision.")
     before = _copy(post)
     post.title = revision.title
-    _render_into(post, revision.body_markdown, revision.excerpt)
+    _render_into(text, post, revision.body_markdown, revision.excerpt)
     post.cover_image_url = revision.cover_image_url
     post.tag_names = list(revision.tag_names)
     await _save(uow, actor, post, before)

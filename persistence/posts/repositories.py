@@ -1,5 +1,5 @@
-"""Blog and post repositories for the console side (the public read path has its own
-queries in ``persistence/public_read.py``)."""
+"""The post repository of the console side (the public read path has its own queries in
+``persistence/posts/public_reads.py``)."""
 
 from __future__ import annotations
 
@@ -10,165 +10,17 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.content.model import Blog, BlogRole, BlogStatus, Post, PostStatus
-from domain.content.ports import BlogAuthor, Revision
-from domain.identity.model import CommentPolicy
+from domain.posts.model import Post, PostStatus
+from domain.posts.ports import Revision
 from persistence import tables as t
-from persistence.database import Transaction
-from persistence.paging import keyset
+from persistence.database import TenantScoped
 
 _POST_COLUMNS = [
     c
     for c in t.posts.c
     if c.name not in ("search", "comment_count", "rating_count", "rating_sum", "rating_histogram")
 ]
-
-
-def _blog(row: Any) -> Blog:
-    return Blog(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        slug=row.slug,
-        title=row.title,
-        description=row.description,
-        language=row.language,
-        comment_policy=CommentPolicy(row.comment_policy) if row.comment_policy else None,
-        status=BlogStatus(row.status),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
-
-
-class TenantScoped:
-    """Base of repositories born scoped: every query filters on the transaction's tenant."""
-
-    def __init__(self, tx: Transaction):
-        self.conn: AsyncConnection = tx.connection
-        self._tx = tx
-
-    @property
-    def tenant_id(self) -> UUID | None:
-        return self._tx.tenant_id
-
-
-class SqlBlogRepository(TenantScoped):
-    def _scoped(self) -> sa.ColumnElement[bool]:
-        return t.blogs.c.tenant_id == self.tenant_id
-
-    async def get(self, blog_id: UUID) -> Blog | None:
-        row = (
-            await self.conn.execute(
-                sa.select(t.blogs).where(self._scoped(), t.blogs.c.id == blog_id)
-            )
-        ).first()
-        return _blog(row) if row else None
-
-    async def by_slug(self, slug: str) -> Blog | None:
-        row = (
-            await self.conn.execute(
-                sa.select(t.blogs).where(self._scoped(), t.blogs.c.slug == slug)
-            )
-        ).first()
-        return _blog(row) if row else None
-
-    async def slug_taken(self, slug: str) -> bool:
-        return await self.by_slug(slug) is not None
-
-    async def add(self, blog: Blog) -> None:
-        values = asdict(blog)
-        values["status"] = blog.status.value
-        values["comment_policy"] = blog.comment_policy.value if blog.comment_policy else None
-        await self.conn.execute(t.blogs.insert().values(**values))
-
-    async def update(self, blog: Blog) -> None:
-        await self.conn.execute(
-            t.blogs.update()
-            .where(self._scoped(), t.blogs.c.id == blog.id)
-            .values(
-                slug=blog.slug,
-                title=blog.title,
-                description=blog.description,
-                language=blog.language,
-                comment_policy=blog.comment_policy.value if blog.comment_policy else None,
-                status=blog.status.value,
-                updated_at=blog.updated_at,
-            )
-        )
-
-    async def page(self, *, after: tuple[datetime, UUID] | None, limit: int) -> list[Blog]:
-        b = t.blogs
-        query = keyset(
-            sa.select(b).where(self._scoped()),
-            b.c.created_at,
-            b.c.id,
-            after,
-            limit,
-            newest_first=False,
-        )
-        return [_blog(r) for r in await self.conn.execute(query)]
-
-    async def authors(self, blog_id: UUID) -> list[tuple[UUID, BlogRole]]:
-        a = t.blog_authors
-        rows = await self.conn.execute(
-            sa.select(a.c.user_id, a.c.role)
-            .where(a.c.tenant_id == self.tenant_id, a.c.blog_id == blog_id)
-            .order_by(a.c.created_at)
-        )
-        return [(r.user_id, BlogRole(r.role)) for r in rows]
-
-    async def author_list(self, blog_id: UUID) -> list[BlogAuthor]:
-        a, u = t.blog_authors, t.users
-        rows = await self.conn.execute(
-            sa.select(a.c.user_id, a.c.role, a.c.created_at, u.c.display_name)
-            .join(u, u.c.id == a.c.user_id)
-            .where(a.c.tenant_id == self.tenant_id, a.c.blog_id == blog_id)
-            .order_by(a.c.created_at, a.c.user_id)
-        )
-        return [
-            BlogAuthor(
-                user_id=r.user_id,
-                role=BlogRole(r.role),
-                display_name=r.display_name,
-                added_at=r.created_at,
-            )
-            for r in rows
-        ]
-
-    async def author_role(self, blog_id: UUID, user_id: UUID) -> BlogRole | None:
-        a = t.blog_authors
-        role = (
-            await self.conn.execute(
-                sa.select(a.c.role).where(
-                    a.c.tenant_id == self.tenant_id, a.c.blog_id == blog_id, a.c.user_id == user_id
-                )
-            )
-        ).scalar_one_or_none()
-        return BlogRole(role) if role else None
-
-    async def set_author(self, blog_id: UUID, user_id: UUID, role: BlogRole) -> None:
-        statement = pg_insert(t.blog_authors).values(
-            tenant_id=self.tenant_id,
-            blog_id=blog_id,
-            user_id=user_id,
-            role=role.value,
-            created_at=sa.func.now(),
-        )
-        await self.conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=["tenant_id", "blog_id", "user_id"], set_={"role": role.value}
-            )
-        )
-
-    async def remove_author(self, blog_id: UUID, user_id: UUID) -> bool:
-        a = t.blog_authors
-        result = await self.conn.execute(
-            a.delete().where(
-                a.c.tenant_id == self.tenant_id, a.c.blog_id == blog_id, a.c.user_id == user_id
-            )
-        )
-        return bool(result.rowcount)
 
 
 def _post(row: Any) -> Post:

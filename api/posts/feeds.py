@@ -1,6 +1,6 @@
 """The public site's feeds and sitemap: Atom 1.0 (site and blog), JSON Feed 1.1 (site)
 and a sitemap, built from the same public rows and cached like the rest of the public
-site (see ``public.py``). URLs are absolute; text goes through the XML serialiser or
+site (see ``api/posts/public.py``). URLs are absolute; text goes through the XML serialiser or
 JSON, never into markup by hand.
 """
 
@@ -17,9 +17,9 @@ from fastapi import Request, Response
 from api.kit.caching import cacheable
 from api.kit.routing import new_router
 from api.kit.sites import NOT_FOUND, READ_PROBLEMS, Links, SiteDep, SlugPath
-from api.routers.public import tag_refs
+from api.posts.schemas import tag_refs
 from domain.kernel.errors import NotFound
-from persistence.public_read import public_reader
+from persistence.posts.public_reads import public_reader
 
 router = new_router(tags=["sites"])
 

@@ -1,4 +1,4 @@
-"""Blogs and posts, and the post's publication state machine."""
+"""Posts, and their publication state machine."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from uuid import UUID
 
-from domain.identity.model import CommentPolicy
 from domain.kernel.errors import InvalidInput
 
 MAX_PUBLISH_YEAR = 9999
@@ -16,35 +15,11 @@ MAX_PUBLISH_YEAR = 9999
 MIN_PUBLISH_YEAR = 1900
 
 
-class BlogStatus(StrEnum):
-    ACTIVE = "active"
-    ARCHIVED = "archived"
-
-
-class BlogRole(StrEnum):
-    OWNER = "owner"
-    CONTRIBUTOR = "contributor"
-
-
 class PostStatus(StrEnum):
     DRAFT = "draft"
     SCHEDULED = "scheduled"
     PUBLISHED = "published"
     ARCHIVED = "archived"
-
-
-@dataclass
-class Blog:
-    id: UUID
-    tenant_id: UUID
-    slug: str
-    title: str
-    description: str
-    language: str
-    comment_policy: CommentPolicy | None
-    status: BlogStatus
-    created_at: datetime
-    updated_at: datetime
 
 
 @dataclass

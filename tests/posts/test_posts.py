@@ -12,7 +12,7 @@ from sqlalchemy import text
 from domain.kernel import clock
 from domain.kernel.access import Role
 from persistence.uow import SqlUnitOfWork
-from tests.test_blogs import CALLERS, audit_actions, headers_for, make_plan
+from tests.blogs.test_blogs import CALLERS, audit_actions, headers_for, make_plan, tampered
 from tests.test_foundation import assert_problem
 from tests.test_licensing import new_key
 
@@ -233,6 +233,18 @@ async def test_revisions_are_kept_for_live_posts_only(client, factory):
         f"{path}/revisions?limit=1&cursor={paged.json()['next_cursor']}", headers=headers
     )
     assert [r["version"] for r in rest.json()["items"]] == [3]
+    cursor = paged.json()["next_cursor"]
+    edited = await client.get(f"{path}/revisions?cursor={tampered(cursor)}", headers=headers)
+    assert_problem(edited, 422, "validation_failed")
+    await factory.post(world, blog, "Un autre", publish=False)
+    posts_page = (
+        await client.get(f"/v1/tenants/{world.slug}/posts?limit=1", headers=headers)
+    ).json()
+    assert posts_page["next_cursor"] is not None
+    other = await client.get(
+        f"{path}/revisions?cursor={posts_page['next_cursor']}", headers=headers
+    )
+    assert_problem(other, 422, "validation_failed")
 
     oldest = items[1]["id"]
     one = await client.get(f"{path}/revisions/{oldest}", headers=headers)
@@ -737,6 +749,18 @@ async def test_console_list_visibility(client, factory):
     assert len(seen) == len(set(seen)) == 4
     assert seen[0] == str(staff_live.id)
     assert "body_markdown" not in page["items"][0]
+
+    # cursors are signed and bound to this list
+    first = (await client.get(posts(world, "?limit=1"), headers=owner)).json()["next_cursor"]
+    edited = await client.get(posts(world, f"?cursor={tampered(first)}"), headers=owner)
+    assert_problem(edited, 422, "validation_failed")
+    blogs = (await client.get(f"/v1/tenants/{world.slug}/blogs?limit=1", headers=owner)).json()[
+        "next_cursor"
+    ]
+    assert blogs is not None
+    assert_problem(
+        await client.get(posts(world, f"?cursor={blogs}"), headers=owner), 422, "validation_failed"
+    )
 
 
 # --- quotas and the subscription -----------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Adapters: third-party libraries behind the Protocols the domain declares."""

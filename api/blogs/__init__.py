@@ -1,0 +1,1 @@
+"""Blogs: the console's routes (``routes``) and the public site's (``public``)."""

@@ -1,0 +1,1 @@
+"""Operational endpoints (health, readiness, metrics, problem pages) and what the API is."""

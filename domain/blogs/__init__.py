@@ -1,0 +1,1 @@
+"""Blogs: their rules, who writes for each one, and their use cases."""

@@ -1,1 +1,0 @@
-"""Blogs and posts: their rules, rendering, slugs and use cases."""

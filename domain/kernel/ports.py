@@ -1,0 +1,18 @@
+"""What every slice's unit of work offers, whatever repositories it carries."""
+
+from __future__ import annotations
+
+from typing import Protocol
+from uuid import UUID
+
+
+class UnitOfWorkBase(Protocol):
+    """One transaction. Nothing is kept unless ``commit()`` is awaited."""
+
+    @property
+    def request_id(self) -> str | None: ...
+
+    async def commit(self) -> None: ...
+    async def set_tenant(self, tenant_id: UUID | None) -> None:
+        """Switch the transaction's tenant context (row-level security follows)."""
+        ...

@@ -1,0 +1,1 @@
+"""Posts: their publication rules, their text, and their use cases."""

@@ -1,0 +1,354 @@
+"""Read-side SQL of the public site (blogs, posts, tags, authors, feeds): plain rows for
+the response models, no mapping layer.
+
+Every query here applies the same visibility rule, written once in ``VISIBLE``: a post
+is public when it is published (or scheduled and its time has come by the database's
+clock), not deleted, and its blog is active. The clock is ``statement_timestamp()``
+rather than ``now()``: the same instant for the one statement of a public read, but it
+does not stand still inside a long transaction. Statements are assembled from fixed
+fragments only; every value a caller sends travels as a bound parameter.
+
+The post list and the single post are one statement each (authors, blogs and tag names
+come in through joins and a lateral aggregate), so with the transaction's tenant context
+a request costs two round trips whatever the page size.
+
+They run on the driver's own connection (``Database.driver_reads``), in a read-only
+transaction: on statements this cheap SQLAlchemy's per-statement work was about a sixth
+of the worker's CPU under the benchmark's single-post load. Rows are asyncpg records,
+read by column name. Everything else in the product goes through SQLAlchemy.
+
+``bench/bare_app.py`` imports the builders below, so the benchmark's floor runs exactly
+the same SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+from uuid import UUID
+
+import asyncpg
+from asyncpg import Record
+
+from persistence.database import Database
+
+Sort = Literal["recent", "top_rated", "most_discussed", "relevance"]
+
+# Ratings are ranked by a Bayesian average: every post starts with PRIOR_VOTES imaginary
+# votes of PRIOR_MEAN stars, so a single 5-star vote scores (5*3 + 5) / 6 = 3.33 and does
+# not outrank a post with twenty votes averaging 4.5 (score 4.2). Migration 0006 indexes
+# exactly this expression; change both together.
+PRIOR_VOTES = 5
+PRIOR_MEAN = 3.0
+SCORE = "((15.0 + p.rating_sum)::float8 / (5 + p.rating_count))"
+assert f"{PRIOR_VOTES * PRIOR_MEAN:.1f}" == "15.0"
+
+VISIBLE = (
+    "p.status IN ('published','scheduled') AND p.deleted_at IS NULL "
+    "AND p.published_at <= statement_timestamp() AND b.status = 'active'"
+)
+_POST_FROM = "posts p JOIN blogs b ON b.tenant_id = p.tenant_id AND b.id = p.blog_id"
+
+# Search: each post is indexed with its language's configuration (French and English
+# stemmers behind unaccent, "simple" otherwise), so the query is parsed the same way.
+# Matching runs in ``public_post_matches`` (migration 0008), a definer function bound to
+# the caller's tenant, because under row-level security the planner would not use the
+# GIN index for ``@@``. French stems also match as prefixes (``causerie_fr_query``).
+_TSQ = "websearch_to_tsquery('{config}'::regconfig, CAST(:q AS text))"
+_TSQ_EN, _TSQ_SIMPLE = (_TSQ.format(config=c) for c in ("causerie_en", "causerie_simple"))
+_TSQ_FR = "causerie_fr_query(CAST(:q AS text))"
+MATCH = "p.id IN (SELECT public_post_matches(CAST(:q AS text)))"
+
+
+def _query_for(alias: str) -> str:
+    return (
+        f"CASE {alias}.language WHEN 'fr' THEN {_TSQ_FR} WHEN 'en' THEN {_TSQ_EN} "
+        f"ELSE {_TSQ_SIMPLE} END"
+    )
+
+
+# A prepared statement may switch to a generic plan, in which the search text is an
+# unknown parameter: PostgreSQL then cannot use the GIN index and scans every public
+# post. Searches therefore ask for a plan made with the actual text (one extra
+# statement, for searches only).
+CUSTOM_PLANS = "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"
+
+RANK = f"ts_rank(p.search, {_query_for('p')})::float8"
+# Highlight markers from Unicode's private use area: the caller escapes the text and
+# turns them into <mark> tags, so a snippet never carries markup from the post.
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+_HEADLINE_OPTIONS = (
+    f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=35, MinWords=15, "
+    'ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+SORT_KEYS: dict[str, str] = {
+    "recent": "p.published_at",
+    "top_rated": SCORE,
+    "most_discussed": "p.comment_count",
+    "relevance": RANK,
+}
+
+# The tag slugs of a post with their display names, in the post's order.
+_TAGS_LATERAL = (
+    "LEFT JOIN LATERAL (SELECT array_agg(t.slug ORDER BY x.ord) AS slugs, "
+    "array_agg(t.name ORDER BY x.ord) AS names "
+    "FROM unnest({alias}.tag_names) WITH ORDINALITY AS x(slug, ord) "
+    "JOIN tags t ON t.tenant_id = CAST(:tenant AS uuid) AND t.slug = x.slug) tg ON true"
+)
+
+_SUMMARY_COLUMNS = (
+    "p.id, p.blog_id, p.author_id, p.slug, p.title, p.excerpt, p.cover_image_url, "
+    "p.tag_names, p.language, p.published_at, p.reading_minutes, p.comment_count, "
+    "p.rating_count, p.rating_sum, p.rating_histogram"
+)
+
+
+@dataclass(frozen=True)
+class PostQuery:
+    """What the public post list asks for; ``after`` is the keyset position (key, id)."""
+
+    tenant_id: UUID
+    sort: Sort = "recent"
+    limit: int = 20
+    blog: str | None = None
+    author: str | None = None
+    tag: str | None = None
+    q: str | None = None
+    after: tuple[Any, UUID] | None = None
+
+
+def post_list_sql(query: PostQuery) -> tuple[str, dict[str, Any]]:
+    """One statement: the filters' existence (for 404s) and the page, ``limit + 1`` rows.
+
+    It always returns at least one row: the ``f_*`` columns tell whether the blog, the
+    author and the tag named by the filters are public; the post columns are NULL when
+    the page is empty.
+    """
+    params: dict[str, Any] = {"tenant": query.tenant_id, "limit": query.limit + 1}
+    key = SORT_KEYS[query.sort]
+    filters = []
+    blog_expr = author_expr = "NULL::uuid"
+    tag_expr = "NULL::boolean"
+    if query.blog is not None:
+        params["blog"] = query.blog
+        blog_expr = (
+            "(SELECT id FROM blogs WHERE tenant_id = CAST(:tenant AS uuid) "
+            "AND slug = CAST(:blog AS text) AND status = 'active')"
+        )
+        filters.append("p.blog_id = (SELECT blog_id FROM f)")
+    if query.author is not None:
+        params["author"] = query.author
+        # Users are global: a handle is found here only if it has a public post here.
+        author_expr = (
+            "(SELECT u.id FROM users u WHERE u.handle = CAST(:author AS text) AND EXISTS "
+            f"(SELECT 1 FROM {_POST_FROM} WHERE p.tenant_id = CAST(:tenant AS uuid) "
+            f"AND p.author_id = u.id AND {VISIBLE}))"
+        )
+        filters.append("p.author_id = (SELECT author_id FROM f)")
+    if query.tag is not None:
+        params["tag"] = query.tag
+        tag_expr = (
+            f"EXISTS (SELECT 1 FROM {_POST_FROM} WHERE p.tenant_id = CAST(:tenant AS uuid) "
+            f"AND p.tag_names @> ARRAY[CAST(:tag AS varchar)] AND {VISIBLE})"
+        )
+        filters.append("p.tag_names @> ARRAY[CAST(:tag AS varchar)]")
+    if query.q is not None:
+        params["q"] = query.q
+        filters.append(MATCH)
+    if query.after is not None:
+        params["after_key"], params["after_id"] = query.after
+        cast = {"recent": "timestamptz", "most_discussed": "integer"}.get(query.sort, "float8")
+        filters.append(f"({key}, p.id) < (CAST(:after_key AS {cast}), CAST(:after_id AS uuid))")
+    where = "".join(f" AND {f}" for f in filters)
+    body = ", p.body_text" if query.q is not None else ""
+    snippet = (
+        f", ts_headline(causerie_search_config(pg.language), pg.body_text, {_query_for('pg')}, "
+        f"'{_HEADLINE_OPTIONS}') AS snippet"
+        if query.q is not None
+        else ", NULL::text AS snippet"
+    )
+    sql = (
+        f"WITH f AS (SELECT {blog_expr} AS blog_id, {author_expr} AS author_id, "
+        f"{tag_expr} AS tag_known), "
+        f"page AS (SELECT {_SUMMARY_COLUMNS}{body}, {key} AS sort_key FROM {_POST_FROM} "
+        f"WHERE p.tenant_id = CAST(:tenant AS uuid) AND {VISIBLE}{where} "
+        f"ORDER BY {key} DESC, p.id DESC LIMIT CAST(:limit AS integer)) "
+        "SELECT f.blog_id AS f_blog, f.author_id AS f_author, f.tag_known AS f_tag, "
+        "pg.*, pb.slug AS blog_slug, pb.title AS blog_title, u.handle, u.display_name, "
+        f"tg.slugs AS tag_slugs, tg.names AS tag_display{snippet} "
+        "FROM f LEFT JOIN (page pg "
+        "JOIN blogs pb ON pb.tenant_id = CAST(:tenant AS uuid) AND pb.id = pg.blog_id "
+        "JOIN users u ON u.id = pg.author_id "
+        f"{_TAGS_LATERAL.format(alias='pg')}) ON true "
+        "ORDER BY pg.sort_key DESC, pg.id DESC"
+    )
+    return sql, params
+
+
+def post_sql(tenant_id: UUID, blog: str, slug: str) -> tuple[str, dict[str, Any]]:
+    """One public post by blog and slug, or by one of its old slugs (``slug`` then differs)."""
+    sql = (
+        f"SELECT {_SUMMARY_COLUMNS}, p.body_html, p.updated_at, b.slug AS blog_slug, "
+        "b.title AS blog_title, u.handle, u.display_name, tg.slugs AS tag_slugs, "
+        f"tg.names AS tag_display FROM {_POST_FROM} JOIN users u ON u.id = p.author_id "
+        f"{_TAGS_LATERAL.format(alias='p')} "
+        "WHERE b.tenant_id = CAST(:tenant AS uuid) AND b.slug = CAST(:blog AS text) "
+        f"AND p.tenant_id = CAST(:tenant AS uuid) AND {VISIBLE} "
+        "AND (p.slug = CAST(:slug AS text) OR p.id = (SELECT s.post_id FROM post_slugs s "
+        "WHERE s.tenant_id = b.tenant_id AND s.blog_id = b.id AND s.slug = CAST(:slug AS text)))"
+        " ORDER BY p.slug = CAST(:slug AS text) DESC LIMIT 1"
+    )
+    return sql, {"tenant": tenant_id, "blog": blog, "slug": slug}
+
+
+_FEED_SQL = (
+    f"SELECT {_SUMMARY_COLUMNS}, p.body_html, p.updated_at, b.slug AS blog_slug, "
+    "b.title AS blog_title, u.handle, u.display_name, tg.slugs AS tag_slugs, "
+    f"tg.names AS tag_display FROM {_POST_FROM} JOIN users u ON u.id = p.author_id "
+    f"{_TAGS_LATERAL.format(alias='p')} "
+    "WHERE p.tenant_id = CAST(:tenant AS uuid) AND {VISIBLE}{blog} "
+    "ORDER BY p.published_at DESC, p.id DESC LIMIT CAST(:limit AS integer)"
+)
+
+
+class PublicReader:
+    """The public queries, on one read-only transaction whose tenant context is set.
+
+    They run on the driver's connection (``Database.driver_reads``) and return asyncpg
+    records, read by column name: ``row["slug"]``.
+    """
+
+    def __init__(self, conn: asyncpg.Connection, tenant_id: UUID):
+        self.conn, self.tenant_id = conn, tenant_id
+
+    async def _all(self, sql: str, params: dict[str, Any]) -> list[Record]:
+        numbered, names = _numbered(sql)
+        rows: list[Record] = await self.conn.fetch(numbered, *(params[name] for name in names))
+        return rows
+
+    async def posts(self, query: PostQuery) -> list[Record]:
+        if query.q is not None:
+            await self.conn.execute(CUSTOM_PLANS)
+        return await self._all(*post_list_sql(query))
+
+    async def post(self, blog: str, slug: str) -> Record | None:
+        rows = await self._all(*post_sql(self.tenant_id, blog, slug))
+        return rows[0] if rows else None
+
+    async def blogs(self, *, after: str | None, limit: int) -> list[Record]:
+        keyset = " AND slug > CAST(:after AS text)" if after is not None else ""
+        return await self._all(
+            "SELECT slug, title, description, language FROM blogs "
+            f"WHERE tenant_id = CAST(:tenant AS uuid) AND status = 'active'{keyset} "
+            "ORDER BY slug LIMIT CAST(:limit AS integer)",
+            {"tenant": self.tenant_id, "after": after, "limit": limit + 1}
+            if after is not None
+            else {"tenant": self.tenant_id, "limit": limit + 1},
+        )
+
+    async def blog(self, slug: str) -> Record | None:
+        rows = await self._all(
+            "SELECT b.slug, b.title, b.description, b.language, "
+            f"(SELECT count(*) FROM posts p WHERE p.tenant_id = b.tenant_id AND p.blog_id = b.id "
+            f"AND {VISIBLE}) AS post_count "
+            "FROM blogs b WHERE b.tenant_id = CAST(:tenant AS uuid) "
+            "AND b.slug = CAST(:slug AS text) AND b.status = 'active'",
+            {"tenant": self.tenant_id, "slug": slug},
+        )
+        return rows[0] if rows else None
+
+    async def tags(self, *, after: tuple[int, str] | None, limit: int) -> list[Record]:
+        """Tags of public posts with how many public posts carry each, most used first."""
+        params: dict[str, Any] = {"tenant": self.tenant_id, "limit": limit + 1}
+        having = ""
+        if after is not None:
+            params["after_count"], params["after_slug"] = after
+            having = (
+                " HAVING count(*) < CAST(:after_count AS bigint) OR (count(*) = "
+                "CAST(:after_count AS bigint) AND x.slug > CAST(:after_slug AS text))"
+            )
+        return await self._all(
+            "SELECT x.slug, t.name, count(*) AS post_count "
+            f"FROM {_POST_FROM} CROSS JOIN LATERAL unnest(p.tag_names) AS x(slug) "
+            "JOIN tags t ON t.tenant_id = p.tenant_id AND t.slug = x.slug "
+            f"WHERE p.tenant_id = CAST(:tenant AS uuid) AND {VISIBLE} "
+            f"GROUP BY x.slug, t.name{having} "
+            "ORDER BY post_count DESC, x.slug LIMIT CAST(:limit AS integer)",
+            params,
+        )
+
+    async def author(self, handle: str) -> Record | None:
+        """An author with public posts in this tenant, with their count and blogs."""
+        rows = await self._all(
+            "SELECT u.handle, u.display_name, sum(x.n)::integer AS post_count, "
+            "array_agg(x.slug ORDER BY x.slug) AS blog_slugs, "
+            "array_agg(x.title ORDER BY x.slug) AS blog_titles "
+            "FROM (SELECT p.author_id, b.slug, b.title, count(*) AS n "
+            f"FROM {_POST_FROM} WHERE p.tenant_id = CAST(:tenant AS uuid) AND {VISIBLE} "
+            "AND p.author_id = (SELECT id FROM users WHERE handle = CAST(:handle AS text)) "
+            "GROUP BY p.author_id, b.slug, b.title) x "
+            "JOIN users u ON u.id = x.author_id GROUP BY u.handle, u.display_name",
+            {"tenant": self.tenant_id, "handle": handle},
+        )
+        return rows[0] if rows else None
+
+    async def feed(self, *, blog: str | None, limit: int) -> list[Record]:
+        """The latest public posts with their bodies (site-wide, or of one blog)."""
+        params: dict[str, Any] = {"tenant": self.tenant_id, "limit": limit}
+        blog_filter = ""
+        if blog is not None:
+            params["blog"] = blog
+            blog_filter = " AND b.slug = CAST(:blog AS text)"
+        return await self._all(_FEED_SQL.format(VISIBLE=VISIBLE, blog=blog_filter), params)
+
+    async def sitemap(self, *, limit: int) -> tuple[list[Record], list[Record]]:
+        blogs = await self._all(
+            "SELECT slug, updated_at FROM blogs WHERE tenant_id = CAST(:tenant AS uuid) "
+            "AND status = 'active' ORDER BY slug",
+            {"tenant": self.tenant_id},
+        )
+        posts = await self._all(
+            "SELECT b.slug AS blog_slug, p.slug, greatest(p.published_at, p.updated_at) AS "
+            f"modified FROM {_POST_FROM} WHERE p.tenant_id = CAST(:tenant AS uuid) AND {VISIBLE} "
+            "ORDER BY p.published_at DESC, p.id DESC LIMIT CAST(:limit AS integer)",
+            {"tenant": self.tenant_id, "limit": limit},
+        )
+        return blogs, posts
+
+
+@asynccontextmanager
+async def public_reader(db: Database, tenant_id: UUID) -> AsyncIterator[PublicReader]:
+    """A read-only transaction in the tenant's context (rolled back, never committed)."""
+    async with db.driver_reads(tenant_id) as conn:
+        yield PublicReader(conn, tenant_id)
+
+
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+
+
+@lru_cache(maxsize=256)
+def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``:name`` parameters turned into ``$1``-style ones, and the names in that order.
+
+    The statements are assembled from a few fixed fragments, so there are few distinct
+    texts and the conversion is done once for each."""
+    order: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in order:
+            order.append(name)
+        return f"${order.index(name) + 1}"
+
+    return _NAMED.sub(number, sql), tuple(order)
+
+
+def to_numbered(sql: str, params: dict[str, Any]) -> tuple[str, list[Any]]:
+    """The same statement with ``$1``-style parameters, for a driver used directly."""
+    numbered, names = _numbered(sql)
+    return numbered, [params[name] for name in names]
