@@ -56,7 +56,7 @@ export const REPORT_REASONS: ReportReason[] = ["spam", "abuse", "off_topic", "ot
 
 /** True when the signed-in reader wrote this comment (the API says so). */
 export function isMine(comment: PublicComment): boolean {
-  return (comment as PublicComment & { mine?: boolean }).mine === true;
+  return comment.mine;
 }
 
 /** Authors edit their comment within this long after writing it (the API's rule). */
