@@ -56,7 +56,15 @@ def main() -> int:
         print(seed.stderr, file=sys.stderr)
         return 1
     app = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(args.port), "--no-access-log"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:app",
+            "--port",
+            str(args.port),
+            "--no-access-log",
+        ],
         env=env,
         cwd=ROOT,
     )
