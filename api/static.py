@@ -56,6 +56,8 @@ RESERVED = (
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
+# The demo's cover drawings (public/covers/): stable names, rarely redrawn.
+COVERS = "public, max-age=604800"
 # Defence in depth behind the theme's own escaping: no inline or foreign script.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -97,6 +99,8 @@ class SpaFiles(StaticFiles):
         if response.status_code in (200, 304):
             if path.startswith("assets/"):
                 response.headers["Cache-Control"] = IMMUTABLE
+            elif path.startswith("covers/"):
+                response.headers["Cache-Control"] = COVERS
             else:
                 response.headers["Cache-Control"] = REVALIDATE
                 response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
