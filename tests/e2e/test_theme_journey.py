@@ -576,9 +576,14 @@ def test_home_and_post_fit_every_width_and_pass_axe(browser_page, live_api: Api,
     assert _axe_violations(page) == []
     screenshot(page, f"theme-home-{width}x{height}")
 
-    page.get_by_role("link", name=VERCORS).first.click()
+    counter = f"/posts/{_post(live_api, VERCORS)['id']}/views"
+    views: list[Any] = []
+    page.on("request", lambda r: views.append(r) if "/views" in r.url else None)
+    with page.expect_request(lambda r: r.url.endswith(counter) and r.method == "POST"):
+        page.get_by_role("link", name=VERCORS).first.click()
     expect(page.get_by_role("heading", level=1, name=VERCORS)).to_be_visible()
     expect(page.get_by_test_id("comment-list")).to_be_visible()
+    assert len(views) == 1  # the read counter: once per view
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     assert _axe_violations(page) == []
     screenshot(page, f"theme-post-{width}x{height}")
