@@ -12,6 +12,7 @@
 // missed (performance >= 90 on mobile, 100 for the three others, CLS < 0.05).
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -93,6 +94,12 @@ try {
             lcp_ms: Math.round(lhr.audits["largest-contentful-paint"].numericValue),
             fcp_ms: Math.round(lhr.audits["first-contentful-paint"].numericValue),
             tbt_ms: Math.round(lhr.audits["total-blocking-time"].numericValue),
+            js_kb_gz: Math.round(
+              (lhr.audits["network-requests"].details?.items ?? [])
+                .filter((i) => i.resourceType === "Script")
+                .reduce((sum, i) => sum + i.transferSize, 0) / 1024,
+            ),
+            bench_index: Math.round(lhr.environment.benchmarkIndex),
             failing: failing.join(" "),
           });
         }
@@ -104,7 +111,10 @@ try {
   } finally {
     await chrome.kill();
   }
-  console.log(`Lighthouse ${lighthouse.version ?? "12"} on ${CHROMIUM}, ${base}`);
+  // Lighthouse simulates a slow phone from the CPU time it observes: on a busy machine
+  // (load above its cores) the mobile scores drop; the load is printed with them.
+  const load = loadavg().map((l) => l.toFixed(1)).join(" ");
+  console.log(`Lighthouse 12.2.3 on ${CHROMIUM}, ${base}; ${cpus().length} cores, load average ${load}`);
   console.table(rows.map(({ failing, ...r }) => r));
   for (const r of rows) console.log(`${r.form} ${r.page} audits not fully passed: ${r.failing || "none"}`);
   for (const r of rows) {

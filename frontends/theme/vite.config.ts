@@ -1,3 +1,5 @@
+import { fileURLToPath } from "node:url";
+
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
 
@@ -15,6 +17,12 @@ const PREACT = {
   react: "preact/compat",
 };
 
+// react-router's package exports name its development build only; a reader gets the
+// production one (no dev-time checks and warnings at run time).
+const ROUTER_PRODUCTION = fileURLToPath(
+  new URL("../node_modules/react-router/dist/production/index.mjs", import.meta.url),
+);
+
 // VITE_API_BASE_URL (read by the app at build time) points the theme at any API;
 // in development the dev server proxies /v1 to a local API on port 8000.
 export default defineConfig(({ mode }) => ({
@@ -24,10 +32,13 @@ export default defineConfig(({ mode }) => ({
     mode === "test"
       ? {}
       : {
-          alias: Object.entries(PREACT).map(([find, replacement]) => ({
-            find: new RegExp(`^${find}$`),
-            replacement,
-          })),
+          alias: [
+            ...Object.entries(PREACT).map(([find, replacement]) => ({
+              find: new RegExp(`^${find}$`),
+              replacement,
+            })),
+            { find: /^react-router$/, replacement: ROUTER_PRODUCTION },
+          ],
         },
   build: { outDir: "dist", sourcemap: true, emptyOutDir: true },
   server: {

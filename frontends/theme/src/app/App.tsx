@@ -4,7 +4,7 @@
  */
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { lazy, useMemo, type ComponentType } from "react";
-import { createBrowserRouter, RouterProvider } from "react-router";
+import { BrowserRouter, Route, Routes } from "react-router";
 
 import { useResolvedHost, useSiteConfig } from "../features/site/api/site";
 import { SiteNotFound } from "../features/site/components/SiteNotFound";
@@ -68,33 +68,46 @@ export function makeQueryClient(): QueryClient {
   });
 }
 
-function createRouter(basename: string) {
-  return createBrowserRouter(
-    [
-      {
-        element: <Layout />,
-        children: [
-          { index: true, element: page("home") },
-          { path: "blogs/:blog", element: page("blog") },
-          { path: "blogs/:blog/:post", element: page("post") },
-          { path: "authors/:handle", element: page("author") },
-          { path: "tags", element: page("tags") },
-          { path: "tags/:tag", element: page("tag") },
-          { path: "search", element: page("search") },
-          { path: "signin", element: page("signin") },
-          { path: "signup", element: page("signup") },
-          { path: "*", element: <NotFound /> },
-        ],
-      },
-    ],
-    basename ? { basename } : {},
+// The declarative router: the theme loads its data with TanStack Query, so the data
+// router's loaders and actions (most of react-router's code) are left out of the build.
+function SiteRoutes({ basename }: { basename: string }) {
+  const pages = useMemo(
+    () => ({
+      home: page("home"),
+      blog: page("blog"),
+      post: page("post"),
+      author: page("author"),
+      tags: page("tags"),
+      tag: page("tag"),
+      search: page("search"),
+      signin: page("signin"),
+      signup: page("signup"),
+    }),
+    [],
+  );
+  return (
+    <BrowserRouter basename={basename || undefined}>
+      <Routes>
+        <Route element={<Layout />}>
+          <Route index element={pages.home} />
+          <Route path="blogs/:blog" element={pages.blog} />
+          <Route path="blogs/:blog/:post" element={pages.post} />
+          <Route path="authors/:handle" element={pages.author} />
+          <Route path="tags" element={pages.tags} />
+          <Route path="tags/:tag" element={pages.tag} />
+          <Route path="search" element={pages.search} />
+          <Route path="signin" element={pages.signin} />
+          <Route path="signup" element={pages.signup} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </BrowserRouter>
   );
 }
 
 function Site({ slug, basename }: { slug: string; basename: string }) {
   const site = useSiteConfig(slug);
   useBrandStyle(site.data);
-  const router = useMemo(() => createRouter(basename), [basename]);
   const info = useMemo<SiteInfo | null>(
     () => (site.data ? { slug, config: site.data } : null),
     [slug, site.data],
@@ -105,7 +118,7 @@ function Site({ slug, basename }: { slug: string; basename: string }) {
   return (
     <SiteContext.Provider value={info}>
       <I18nProvider locale={info.config.default_language}>
-        <RouterProvider router={router} />
+        <SiteRoutes basename={basename} />
       </I18nProvider>
     </SiteContext.Provider>
   );

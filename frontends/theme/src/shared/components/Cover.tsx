@@ -42,7 +42,7 @@ export function Cover({
       height={810}
       alt=""
       loading={eager ? "eager" : "lazy"}
-      decoding={eager ? "sync" : "async"}
+      decoding="async"
       fetchPriority={eager ? "high" : "auto"}
     />
   );
