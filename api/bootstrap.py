@@ -9,7 +9,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from api.adapters.comment_text import MarkdownCommentRenderer
 from api.adapters.text import MarkdownTextEngine
+from api.adapters.tone import default_classifier
 from api.kit.cursors import CursorCodec
 from api.settings import Settings
 from api.site_cache import HostCache, SiteCache
@@ -17,6 +19,7 @@ from auth.jwt_tokens import KeyRing
 from auth.passwords import Argon2PasswordHasher
 from auth.rate_limit import RateLimiter
 from auth.sessions import Sessions
+from domain.comments.ports import CommentRenderer, ToneClassifier
 from domain.kernel.text import TextEngine
 
 log = logging.getLogger("causerie.services")
@@ -58,6 +61,9 @@ class Services:
     sites: SiteCache = field(default_factory=SiteCache)
     hosts: HostCache = field(default_factory=HostCache)
     text: TextEngine = field(default_factory=MarkdownTextEngine)  # Markdown, slugs
+    comment_text: CommentRenderer = field(default_factory=MarkdownCommentRenderer)
+    # One per process: its lexicons take a few hundred milliseconds to load.
+    tone: ToneClassifier = field(default_factory=default_classifier)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:

@@ -14,8 +14,8 @@ from api.bootstrap import Services
 from api.demo_content import DEMO_BLOGS
 from api.settings import Settings
 from domain.blogs import use_cases as blogs
-from domain.conversation import use_cases as conversation
-from domain.conversation.model import NewComment, Origin
+from domain.comments import use_cases as comments
+from domain.comments.model import NewComment, Origin
 from domain.identity import use_cases
 from domain.identity.model import Branding, Membership, Tenant, TenantSettings, TenantStatus
 from domain.insights import use_cases as insights
@@ -23,6 +23,7 @@ from domain.kernel import clock
 from domain.kernel.access import ANONYMOUS, Actor, Principal, Role
 from domain.licensing.model import Subscription, SubscriptionStatus
 from domain.posts import use_cases as posts
+from domain.ratings import use_cases as ratings
 from persistence.database import Database
 from persistence.uow import SqlUnitOfWork
 
@@ -167,7 +168,7 @@ async def _seed_content(db: Database, tenant_id: UUID, services: Services, base:
                 async with SqlUnitOfWork(db, tenant_id=tenant_id, user_id=actor.user_id) as uow:
                     await posts.publish_post(uow, actor, post.id, None, at)
             if at <= now:
-                await _seed_conversation(db, post.id, item, at, now)
+                await _seed_conversation(db, post.id, item, services, at, now)
                 await _seed_reads(db, services, tenant_id, post.id, at, now)
     return count
 
@@ -201,7 +202,12 @@ async def _seed_reads(
 
 
 async def _seed_conversation(
-    db: Database, post_id: UUID, item: dict[str, Any], published: datetime, now: datetime
+    db: Database,
+    post_id: UUID,
+    item: dict[str, Any],
+    services: Services,
+    published: datetime,
+    now: datetime,
 ) -> None:
     """Readers' comments (anonymous ones wait for moderation) and ratings on a post, in
     the hours and days after it came out."""
@@ -217,14 +223,23 @@ async def _seed_conversation(
             async with SqlUnitOfWork(db, tenant_id=actor.tenant_id, user_id=actor.user_id) as uow:
                 tenant = await uow.tenants.get(actor.tenant_id)
                 assert tenant is not None
-                await conversation.post_comment(uow, actor, tenant, post_id, new, origin)
+                await comments.post_comment(
+                    uow,
+                    actor,
+                    tenant,
+                    post_id,
+                    new,
+                    origin,
+                    renderer=services.comment_text,
+                    tone=services.tone,
+                )
     for n, (email, stars) in enumerate(item.get("ratings", {}).items()):
         actor = await _actor_for(db, email)
         with _as_of(later(n) + timedelta(hours=3)):
             async with SqlUnitOfWork(db, tenant_id=actor.tenant_id, user_id=actor.user_id) as uow:
                 tenant = await uow.tenants.get(actor.tenant_id)
                 assert tenant is not None
-                await conversation.rate(uow, actor, tenant, post_id, stars, None)
+                await ratings.rate(uow, actor, tenant, post_id, stars, None)
 
 
 async def _anonymous_actor(db: Database) -> Actor:

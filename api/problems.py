@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from domain.conversation.model import CommentsClosed
+from domain.comments.model import CommentsClosed
 from domain.kernel import errors as de
 from persistence.database import DatabaseBusy
 

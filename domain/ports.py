@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from domain.conversation.ports import CommentRepository, RatingRepository
 from domain.identity.model import ApiKey, AuditEntry, Invitation, Membership, Tenant, User
 from domain.insights.ports import InsightsRepository
 from domain.kernel.access import Role, Scope
@@ -145,9 +144,6 @@ class UnitOfWork(Protocol):
     @property
     def usage(self) -> UsageCounter: ...
     @property
-    def comments(self) -> CommentRepository: ...
-    @property
-    def ratings(self) -> RatingRepository: ...
     @property
     def insights(self) -> InsightsRepository: ...
     @property

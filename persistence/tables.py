@@ -414,8 +414,8 @@ post_revisions = sa.Table(
     sa.Index("post_revisions_post", "tenant_id", "post_id", sa.text("version DESC")),
 )
 
-# The conversation slice (persistence/conversation.py) adds comments, comment_reports and
-# ratings to this MetaData.
+# The comments slice (persistence/comments/repositories.py) adds comments and
+# comment_reports to this MetaData, the ratings slice (persistence/ratings/) ratings.
 
 # Insights (migrations 0009 and 0010): hourly aggregates kept by triggers, their coarser
 # roll-ups, who was active per hour, and today's read visitors. persistence/insights.py

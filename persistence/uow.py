@@ -8,7 +8,7 @@ from typing import Self
 from uuid import UUID
 
 from persistence.blogs.repositories import SqlBlogRepository
-from persistence.conversation import SqlCommentRepository, SqlRatingRepository
+from persistence.comments.repositories import SqlCommentRepository
 from persistence.database import Database, Transaction
 from persistence.identity.repositories import (
     SqlApiKeyRepository,
@@ -26,7 +26,9 @@ from persistence.licensing import (
     SqlSubscriptionRepository,
     SqlUsageCounter,
 )
+from persistence.moderation.repositories import SqlModerationRepository
 from persistence.posts.repositories import SqlPostRepository
+from persistence.ratings.repositories import SqlRatingRepository
 
 
 class SqlUnitOfWork:
@@ -68,6 +70,7 @@ class SqlUnitOfWork:
         self.blogs = SqlBlogRepository(self._tx)
         self.posts = SqlPostRepository(self._tx)
         self.comments = SqlCommentRepository(self._tx)
+        self.moderation = SqlModerationRepository(self._tx)
         self.ratings = SqlRatingRepository(self._tx)
         self.insights = SqlInsightsRepository(self._tx)
         return self

@@ -49,7 +49,21 @@ CALLERS = (
 
 # (operation id, caller) -> the status a use case answers although the gate admits the
 # caller, and why. Keep this short: each line is a rule finer than the policy table.
-REFINED: dict[tuple[str, str], tuple[int, str]] = {}
+REFINED: dict[tuple[str, str], tuple[int, str]] = {
+    **{
+        (operation, "author"): (
+            403,
+            "the queue admits the console's members; authors moderate only where the tenant "
+            "lets them, and only comments on their own posts (moderation_scope)",
+        )
+        for operation in (
+            "comments-queue",
+            "comments-counts",
+            "comments-get",
+            "comments-moderate",
+        )
+    },
+}
 
 # Refusals that only the gate gives: a 404 with one of these details says "this tenant
 # or site is not yours", as opposed to "no such post".

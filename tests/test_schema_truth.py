@@ -1,7 +1,7 @@
 """One schema truth: the tables the code declares are the tables the migrations build.
 
 The migrations are what production has; ``persistence/tables.py`` (and the tables the
-conversation slice adds to the same ``MetaData``) are what the code believes. On a real
+comments and ratings slices add to the same ``MetaData``) are what the code believes. On a real
 database migrated to head this compares the two and fails on every difference, one per
 line:
 
@@ -29,7 +29,9 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.schema import CreateIndex
 
-import persistence.conversation  # noqa: F401  (its tables join the same MetaData)
+# The comments' and the ratings' tables join the same MetaData when their modules load.
+import persistence.comments.repositories
+import persistence.ratings.repositories  # noqa: F401
 from persistence.database import async_url
 from persistence.tables import metadata
 

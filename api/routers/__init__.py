@@ -5,17 +5,18 @@ from fastapi import APIRouter
 
 from api.blogs import public as blogs_public
 from api.blogs import routes as blogs
+from api.comments import routes as comments
+from api.moderation import routes as moderation
 from api.posts import feeds
 from api.posts import public as posts_public
 from api.posts import routes as posts
+from api.ratings import routes as ratings
 from api.routers import (
     api_keys,
     audit,
     auth,
-    comments,
     insights,
     members,
-    moderation,
     plans,
     public,
     sites,
@@ -42,6 +43,7 @@ ROUTERS: list[APIRouter] = [
     blogs.router,
     posts.router,
     comments.router,
+    ratings.router,
     moderation.router,
     insights.router,
 ]

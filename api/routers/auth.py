@@ -11,11 +11,11 @@ from pydantic import Field
 from api.access import ServicesDep, UowDep, UserPrincipalDep, client_ip
 from api.kit.routing import new_router
 from api.kit.schemas import Name, Password, StrictModel
-from domain.conversation.policy import opens_the_queue
 from domain.identity import use_cases
 from domain.identity.model import normalise_email
 from domain.kernel.access import Actor, Principal
 from domain.kernel.errors import RateLimited, Unauthenticated
+from domain.moderation.policy import opens_the_queue
 
 router = new_router(tags=["auth"])
 

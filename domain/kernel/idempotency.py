@@ -8,15 +8,40 @@ and then replays; a failed attempt leaves no claim, so a retry runs again.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from domain.kernel.errors import Conflict
-from domain.ports import UnitOfWork
+from domain.kernel.ports import UnitOfWorkBase
+
+
+class StoredAnswer(Protocol):
+    """The first request's fingerprint and answer (``status`` None while it runs)."""
+
+    @property
+    def request_hash(self) -> bytes: ...
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def body(self) -> Any: ...
+
+
+class IdempotencyLedger(Protocol):
+    async def claim(self, caller: str, key: str, tenant_id: UUID, request_hash: bytes) -> bool:
+        """True when this request now owns the key; False when the key was already used."""
+        ...
+
+    async def stored(self, caller: str, key: str) -> StoredAnswer | None: ...
+    async def complete(self, caller: str, key: str, status: int, body: Any) -> None: ...
+
+
+class IdempotentUnitOfWork(UnitOfWorkBase, Protocol):
+    @property
+    def idempotency(self) -> IdempotencyLedger: ...
 
 
 async def run_once(
-    uow: UnitOfWork,
+    uow: IdempotentUnitOfWork,
     caller: str,
     key: str,
     tenant_id: UUID,

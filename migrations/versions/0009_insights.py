@@ -194,7 +194,7 @@ def _backfill_tone(bind: sa.engine.Connection, tenant_id: object) -> None:
     ).all()
     if not rows:
         return
-    from domain.insights.tone import default_classifier
+    from api.adapters.tone import default_classifier
 
     classify = default_classifier().classify
     bind.execute(

@@ -550,9 +550,9 @@ export interface paths {
         /**
          * List Comments
          * @description Approved comments as threads: top-level comments oldest first, a page at a time
-         *     (keyset cursor), each with its replies nested (at most 3 levels). A signed-in reader
-         *     also sees their own comments awaiting review, marked ``held``; such answers are
-         *     ``Cache-Control: private``. Strong ``ETag``; ``If-None-Match`` answers 304.
+         *     (signed keyset cursor), each with its replies nested (at most 3 levels). A signed-in
+         *     reader also sees their own comments awaiting review, marked ``held``; such answers
+         *     are ``Cache-Control: private``. Strong ``ETag``; ``If-None-Match`` answers 304.
          */
         get: operations["comments-list"];
         put?: never;

@@ -1,21 +1,39 @@
-"""What the conversation slice needs from storage."""
+"""What the comments slice needs from the outside world: storage, a renderer of comment
+bodies, a tone classifier, and a narrow unit of work to run in."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
-from domain.conversation.model import Comment, CommentStatus, RatingSummary, Report
+from domain.comments.model import Comment, Report, Tone
 from domain.identity.model import CommentPolicy
+from domain.kernel.access import Role
+from domain.kernel.idempotency import IdempotencyLedger
+from domain.kernel.ports import UnitOfWorkBase
 
 PUBLIC_POST_STATUSES = ("published", "scheduled")
 
 
+class CommentRenderer(Protocol):
+    def render(self, body: str) -> str:
+        """A comment's light Markdown as HTML safe to show: emphasis, strong, inline code,
+        http(s) links marked ``rel="nofollow ugc noopener"``, line breaks; nothing else."""
+        ...
+
+
+class ToneClassifier(Protocol):
+    def classify(self, text: str, language: str | None = None) -> Tone:
+        """The tone of ``text``; ``language`` is the language of the post's blog, which
+        decides between the English and French rules when the text itself does not."""
+        ...
+
+
 @dataclass(frozen=True)
 class PostTarget:
-    """The little a comment or a vote needs to know about its post."""
+    """The little a comment needs to know about its post."""
 
     id: UUID
     blog_id: UUID
@@ -24,6 +42,7 @@ class PostTarget:
     published_at: datetime | None
     deleted_at: datetime | None
     blog_policy: CommentPolicy | None
+    language: str | None = None  # the blog's language
 
     def is_public(self, now: datetime) -> bool:
         """The same rule as the public read side: live, its time has come, not deleted."""
@@ -35,29 +54,14 @@ class PostTarget:
         )
 
 
-@dataclass(frozen=True)
-class Voter:
-    """A signed-in reader, or an anonymous one known by the hash of its voter token."""
-
-    user_id: UUID | None = None
-    token_hash: bytes | None = None
-
-
-@dataclass(frozen=True)
-class QueueFilter:
-    status: CommentStatus | None = None
-    blog_id: UUID | None = None
-    post_id: UUID | None = None
-    author_user_id: UUID | None = None
-    post_author_id: UUID | None = None  # an author moderating their own posts only
-    # True: only comments held because readers reported them; False: all but those.
-    held_for_reports: bool | None = None
-
-
 class CommentRepository(Protocol):
     async def post_target(self, post_id: UUID, *, lock: bool = False) -> PostTarget | None: ...
     async def get(self, comment_id: UUID, *, lock: bool = False) -> Comment | None: ...
-    async def get_many(self, comment_ids: list[UUID], *, lock: bool = False) -> list[Comment]: ...
+    async def get_many(self, comment_ids: list[UUID], *, lock: bool = False) -> list[Comment]:
+        """The comments found among ``comment_ids``, with their post's author, blog and
+        the blog's language."""
+        ...
+
     async def add(self, comment: Comment) -> None: ...
     async def update(self, comment: Comment) -> None: ...
     async def repeated(
@@ -67,17 +71,11 @@ class CommentRepository(Protocol):
         ...
 
     async def add_to_comment_count(self, post_id: UUID, delta: int) -> None: ...
-    async def queue(
-        self, where: QueueFilter, *, after: tuple[datetime, UUID] | None, limit: int
-    ) -> list[Comment]: ...
-    async def counts(self, *, post_author_id: UUID | None) -> dict[str, int]: ...
     async def add_report(self, report: Report) -> bool:
         """False when this reader already reported this comment."""
         ...
 
     async def open_reports(self, comment_id: UUID) -> int: ...
-    async def dismiss_reports(self, comment_ids: list[UUID], at: datetime) -> None: ...
-    async def reports(self, comment_ids: list[UUID]) -> list[Report]: ...
     async def top_level(
         self,
         post_id: UUID,
@@ -93,9 +91,29 @@ class CommentRepository(Protocol):
     async def replies(self, root_ids: list[UUID]) -> list[Comment]: ...
 
 
-class RatingRepository(Protocol):
-    async def summary(self, post_id: UUID, *, lock: bool = False) -> RatingSummary: ...
-    async def vote_of(self, post_id: UUID, voter: Voter) -> int | None: ...
-    async def put(self, post_id: UUID, voter: Voter, stars: int, at: datetime) -> None: ...
-    async def remove(self, post_id: UUID, voter: Voter) -> None: ...
-    async def save_summary(self, post_id: UUID, summary: RatingSummary) -> None: ...
+class Commenter(Protocol):
+    @property
+    def display_name(self) -> str: ...
+
+
+class Commenters(Protocol):
+    """The signed-in people who write comments (the accounts' users)."""
+
+    async def get(self, user_id: UUID) -> Commenter | None: ...
+
+
+class Standings(Protocol):
+    """A caller's role in a tenant (the tenants' memberships)."""
+
+    async def standing(self, tenant_id: UUID, user_id: UUID | None) -> tuple[Role | None, Any]: ...
+
+
+class CommentsUnitOfWork(UnitOfWorkBase, Protocol):
+    @property
+    def comments(self) -> CommentRepository: ...
+    @property
+    def users(self) -> Commenters: ...
+    @property
+    def tenants(self) -> Standings: ...
+    @property
+    def idempotency(self) -> IdempotencyLedger: ...

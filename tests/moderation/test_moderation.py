@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from domain.identity.model import CommentPolicy
-from tests.test_comments import add_reader, comments_url, db_comment_count, seed, site
+from tests.comments.helpers import add_reader, comments_url, db_comment_count, seed, site
 from tests.test_foundation import assert_problem
 
 
@@ -267,3 +267,43 @@ async def test_a_closed_policy_does_not_block_moderation_of_existing_comments(cl
     assert (await decide(client, world, comment.id, "approve")).status_code == 200
     listing = await client.get(comments_url(world, post.id))
     assert [c["id"] for c in listing.json()["items"]] == [str(comment.id)]
+
+
+async def test_an_authors_queue_keeps_the_reported_filter(client, factory):
+    world, _, post = await site(factory, policy="open", authors_moderate_own_posts=True)
+    reported = await seed(factory, world, post.id, "reader")
+    quiet = await seed(factory, world, post.id, "reader")
+    for name in ("r1", "r2", "r3"):
+        await add_reader(factory, world, name)
+        answer = await client.post(
+            f"/v1/sites/{world.slug}/comments/{reported.id}/reports",
+            json={"reason": "abuse"},
+            headers=world.headers[name],
+        )
+        assert answer.status_code == 204, answer.text
+
+    async def ids(**params):
+        answer = await client.get(queue_url(world), params=params, headers=world.headers["author"])
+        assert answer.status_code == 200, answer.text
+        return {c["id"] for c in answer.json()["items"]}
+
+    assert await ids(reported="true") == {str(reported.id)}
+    assert await ids(reported="false") == {str(quiet.id)}
+
+
+async def test_a_tampered_queue_cursor_is_refused(client, factory):
+    world, _, post = await site(factory, policy="pre")
+    for _ in range(2):
+        await seed(factory, world, post.id)
+    owner = world.headers["owner"]
+    cursor = (await client.get(queue_url(world), params={"limit": 1}, headers=owner)).json()[
+        "next_cursor"
+    ]
+    payload, mac = cursor.split(".")
+    # The first character: the last one may carry only padding bits.
+    forged = f"{payload}.{'A' if mac[0] != 'A' else 'B'}{mac[1:]}"
+    assert_problem(
+        await client.get(queue_url(world), params={"cursor": forged}, headers=owner),
+        422,
+        "validation_failed",
+    )

@@ -1,26 +1,19 @@
-"""Comments, reader reports and ratings: tables (mirroring migrations 0007 and 0009) and
-repositories. Counters on the post row change here, in the caller's transaction."""
+"""Comments and reader reports: tables (mirroring migrations 0007 and 0009) and the
+comments' repository. The post's comment counter changes here, in the caller's
+transaction."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PgUUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from domain.conversation.model import (
-    Comment,
-    CommentStatus,
-    HoldReason,
-    RatingSummary,
-    Report,
-    ReportReason,
-)
-from domain.conversation.ports import PostTarget, QueueFilter, Voter
+from domain.comments.model import Comment, CommentStatus, HoldReason, Report
+from domain.comments.ports import PostTarget
 from domain.identity.model import CommentPolicy
 from persistence import tables as t
 from persistence.database import TenantScoped
@@ -106,39 +99,6 @@ comment_reports = sa.Table(
     sa.Index("comment_reports_recent", "tenant_id", "created_at"),
 )
 
-ratings = sa.Table(
-    "ratings",
-    t.metadata,
-    sa.Column("tenant_id", U, primary_key=True),
-    sa.Column("id", U, primary_key=True),
-    sa.Column("post_id", U, nullable=False),
-    sa.Column("user_id", U, sa.ForeignKey("users.id", ondelete="CASCADE")),
-    sa.Column("voter_hash", sa.LargeBinary(32)),
-    sa.Column("stars", sa.SmallInteger, nullable=False),
-    _ts("created_at", False),
-    _ts("updated_at", False),
-    sa.ForeignKeyConstraint(
-        ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
-    ),
-    # One vote per member and per anonymous voter token on a post.
-    sa.Index(
-        "ratings_post_user",
-        "tenant_id",
-        "post_id",
-        "user_id",
-        unique=True,
-        postgresql_where=sa.text("user_id IS NOT NULL"),
-    ),
-    sa.Index(
-        "ratings_post_voter",
-        "tenant_id",
-        "post_id",
-        "voter_hash",
-        unique=True,
-        postgresql_where=sa.text("voter_hash IS NOT NULL"),
-    ),
-)
-
 _c, _r, _p = comments, comment_reports, t.posts
 # Built once: an alias made per call rebuilds every column proxy and defeats the
 # statement cache (a sizeable share of a comment page's CPU time).
@@ -158,7 +118,7 @@ _OPEN_REPORTS = (
 )
 
 
-def _comment(row: Any) -> Comment:
+def comment_of(row: Any) -> Comment:
     m = row._mapping
     return Comment(
         id=row.id,
@@ -187,6 +147,7 @@ def _comment(row: Any) -> Comment:
         open_reports=int(m.get("open_reports") or 0),
         post_author_id=m.get("post_author_id"),
         blog_id=m.get("blog_id"),
+        language=m.get("language"),
         sentiment=m.get("sentiment"),
         first_moderated_at=m.get("first_moderated_at"),
     )
@@ -222,12 +183,21 @@ def _values(comment: Comment) -> dict[str, Any]:
     }
 
 
-class SqlCommentRepository(TenantScoped):
-    def _with_post(self) -> sa.Select[Any]:
-        return sa.select(
-            _c, _p.c.author_id.label("post_author_id"), _p.c.blog_id.label("blog_id"), _OPEN_REPORTS
-        ).join(_p, sa.and_(_p.c.tenant_id == _c.c.tenant_id, _p.c.id == _c.c.post_id))
+def with_post(*, language: bool = False) -> sa.Select[Any]:
+    """Comments with their post's author and blog and their open reports (and with
+    ``language``, the blog's language)."""
+    query = sa.select(
+        _c, _p.c.author_id.label("post_author_id"), _p.c.blog_id.label("blog_id"), _OPEN_REPORTS
+    ).join(_p, sa.and_(_p.c.tenant_id == _c.c.tenant_id, _p.c.id == _c.c.post_id))
+    if language:
+        b = t.blogs
+        query = query.add_columns(b.c.language.label("language")).join(
+            b, sa.and_(b.c.tenant_id == _p.c.tenant_id, b.c.id == _p.c.blog_id)
+        )
+    return query
 
+
+class SqlCommentRepository(TenantScoped):
     async def post_target(self, post_id: UUID, *, lock: bool = False) -> PostTarget | None:
         b = t.blogs
         query = (
@@ -239,6 +209,7 @@ class SqlCommentRepository(TenantScoped):
                 _p.c.published_at,
                 _p.c.deleted_at,
                 b.c.comment_policy,
+                b.c.language,
             )
             .join(b, sa.and_(b.c.tenant_id == _p.c.tenant_id, b.c.id == _p.c.blog_id))
             .where(_p.c.tenant_id == self.tenant_id, _p.c.id == post_id)
@@ -258,6 +229,7 @@ class SqlCommentRepository(TenantScoped):
             published_at=row.published_at,
             deleted_at=row.deleted_at,
             blog_policy=CommentPolicy(row.comment_policy) if row.comment_policy else None,
+            language=row.language,
         )
 
     async def get(self, comment_id: UUID, *, lock: bool = False) -> Comment | None:
@@ -268,13 +240,13 @@ class SqlCommentRepository(TenantScoped):
         if not comment_ids:
             return []
         query = (
-            self._with_post()
+            with_post(language=True)
             .where(_c.c.tenant_id == self.tenant_id, _c.c.id.in_(comment_ids))
             .order_by(_c.c.id)
         )
         if lock:
             query = query.with_for_update(of=_c)
-        return [_comment(r) for r in await self.conn.execute(query)]
+        return [comment_of(r) for r in await self.conn.execute(query)]
 
     async def add(self, comment: Comment) -> None:
         await self.conn.execute(_c.insert().values(**_values(comment)))
@@ -317,57 +289,6 @@ class SqlCommentRepository(TenantScoped):
             .values(comment_count=_p.c.comment_count + delta)
         )
 
-    async def queue(
-        self, where: QueueFilter, *, after: tuple[datetime, UUID] | None, limit: int
-    ) -> list[Comment]:
-        query = self._with_post().where(_c.c.tenant_id == self.tenant_id)
-        if where.status is not None:
-            query = query.where(_c.c.status == where.status.value)
-        if where.blog_id is not None:
-            query = query.where(_p.c.blog_id == where.blog_id)
-        if where.post_id is not None:
-            query = query.where(_c.c.post_id == where.post_id)
-        if where.author_user_id is not None:
-            query = query.where(_c.c.author_user_id == where.author_user_id)
-        if where.post_author_id is not None:
-            query = query.where(_p.c.author_id == where.post_author_id)
-        if where.held_for_reports is not None:
-            held = sa.and_(  # never NULL, so that its negation keeps unheld comments
-                _c.c.status == CommentStatus.PENDING.value,
-                _c.c.held_reason.is_not_distinct_from(HoldReason.REPORTS.value),
-            )
-            query = query.where(held if where.held_for_reports else sa.not_(held))
-        query = keyset(query, _c.c.created_at, _c.c.id, after, limit, newest_first=True)
-        return [_comment(r) for r in await self.conn.execute(query)]
-
-    async def counts(self, *, post_author_id: UUID | None) -> dict[str, int]:
-        query = (
-            sa.select(_c.c.status, sa.func.count())
-            .select_from(_c)
-            .where(_c.c.tenant_id == self.tenant_id)
-            .group_by(_c.c.status)
-        )
-        reported = (
-            sa.select(sa.func.count())
-            .select_from(_c)
-            .where(
-                _c.c.tenant_id == self.tenant_id,
-                _c.c.status == CommentStatus.PENDING.value,
-                _c.c.held_reason == HoldReason.REPORTS.value,
-            )
-        )
-        if post_author_id is not None:
-            mine = sa.select(_p.c.id).where(
-                _p.c.tenant_id == self.tenant_id, _p.c.author_id == post_author_id
-            )
-            query = query.where(_c.c.post_id.in_(mine))
-            reported = reported.where(_c.c.post_id.in_(mine))
-        out = {s.value: 0 for s in CommentStatus}
-        for status, n in await self.conn.execute(query):
-            out[status] = int(n)
-        out["reported"] = int((await self.conn.execute(reported)).scalar_one())
-        return out
-
     async def add_report(self, report: Report) -> bool:
         result = await self.conn.execute(
             pg_insert(_r)
@@ -395,39 +316,6 @@ class SqlCommentRepository(TenantScoped):
         )
         return int((await self.conn.execute(query)).scalar_one())
 
-    async def dismiss_reports(self, comment_ids: list[UUID], at: datetime) -> None:
-        await self.conn.execute(
-            _r.update()
-            .where(
-                _r.c.tenant_id == self.tenant_id,
-                _r.c.comment_id.in_(comment_ids),
-                _r.c.dismissed_at.is_(None),
-            )
-            .values(dismissed_at=at)
-        )
-
-    async def reports(self, comment_ids: list[UUID]) -> list[Report]:
-        if not comment_ids:
-            return []
-        query = (
-            sa.select(_r, t.users.c.display_name)
-            .join(t.users, t.users.c.id == _r.c.reporter_id)
-            .where(_r.c.tenant_id == self.tenant_id, _r.c.comment_id.in_(comment_ids))
-            .order_by(_r.c.created_at, _r.c.reporter_id)
-        )
-        return [
-            Report(
-                comment_id=row.comment_id,
-                reporter_id=row.reporter_id,
-                reason=ReportReason(row.reason),
-                note=row.note,
-                created_at=row.created_at,
-                dismissed_at=row.dismissed_at,
-                reporter_name=row.display_name,
-            )
-            for row in await self.conn.execute(query)
-        ]
-
     async def top_level(
         self,
         post_id: UUID,
@@ -453,7 +341,7 @@ class SqlCommentRepository(TenantScoped):
             sa.or_(*shown),
         )
         query = keyset(query, _c.c.created_at, _c.c.id, after, limit, newest_first=False)
-        return [_comment(r) for r in await self.conn.execute(query)]
+        return [comment_of(r) for r in await self.conn.execute(query)]
 
     async def replies(self, root_ids: list[UUID]) -> list[Comment]:
         query = (
@@ -465,62 +353,4 @@ class SqlCommentRepository(TenantScoped):
             )
             .order_by(_c.c.created_at, _c.c.id)
         )
-        return [_comment(r) for r in await self.conn.execute(query)]
-
-
-class SqlRatingRepository(TenantScoped):
-    def _voter(self, post_id: UUID, voter: Voter) -> list[sa.ColumnElement[bool]]:
-        where = [ratings.c.tenant_id == self.tenant_id, ratings.c.post_id == post_id]
-        if voter.user_id is not None:
-            where.append(ratings.c.user_id == voter.user_id)
-        else:
-            where.append(ratings.c.voter_hash == voter.token_hash)
-        return where
-
-    async def summary(self, post_id: UUID, *, lock: bool = False) -> RatingSummary:
-        query = sa.select(_p.c.rating_count, _p.c.rating_sum, _p.c.rating_histogram).where(
-            _p.c.tenant_id == self.tenant_id, _p.c.id == post_id
-        )
-        if lock:
-            query = query.with_for_update(key_share=True)
-        row = (await self.conn.execute(query)).one()
-        h = [int(n) for n in row.rating_histogram]
-        return RatingSummary(row.rating_count, row.rating_sum, (h[0], h[1], h[2], h[3], h[4]))
-
-    async def vote_of(self, post_id: UUID, voter: Voter) -> int | None:
-        query = sa.select(ratings.c.stars).where(*self._voter(post_id, voter))
-        stars = (await self.conn.execute(query)).scalar_one_or_none()
-        return int(stars) if stars is not None else None
-
-    async def put(self, post_id: UUID, voter: Voter, stars: int, at: datetime) -> None:
-        updated = await self.conn.execute(
-            ratings.update().where(*self._voter(post_id, voter)).values(stars=stars, updated_at=at)
-        )
-        if updated.rowcount:
-            return
-        await self.conn.execute(
-            ratings.insert().values(
-                tenant_id=self.tenant_id,
-                id=uuid4(),
-                post_id=post_id,
-                user_id=voter.user_id,
-                voter_hash=voter.token_hash if voter.user_id is None else None,
-                stars=stars,
-                created_at=at,
-                updated_at=at,
-            )
-        )
-
-    async def remove(self, post_id: UUID, voter: Voter) -> None:
-        await self.conn.execute(ratings.delete().where(*self._voter(post_id, voter)))
-
-    async def save_summary(self, post_id: UUID, summary: RatingSummary) -> None:
-        await self.conn.execute(
-            _p.update()
-            .where(_p.c.tenant_id == self.tenant_id, _p.c.id == post_id)
-            .values(
-                rating_count=summary.count,
-                rating_sum=summary.total,
-                rating_histogram=sa.cast(list(summary.histogram), ARRAY(sa.Integer)),
-            )
-        )
+        return [comment_of(r) for r in await self.conn.execute(query)]

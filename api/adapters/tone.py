@@ -47,8 +47,11 @@ On top of the lexicons, rules that hold for any text, not for a given set of com
 Clause scores are raw valence sums; the weighted sum goes through VADER's
 normalisation ``x / sqrt(x² + 15)`` to [-1, 1], and |score| < 0.05 is neutral in both
 languages. The language is guessed from function words (``guess_language``); the
-post's language breaks ties. Comments in other languages are scored with the English
-rules.
+language of the post's blog breaks ties. Comments in other languages are scored with the
+English rules.
+
+``LexiconToneClassifier`` implements ``domain.comments.ports.ToneClassifier``; the
+wiring (``api/bootstrap.py``) builds it once and hands it to the comment use cases.
 """
 
 from __future__ import annotations
@@ -56,25 +59,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from enum import StrEnum
-from typing import Any, Protocol
+from functools import cache
+from typing import Any
+
+from domain.comments.model import Tone
 
 NEUTRAL_BAND_EN = 0.05  # VADER's own recommendation: |compound| < 0.05 is neutral
 NEUTRAL_BAND_FR = 0.05
 NEGATION_SCALE = -0.75
 NEGATION_WINDOW = 3
-
-
-class Tone(StrEnum):
-    POSITIVE = "positive"
-    NEUTRAL = "neutral"
-    NEGATIVE = "negative"
-
-
-class ToneClassifier(Protocol):
-    """The port the insights slice depends on; ``LexiconToneClassifier`` implements it."""
-
-    def classify(self, text: str, language_hint: str | None = None) -> Tone: ...
 
 
 # --- language -------------------------------------------------------------------------
@@ -997,26 +990,23 @@ class LexiconToneClassifier:
 
     # Both ---------------------------------------------------------------------------------
 
-    def score(self, text: str, language_hint: str | None = None) -> tuple[str, float]:
-        """(language, score in [-1, 1]) for ``text``."""
-        language = guess_language(text, language_hint)
-        scorer = self._french_clause if language == "fr" else self._english_clause
+    def score(self, text: str, language: str | None = None) -> tuple[str, float]:
+        """(the language the rules chose, score in [-1, 1]) for ``text``; ``language``,
+        the post's blog's, decides when the text's own words do not."""
+        chosen = guess_language(text, language)
+        scorer = self._french_clause if chosen == "fr" else self._english_clause
         raw = sum(weight * scorer(clause) for clause, weight in _clauses(text))
-        return language, _normalise(raw)
+        return chosen, _normalise(raw)
 
-    def classify(self, text: str, language_hint: str | None = None) -> Tone:
+    def classify(self, text: str, language: str | None = None) -> Tone:
         if not text.strip():
             return Tone.NEUTRAL
-        language, value = self.score(text, language_hint)
-        return _bucket(value, NEUTRAL_BAND_FR if language == "fr" else NEUTRAL_BAND_EN)
+        chosen, value = self.score(text, language)
+        return _bucket(value, NEUTRAL_BAND_FR if chosen == "fr" else NEUTRAL_BAND_EN)
 
 
-_shared: LexiconToneClassifier | None = None
-
-
+@cache
 def default_classifier() -> LexiconToneClassifier:
-    """One classifier per process, built on first use."""
-    global _shared
-    if _shared is None:
-        _shared = LexiconToneClassifier()
-    return _shared
+    """One classifier per process, built on first use (loading the lexicons takes a few
+    hundred milliseconds): the wiring and the migration that backfills tones share it."""
+    return LexiconToneClassifier()

@@ -1,5 +1,5 @@
-"""Decisions of the conversation: which policy applies, where a new comment lands,
-what the spam heuristics say, and who may moderate what.
+"""Decisions on a new comment: which policy applies, where it lands, and what the spam
+heuristics say.
 
 All of it is plain functions of plain values, so it is tested without a database.
 """
@@ -7,13 +7,10 @@ All of it is plain functions of plain values, so it is tested without a database
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from uuid import UUID
 
-from domain.conversation.model import CommentsClosed, CommentStatus, HoldReason
-from domain.conversation.text import blocked_words_in, count_links
+from domain.comments.model import CommentsClosed, CommentStatus, HoldReason
+from domain.comments.text import blocked_words_in, count_links
 from domain.identity.model import CommentPolicy, TenantSettings
-from domain.kernel.access import Action, Actor, Role, allows, require
-from domain.kernel.errors import Forbidden, NotFound
 
 # Heuristics. More links than SPAM_LINKS is spam; from HOLD_LINKS on the comment waits
 # for a moderator. The same text from the same person or address within REPEAT_MINUTES
@@ -68,36 +65,3 @@ def initial_status(
     if policy is CommentPolicy.OPEN or (policy is CommentPolicy.TRUSTED and member):
         return CommentStatus.APPROVED, None
     return CommentStatus.PENDING, HoldReason.POLICY
-
-
-def moderation_scope(actor: Actor, settings: TenantSettings, *, write: bool) -> UUID | None:
-    """Who may use the queue. None: every comment of the tenant. A user id: an author
-    limited to comments on their own posts (only when the tenant's settings allow it).
-
-    Reads go on while the subscription is inactive; decisions (``write``) are refused.
-    """
-    if allows(actor, Action.MODERATE):
-        if write:
-            require(actor, Action.MODERATE)
-        return None
-    if (
-        actor.role is Role.AUTHOR
-        and settings.authors_moderate_own_posts
-        and actor.user_id is not None
-    ):
-        if write and not actor.writable:
-            require(actor, Action.WRITE_POSTS)  # raises SubscriptionInactive
-        return actor.user_id
-    if actor.role is None and not actor.principal.is_operator:
-        raise NotFound("No such tenant.")
-    raise Forbidden("Your role does not allow moderating comments.")
-
-
-def opens_the_queue(actor: Actor, settings: TenantSettings) -> bool:
-    """Whether ``moderation_scope`` lets this actor read a queue at all (the whole
-    tenant's, or an author's own posts'): what a client needs to offer the screen."""
-    try:
-        moderation_scope(actor, settings, write=False)
-    except (Forbidden, NotFound):
-        return False
-    return True

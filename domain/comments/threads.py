@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from uuid import UUID
 
-from domain.conversation.model import Comment, CommentStatus
+from domain.comments.model import Comment, CommentStatus
 
 
 class Shown(StrEnum):

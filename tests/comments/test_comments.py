@@ -11,76 +11,19 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from domain.conversation import use_cases
-from domain.conversation.model import NewComment, Origin
+from domain.comments.model import Tone
 from domain.identity.model import CommentPolicy
-from domain.identity.use_cases import actor_in
 from domain.kernel import clock
-from domain.kernel.access import Principal, Role
-from persistence.uow import SqlUnitOfWork
+from tests.comments.helpers import (
+    add_reader,
+    comments_url,
+    db_comment_count,
+    say,
+    seed,
+    site,
+)
 from tests.factories import Factory, World, post_transition
 from tests.test_foundation import assert_problem
-
-# --- helpers shared by the conversation tests -------------------------------------------
-
-
-def comments_url(world: World, post_id: object) -> str:
-    return f"/v1/sites/{world.slug}/posts/{post_id}/comments"
-
-
-async def site(factory: Factory, *, policy: str = "open", anonymous: bool = True, **settings):
-    """A tenant with the given comment policy, a blog by its author and a published post."""
-    world = await factory.world(
-        comment_policy=CommentPolicy(policy), anonymous_comments=anonymous, **settings
-    )
-    blog = await factory.blog(world)
-    post = await factory.post(world, blog)
-    return world, blog, post
-
-
-async def say(client, world, post_id, who: str = "reader", body: str | None = None, **fields):
-    payload: dict = {"body": body or f"Un avis {uuid.uuid4().hex[:8]}", **fields}
-    if who == "anonymous":
-        payload.setdefault("author_name", "Passant")
-    return await client.post(comments_url(world, post_id), json=payload, headers=world.headers[who])
-
-
-async def seed(factory: Factory, world: World, post_id, who: str = "reader", **fields) -> object:
-    """A comment created through the use case (no HTTP rate limit), from a fresh address."""
-    user = world.users.get(who)
-    principal = Principal(user_id=user.id) if user and who != "anonymous" else Principal()
-    new = NewComment(body=fields.pop("body", f"Seed {uuid.uuid4().hex}"), **fields)
-    if who == "anonymous" and new.author_name is None:
-        new.author_name = "Anonyme"
-    async with SqlUnitOfWork(factory.db, user_id=principal.user_id) as uow:
-        tenant, actor = await actor_in(uow, principal, world.slug)
-        return await use_cases.post_comment(
-            uow, actor, tenant, post_id, new, Origin(ip_hash=uuid.uuid4().bytes * 2)
-        )
-
-
-async def add_reader(factory: Factory, world: World, name: str) -> None:
-    user = await factory.user(name=name)
-    await factory.member(world.tenant, user, Role.READER)
-    world.users[name] = user
-    world.headers[name] = factory.auth(user)
-
-
-async def db_comment_count(factory: Factory, world: World, post_id) -> tuple[int, int]:
-    """(the post's comment_count, approved comments counted in the comments table)."""
-    async with factory.db.transaction(tenant_id=world.tenant.id) as tx:
-        row = (
-            await tx.connection.execute(
-                text(
-                    "SELECT p.comment_count, (SELECT count(*) FROM comments c "
-                    "  WHERE c.tenant_id = p.tenant_id AND c.post_id = p.id "
-                    "  AND c.status = 'approved') AS approved "
-                    "FROM posts p WHERE p.id = :id"
-                ),
-                {"id": post_id},
-            )
-        ).one()
-    return row.comment_count, row.approved
 
 
 def client_at(app, ip: str) -> httpx.AsyncClient:
@@ -562,3 +505,110 @@ async def test_threads_are_paginated_and_cacheable(client, factory):
     assert changed.status_code == 200 and changed.headers["etag"] != etag
     bad = await client.get(comments_url(world, post.id), params={"cursor": "nope"})
     assert_problem(bad, 422, "validation_failed")
+
+
+def _tampered(cursor: str) -> str:
+    """The same cursor with one character of its payload changed (the first one: the
+    last may carry only padding bits)."""
+    payload, mac = cursor.split(".")
+    flipped = "A" if payload[0] != "A" else "B"
+    return f"{flipped}{payload[1:]}.{mac}"
+
+
+async def test_thread_cursors_are_signed_and_bound_to_their_list(client, factory):
+    world, _, post = await site(factory)
+    for _ in range(3):
+        await seed(factory, world, post.id)
+    first = await client.get(comments_url(world, post.id), params={"limit": 1})
+    cursor = first.json()["next_cursor"]
+    assert cursor
+    assert (
+        await client.get(comments_url(world, post.id), params={"cursor": cursor})
+    ).status_code == 200
+    tampered = await client.get(comments_url(world, post.id), params={"cursor": _tampered(cursor)})
+    assert_problem(tampered, 422, "validation_failed")
+    # A cursor of the moderation queue is refused by the public threads, and the other way.
+    queue = await client.get(
+        f"/v1/tenants/{world.slug}/comments", params={"limit": 1}, headers=world.headers["owner"]
+    )
+    queue_cursor = queue.json()["next_cursor"]
+    assert queue_cursor
+    other = await client.get(comments_url(world, post.id), params={"cursor": queue_cursor})
+    assert_problem(other, 422, "validation_failed")
+    back = await client.get(
+        f"/v1/tenants/{world.slug}/comments",
+        params={"cursor": cursor},
+        headers=world.headers["owner"],
+    )
+    assert_problem(back, 422, "validation_failed")
+
+
+# --- the tone, classified when the text is written ------------------------------------------
+
+
+class RecordingTone:
+    """A tone classifier that answers ``tone`` and remembers what it was asked."""
+
+    def __init__(self, tone: Tone) -> None:
+        self.tone, self.calls = tone, []
+
+    def classify(self, text: str, language: str | None = None) -> Tone:
+        self.calls.append((text, language))
+        return self.tone
+
+
+async def db_sentiment(factory: Factory, world: World, comment_id) -> str | None:
+    async with factory.db.transaction(tenant_id=world.tenant.id) as tx:
+        query = text("SELECT sentiment FROM comments WHERE id = :id")
+        return (await tx.connection.execute(query, {"id": comment_id})).scalar_one()
+
+
+async def test_the_tone_is_asked_in_the_language_of_the_posts_blog(client, factory, services):
+    world = await factory.world(comment_policy=CommentPolicy.OPEN)
+    blog = await factory.blog(world, language="de")
+    post = await factory.post(world, blog, language="en")  # the blog's language decides
+    services.tone = RecordingTone(Tone.POSITIVE)
+    made = await say(client, world, post.id, body="Sehr gut geschrieben.")
+    assert made.status_code == 201, made.text
+    assert services.tone.calls == [("Sehr gut geschrieben.", "de")]
+    assert await db_sentiment(factory, world, made.json()["id"]) == "positive"
+
+
+async def test_an_edit_classifies_the_new_text_with_the_injected_classifier(
+    client, factory, services
+):
+    world = await factory.world(comment_policy=CommentPolicy.OPEN)
+    blog = await factory.blog(world, language="fr")
+    post = await factory.post(world, blog)
+    made = await say(client, world, post.id, body="Merci, c'est parfait.")
+    services.tone = RecordingTone(Tone.NEGATIVE)
+    edited = await client.patch(
+        f"/v1/sites/{world.slug}/comments/{made.json()['id']}",
+        json={"body": "Finalement, très déçu."},
+        headers=world.headers["reader"],
+    )
+    assert edited.status_code == 200, edited.text
+    assert services.tone.calls == [("Finalement, très déçu.", "fr")]
+    assert await db_sentiment(factory, world, made.json()["id"]) == "negative"
+
+
+async def test_an_approval_classifies_an_unclassified_comment_with_the_injected_classifier(
+    client, factory, services
+):
+    world = await factory.world(comment_policy=CommentPolicy.PRE)
+    blog = await factory.blog(world, language="fr")
+    post = await factory.post(world, blog)
+    comment = await seed(factory, world, post.id, body="Un billet utile.")
+    async with factory.db.transaction(tenant_id=world.tenant.id) as tx:  # written before tones
+        await tx.connection.execute(
+            text("UPDATE comments SET sentiment = NULL WHERE id = :id"), {"id": comment.id}
+        )
+        await tx.commit()
+    services.tone = RecordingTone(Tone.POSITIVE)
+    approved = await client.post(
+        f"/v1/tenants/{world.slug}/comments/{comment.id}/approve",
+        headers=world.headers["moderator"],
+    )
+    assert approved.status_code == 200, approved.text
+    assert services.tone.calls == [("Un billet utile.", "fr")]
+    assert await db_sentiment(factory, world, comment.id) == "positive"

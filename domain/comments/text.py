@@ -1,10 +1,6 @@
-"""Comment bodies: plain text with light Markdown, rendered to a small safe HTML.
-
-Only emphasis, strong, inline code, links and line breaks are rendered. Raw HTML in a
-comment is shown as text (markdown-it runs with ``html`` off), and nh3 then cleans
-the output against a short allow-list, so nothing else can reach a reader's page.
-Links accept http and https only and carry ``rel="nofollow ugc noopener"``.
-"""
+"""Comment bodies as the rules see them: cleaned, folded, fingerprinted, their links
+counted and their blocked words found. Plain Python; rendering them to safe HTML is the
+``CommentRenderer`` port's job (``domain/comments/ports.py``)."""
 
 from __future__ import annotations
 
@@ -12,33 +8,9 @@ import hashlib
 import re
 import unicodedata
 
-import nh3
-from markdown_it import MarkdownIt
-
-_markdown = MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True}).enable(
-    ["emphasis", "link", "backticks", "escape", "newline", "paragraph", "text"]
-)
-
-ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "a"}
-ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"a": {"href"}, "*": set()}  # "*": no generic ones
-ALLOWED_SCHEMES = {"http", "https"}
-LINK_REL = "nofollow ugc noopener"
-
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 _SPACES = re.compile(r"\s+")
 _WORD_BOUNDARY = r"(?<![\w]){}(?![\w])"
-
-
-def render_comment(body: str) -> str:
-    raw = _markdown.render(body)
-    return nh3.clean(
-        raw,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_SCHEMES,
-        link_rel=LINK_REL,
-        strip_comments=True,
-    ).strip()
 
 
 def clean_body(body: str) -> str:

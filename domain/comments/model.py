@@ -1,4 +1,4 @@
-"""Comments, reports and ratings, with the rules that belong to each of them.
+"""Comments and reader reports, with the rules that belong to them.
 
 Constants that clients see are documented in the README ("The conversation"):
 thread depth, edit window, body length, report threshold.
@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from domain.kernel.errors import Conflict, Forbidden, InvalidInput
+from domain.kernel.errors import Conflict, Forbidden
 
 # A thread has at most three levels: a top-level comment (depth 0), its replies
 # (depth 1) and the replies to those (depth 2). Deeper replies are refused.
@@ -22,8 +22,6 @@ MAX_NAME_CHARS = 80
 MAX_URL_CHARS = 300
 # Distinct signed-in readers whose open reports hide a visible comment until reviewed.
 REPORT_THRESHOLD = 3
-MAX_BULK = 100
-STARS = range(1, 6)
 
 
 class CommentsClosed(Forbidden):
@@ -52,11 +50,12 @@ class HoldReason(StrEnum):
     REPORTS = "reports"  # hidden by reader reports
 
 
-class ModerationAction(StrEnum):
-    APPROVE = "approve"
-    REJECT = "reject"
-    SPAM = "spam"
-    RESTORE = "restore"
+class Tone(StrEnum):
+    """A comment's tone, decided once when its text is written (insights count it)."""
+
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
 
 
 class ReportReason(StrEnum):
@@ -94,6 +93,7 @@ class Comment:
     open_reports: int = 0
     post_author_id: UUID | None = None  # filled by look-ups that join the post
     blog_id: UUID | None = None
+    language: str | None = None  # the post's blog's language, where a look-up joins it
     sentiment: str | None = None  # positive, neutral or negative (insights), set on write
     first_moderated_at: datetime | None = None  # the first moderator decision, kept
 
@@ -125,40 +125,6 @@ class Comment:
         self.deleted_at = now
         self.updated_at = now
 
-    def moderate(self, action: ModerationAction, by: UUID | None, now: datetime) -> bool:
-        """Apply a moderator's decision; returns False when it changes nothing.
-
-        ``restore`` undoes a rejection or a spam verdict: the comment goes back to the
-        status it had before (held comments back to the queue, visible ones back on the
-        page). Deleted comments are the author's decision and cannot be moderated.
-        """
-        if self.status is CommentStatus.DELETED:
-            raise Conflict("A comment deleted by its author cannot be moderated.")
-        if action is ModerationAction.RESTORE:
-            if self.status not in (CommentStatus.REJECTED, CommentStatus.SPAM):
-                raise Conflict("Only a rejected or spam comment can be restored.")
-            target = self.status_before or CommentStatus.PENDING
-            if target in (CommentStatus.REJECTED, CommentStatus.SPAM, CommentStatus.DELETED):
-                target = CommentStatus.PENDING
-        else:
-            target = {
-                ModerationAction.APPROVE: CommentStatus.APPROVED,
-                ModerationAction.REJECT: CommentStatus.REJECTED,
-                ModerationAction.SPAM: CommentStatus.SPAM,
-            }[action]
-        if target is self.status and action is not ModerationAction.APPROVE:
-            return False
-        if target is self.status and self.held_reason is None:
-            return False
-        self.status_before = self.status
-        self.status = target
-        if target is CommentStatus.APPROVED:
-            self.held_reason = None
-        self.moderated_at, self.moderated_by, self.updated_at = now, by, now
-        if self.first_moderated_at is None:
-            self.first_moderated_at = now
-        return True
-
 
 @dataclass
 class Report:
@@ -169,35 +135,6 @@ class Report:
     created_at: datetime
     dismissed_at: datetime | None = None
     reporter_name: str = ""
-
-
-@dataclass(frozen=True)
-class RatingSummary:
-    count: int
-    total: int
-    histogram: tuple[int, int, int, int, int]
-
-    @property
-    def average(self) -> float | None:
-        return round(self.total / self.count, 2) if self.count else None
-
-    def replace(self, old: int | None, new: int | None) -> RatingSummary:
-        """The summary after one voter's vote goes from ``old`` to ``new`` (None: no vote)."""
-        counts = list(self.histogram)
-        count, total = self.count, self.total
-        if old is not None:
-            counts[old - 1] -= 1
-            count, total = count - 1, total - old
-        if new is not None:
-            counts[new - 1] += 1
-            count, total = count + 1, total + new
-        return RatingSummary(count, total, (counts[0], counts[1], counts[2], counts[3], counts[4]))
-
-
-def check_stars(stars: int) -> int:
-    if isinstance(stars, bool) or not isinstance(stars, int) or stars not in STARS:
-        raise InvalidInput("stars must be an integer from 1 to 5.")
-    return stars
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""The public comments of a site: threads, writing, editing, deleting and reporting."""

@@ -1,0 +1,156 @@
+"""The console's moderation of comments under ``/v1/tenants/{tenant}/comments``.
+
+Owners, managers and moderators (and operators) moderate everything; authors moderate
+comments on their own posts when the tenant's settings allow it. Every route admits the
+console's members (``USE_CONSOLE``); the use cases apply that finer rule
+(``moderation_scope``). Bulk decisions are all or nothing. Every decision is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Query, Request, Response
+
+from api.access import Requires, ServicesDep, TenantActor, TenantSlug
+from api.kit.cursors import time_id
+from api.kit.pages import Page, PageQuery, page_of
+from api.kit.routing import new_router
+from api.kit.schemas import ADMIN_PROBLEMS
+from api.moderation.schemas import (
+    ActionName,
+    BulkModeration,
+    ModeratedList,
+    ModerationCommentDetail,
+    ModerationCommentRead,
+    ModerationCounts,
+    ReportRead,
+    StatusName,
+)
+from domain.comments.model import CommentStatus
+from domain.kernel.access import Action
+from domain.moderation import use_cases
+from domain.moderation.model import ModerationAction, QueueFilter
+
+router = new_router(tags=["moderation"])
+
+PROBLEMS = {
+    **ADMIN_PROBLEMS,
+    402: {"description": "Subscription inactive"},
+    409: {"description": "A comment cannot take that decision (deleted, not rejected…)"},
+}
+
+# The queue, newest first.
+QUEUE = time_id("moderation-queue")
+
+# Moderators, and authors where the tenant lets them moderate their own posts: the
+# console's members come in, ``moderation_scope`` decides what each may see and do.
+Moderating = Annotated[TenantActor, Requires(Action.USE_CONSOLE)]
+
+
+@router.get(
+    "/tenants/{tenant}/comments",
+    operation_id="comments-queue",
+    response_model=Page[ModerationCommentRead],
+    responses=PROBLEMS,
+)
+async def queue(
+    request: Request,
+    response: Response,
+    ctx: Moderating,
+    tenant: TenantSlug,
+    paging: PageQuery,
+    status: Annotated[StatusName | None, Query()] = None,
+    blog: Annotated[UUID | None, Query(description="A blog id")] = None,
+    post: Annotated[UUID | None, Query(description="A post id")] = None,
+    author: Annotated[UUID | None, Query(description="The commenter's user id")] = None,
+    reported: Annotated[
+        bool | None,
+        Query(
+            description="true: only the comments held because readers reported them (the "
+            "`reported` count); false: every comment but those."
+        ),
+    ] = None,
+) -> Page[ModerationCommentRead]:
+    """The moderation queue, newest first, with the number of open reader reports."""
+    where = QueueFilter(
+        status=CommentStatus(status) if status else None,
+        blog_id=blog,
+        post_id=post,
+        author_user_id=author,
+        held_for_reports=reported,
+    )
+    rows = await use_cases.moderation_queue(
+        ctx.uow, ctx.actor, ctx.tenant, where, after=paging.after(QUEUE), limit=paging.fetch
+    )
+    return page_of(request, response, paging, QUEUE, rows, ModerationCommentRead.of)
+
+
+@router.get(
+    "/tenants/{tenant}/comments/counts",
+    operation_id="comments-counts",
+    response_model=ModerationCounts,
+    responses=PROBLEMS,
+)
+async def counts(ctx: Moderating, tenant: TenantSlug) -> ModerationCounts:
+    """Comments per status (for the console's badges)."""
+    figures = await use_cases.moderation_counts(ctx.uow, ctx.actor, ctx.tenant)
+    return ModerationCounts(**figures)
+
+
+@router.get(
+    "/tenants/{tenant}/comments/{comment_id}",
+    operation_id="comments-get",
+    response_model=ModerationCommentDetail,
+    responses=PROBLEMS,
+)
+async def get_comment(
+    ctx: Moderating, tenant: TenantSlug, comment_id: UUID
+) -> ModerationCommentDetail:
+    """One comment with every reader report on it and its reason."""
+    comment, reports = await use_cases.comment_for_moderation(
+        ctx.uow, ctx.actor, ctx.tenant, comment_id
+    )
+    return ModerationCommentDetail(
+        **ModerationCommentRead.of(comment).model_dump(),
+        reports=[ReportRead.of(r) for r in reports],
+    )
+
+
+@router.post(
+    "/tenants/{tenant}/comments/bulk",
+    operation_id="comments-moderate-bulk",
+    response_model=ModeratedList,
+    responses=PROBLEMS,
+)
+async def moderate_bulk(
+    ctx: Moderating, tenant: TenantSlug, body: BulkModeration, services: ServicesDep
+) -> ModeratedList:
+    """One decision on up to 100 comments, all or nothing: an unknown id (or another
+    tenant's) is a 404 and nothing changes."""
+    done = await use_cases.moderate(
+        ctx.uow, ctx.actor, ctx.tenant, body.ids, ModerationAction(body.action), tone=services.tone
+    )
+    return ModeratedList(items=[ModerationCommentRead.of(c) for c in done])
+
+
+@router.post(
+    "/tenants/{tenant}/comments/{comment_id}/{action}",
+    operation_id="comments-moderate",
+    response_model=ModerationCommentRead,
+    responses=PROBLEMS,
+)
+async def moderate_one(
+    ctx: Moderating,
+    tenant: TenantSlug,
+    comment_id: UUID,
+    action: ActionName,
+    services: ServicesDep,
+) -> ModerationCommentRead:
+    """``approve`` (visible), ``reject`` (hidden), ``spam`` (hidden, marked spam), or
+    ``restore``: a rejected or spam comment goes back to the status it had before."""
+    done = await use_cases.moderate(
+        ctx.uow, ctx.actor, ctx.tenant, [comment_id], ModerationAction(action), tone=services.tone
+    )
+    return ModerationCommentRead.of(done[0])

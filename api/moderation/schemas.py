@@ -1,0 +1,109 @@
+"""Request and response models of the console's moderation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import Field
+
+from api.kit.schemas import StrictModel
+from domain.comments.model import Comment, Report
+from domain.moderation.model import MAX_BULK
+
+StatusName = Literal["pending", "approved", "rejected", "spam", "deleted"]
+ActionName = Literal["approve", "reject", "spam", "restore"]
+
+
+class ModerationAuthorRead(StrictModel):
+    user_id: UUID | None
+    name: str
+    email: str | None = Field(description="Anonymous authors' e-mail: for moderators only.")
+    url: str | None
+
+
+class ModerationCommentRead(StrictModel):
+    id: UUID
+    post_id: UUID
+    blog_id: UUID | None
+    parent_id: UUID | None
+    depth: int
+    status: StatusName
+    held_reason: str | None = Field(
+        description="policy, links, blocked_words, repeat, honeypot or reports"
+    )
+    author: ModerationAuthorRead
+    body_markdown: str
+    body_html: str
+    open_reports: int
+    created_at: datetime
+    updated_at: datetime
+    edited_at: datetime | None
+    moderated_at: datetime | None
+    moderated_by: UUID | None
+
+    @classmethod
+    def of(cls, c: Comment) -> ModerationCommentRead:
+        return cls(
+            id=c.id,
+            post_id=c.post_id,
+            blog_id=c.blog_id,
+            parent_id=c.parent_id,
+            depth=c.depth,
+            status=c.status.value,
+            held_reason=c.held_reason.value if c.held_reason else None,
+            author=ModerationAuthorRead(
+                user_id=c.author_user_id, name=c.author_name, email=c.author_email, url=c.author_url
+            ),
+            body_markdown=c.body_markdown,
+            body_html=c.body_html,
+            open_reports=c.open_reports,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+            edited_at=c.edited_at,
+            moderated_at=c.moderated_at,
+            moderated_by=c.moderated_by,
+        )
+
+
+class ReportRead(StrictModel):
+    reporter_id: UUID
+    reporter_name: str
+    reason: str
+    note: str
+    created_at: datetime
+    dismissed_at: datetime | None = Field(description="Set once a moderator decided.")
+
+    @classmethod
+    def of(cls, r: Report) -> ReportRead:
+        return cls(
+            reporter_id=r.reporter_id,
+            reporter_name=r.reporter_name,
+            reason=r.reason.value,
+            note=r.note,
+            created_at=r.created_at,
+            dismissed_at=r.dismissed_at,
+        )
+
+
+class ModerationCommentDetail(ModerationCommentRead):
+    reports: list[ReportRead]
+
+
+class ModerationCounts(StrictModel):
+    pending: int
+    approved: int
+    rejected: int
+    spam: int
+    deleted: int
+    reported: int = Field(description="Held because readers reported them.")
+
+
+class BulkModeration(StrictModel):
+    action: ActionName
+    ids: Annotated[list[UUID], Field(min_length=1, max_length=MAX_BULK)]
+
+
+class ModeratedList(StrictModel):
+    items: list[ModerationCommentRead]

@@ -1,0 +1,1 @@
+"""Readers' star ratings of a site's posts."""

@@ -1,0 +1,1 @@
+"""Comments on posts: writing, editing, deleting and reporting them, and their threads."""

@@ -1,1 +1,0 @@
-"""The conversation around posts: comments, their moderation, reader reports, ratings."""

@@ -1,0 +1,66 @@
+"""Moderators' decisions on comments, and what the queue can be filtered by."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from domain.comments.model import Comment, CommentStatus
+from domain.kernel.errors import Conflict
+
+MAX_BULK = 100
+
+
+class ModerationAction(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    SPAM = "spam"
+    RESTORE = "restore"
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: CommentStatus | None = None
+    blog_id: UUID | None = None
+    post_id: UUID | None = None
+    author_user_id: UUID | None = None
+    post_author_id: UUID | None = None  # an author moderating their own posts only
+    # True: only comments held because readers reported them; False: all but those.
+    held_for_reports: bool | None = None
+
+
+def decide(comment: Comment, action: ModerationAction, by: UUID | None, now: datetime) -> bool:
+    """Apply a moderator's decision to ``comment``; returns False when it changes nothing.
+
+    ``restore`` undoes a rejection or a spam verdict: the comment goes back to the
+    status it had before (held comments back to the queue, visible ones back on the
+    page). Deleted comments are the author's decision and cannot be moderated.
+    """
+    if comment.status is CommentStatus.DELETED:
+        raise Conflict("A comment deleted by its author cannot be moderated.")
+    if action is ModerationAction.RESTORE:
+        if comment.status not in (CommentStatus.REJECTED, CommentStatus.SPAM):
+            raise Conflict("Only a rejected or spam comment can be restored.")
+        target = comment.status_before or CommentStatus.PENDING
+        if target in (CommentStatus.REJECTED, CommentStatus.SPAM, CommentStatus.DELETED):
+            target = CommentStatus.PENDING
+    else:
+        target = {
+            ModerationAction.APPROVE: CommentStatus.APPROVED,
+            ModerationAction.REJECT: CommentStatus.REJECTED,
+            ModerationAction.SPAM: CommentStatus.SPAM,
+        }[action]
+    if target is comment.status and action is not ModerationAction.APPROVE:
+        return False
+    if target is comment.status and comment.held_reason is None:
+        return False
+    comment.status_before = comment.status
+    comment.status = target
+    if target is CommentStatus.APPROVED:
+        comment.held_reason = None
+    comment.moderated_at, comment.moderated_by, comment.updated_at = now, by, now
+    if comment.first_moderated_at is None:
+        comment.first_moderated_at = now
+    return True

@@ -1,0 +1,125 @@
+"""Moderation use cases: the queue and its counts, one comment with its reports, and
+decisions on one or many comments.
+
+Owners, managers and moderators (and operators) moderate every comment; authors the
+comments on their own posts where the tenant allows it (``moderation_scope``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from uuid import UUID
+
+from domain.comments.model import Comment, CommentStatus, Report
+from domain.comments.ports import ToneClassifier
+from domain.comments.use_cases import tone_of
+from domain.identity.model import Tenant
+from domain.identity.use_cases import audit
+from domain.kernel import clock
+from domain.kernel.access import Actor
+from domain.kernel.errors import Forbidden, InvalidInput, NotFound
+from domain.moderation.model import MAX_BULK, ModerationAction, QueueFilter, decide
+from domain.moderation.policy import moderation_scope
+from domain.moderation.ports import ModerationUnitOfWork
+
+
+async def moderation_queue(
+    uow: ModerationUnitOfWork,
+    actor: Actor,
+    tenant: Tenant,
+    where: QueueFilter,
+    *,
+    after: tuple[datetime, UUID] | None,
+    limit: int,
+) -> list[Comment]:
+    own = moderation_scope(actor, tenant.settings, write=False)
+    if own is not None:
+        where = replace(where, post_author_id=own)
+    return await uow.moderation.queue(where, after=after, limit=limit)
+
+
+async def moderation_counts(
+    uow: ModerationUnitOfWork, actor: Actor, tenant: Tenant
+) -> dict[str, int]:
+    own = moderation_scope(actor, tenant.settings, write=False)
+    return await uow.moderation.counts(post_author_id=own)
+
+
+async def comment_for_moderation(
+    uow: ModerationUnitOfWork, actor: Actor, tenant: Tenant, comment_id: UUID
+) -> tuple[Comment, list[Report]]:
+    own = moderation_scope(actor, tenant.settings, write=False)
+    comment = await uow.comments.get(comment_id)
+    if comment is None:
+        raise NotFound("No such comment.")
+    if own is not None and comment.post_author_id != own:
+        raise Forbidden("You may only moderate comments on your own posts.")
+    return comment, await uow.moderation.reports([comment.id])
+
+
+async def moderate(
+    uow: ModerationUnitOfWork,
+    actor: Actor,
+    tenant: Tenant,
+    comment_ids: list[UUID],
+    action: ModerationAction,
+    *,
+    tone: ToneClassifier,
+) -> list[Comment]:
+    """One decision on one or many comments, all or nothing.
+
+    An unknown id (or another tenant's) fails the whole request with NotFound, a comment
+    the caller may not moderate with Forbidden, an impossible change with Conflict;
+    nothing is changed then. Every change is audited. A comment made visible without a
+    tone yet gets one, in its blog's language.
+    """
+    own = moderation_scope(actor, tenant.settings, write=True)
+    ids = list(dict.fromkeys(comment_ids))
+    if not ids:
+        raise InvalidInput("Name at least one comment.")
+    if len(ids) > MAX_BULK:
+        raise InvalidInput(f"At most {MAX_BULK} comments per request.")
+    found = {c.id: c for c in await uow.comments.get_many(ids, lock=True)}
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise NotFound("No such comment.", extra={"missing_ids": missing})
+    comments = [found[i] for i in ids]
+    if own is not None and any(c.post_author_id != own for c in comments):
+        raise Forbidden("You may only moderate comments on your own posts.")
+    now = clock.now()
+    deltas: dict[UUID, int] = {}
+    reviewed: list[UUID] = []
+    for comment in comments:
+        before, open_reports = comment.status, comment.open_reports
+        changed = decide(comment, action, actor.user_id, now)
+        if changed and comment.is_visible and comment.sentiment is None:
+            comment.sentiment = tone_of(comment.body_markdown, tone, comment.language)
+        if action is not ModerationAction.RESTORE:
+            reviewed.append(comment.id)  # any decision settles the open reports
+            comment.open_reports = 0
+        if not changed and not (open_reports and action is not ModerationAction.RESTORE):
+            continue
+        if changed:
+            await uow.comments.update(comment)
+        delta = int(comment.is_visible) - int(before is CommentStatus.APPROVED)
+        if delta:
+            deltas[comment.post_id] = deltas.get(comment.post_id, 0) + delta
+        await audit(
+            uow,
+            actor,
+            f"comment.{action.value}",
+            "comment",
+            comment.id,
+            post=str(comment.post_id),
+            from_status=before.value,
+            to_status=comment.status.value,
+            reports_settled=open_reports if action is not ModerationAction.RESTORE else 0,
+        )
+    if reviewed:
+        await uow.moderation.dismiss_reports(reviewed, now)
+    for post_id in sorted(deltas):  # a fixed order: concurrent bulks cannot deadlock
+        if deltas[post_id]:
+            await uow.comments.add_to_comment_count(post_id, deltas[post_id])
+    await uow.commit()
+    return comments

@@ -1,0 +1,103 @@
+"""The moderators' reads and report bookkeeping over the comments' tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from domain.comments.model import Comment, CommentStatus, HoldReason, Report, ReportReason
+from domain.moderation.model import QueueFilter
+from persistence import tables as t
+from persistence.comments.repositories import comment_of, comment_reports, comments, with_post
+from persistence.database import TenantScoped
+from persistence.paging import keyset
+
+_c, _r, _p = comments, comment_reports, t.posts
+
+
+class SqlModerationRepository(TenantScoped):
+    async def queue(
+        self, where: QueueFilter, *, after: tuple[datetime, UUID] | None, limit: int
+    ) -> list[Comment]:
+        query = with_post().where(_c.c.tenant_id == self.tenant_id)
+        if where.status is not None:
+            query = query.where(_c.c.status == where.status.value)
+        if where.blog_id is not None:
+            query = query.where(_p.c.blog_id == where.blog_id)
+        if where.post_id is not None:
+            query = query.where(_c.c.post_id == where.post_id)
+        if where.author_user_id is not None:
+            query = query.where(_c.c.author_user_id == where.author_user_id)
+        if where.post_author_id is not None:
+            query = query.where(_p.c.author_id == where.post_author_id)
+        if where.held_for_reports is not None:
+            held = sa.and_(  # never NULL, so that its negation keeps unheld comments
+                _c.c.status == CommentStatus.PENDING.value,
+                _c.c.held_reason.is_not_distinct_from(HoldReason.REPORTS.value),
+            )
+            query = query.where(held if where.held_for_reports else sa.not_(held))
+        query = keyset(query, _c.c.created_at, _c.c.id, after, limit, newest_first=True)
+        return [comment_of(r) for r in await self.conn.execute(query)]
+
+    async def counts(self, *, post_author_id: UUID | None) -> dict[str, int]:
+        query = (
+            sa.select(_c.c.status, sa.func.count())
+            .select_from(_c)
+            .where(_c.c.tenant_id == self.tenant_id)
+            .group_by(_c.c.status)
+        )
+        reported = (
+            sa.select(sa.func.count())
+            .select_from(_c)
+            .where(
+                _c.c.tenant_id == self.tenant_id,
+                _c.c.status == CommentStatus.PENDING.value,
+                _c.c.held_reason == HoldReason.REPORTS.value,
+            )
+        )
+        if post_author_id is not None:
+            mine = sa.select(_p.c.id).where(
+                _p.c.tenant_id == self.tenant_id, _p.c.author_id == post_author_id
+            )
+            query = query.where(_c.c.post_id.in_(mine))
+            reported = reported.where(_c.c.post_id.in_(mine))
+        out = {s.value: 0 for s in CommentStatus}
+        for status, n in await self.conn.execute(query):
+            out[status] = int(n)
+        out["reported"] = int((await self.conn.execute(reported)).scalar_one())
+        return out
+
+    async def dismiss_reports(self, comment_ids: list[UUID], at: datetime) -> None:
+        await self.conn.execute(
+            _r.update()
+            .where(
+                _r.c.tenant_id == self.tenant_id,
+                _r.c.comment_id.in_(comment_ids),
+                _r.c.dismissed_at.is_(None),
+            )
+            .values(dismissed_at=at)
+        )
+
+    async def reports(self, comment_ids: list[UUID]) -> list[Report]:
+        if not comment_ids:
+            return []
+        query = (
+            sa.select(_r, t.users.c.display_name)
+            .join(t.users, t.users.c.id == _r.c.reporter_id)
+            .where(_r.c.tenant_id == self.tenant_id, _r.c.comment_id.in_(comment_ids))
+            .order_by(_r.c.created_at, _r.c.reporter_id)
+        )
+        return [
+            Report(
+                comment_id=row.comment_id,
+                reporter_id=row.reporter_id,
+                reason=ReportReason(row.reason),
+                note=row.note,
+                created_at=row.created_at,
+                dismissed_at=row.dismissed_at,
+                reporter_name=row.display_name,
+            )
+            for row in await self.conn.execute(query)
+        ]

@@ -1,0 +1,31 @@
+"""Every route of the moderation slice declares one gate: the console's members come in
+(USE_CONSOLE, so authors reach the queue where the tenant lets them moderate their own
+posts); ``moderation_scope`` in the use cases decides what each may see and do."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.routing import APIRoute
+
+from api.moderation import routes as moderation
+from domain.kernel.access import Action
+from tests.comments.test_gates import gates
+
+OPERATIONS = {
+    "comments-queue",
+    "comments-counts",
+    "comments-get",
+    "comments-moderate-bulk",
+    "comments-moderate",
+}
+ROUTES = [r for r in moderation.router.routes if isinstance(r, APIRoute)]
+
+
+def test_every_route_of_the_slice_is_listed():
+    assert {r.operation_id for r in ROUTES} == OPERATIONS
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.operation_id)
+def test_route_declares_one_gate(route: APIRoute):
+    declared = gates(route)
+    assert [(g.kind, g.action) for g in declared] == [("tenant", Action.USE_CONSOLE)]
