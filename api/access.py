@@ -40,8 +40,6 @@ from fastapi.security import HTTPBearer
 
 from api.bootstrap import Services
 from auth.credentials import resolve_principal
-from domain.identity.model import Tenant, TenantSettings
-from domain.identity.use_cases import actor_in
 from domain.kernel.access import (
     ANONYMOUS,
     Action,
@@ -53,6 +51,8 @@ from domain.kernel.access import (
 )
 from domain.kernel.errors import Unauthenticated
 from domain.licensing.quotas import require_site_online
+from domain.tenants.model import Tenant, TenantSettings
+from domain.tenants.use_cases import enter_tenant
 from persistence.uow import SqlUnitOfWork
 
 # Documents the scheme in OpenAPI; the header itself is parsed in resolve_principal so
@@ -165,7 +165,7 @@ class _TenantGate(Gate):
         self, request: Request, tenant: TenantSlug, principal: PrincipalDep
     ) -> AsyncIterator[TenantActor]:
         async with _unit_of_work(request, principal) as uow:
-            found, actor = await actor_in(uow, principal, tenant)
+            found, actor = await enter_tenant(uow, principal, tenant)
             await self.admit(uow, found, actor)
             yield TenantActor(uow=uow, actor=actor, tenant=found)
 

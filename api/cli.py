@@ -105,7 +105,7 @@ def create_operator(
 async def _create_operator(settings: Settings, email: str, password: str) -> str:
     from api.app import database_for
     from api.bootstrap import Services
-    from domain.identity import use_cases
+    from domain.accounts import use_cases
     from domain.kernel.errors import DomainError
     from persistence.uow import SqlUnitOfWork
 

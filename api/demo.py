@@ -13,17 +13,19 @@ from uuid import UUID, uuid4
 from api.bootstrap import Services
 from api.demo_content import DEMO_BLOGS
 from api.settings import Settings
+from domain.accounts import use_cases as accounts
 from domain.blogs import use_cases as blogs
 from domain.comments import use_cases as comments
 from domain.comments.model import NewComment, Origin
-from domain.identity import use_cases
-from domain.identity.model import Branding, Membership, Tenant, TenantSettings, TenantStatus
 from domain.insights import use_cases as insights
 from domain.kernel import clock
 from domain.kernel.access import ANONYMOUS, Actor, Principal, Role
 from domain.licensing.model import Subscription, SubscriptionStatus
+from domain.members.model import Membership
 from domain.posts import use_cases as posts
 from domain.ratings import use_cases as ratings
+from domain.tenants import use_cases
+from domain.tenants.model import Branding, Tenant, TenantSettings, TenantStatus
 from persistence.database import Database
 from persistence.uow import SqlUnitOfWork
 
@@ -52,7 +54,7 @@ DEMO_BANNER = "\n".join(
 async def seed_demo(db: Database, settings: Settings) -> str:
     services = Services.from_settings(settings)
     async with SqlUnitOfWork(db) as uow:
-        await use_cases.create_operator(
+        await accounts.create_operator(
             uow, services.hasher, OPERATOR_EMAIL, DEMO_PASSWORD, text=services.text
         )
     async with SqlUnitOfWork(db) as uow:
@@ -91,7 +93,7 @@ async def seed_demo(db: Database, settings: Settings) -> str:
         for email, name, role in DEMO_PEOPLE:
             user = await uow.users.by_email(email)
             if user is None:
-                user = await use_cases.register_user(
+                user = await accounts.register_user(
                     uow, services.hasher, email, DEMO_PASSWORD, name, text=services.text
                 )
             if await uow.memberships.get(tenant.id, user.id) is None:
@@ -110,7 +112,7 @@ async def _actor_for(db: Database, email: str) -> Actor:
         assert user is not None
     principal = Principal(user_id=user.id)
     async with SqlUnitOfWork(db, user_id=user.id) as uow:
-        _, actor = await use_cases.actor_in(uow, principal, DEMO_TENANT)
+        _, actor = await use_cases.enter_tenant(uow, principal, DEMO_TENANT)
     return actor
 
 
@@ -244,5 +246,5 @@ async def _seed_conversation(
 
 async def _anonymous_actor(db: Database) -> Actor:
     async with SqlUnitOfWork(db) as uow:
-        _, actor = await use_cases.actor_in(uow, ANONYMOUS, DEMO_TENANT)
+        _, actor = await use_cases.enter_tenant(uow, ANONYMOUS, DEMO_TENANT)
     return actor

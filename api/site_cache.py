@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from domain.licensing.model import Feature, SubscriptionStatus
+from domain.tenants.use_cases import resolve_host
 from persistence.database import Database
 from persistence.public_read import SiteRow, load_site
 from persistence.uow import SqlUnitOfWork
@@ -100,7 +101,7 @@ class HostCache:
 
         async def load() -> str | None:
             async with SqlUnitOfWork(db) as uow:
-                return await uow.tenants.resolve_host(host)
+                return await resolve_host(uow, host)
 
         return await self._cache.get(host, load)
 

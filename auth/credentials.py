@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from auth.jwt_tokens import InvalidToken, KeyRing
 from auth.secrets import same_hash, split_api_key
-from domain.identity.use_cases import current_user
+from domain.accounts.ports import AccountsUnitOfWork
+from domain.accounts.use_cases import current_user
 from domain.kernel.access import ANONYMOUS, Principal
 from domain.kernel.errors import Unauthenticated
-from domain.ports import UnitOfWork
+from domain.tenants.ports import ApiKeyRepository
+
+
+class CredentialsUnitOfWork(AccountsUnitOfWork, Protocol):
+    """Where credentials are checked: users (access tokens) and API keys."""
+
+    @property
+    def api_keys(self) -> ApiKeyRepository: ...
 
 
 async def resolve_principal(
-    uow: UnitOfWork, keyring: KeyRing, authorization: str | None
+    uow: CredentialsUnitOfWork, keyring: KeyRing, authorization: str | None
 ) -> Principal:
     """No header: anonymous. A bad header: ``Unauthenticated`` (never anonymous)."""
     if not authorization:
@@ -30,7 +40,7 @@ async def resolve_principal(
     return Principal(user_id=user.id, is_operator=user.is_operator)
 
 
-async def _api_key_principal(uow: UnitOfWork, key: str) -> Principal:
+async def _api_key_principal(uow: CredentialsUnitOfWork, key: str) -> Principal:
     prefix = split_api_key(key)
     found = await uow.api_keys.find_by_prefix(prefix) if prefix else None
     if found is None:

@@ -8,11 +8,11 @@ from argon2 import PasswordHasher as Argon2Hasher
 from argon2 import Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from domain.identity.model import MAX_PASSWORD_LENGTH
+from domain.accounts.model import MAX_PASSWORD_LENGTH
 
 
 class Argon2PasswordHasher:
-    """Implements ``domain.ports.PasswordHasher``.
+    """Implements ``domain.accounts.ports.PasswordHasher``.
 
     Parameters follow RFC 9106's second recommended option (64 MiB, 3 passes) by
     default; tests use cheaper ones through ``fast=True``.

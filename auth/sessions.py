@@ -1,37 +1,28 @@
-"""Sign-in sessions: an access JWT plus an opaque refresh token, rotated on every use.
-
-Refresh tokens of one sign-in form a *family*. Presenting a token that was already
-used means it was copied: the whole family is revoked, the thief's and the owner's.
-"""
+"""Sign-in sessions: an access JWT plus an opaque refresh token, issued here; the rules
+of rotation and reuse are the accounts use cases' (``refresh_session``, ``sign_out``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID, uuid4
 
 from auth.jwt_tokens import KeyRing
 from auth.secrets import new_token, token_hash
-from domain.identity.model import User
+from domain.accounts.model import TokenPair, User
+from domain.accounts.ports import AccountsUnitOfWork
 from domain.kernel import clock
-from domain.kernel.errors import Unauthenticated
-from domain.ports import UnitOfWork
-
-
-@dataclass(frozen=True)
-class TokenPair:
-    access_token: str
-    expires_in: int
-    refresh_token: str
-    token_type: str = "bearer"
 
 
 class Sessions:
+    """Implements ``domain.accounts.ports.SessionIssuer``."""
+
     def __init__(self, keyring: KeyRing, refresh_ttl_seconds: int):
         self.keyring = keyring
         self.refresh_ttl = timedelta(seconds=refresh_ttl_seconds)
 
-    async def open(self, uow: UnitOfWork, user: User, family_id: UUID | None = None) -> TokenPair:
+    async def open(
+        self, uow: AccountsUnitOfWork, user: User, family_id: UUID | None = None
+    ) -> TokenPair:
         """Issue a pair; the caller commits."""
         access, expires_in = self.keyring.issue(user.id, user.token_version)
         refresh = new_token()
@@ -44,26 +35,6 @@ class Sessions:
         )
         return TokenPair(access, expires_in, refresh)
 
-    async def rotate(self, uow: UnitOfWork, refresh_token: str) -> TokenPair:
-        row = await uow.refresh_tokens.by_hash(token_hash(refresh_token), lock=True)
-        now = clock.now()
-        if row is None or row["revoked_at"] is not None or row["expires_at"] <= now:
-            raise Unauthenticated("The refresh token is not valid.")
-        if row["used_at"] is not None:
-            await uow.refresh_tokens.revoke_family(row["family_id"], now)
-            await uow.commit()  # the revocation must stick although we answer 401
-            raise Unauthenticated("The refresh token was already used; sign in again.")
-        user = await uow.users.get(row["user_id"])
-        if user is None or not user.is_active:
-            raise Unauthenticated("The refresh token is not valid.")
-        await uow.refresh_tokens.mark_used(row["id"], now)
-        pair = await self.open(uow, user, family_id=row["family_id"])
-        await uow.commit()
-        return pair
-
-    async def revoke(self, uow: UnitOfWork, refresh_token: str) -> None:
-        """Sign out: the token's family ends. Unknown tokens are ignored (idempotent)."""
-        row = await uow.refresh_tokens.by_hash(token_hash(refresh_token))
-        if row is not None:
-            await uow.refresh_tokens.revoke_family(row["family_id"], clock.now())
-            await uow.commit()
+    def digest(self, refresh_token: str) -> bytes:
+        """What is stored of a refresh token: its hash."""
+        return token_hash(refresh_token)

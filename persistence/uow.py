@@ -7,18 +7,10 @@ from types import TracebackType
 from typing import Self
 from uuid import UUID
 
+from persistence.accounts.repositories import SqlRefreshTokenRepository, SqlUserRepository
 from persistence.blogs.repositories import SqlBlogRepository
 from persistence.comments.repositories import SqlCommentRepository
 from persistence.database import Database, Transaction
-from persistence.identity.repositories import (
-    SqlApiKeyRepository,
-    SqlAuditLog,
-    SqlInvitationRepository,
-    SqlMembershipRepository,
-    SqlRefreshTokenRepository,
-    SqlTenantRepository,
-    SqlUserRepository,
-)
 from persistence.insights import SqlInsightsRepository
 from persistence.licensing import (
     SqlIdempotencyStore,
@@ -26,9 +18,11 @@ from persistence.licensing import (
     SqlSubscriptionRepository,
     SqlUsageCounter,
 )
+from persistence.members.repositories import SqlInvitationRepository, SqlMembershipRepository
 from persistence.moderation.repositories import SqlModerationRepository
 from persistence.posts.repositories import SqlPostRepository
 from persistence.ratings.repositories import SqlRatingRepository
+from persistence.tenants.repositories import SqlApiKeyRepository, SqlAuditLog, SqlTenantRepository
 
 
 class SqlUnitOfWork:

@@ -7,16 +7,18 @@ from datetime import datetime
 from uuid import uuid4
 
 from api.bootstrap import Services
+from domain.accounts import use_cases as accounts
+from domain.accounts.model import User
 from domain.blogs import use_cases as blogs
 from domain.blogs.model import Blog
-from domain.identity import use_cases
-from domain.identity.model import Branding, Membership, Tenant, TenantSettings, TenantStatus, User
-from domain.identity.use_cases import actor_in
 from domain.kernel import clock
 from domain.kernel.access import Actor, Principal, Role
 from domain.licensing.model import Subscription, SubscriptionStatus
+from domain.members.model import Membership
 from domain.posts import use_cases as content
 from domain.posts.model import Post
+from domain.tenants.model import Branding, Tenant, TenantSettings, TenantStatus
+from domain.tenants.use_cases import enter_tenant
 from persistence.database import Database
 from persistence.uow import SqlUnitOfWork
 
@@ -49,7 +51,7 @@ class Factory:
     ) -> User:
         email = email or f"u{uuid4().hex[:10]}@example.test"
         async with SqlUnitOfWork(self.db) as uow:
-            user = await use_cases.register_user(
+            user = await accounts.register_user(
                 uow,
                 self.services.hasher,
                 email,
@@ -130,7 +132,7 @@ class Factory:
         user = world.users[role]
         principal = Principal(user_id=user.id, is_operator=user.is_operator)
         async with SqlUnitOfWork(self.db, user_id=user.id) as uow:
-            _, actor = await actor_in(uow, principal, world.slug)
+            _, actor = await enter_tenant(uow, principal, world.slug)
         return actor
 
     async def blog(

@@ -30,9 +30,9 @@ from api.access import Gate, _PlatformGate, _TenantGate
 from api.problems import CATALOGUE, code_for_domain_error
 from api.routers import ROUTERS
 from api.system import routes as system
-from domain.identity.model import TenantSettings
 from domain.kernel.access import Actor, Principal, Role, Scope, require, require_platform
 from domain.kernel.errors import DomainError, Unauthenticated
+from domain.tenants.model import TenantSettings
 
 CALLERS = (
     "anonymous",
@@ -50,6 +50,15 @@ CALLERS = (
 # (operation id, caller) -> the status a use case answers although the gate admits the
 # caller, and why. Keep this short: each line is a rule finer than the policy table.
 REFINED: dict[tuple[str, str], tuple[int, str]] = {
+    **{
+        (operation, caller): (403, "platform keys: signed-in people, then operators only")
+        for operation in ("platform-api-keys-list", "platform-api-keys-revoke")
+        for caller in ("owner", "manager", "moderator", "author", "reader", "other_owner")
+    },
+    **{
+        ("members-remove", caller): (403, "every member may leave; only staff remove others")
+        for caller in ("moderator", "author", "reader")
+    },
     **{
         (operation, "author"): (
             403,

@@ -15,12 +15,12 @@ from sqlalchemy import event, text
 
 from api.adapters.tone import LexiconToneClassifier
 from domain.comments.model import Tone
-from domain.identity.model import CommentPolicy
 from domain.insights.model import AuthorFigures, Bucket, influence, rank, window
 from domain.insights.reads import is_bot
 from domain.kernel import clock
 from domain.kernel.access import Role
 from domain.kernel.errors import InvalidInput
+from domain.tenants.model import CommentPolicy
 from persistence.insights import COUNTERS, spans
 from tests.comments.helpers import add_reader, seed
 from tests.factories import FrozenClock, add_member, post_transition

@@ -11,10 +11,14 @@ import sqlalchemy.exc
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from domain.identity import use_cases
-from domain.identity.model import Branding, Membership, Tenant, TenantSettings, TenantStatus
+from domain.accounts import use_cases as accounts
 from domain.kernel import clock
 from domain.kernel.access import Actor, Principal, Role
+from domain.licensing.limits import PlanLicence
+from domain.members import use_cases as members
+from domain.members.model import Membership
+from domain.tenants import use_cases
+from domain.tenants.model import Branding, Tenant, TenantSettings, TenantStatus
 from persistence.database import APP_ROLE, Database, app_role_url, async_url
 from persistence.uow import SqlUnitOfWork
 from tests.factories import PASSWORD
@@ -114,9 +118,11 @@ async def two_worlds(factory):
     for world in (a, b):
         actor = Actor(Principal(user_id=world.users["owner"].id), world.tenant.id, Role.OWNER)
         async with SqlUnitOfWork(factory.db, tenant_id=world.tenant.id) as uow:
-            await use_cases.add_domain(uow, actor, f"blog.{world.slug}.example.com")
+            await use_cases.add_domain(
+                uow, actor, f"blog.{world.slug}.example.com", PlanLicence(uow)
+            )
         async with SqlUnitOfWork(factory.db, tenant_id=world.tenant.id) as uow:
-            await use_cases.invite_member(
+            await members.invite_member(
                 uow,
                 actor,
                 "new@example.test",
@@ -124,6 +130,7 @@ async def two_worlds(factory):
                 "t",
                 uuid4().bytes * 2,
                 timedelta(days=7),
+                PlanLicence(uow),
             )
     return a, b
 
@@ -250,7 +257,7 @@ async def pooled_tenant(owner_url, owner_engine, services) -> AsyncIterator:
             now,
         )
         async with SqlUnitOfWork(database) as uow:
-            user = await use_cases.register_user(
+            user = await accounts.register_user(
                 uow,
                 services.hasher,
                 f"pool-{tenant_id.hex[:10]}@example.test",

@@ -42,9 +42,9 @@ from api.problems import ApiProblem
 from domain.comments import use_cases
 from domain.comments.model import Comment, NewComment, Origin, ReportReason
 from domain.comments.threads import has_held
-from domain.identity.model import TenantSettings
 from domain.kernel.access import Action
 from domain.kernel.errors import RateLimited
+from domain.tenants.model import TenantSettings
 
 router = new_router(tags=["conversation"])
 

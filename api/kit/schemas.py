@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from domain.identity.model import LANGUAGES
+from domain.tenants.model import LANGUAGES
 
 
 def _no_nul(value: str) -> str:

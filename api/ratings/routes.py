@@ -22,10 +22,10 @@ from api.kit.fingerprints import ip_fingerprint
 from api.kit.routing import new_router
 from api.kit.sites import CONTRIBUTION_PROBLEMS, SiteReaderDep
 from api.ratings.schemas import VOTER_TOKEN_PATTERN, RatingPut, RatingRead
-from domain.identity.model import TenantSettings
 from domain.kernel.access import Action
 from domain.kernel.errors import RateLimited
 from domain.ratings import use_cases
+from domain.tenants.model import TenantSettings
 
 router = new_router(tags=["conversation"])
 

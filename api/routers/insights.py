@@ -25,7 +25,6 @@ from api.kit.routing import new_router
 from api.kit.schemas import StrictModel
 from api.kit.sites import SiteDep
 from api.problems import ApiProblem
-from domain.identity import use_cases as identity
 from domain.insights import use_cases
 from domain.insights.model import (
     MAX_RANGE_DAYS,
@@ -41,6 +40,7 @@ from domain.insights.model import (
 )
 from domain.kernel import clock
 from domain.kernel.errors import RateLimited
+from domain.tenants import use_cases as identity
 from persistence.uow import SqlUnitOfWork
 
 router = new_router(tags=["insights"])

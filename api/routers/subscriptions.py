@@ -20,12 +20,12 @@ from api.kit.schemas import (
     StrictModel,
 )
 from api.problems import ApiProblem
-from domain.identity import use_cases as identity
 from domain.kernel.access import Action, Principal, require
 from domain.kernel.idempotency import run_once
 from domain.licensing import use_cases
 from domain.licensing.model import Subscription, SubscriptionStatus
 from domain.licensing.quotas import plan_of
+from domain.tenants import use_cases as identity
 
 router = new_router(tags=["subscriptions"])
 

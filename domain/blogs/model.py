@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from domain.identity.model import CommentPolicy
+from domain.tenants.model import CommentPolicy
 
 
 class BlogStatus(StrEnum):

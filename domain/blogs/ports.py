@@ -8,7 +8,8 @@ from uuid import UUID
 
 from domain.blogs.model import Blog, BlogAuthor, BlogRole
 from domain.licensing.ports import LicensingUnitOfWork
-from domain.ports import AuditUnitOfWork, MembershipRepository
+from domain.members.ports import MembershipRepository
+from domain.tenants.ports import AuditUnitOfWork
 
 
 class BlogRepository(Protocol):

@@ -8,14 +8,14 @@ from uuid import UUID, uuid4
 
 from domain.blogs.model import Blog, BlogAuthor, BlogRole, BlogStatus
 from domain.blogs.ports import BlogsUnitOfWork
-from domain.identity.model import LANGUAGES, CommentPolicy
-from domain.identity.use_cases import audit
 from domain.kernel import clock
 from domain.kernel.access import Action, Actor, Role, allows, require
 from domain.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.kernel.text import TextEngine, slugify, unique_slug
 from domain.licensing.model import Quota
 from domain.licensing.quotas import ensure_room
+from domain.tenants.model import LANGUAGES, CommentPolicy
+from domain.tenants.use_cases import audit
 
 BLOG_SLUG_LENGTH = 80
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from domain.comments.model import CommentsClosed, CommentStatus, HoldReason
 from domain.comments.text import blocked_words_in, count_links
-from domain.identity.model import CommentPolicy, TenantSettings
+from domain.tenants.model import CommentPolicy, TenantSettings
 
 # Heuristics. More links than SPAM_LINKS is spam; from HOLD_LINKS on the comment waits
 # for a moderator. The same text from the same person or address within REPEAT_MINUTES

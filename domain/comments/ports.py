@@ -9,10 +9,10 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from domain.comments.model import Comment, Report, Tone
-from domain.identity.model import CommentPolicy
 from domain.kernel.access import Role
 from domain.kernel.idempotency import IdempotencyLedger
 from domain.kernel.ports import UnitOfWorkBase
+from domain.tenants.model import CommentPolicy
 
 PUBLIC_POST_STATUSES = ("published", "scheduled")
 

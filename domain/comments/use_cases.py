@@ -42,7 +42,6 @@ from domain.comments.ports import (
 )
 from domain.comments.text import body_fingerprint, clean_body
 from domain.comments.threads import ThreadNode, build_threads
-from domain.identity.model import CommentPolicy, Tenant
 from domain.kernel import clock
 from domain.kernel.access import Actor, Principal, require_contributor
 from domain.kernel.errors import (
@@ -52,6 +51,7 @@ from domain.kernel.errors import (
     Unauthenticated,
 )
 from domain.kernel.idempotency import run_once
+from domain.tenants.model import CommentPolicy, Tenant
 
 # --- who is speaking ------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ class Action(StrEnum):
     INSIGHTS_OWN = "insights_own"
     READ_SUBSCRIPTION = "read_subscription"
     SET_SUBSCRIPTION = "set_subscription"  # also: provision tenants
+    BE_MEMBER = "be_member"  # any role in the tenant: leave it (staff also remove others)
 
 
 _ALL_MEMBERS = frozenset(Role)
@@ -65,6 +66,7 @@ ROLE_TABLE: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.INSIGHTS_OWN: (_STAFF | {Role.AUTHOR}, True),
     Action.READ_SUBSCRIPTION: (_STAFF, True),
     Action.SET_SUBSCRIPTION: (frozenset(), True),
+    Action.BE_MEMBER: (_ALL_MEMBERS, True),
 }
 
 # Open to everyone, members or not, signed in or not (API keys still need the scope).

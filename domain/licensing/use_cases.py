@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from domain.identity import use_cases as identity
-from domain.identity.model import Tenant
 from domain.kernel import clock
 from domain.kernel.access import Action, Actor, Principal, require, require_platform
 from domain.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -20,7 +18,11 @@ from domain.licensing.model import (
 )
 from domain.licensing.ports import SubscriptionEvent
 from domain.licensing.quotas import plan_of
+from domain.members.model import InvitationIssued
+from domain.members.use_cases import create_tenant_with_owner
 from domain.ports import UnitOfWork
+from domain.tenants.model import NewTenant, Tenant
+from domain.tenants.use_cases import audit
 
 # --- the catalogue --------------------------------------------------------------------
 
@@ -85,19 +87,19 @@ class SubscriptionChange:
 async def provision_tenant(
     uow: UnitOfWork,
     principal: Principal,
-    spec: identity.NewTenant,
+    spec: NewTenant,
     change: SubscriptionChange,
     owner_token: str,
     owner_token_hash: bytes,
     invitation_ttl: timedelta,
-) -> tuple[Tenant, identity.InvitationIssued, Subscription]:
+) -> tuple[Tenant, InvitationIssued, Subscription]:
     """Tenant, owner invitation and subscription: all three or none."""
     require_platform(principal, Action.SET_SUBSCRIPTION)
     if change.status not in (SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE):
         raise InvalidInput("A new tenant starts as trialing or active.")
     if await uow.plans.get(change.plan_id) is None:
         raise InvalidInput(f"Unknown plan '{change.plan_id}'.")
-    tenant, issued = await identity.create_tenant(
+    tenant, issued = await create_tenant_with_owner(
         uow, principal, spec, owner_token, owner_token_hash, invitation_ttl
     )
     now = clock.now()
@@ -142,7 +144,7 @@ async def set_subscription(
     subscription.updated_at = clock.now()
     await uow.subscriptions.update(subscription)
     await _record(uow, actor.principal, subscription, before)
-    await identity.audit(
+    await audit(
         uow,
         actor,
         "subscription.changed",

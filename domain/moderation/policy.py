@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from domain.identity.model import TenantSettings
 from domain.kernel.access import Action, Actor, Role, allows, require
 from domain.kernel.errors import Forbidden, NotFound
+from domain.tenants.model import TenantSettings
 
 
 def moderation_scope(actor: Actor, settings: TenantSettings, *, write: bool) -> UUID | None:

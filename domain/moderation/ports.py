@@ -10,7 +10,7 @@ from domain.comments.model import Comment, Report
 from domain.comments.ports import CommentRepository
 from domain.kernel.ports import UnitOfWorkBase
 from domain.moderation.model import QueueFilter
-from domain.ports import AuditLog
+from domain.tenants.ports import AuditLog
 
 
 class ModerationRepository(Protocol):

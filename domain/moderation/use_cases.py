@@ -14,14 +14,14 @@ from uuid import UUID
 from domain.comments.model import Comment, CommentStatus, Report
 from domain.comments.ports import ToneClassifier
 from domain.comments.use_cases import tone_of
-from domain.identity.model import Tenant
-from domain.identity.use_cases import audit
 from domain.kernel import clock
 from domain.kernel.access import Actor
 from domain.kernel.errors import Forbidden, InvalidInput, NotFound
 from domain.moderation.model import MAX_BULK, ModerationAction, QueueFilter, decide
 from domain.moderation.policy import moderation_scope
 from domain.moderation.ports import ModerationUnitOfWork
+from domain.tenants.model import Tenant
+from domain.tenants.use_cases import audit
 
 
 async def moderation_queue(

@@ -9,8 +9,8 @@ from uuid import UUID
 
 from domain.blogs.ports import BlogRepository
 from domain.licensing.ports import LicensingUnitOfWork
-from domain.ports import AuditUnitOfWork
 from domain.posts.model import Post
+from domain.tenants.ports import AuditUnitOfWork
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from uuid import UUID, uuid4
 
 from domain.blogs.model import Blog, BlogStatus
 from domain.blogs.use_cases import check_language, require_console
-from domain.identity.use_cases import audit
 from domain.kernel import clock
 from domain.kernel.access import Action, Actor, allows, require
 from domain.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
@@ -19,6 +18,7 @@ from domain.licensing.quotas import plan_of
 from domain.posts.model import Post, PostStatus
 from domain.posts.ports import PostsUnitOfWork, Revision
 from domain.posts.text import excerpt_of, render_body
+from domain.tenants.use_cases import audit
 
 MAX_TAGS = 20
 POST_SLUG_LENGTH = 120

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from domain.identity.model import Tenant
 from domain.kernel.access import Role
 from domain.licensing.ports import LicensingUnitOfWork
 from domain.ratings.model import RatingSummary, Voter
+from domain.tenants.model import Tenant
 
 PUBLIC_POST_STATUSES = ("published", "scheduled")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from domain.identity.model import Tenant
 from domain.kernel import clock
 from domain.kernel.access import Actor, Principal, require_contributor
 from domain.kernel.errors import InvalidInput, NotFound
@@ -17,6 +16,7 @@ from domain.licensing.model import Feature
 from domain.licensing.quotas import ensure_feature
 from domain.ratings.model import RatingSummary, Voter, check_stars
 from domain.ratings.ports import RatedPost, RatingsUnitOfWork
+from domain.tenants.model import Tenant
 
 
 async def _public_post(uow: RatingsUnitOfWork, post_id: UUID, *, lock: bool = False) -> RatedPost:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from domain.blogs.model import Blog, BlogAuthor, BlogRole, BlogStatus
-from domain.identity.model import CommentPolicy
+from domain.tenants.model import CommentPolicy
 from persistence import tables as t
 from persistence.database import TenantScoped
 from persistence.paging import keyset

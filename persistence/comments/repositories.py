@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from domain.comments.model import Comment, CommentStatus, HoldReason, Report
 from domain.comments.ports import PostTarget
-from domain.identity.model import CommentPolicy
+from domain.tenants.model import CommentPolicy
 from persistence import tables as t
 from persistence.database import TenantScoped
 from persistence.paging import keyset

@@ -9,9 +9,9 @@ from sqlalchemy import text
 
 from domain.comments import use_cases
 from domain.comments.model import NewComment, Origin
-from domain.identity.model import CommentPolicy
-from domain.identity.use_cases import actor_in
 from domain.kernel.access import Principal, Role
+from domain.tenants.model import CommentPolicy
+from domain.tenants.use_cases import actor_in
 from persistence.uow import SqlUnitOfWork
 from tests.factories import Factory, World
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import text
 
 from domain.comments.model import Tone
-from domain.identity.model import CommentPolicy
 from domain.kernel import clock
+from domain.tenants.model import CommentPolicy
 from tests.comments.helpers import (
     add_reader,
     comments_url,

@@ -11,8 +11,8 @@ from fastapi.routing import APIRoute
 from api.access import Gate, _ContributorGate
 from api.comments import routes as comments
 from api.ratings import routes as ratings
-from domain.identity.model import TenantSettings
 from domain.kernel.access import Action
+from domain.tenants.model import TenantSettings
 
 EXPECTED: dict[str, tuple[str, Action, str | None]] = {
     "comments-list": ("public", Action.READ_PUBLISHED, None),

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from domain.identity.model import CommentPolicy
+from domain.tenants.model import CommentPolicy
 from tests.comments.helpers import add_reader, comments_url, db_comment_count, seed, site
 from tests.test_foundation import assert_problem
 

@@ -1216,7 +1216,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Members */
+        /**
+         * List Members
+         * @description Oldest first.
+         */
         get: operations["members-list"];
         put?: never;
         post?: never;

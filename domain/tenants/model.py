@@ -1,16 +1,16 @@
-"""Entities and value objects of identity and tenancy."""
+"""Tenants: the tenant, its branding and settings, its custom domains, its API keys and
+its audit log."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from domain.kernel.access import Role, Scope
+from domain.kernel.access import Scope
 from domain.kernel.errors import InvalidInput
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -20,8 +20,6 @@ HOST_PATTERN = re.compile(
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pt")
 TYPOGRAPHY = ("system", "serif", "sans", "humanist", "mono")
-MAX_PASSWORD_LENGTH = 256
-MIN_PASSWORD_LENGTH = 10
 
 
 class CommentPolicy(StrEnum):
@@ -54,37 +52,11 @@ def check_tenant_slug(slug: str) -> str:
     return slug
 
 
-def normalise_email(email: str) -> str:
-    """E-mails compare case-insensitively; NFKC folds width and compatibility forms."""
-    return unicodedata.normalize("NFKC", email).strip().lower()
-
-
-def check_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password may have at most {MAX_PASSWORD_LENGTH} characters.")
-    return password
-
-
 def check_host(host: str) -> str:
     host = host.strip().lower().rstrip(".")
     if not HOST_PATTERN.match(host):
         raise InvalidInput("The domain must be a plain host name such as blog.example.com.")
     return host
-
-
-@dataclass
-class User:
-    id: UUID
-    email: str
-    display_name: str
-    password_hash: str
-    is_operator: bool
-    is_active: bool
-    token_version: int
-    created_at: datetime
-    handle: str = ""  # public name in author URLs, unique across the platform
 
 
 @dataclass
@@ -150,32 +122,6 @@ class Tenant:
 
 
 @dataclass
-class Membership:
-    tenant_id: UUID
-    user_id: UUID
-    role: Role
-    created_at: datetime
-    email: str = ""
-    display_name: str = ""
-
-
-@dataclass
-class Invitation:
-    id: UUID
-    tenant_id: UUID
-    email: str
-    role: Role
-    invited_by: UUID | None
-    created_at: datetime
-    expires_at: datetime
-    accepted_at: datetime | None = None
-    revoked_at: datetime | None = None
-
-    def is_open(self, now: datetime) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
-
-
-@dataclass
 class ApiKey:
     id: UUID
     tenant_id: UUID | None
@@ -199,3 +145,13 @@ class AuditEntry:
     details: dict[str, Any]
     request_id: str | None
     created_at: datetime
+
+
+@dataclass
+class NewTenant:
+    """A tenant to provision, and the e-mail its first owner is invited at."""
+
+    slug: str
+    name: str
+    default_language: str
+    owner_email: str

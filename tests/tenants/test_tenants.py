@@ -741,3 +741,30 @@ async def test_audit_log_refuses_bad_paging(client, factory, params):
         f"/v1/tenants/{world.slug}/audit-log", params=params, headers=world.headers["owner"]
     )
     assert_problem(response, 422, "validation_failed")
+
+
+async def test_audit_log_cursors_are_signed_and_bound_to_their_list(client, factory):
+    world = await factory.world()
+    headers = world.headers["owner"]
+    for n in range(3):
+        await client.patch(f"/v1/tenants/{world.slug}", json={"name": f"N{n}"}, headers=headers)
+    path = f"/v1/tenants/{world.slug}/audit-log"
+    cursor = (await client.get(path, params={"limit": 1}, headers=headers)).json()["next_cursor"]
+    assert cursor
+    payload, mac = cursor.split(".")
+    forged_mac = ("B" if mac[0] == "A" else "A") + mac[1:]  # the first character: data bits
+    assert_problem(
+        await client.get(path, params={"cursor": f"{payload}.{forged_mac}"}, headers=headers),
+        422,
+        "validation_failed",
+    )
+    members = await client.get(
+        f"/v1/tenants/{world.slug}/members", params={"limit": 1}, headers=headers
+    )
+    foreign = members.json()["next_cursor"]
+    assert foreign
+    assert_problem(
+        await client.get(path, params={"cursor": foreign}, headers=headers),
+        422,
+        "validation_failed",
+    )

@@ -17,14 +17,14 @@ from jose import jwt as jose_jwt
 
 from api.middleware import client_ip
 from auth.jwt_tokens import KeyRing
-from domain.identity import use_cases
+from domain.accounts import use_cases
 from domain.kernel.access import Role
 from persistence.uow import SqlUnitOfWork
 from tests.conftest import JWT_KEYS
 from tests.factories import PASSWORD
 
 PROBLEM = "application/problem+json"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KEYS = dict(part.split(":", 1) for part in JWT_KEYS.split(","))
 SIGNING_KID, OLD_KID = list(KEYS)
 
@@ -1061,3 +1061,42 @@ async def test_sign_up_with_a_nul_character_is_a_422(client, factory):
     for changes in ({"email": "nul\x00@example.com"}, {"display_name": "a\x00b"}):
         response = await client.post(f"/v1/sites/{tenant.slug}/signup", json=signup_body(**changes))
         assert_problem(response, 422, "validation_failed")
+
+
+async def test_the_open_routes_read_credentials_before_their_transaction(client, factory):
+    """Sign-in, refresh, sign-out and sign-up check an Authorization header (a bad one is
+    a 401) before their unit of work opens: a request never holds two transactions (on
+    the tests' single connection the second one would wait for ever)."""
+    import asyncio
+
+    world = await factory.world()
+    user = await factory.user()
+    headers = factory.auth(user)
+
+    async def within(call):
+        return await asyncio.wait_for(call, timeout=10)
+
+    form = {"username": user.email, "password": PASSWORD}
+    signed = await within(client.post("/v1/auth/token", data=form, headers=headers))
+    assert signed.status_code == 200, signed.text
+    refresh = {"refresh_token": signed.json()["refresh_token"]}
+    renewed = await within(client.post("/v1/auth/refresh", json=refresh, headers=headers))
+    assert renewed.status_code == 200, renewed.text
+    spent = {"refresh_token": renewed.json()["refresh_token"]}
+    revoked = await within(client.post("/v1/auth/revoke", json=spent, headers=headers))
+    assert revoked.status_code == 204, revoked.text
+    joining = {"email": user.email, "password": PASSWORD, "display_name": "Me"}
+    joined = await within(
+        client.post(f"/v1/sites/{world.slug}/signup", json=joining, headers=headers)
+    )
+    assert joined.status_code == 201, joined.text
+
+    bad = {"Authorization": "Bearer not-a-token"}
+    assert_problem(
+        await within(client.post("/v1/auth/token", data=form, headers=bad)), 401, "unauthenticated"
+    )
+    assert_problem(
+        await within(client.post(f"/v1/sites/{world.slug}/signup", json=joining, headers=bad)),
+        401,
+        "unauthenticated",
+    )

@@ -1,85 +1,26 @@
-"""The public site under ``/v1/sites/{tenant}``: which site a host is, and the site's
-config (its blogs are in ``api/blogs/public.py``; its posts, search, tags, authors, feeds
-and sitemap in ``api/posts/``).
-
-Readers see public posts only: published, or scheduled and due by the database's
-clock, not deleted, in an active blog (``persistence/posts/public_reads.py`` writes that
-rule once). A cancelled subscription (or a disabled tenant) takes the whole site offline:
-every route answers 404, as for an unknown tenant.
-
-Anyone may read: anonymous callers, signed-in people of any tenant, and API keys with
-the ``content:read`` scope (of this tenant or platform-wide). A malformed or invalid
-``Authorization`` header is still a 401, never a silent downgrade to anonymous.
-
-Caching: each answer is serialised once; its strong ``ETag`` is a hash of those exact
-bytes, a matching ``If-None-Match`` gets a bodiless 304, and ``Cache-Control`` lets
-browsers and CDNs keep it 30 s and serve it stale for two more minutes while they
-revalidate (``CACHE_CONTROL``). Nothing here depends on who is asking yet, so there is no
-``Vary: Authorization``; it must be added the day a signed-in reader sees something else.
-"""
+"""The public site's own description (``/v1/sites/{tenant}``: name, languages, branding,
+features) and which tenant a custom domain serves (``/v1/sites/resolve``)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response
-from pydantic import Field
 
-from api.access import get_services
+from api.access import OpenCaller, get_services
 from api.kit.caching import json_answer
 from api.kit.routing import new_router
-from api.kit.schemas import StrictModel
 from api.kit.sites import READ_PROBLEMS, Links, SiteDep, reader_principal
-from domain.identity.model import LANGUAGES, Branding
+from api.tenants.schemas import BrandingPublic, Resolved, SiteFeatures, SiteRead
 from domain.kernel.access import Principal
 from domain.kernel.errors import NotFound
 from domain.licensing.model import Feature
+from domain.tenants.model import LANGUAGES, Branding
 
 router = new_router(tags=["sites"])
 
-# --- models -----------------------------------------------------------------------------
-
-
-class BrandingPublic(StrictModel):
-    logo_url: str | None
-    primary_color: str
-    accent_color: str
-    background_color: str
-    text_color: str
-    typography: str
-    footer_text: str
-    show_powered_by: bool = Field(
-        description="False only when the tenant hides it and its plan includes white label."
-    )
-
-
-class SiteFeatures(StrictModel):
-    ratings: bool
-    anonymous_comments: bool
-    anonymous_ratings: bool
-    reader_signup: bool
-    comment_policy: str
-
-
-class SiteRead(StrictModel):
-    slug: str
-    name: str
-    default_language: str
-    languages: list[str] = Field(description="The default language and those of its blogs.")
-    branding: BrandingPublic
-    features: SiteFeatures
-    url: str
-    feeds: dict[str, str]
-
-
-# --- site ---------------------------------------------------------------------------------
-
 
 # --- which site: custom domains -------------------------------------------------------
-
-
-class Resolved(StrictModel):
-    tenant: str
 
 
 @router.get(
@@ -95,7 +36,8 @@ class Resolved(StrictModel):
 async def resolve_host(
     request: Request,
     host: Annotated[str, Query(min_length=1, max_length=253)],
-    _caller: Annotated[Principal, Depends(reader_principal)],  # bad credentials are a 401
+    _caller: OpenCaller,
+    _credentials: Annotated[Principal, Depends(reader_principal)],  # bad ones are a 401
 ) -> Resolved:
     """Which tenant a custom domain belongs to (the theme calls this at start-up).
 
@@ -107,6 +49,9 @@ async def resolve_host(
     if slug is None:
         raise NotFound("No site on that host.")
     return Resolved(tenant=slug)
+
+
+# --- the site ------------------------------------------------------------------------
 
 
 @router.get(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 from uuid import uuid4
 
 import pytest
 
 from auth.secrets import new_token, token_hash
-from domain.identity import use_cases
 from domain.kernel.access import Actor, Principal, Role
+from domain.licensing.limits import PlanLicence
+from domain.members import use_cases
 from persistence.uow import SqlUnitOfWork
 
 PROBLEM = "application/problem+json"
@@ -125,6 +128,7 @@ async def test_an_expired_invitation_is_refused(client, factory, db):
             token,
             token_hash(token),
             timedelta(seconds=-1),
+            PlanLicence(uow),
         )
     newcomer = await factory.user()
     assert_problem(await accept(client, world, token, factory.auth(newcomer)), 409, "conflict")
@@ -440,3 +444,36 @@ async def test_an_invitation_is_for_its_own_address_only(client, factory):
     rightful = await factory.user(invited["email"].upper())
     accepted = await accept(client, world, invited["token"], factory.auth(rightful))
     assert accepted.json()["role"] == "manager"
+
+
+async def test_members_cursors_are_signed_and_bound_to_their_list(client, factory):
+    world = await factory.world()
+    path = f"/v1/tenants/{world.slug}/members"
+    headers = world.headers["owner"]
+    first = await client.get(path, params={"limit": 2}, headers=headers)
+    cursor = first.json()["next_cursor"]
+    assert cursor
+    # The position edited (another join time), the signature kept: refused.
+    payload, mac = cursor.split(".")
+    version, name, (_stamp, ident) = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    edited = json.dumps([version, name, ["2000-01-01T00:00:00+00:00", ident]]).encode()
+    edited_text = base64.urlsafe_b64encode(edited).decode().rstrip("=")
+    assert_problem(
+        await client.get(path, params={"cursor": f"{edited_text}.{mac}"}, headers=headers),
+        422,
+        "validation_failed",
+    )
+    # A cursor of another list (the audit log) is refused here, although its position
+    # has the same shape.
+    for n in range(3):
+        await client.patch(f"/v1/tenants/{world.slug}", json={"name": f"N{n}"}, headers=headers)
+    audit = await client.get(
+        f"/v1/tenants/{world.slug}/audit-log", params={"limit": 1}, headers=headers
+    )
+    foreign = audit.json()["next_cursor"]
+    assert foreign
+    assert_problem(
+        await client.get(path, params={"cursor": foreign}, headers=headers),
+        422,
+        "validation_failed",
+    )

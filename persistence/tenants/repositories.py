@@ -1,0 +1,251 @@
+"""Tenants' repositories: rows in, domain dataclasses out.
+
+Tenant-owned tables (domains, API keys, audit log) are filtered by ``tenant_id`` here
+*and* by row-level security underneath.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.kernel.access import Role, Scope
+from domain.licensing.model import WRITABLE, SubscriptionStatus
+from domain.tenants.model import (
+    ApiKey,
+    AuditEntry,
+    Branding,
+    CommentPolicy,
+    Tenant,
+    TenantSettings,
+    TenantStatus,
+)
+from persistence import tables as t
+from persistence.paging import keyset
+
+
+def tenant_of(row: Any) -> Tenant:
+    settings = dict(row.settings)
+    if "comment_policy" in settings:
+        settings["comment_policy"] = CommentPolicy(settings["comment_policy"])
+    return Tenant(
+        id=row.id,
+        slug=row.slug,
+        name=row.name,
+        status=TenantStatus(row.status),
+        default_language=row.default_language,
+        branding=Branding(**row.branding),
+        settings=TenantSettings(**settings),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class SqlTenantRepository:
+    def __init__(self, conn: AsyncConnection):
+        self.conn = conn
+
+    async def standing(self, tenant_id: UUID, user_id: UUID | None) -> tuple[Role | None, bool]:
+        role = (
+            sa.select(t.memberships.c.role)
+            .where(t.memberships.c.tenant_id == tenant_id, t.memberships.c.user_id == user_id)
+            .scalar_subquery()
+        )
+        status = (
+            sa.select(t.subscriptions.c.status)
+            .where(t.subscriptions.c.tenant_id == tenant_id)
+            .scalar_subquery()
+        )
+        row = (await self.conn.execute(sa.select(role.label("role"), status.label("status")))).one()
+        # The subscription's standing is licensing's rule (WRITABLE); without one, writable.
+        writable = SubscriptionStatus(row.status) in WRITABLE if row.status else True
+        return Role(row.role) if row.role else None, writable
+
+    async def by_slug(self, slug: str) -> Tenant | None:
+        row = (
+            await self.conn.execute(sa.select(t.tenants).where(t.tenants.c.slug == slug))
+        ).first()
+        return tenant_of(row) if row else None
+
+    async def get(self, tenant_id: UUID) -> Tenant | None:
+        row = (
+            await self.conn.execute(sa.select(t.tenants).where(t.tenants.c.id == tenant_id))
+        ).first()
+        return tenant_of(row) if row else None
+
+    async def add(self, tenant: Tenant) -> bool:
+        """False when the slug is taken (also by a concurrent insert)."""
+        result = await self.conn.execute(
+            pg_insert(t.tenants)
+            .values(**self._values(tenant))
+            .on_conflict_do_nothing(index_elements=["slug"])
+        )
+        return bool(result.rowcount)
+
+    async def update(self, tenant: Tenant) -> None:
+        values = self._values(tenant)
+        values.pop("id")
+        values.pop("created_at")
+        await self.conn.execute(
+            t.tenants.update().where(t.tenants.c.id == tenant.id).values(**values)
+        )
+
+    @staticmethod
+    def _values(tenant: Tenant) -> dict[str, Any]:
+        return {
+            "id": tenant.id,
+            "slug": tenant.slug,
+            "name": tenant.name,
+            "status": tenant.status.value,
+            "default_language": tenant.default_language,
+            "branding": asdict(tenant.branding),
+            "settings": asdict(tenant.settings),
+            "created_at": tenant.created_at,
+            "updated_at": tenant.updated_at,
+        }
+
+    async def resolve_host(self, host: str) -> str | None:
+        result = await self.conn.execute(sa.select(sa.func.resolve_tenant_host(host)))
+        slug = result.scalar_one_or_none()
+        return str(slug) if slug else None
+
+    async def domains(self, tenant_id: UUID) -> list[tuple[UUID, str]]:
+        rows = await self.conn.execute(
+            sa.select(t.tenant_domains.c.id, t.tenant_domains.c.host)
+            .where(t.tenant_domains.c.tenant_id == tenant_id)
+            .order_by(t.tenant_domains.c.host)
+        )
+        return [(r.id, r.host) for r in rows]
+
+    async def add_domain(self, tenant_id: UUID, domain_id: UUID, host: str) -> bool:
+        # Host uniqueness is global; RLS hides other tenants' rows, so rely on the index.
+        result = await self.conn.execute(
+            pg_insert(t.tenant_domains)
+            .values(tenant_id=tenant_id, id=domain_id, host=host, created_at=sa.func.now())
+            .on_conflict_do_nothing(index_elements=["host"])
+        )
+        return bool(result.rowcount)
+
+    async def remove_domain(self, tenant_id: UUID, domain_id: UUID) -> bool:
+        result = await self.conn.execute(
+            t.tenant_domains.delete().where(
+                t.tenant_domains.c.tenant_id == tenant_id, t.tenant_domains.c.id == domain_id
+            )
+        )
+        return bool(result.rowcount)
+
+
+def _api_key(row: Any) -> ApiKey:
+    return ApiKey(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        name=row.name,
+        prefix=row.prefix,
+        scopes=[Scope(s) for s in row.scopes],
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+class SqlApiKeyRepository:
+    def __init__(self, conn: AsyncConnection):
+        self.conn = conn
+
+    async def add(self, key: ApiKey, secret_hash: bytes, created_by: UUID | None) -> None:
+        await self.conn.execute(
+            t.api_keys.insert().values(
+                id=key.id,
+                tenant_id=key.tenant_id,
+                name=key.name,
+                prefix=key.prefix,
+                secret_hash=secret_hash,
+                scopes=[s.value for s in key.scopes],
+                created_by=created_by,
+                created_at=key.created_at,
+            )
+        )
+
+    async def all_for(self, tenant_id: UUID | None) -> list[ApiKey]:
+        column = t.api_keys.c.tenant_id
+        condition = column.is_(None) if tenant_id is None else column == tenant_id
+        rows = await self.conn.execute(
+            sa.select(t.api_keys).where(condition).order_by(t.api_keys.c.created_at)
+        )
+        return [_api_key(r) for r in rows]
+
+    async def revoke(self, tenant_id: UUID | None, key_id: UUID, at: datetime) -> bool:
+        result = await self.conn.execute(
+            t.api_keys.update()
+            .where(
+                t.api_keys.c.tenant_id.is_not_distinct_from(tenant_id),
+                t.api_keys.c.id == key_id,
+                t.api_keys.c.revoked_at.is_(None),
+            )
+            .values(revoked_at=at)
+        )
+        return bool(result.rowcount)
+
+    async def find_by_prefix(
+        self, prefix: str
+    ) -> tuple[UUID, UUID | None, bytes, list[Scope], datetime | None] | None:
+        row = (
+            await self.conn.execute(
+                sa.text("SELECT * FROM find_api_key(:prefix)"), {"prefix": prefix}
+            )
+        ).first()
+        if row is None:
+            return None
+        return (
+            row.id,
+            row.tenant_id,
+            bytes(row.secret_hash),
+            [Scope(s) for s in row.scopes],
+            row.revoked_at,
+        )
+
+    async def touch(self, key_id: UUID) -> None:
+        await self.conn.execute(sa.text("SELECT touch_api_key(:id)"), {"id": key_id})
+
+
+def _audit(row: Any) -> AuditEntry:
+    return AuditEntry(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        actor_user_id=row.actor_user_id,
+        actor_key_id=row.actor_key_id,
+        action=row.action,
+        target_type=row.target_type,
+        target_id=row.target_id,
+        details=row.details,
+        request_id=row.request_id,
+        created_at=row.created_at,
+    )
+
+
+class SqlAuditLog:
+    def __init__(self, conn: AsyncConnection):
+        self.conn = conn
+
+    async def record(self, entry: AuditEntry) -> None:
+        await self.conn.execute(t.audit_log.insert().values(**asdict(entry)))
+
+    async def page(
+        self, tenant_id: UUID, *, after: tuple[datetime, UUID] | None, limit: int
+    ) -> list[AuditEntry]:
+        a = t.audit_log
+        query = keyset(
+            sa.select(a).where(a.c.tenant_id == tenant_id),
+            a.c.created_at,
+            a.c.id,
+            after,
+            limit,
+            newest_first=True,
+        )
+        return [_audit(r) for r in await self.conn.execute(query)]
