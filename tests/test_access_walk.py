@@ -28,11 +28,12 @@ from fastapi.routing import APIRoute
 
 from api.access import Gate, _PlatformGate, _TenantGate
 from api.problems import CATALOGUE, code_for_domain_error
-from api.routers import ROUTERS
+from api.registry import ROUTERS
 from api.system import routes as system
 from domain.kernel.access import Actor, Principal, Role, Scope, require, require_platform
 from domain.kernel.errors import DomainError, Unauthenticated
 from domain.tenants.model import TenantSettings
+from tests.gates import gates_of
 
 CALLERS = (
     "anonymous",
@@ -72,18 +73,15 @@ REFINED: dict[tuple[str, str], tuple[int, str]] = {
             "comments-moderate",
         )
     },
+    ("insights-author", "author"): (
+        403,
+        "authors see their own detail only: a random id is another's",
+    ),
 }
 
 # Refusals that only the gate gives: a 404 with one of these details says "this tenant
 # or site is not yours", as opposed to "no such post".
 GATE_NOT_FOUND = {"No such tenant.", "No such site."}
-
-
-def gates_of(dependant: Dependant) -> Iterator[Gate]:
-    for sub in dependant.dependencies:
-        if isinstance(sub.call, Gate):
-            yield sub.call
-        yield from gates_of(sub)
 
 
 def api_routes(app) -> list[_Mounted]:
