@@ -2752,6 +2752,11 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            /**
+             * Mine
+             * @description True when the signed-in caller wrote it (they may edit it within the window and delete it); always false for anonymous readers.
+             */
+            mine: boolean;
             /** Parent Id */
             parent_id: string | null;
             /** Replies */
