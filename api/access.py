@@ -252,20 +252,3 @@ ANYONE_WITH_TRANSACTION: Any = Depends(_OpenGate(transaction=True), scope="funct
 SignedInCaller = Annotated[Caller, SIGNED_IN]
 OpenCaller = Annotated[Caller, ANYONE]
 OpenCallerWithTransaction = Annotated[Caller, ANYONE_WITH_TRANSACTION]
-
-
-# --- being replaced by the gates above: removed once no route uses them ------------------
-
-
-async def _user_principal(principal: PrincipalDep) -> Principal:
-    if principal.user_id is None:
-        raise Unauthenticated("Sign in first.")
-    return principal
-
-
-async def _uow(request: Request, principal: PrincipalDep) -> SqlUnitOfWork:
-    return _unit_of_work(request, principal)
-
-
-UserPrincipalDep = Annotated[Principal, Depends(_user_principal)]
-UowDep = Annotated[SqlUnitOfWork, Depends(_uow)]

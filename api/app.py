@@ -19,7 +19,7 @@ from api.bootstrap import Services
 from api.cors import TenantCors
 from api.kit.routing import CheckedRoute
 from api.middleware import RequestContextMiddleware
-from api.routers import ROUTERS
+from api.registry import ROUTERS
 from api.settings import Settings, get_settings
 from api.static import console_mount, theme_mount
 from api.system import routes as system

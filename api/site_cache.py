@@ -23,7 +23,7 @@ from typing import Generic, TypeVar
 from domain.licensing.model import Feature, SubscriptionStatus
 from domain.tenants.use_cases import resolve_host
 from persistence.database import Database
-from persistence.public_read import SiteRow, load_site
+from persistence.tenants.sites import SiteRow, load_site
 from persistence.uow import SqlUnitOfWork
 
 TTL_SECONDS = 30.0

@@ -66,6 +66,39 @@ ENDPOINTS = [
 ]
 
 
+# The shape that exposed the single post's generic-plan scan: one tenant, one blog of
+# 10,000 posts, 5 approved comments on each of the newest 1,000, each app served by two
+# worker processes and loaded with twice the connections. Each entry is (label, path,
+# kind): "both" loads the same path on both apps; "ours" has no bare twin yet (comments
+# and ratings go through the conversation slice's use cases); "304" loads Causerie with
+# the post's ETag in If-None-Match against the bare app's 200 for the same post.
+ONE_POSTS, ONE_COMMENTED, ONE_COMMENTS_EACH = 10_000, 1_000, 5
+ONE_WORKERS, ONE_CONCURRENCY = 2, 32
+ONE = "/v1/sites/one"
+ONE_POST = "post-10"  # among the commented ones; "post-10-before" is its old slug
+ONE_ENDPOINTS = [
+    ("site config", ONE, "both"),
+    ("blogs list", f"{ONE}/blogs", "both"),
+    ("one blog, with its post count", f"{ONE}/blogs/blog-1", "both"),
+    ("posts, recent", f"{ONE}/posts", "both"),
+    ("posts, top rated", f"{ONE}/posts?sort=top_rated", "both"),
+    ("posts, most discussed", f"{ONE}/posts?sort=most_discussed", "both"),
+    ("posts, blog filter", f"{ONE}/posts?blog=blog-1", "both"),
+    ("posts, tag filter", f"{ONE}/posts?tag=tag-3", "both"),
+    ("posts, author filter", f"{ONE}/posts?author=author-7", "both"),
+    (f"posts, search q={SEARCH_WORD}", f"{ONE}/posts?q={SEARCH_WORD}", "both"),
+    ("one post", f"{ONE}/blogs/blog-1/posts/{ONE_POST}", "both"),
+    ("one post, 304 (bare: its 200)", f"{ONE}/blogs/blog-1/posts/{ONE_POST}", "304"),
+    ("one post by its old slug (301)", f"{ONE}/blogs/blog-1/posts/{ONE_POST}-before", "both"),
+    ("tags with counts", f"{ONE}/tags", "both"),
+    ("author", f"{ONE}/authors/author-7", "both"),
+    ("comments of the post", f"{ONE}/posts/{{one_post_id}}/comments", "ours"),
+    ("rating summary", f"{ONE}/posts/{{one_post_id}}/rating", "ours"),
+    ("Atom feed", f"{ONE}/feed.atom", "both"),
+    ("blog's Atom feed", f"{ONE}/blogs/blog-1/feed.atom", "both"),
+    ("sitemap (10k posts)", f"{ONE}/sitemap.xml", "both"),
+]
+
 # Insight endpoints of the big site, loaded with the owner's token (Causerie only).
 INSIGHTS = [
     ("insights: engagement, 30 days by day", "/v1/tenants/bench/insights/engagement"),
@@ -99,6 +132,15 @@ def _rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def _workers_rss_mb(pid: int) -> list[float]:
+    """Resident memory of each worker a uvicorn ``--workers`` master started."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            return [_rss_mb(int(child)) for child in children.read().split()]
+    except OSError:
+        return []
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -438,13 +480,52 @@ async def _seed_conversation(conn, owner_id) -> None:
     )
 
 
+async def _seed_one_blog(conn, authors: list) -> None:
+    """The one-blog site: 10,000 posts in one blog, 5 approved comments on each of the
+    newest 1,000 (the post counters agree), an old slug for one post, and an unthrottled
+    subscription."""
+    from sqlalchemy import text
+
+    await _seed_site(conn, "one", ONE_POSTS, 1, authors)
+    tenant = (await conn.execute(text("SELECT id FROM tenants WHERE slug = 'one'"))).scalar_one()
+    values = {"t": tenant, "n": ONE_COMMENTED, "each": ONE_COMMENTS_EACH, "post": ONE_POST}
+    for statement in (
+        "INSERT INTO subscriptions (tenant_id, plan_id, status, created_at, updated_at) "
+        "VALUES (:t, 'bench-unlimited', 'active', now(), now())",
+        "INSERT INTO post_slugs (tenant_id, blog_id, slug, post_id, created_at) "
+        "SELECT tenant_id, blog_id, slug || '-before', id, now() FROM posts "
+        "WHERE tenant_id = :t AND slug = :post",
+        "WITH p AS (SELECT id, published_at FROM posts WHERE tenant_id = :t "
+        "ORDER BY published_at DESC LIMIT :n) "
+        "INSERT INTO comments (tenant_id, id, post_id, root_id, depth, author_name, "
+        "body_markdown, body_html, body_hash, status, ip_hash, sentiment, created_at, "
+        "updated_at) "
+        "SELECT :t, c.id, c.post_id, c.id, 0, 'Reader ' || c.k, 'Comment ' || c.k, "
+        "'<p>Comment ' || c.k || '</p>', sha256(c.id::text::bytea), 'approved', "
+        "sha256(int8send(c.k)), (ARRAY['positive','neutral','negative'])[1 + c.k % 3], "
+        "c.published_at + c.k * interval '1 minute', c.published_at + c.k * interval '1 minute' "
+        "FROM (SELECT gen_random_uuid() AS id, p.id AS post_id, p.published_at, k "
+        "FROM p CROSS JOIN generate_series(1, :each) AS k) c",
+        "UPDATE posts p SET comment_count = coalesce((SELECT count(*) FROM comments c "
+        "WHERE c.tenant_id = p.tenant_id AND c.post_id = p.id AND c.status = 'approved'), 0) "
+        "WHERE p.tenant_id = :t",
+    ):
+        await conn.execute(
+            text(statement), {k: v for k, v in values.items() if f":{k}" in statement}
+        )
+
+
 def _seed_mark() -> str:
     from alembic.script import ScriptDirectory
 
     from persistence.migrate import alembic_config
 
+    # Reading the revisions imports them, and they import migrations/helpers.py, which
+    # alembic's env.py puts on the path only when it runs (BENCH_REUSE asks first).
+    if str(ROOT / "migrations") not in sys.path:
+        sys.path.insert(0, str(ROOT / "migrations"))
     head = ScriptDirectory.from_config(alembic_config("postgresql:///unused")).get_current_head()
-    return f"seeded at {head}"
+    return f"seeded at {head}, with the one-blog site"
 
 
 async def _seeded(url) -> bool:
@@ -520,6 +601,8 @@ async def _seed(url) -> None:
         await _seed_site(conn, "small", SMALL_POSTS, SMALL_BLOGS, list(authors))
     async with engine.begin() as conn:
         await _seed_conversation(conn, authors[0])
+    async with engine.begin() as conn:
+        await _seed_one_blog(conn, list(authors))
     async with engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.execute(text("VACUUM ANALYZE"))
@@ -527,7 +610,8 @@ async def _seed(url) -> None:
         await conn.execute(text(f"COMMENT ON DATABASE {BENCH_DB} IS '{_seed_mark()}'"))
     await engine.dispose()
     print(
-        f"seeded {BIG_POSTS:,} + {SMALL_POSTS:,} posts, {BIG_COMMENTS:,} comments and "
+        f"seeded {BIG_POSTS:,} + {SMALL_POSTS:,} + {ONE_POSTS:,} posts, {BIG_COMMENTS:,} + "
+        f"{ONE_COMMENTED * ONE_COMMENTS_EACH:,} comments and "
         f"{BIG_RATINGS:,} ratings in {time.perf_counter() - started:.1f} s",
         flush=True,
     )
@@ -570,8 +654,18 @@ async def _addresses(url) -> dict[str, str]:
                 )
             )
         ).one()
+        one_post_id = (
+            await conn.execute(
+                text(
+                    "SELECT p.id FROM posts p JOIN tenants t ON t.id = p.tenant_id "
+                    "WHERE t.slug = 'one' AND p.slug = :slug"
+                ),
+                {"slug": ONE_POST},
+            )
+        ).scalar_one()
     await engine.dispose()
     return {
+        "one_post_id": str(one_post_id),
         # Signed as the app signs it: the same key, derived from the same JWT keys.
         "deep": _cursors().encode(SORTS["recent"], (deep.published_at, deep.id)),
         "blog": post.blog,
@@ -599,6 +693,68 @@ async def _owner_headers(url) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def _start(env: dict[str, str], workers: int) -> tuple[list[subprocess.Popen[bytes]], str, str]:
+    """Causerie and the bare app, each with ``workers`` uvicorn worker processes."""
+    # Causerie runs at its default log level, as `make run` would: one JSON access
+    # line per request (uvicorn's own access log stays off; the app writes its own),
+    # into a file as a deployment's collector would read it.
+    uvicorn = [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "warning"]
+    if workers > 1:
+        uvicorn += ["--workers", str(workers)]
+    log_path = ROOT / "var" / "bench-data" / "causerie.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    causerie_port, bare_port = _free_port(), _free_port()
+    processes = [
+        subprocess.Popen(
+            [*uvicorn, "api.main:app", "--port", str(causerie_port)],
+            env=env,
+            cwd=ROOT,
+            stderr=log_path.open("ab"),
+        ),
+        subprocess.Popen(
+            [*uvicorn, "bench.bare_app:app", "--port", str(bare_port)], env=env, cwd=ROOT
+        ),
+    ]
+    causerie, bare = f"http://127.0.0.1:{causerie_port}", f"http://127.0.0.1:{bare_port}"
+    _wait_until_up(causerie)
+    _wait_until_up(bare)
+    return processes, causerie, bare
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+def _row(label: str, ours_runs: list[Result], floor_runs: list[Result], notes: list[str]) -> str:
+    ours = _median(ours_runs)
+    if not floor_runs:
+        if ours.errors:
+            notes.append(f"{label}: {ours.errors} failed requests")
+        return f"| {label} | {ours.rps:.0f} | — | — | {ours.p50_ms:.1f} / {ours.p99_ms:.1f} | — |"
+    floor = _median(floor_runs)
+    ratios = [o.rps / f.rps for o, f in zip(ours_runs, floor_runs, strict=True) if f.rps]
+    ratio = f"{statistics.median(ratios):.2f}" if ratios else "n/a"
+    if ours.errors or floor.errors:  # reported, not fatal: wrk counts timeouts too
+        notes.append(f"{label}: {ours.errors} / {floor.errors} failed requests")
+    return (
+        f"| {label} | {ours.rps:.0f} | {floor.rps:.0f} | {ratio} "
+        f"| {ours.p50_ms:.1f} / {ours.p99_ms:.1f} | {floor.p50_ms:.1f} / {floor.p99_ms:.1f} |"
+    )
+
+
+TABLE_HEAD = [
+    "| endpoint | Causerie req/s | bare req/s | ratio | Causerie p50 / p99 ms | bare p50 / p99 ms |",
+    "|---|---|---|---|---|---|",
+]
+
+
 def main() -> None:
     from persistence.database import app_role_url, async_url
 
@@ -615,7 +771,6 @@ def main() -> None:
         _prepare(owner)
         db_url = owner.set(database=BENCH_DB)
         app_dsn = app_role_url(db_url).set(drivername="postgresql").render_as_string(False)
-        causerie_port, bare_port = _free_port(), _free_port()
         env = {
             **os.environ,
             "DATABASE_URL": db_url.render_as_string(hide_password=False),
@@ -624,29 +779,8 @@ def main() -> None:
             "CAUSERIE_JWT_KEYS": JWT_SPEC,
             "CAUSERIE_ACCESS_TOKEN_TTL_SECONDS": "3600",
         }
-        # Causerie runs at its default log level, as `make run` would: one JSON access
-        # line per request (uvicorn's own access log stays off; the app writes its own),
-        # into a file as a deployment's collector would read it.
-        uvicorn = [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "warning"]
-        log_path = ROOT / "var" / "bench-data" / "causerie.log"
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        causerie_log = log_path.open("wb")
-        processes.append(
-            subprocess.Popen(
-                [*uvicorn, "api.main:app", "--port", str(causerie_port)],
-                env=env,
-                cwd=ROOT,
-                stderr=causerie_log,
-            )
-        )
-        processes.append(
-            subprocess.Popen(
-                [*uvicorn, "bench.bare_app:app", "--port", str(bare_port)], env=env, cwd=ROOT
-            )
-        )
-        causerie, bare = f"http://127.0.0.1:{causerie_port}", f"http://127.0.0.1:{bare_port}"
-        _wait_until_up(causerie)
-        _wait_until_up(bare)
+        (ROOT / "var" / "bench-data" / "causerie.log").unlink(missing_ok=True)
+        processes, causerie, bare = _start(env, 1)
         idle_rss = _rss_mb(processes[0].pid)
 
         addresses = asyncio.run(_addresses(db_url))
@@ -657,8 +791,7 @@ def main() -> None:
             "one worker each, "
             f"client {client} on the same machine ({os.cpu_count()} CPUs).",
             "",
-            "| endpoint | Causerie req/s | bare req/s | ratio | Causerie p50 / p99 ms | bare p50 / p99 ms |",
-            "|---|---|---|---|---|---|",
+            *TABLE_HEAD,
         ]
         p50s: dict[str, float] = {}
         notes: list[str] = []
@@ -674,17 +807,9 @@ def main() -> None:
                 ours_runs.append(load(causerie, path))
                 peak_rss = max(peak_rss, _rss_mb(processes[0].pid))
                 floor_runs.append(load(bare, path))
-            ours, floor = _median(ours_runs), _median(floor_runs)
-            ratio = statistics.median(
-                o.rps / f.rps for o, f in zip(ours_runs, floor_runs, strict=True)
-            )
-            if ours.errors or floor.errors:  # reported, not fatal: wrk counts timeouts too
-                notes.append(f"{label}: {ours.errors} / {floor.errors} failed requests")
-            p50s[label] = ours.p50_ms
-            lines.append(
-                f"| {label} | {ours.rps:.0f} | {floor.rps:.0f} | {ratio:.2f} "
-                f"| {ours.p50_ms:.1f} / {ours.p99_ms:.1f} | {floor.p50_ms:.1f} / {floor.p99_ms:.1f} |"
-            )
+            p50s[label] = _median(ours_runs).p50_ms
+            lines.append(_row(label, ours_runs, floor_runs, notes))
+            print(lines[-1], flush=True)
         headers = asyncio.run(_owner_headers(db_url))
         lines += [
             "",
@@ -710,9 +835,43 @@ def main() -> None:
                 f"Post list p50 at 100,000 posts / at 1,000 posts: {big:.1f} / {small:.1f} ms "
                 f"(x{big / small:.2f})."
             )
-        lines += [
+        lines.append(
             f"Causerie resident memory (VmRSS) under load: {peak_rss:.0f} MB "
-            f"(idle at start: {idle_rss:.0f} MB).",
+            f"(idle at start: {idle_rss:.0f} MB)."
+        )
+        _stop(processes)
+
+        # The one-blog site, two worker processes per app.
+        processes, causerie, bare = _start(env, ONE_WORKERS)
+        etag = httpx.get(causerie + f"{ONE}/blogs/blog-1/posts/{ONE_POST}").headers["ETag"]
+        lines += [
+            "",
+            f"One blog of {ONE_POSTS:,} posts ({ONE_COMMENTS_EACH} comments on each of the "
+            f"newest {ONE_COMMENTED:,}), {ONE_WORKERS} worker processes per app, concurrency "
+            f"{ONE_CONCURRENCY}, same rounds:",
+            "",
+            *TABLE_HEAD,
+        ]
+        one_rss: list[float] = []
+        for label, template, kind in ONE_ENDPOINTS:
+            if not ONLY.search(label):
+                continue
+            path = template.format(**addresses)
+            sent = {"If-None-Match": etag} if kind == "304" else None
+            ours_runs, floor_runs = [], []
+            for _ in range(ROUNDS):
+                ours_runs.append(load(causerie, path, sent, ONE_CONCURRENCY))
+                now = _workers_rss_mb(processes[0].pid)
+                one_rss = now if sum(now) > sum(one_rss) else one_rss
+                if kind != "ours":
+                    floor_runs.append(load(bare, path, None, ONE_CONCURRENCY))
+            lines.append(_row(label, ours_runs, floor_runs, notes))
+            print(lines[-1], flush=True)
+        lines += [
+            "",
+            "Causerie workers' resident memory under load: "
+            + (" / ".join(f"{mb:.0f}" for mb in one_rss) or "n/a")
+            + " MB.",
             *(f"Errors (Causerie / bare): {note}" for note in notes),
         ]
         report = "\n".join(lines)
@@ -721,9 +880,7 @@ def main() -> None:
         out.mkdir(exist_ok=True)
         (out / "latest.md").write_text(report + "\n")
     finally:
-        for process in processes:
-            process.terminate()
-            process.wait(10)
+        _stop(processes)
         if server is not None:
             server.stop()
 

@@ -21,7 +21,7 @@ metadata = sa.MetaData()
 U = UUID(as_uuid=True)
 # Public posts (migrations 0005 and 0006): the predicate of the posts_public_* indexes.
 VISIBLE = sa.text("status IN ('published','scheduled') AND deleted_at IS NULL")
-# The Bayesian average behind "top rated" (migration 0006, persistence/public_read.py).
+# The Bayesian average behind "top rated" (migration 0006, persistence/posts/public_reads.py).
 SCORE = "((15.0 + rating_sum)::float8 / (5 + rating_count))"
 
 
@@ -418,7 +418,7 @@ post_revisions = sa.Table(
 # comment_reports to this MetaData, the ratings slice (persistence/ratings/) ratings.
 
 # Insights (migrations 0009 and 0010): hourly aggregates kept by triggers, their coarser
-# roll-ups, who was active per hour, and today's read visitors. persistence/insights.py
+# roll-ups, who was active per hour, and today's read visitors. persistence/insights/
 # reads them in SQL text; they are declared here so the schema comparison covers them.
 INSIGHT_COUNTERS = (
     "comments_pending",

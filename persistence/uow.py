@@ -11,8 +11,8 @@ from persistence.accounts.repositories import SqlRefreshTokenRepository, SqlUser
 from persistence.blogs.repositories import SqlBlogRepository
 from persistence.comments.repositories import SqlCommentRepository
 from persistence.database import Database, Transaction
-from persistence.insights import SqlInsightsRepository
-from persistence.licensing import (
+from persistence.insights.repositories import SqlInsightsRepository
+from persistence.licensing.repositories import (
     SqlIdempotencyStore,
     SqlPlanRepository,
     SqlSubscriptionRepository,

@@ -28,7 +28,7 @@ from fastapi.routing import APIRoute
 
 from api.access import Gate, _PlatformGate, _TenantGate
 from api.problems import CATALOGUE, code_for_domain_error
-from api.routers import ROUTERS
+from api.registry import ROUTERS
 from api.system import routes as system
 from domain.kernel.access import Actor, Principal, Role, Scope, require, require_platform
 from domain.kernel.errors import DomainError, Unauthenticated
@@ -72,6 +72,10 @@ REFINED: dict[tuple[str, str], tuple[int, str]] = {
             "comments-moderate",
         )
     },
+    ("insights-author", "author"): (
+        403,
+        "authors see their own detail only: a random id is another's",
+    ),
 }
 
 # Refusals that only the gate gives: a 404 with one of these details says "this tenant

@@ -44,6 +44,7 @@ EXPECTED: dict[Action, str] = {
     Action.INSIGHTS_OWN: "          Y        Y     Y       N         Y      N      N",
     Action.READ_SUBSCRIPTION: "     Y        Y     Y       N         N      N      N",
     Action.SET_SUBSCRIPTION: "      Y        N     N       N         N      N      N",
+    Action.MANAGE_PLANS: "          Y        N     N       N         N      N      N",
     Action.BE_MEMBER: "             Y        Y     Y       Y         Y      Y      N",
 }
 

@@ -110,7 +110,7 @@ async def site_feed_atom(request: Request, site: SiteDep) -> Response:
 async def blog_feed_atom(request: Request, site: SiteDep, blog: SlugPath) -> Response:
     """One blog's latest public posts as an Atom feed."""
     async with public_reader(request.app.state.db, site.row.id) as reader:
-        found = await reader.blog(blog)
+        found = await reader.blog(blog, count=False)
         rows = await reader.feed(blog=blog, limit=FEED_SIZE) if found else []
     if found is None:
         raise NotFound("No such blog.")

@@ -22,8 +22,8 @@ from api.kit.cursors import time_id
 from api.kit.pages import Page, PageQuery, page_of
 from api.kit.routing import new_router
 from api.kit.schemas import ADMIN_PROBLEMS
+from api.licensing.schemas import SubscriptionRead  # the provisioned subscription
 from api.members.schemas import InvitationRead
-from api.routers.subscriptions import SubscriptionRead
 from api.tenants.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -41,6 +41,7 @@ from domain.kernel.access import Action, Scope
 from domain.licensing import use_cases as licensing
 from domain.licensing.limits import PlanLicence
 from domain.licensing.model import SubscriptionStatus
+from domain.members.provisioning import provision_tenant
 from domain.tenants import use_cases
 from domain.tenants.model import ApiKey, NewTenant
 
@@ -82,7 +83,7 @@ async def create_tenant(
         current_period_end=body.current_period_end,
         external_ref=body.external_ref,
     )
-    tenant, issued, subscription = await licensing.provision_tenant(
+    tenant, issued, subscription = await provision_tenant(
         caller.work,
         caller.principal,
         spec,

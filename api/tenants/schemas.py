@@ -9,8 +9,8 @@ from uuid import UUID
 from pydantic import Field, HttpUrl
 
 from api.kit.schemas import Email, Language, Name, StrictModel
+from api.licensing.schemas import SubscriptionRead  # the provisioned subscription
 from api.members.schemas import InvitationRead
-from api.routers.subscriptions import SubscriptionRead
 from domain.tenants.model import TYPOGRAPHY, ApiKey, AuditEntry, CommentPolicy, Tenant
 
 Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]

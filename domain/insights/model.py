@@ -1,6 +1,6 @@
 """Rules of the insights slice: windows and buckets, the influence score, figures.
 
-Everything here is plain Python; ``persistence/insights.py`` computes the sums from the
+Everything here is plain Python; ``persistence/insights/`` computes the sums from the
 aggregate tables and the use cases turn them into answers.
 """
 
@@ -194,8 +194,39 @@ def influence(f: AuthorFigures) -> Influence:
     return Influence(f, round(sum(p.points for p in parts), 3), parts)
 
 
+# Where a ranked author stands: the ranking's sort key, (score, commenters, name, id),
+# ordered score descending, commenters descending, name (by code point) then id ascending.
+RankKey = tuple[float, int, str, UUID]
+
+
+def rank_key(i: Influence) -> RankKey:
+    return i.score, i.figures.commenters, i.figures.name, i.figures.author_id
+
+
+@dataclass(frozen=True)
+class RankedAuthor:
+    """One row of the ranking as the read side computes it: the figures, the score (the
+    formula of ``influence``) and the 1-based rank over the whole window."""
+
+    figures: AuthorFigures
+    score: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class Ranking:
+    ranked: int  # authors with activity in the window
+    rows: list[RankedAuthor]
+
+
+def explained(row: RankedAuthor) -> Influence:
+    """A ranked row with the parts of its score."""
+    return Influence(row.figures, row.score, influence(row.figures).parts, row.rank)
+
+
 def rank(figures: list[AuthorFigures]) -> list[Influence]:
-    """Highest score first; ties by more commenters, then by name, then by id."""
+    """Highest score first; ties by more commenters, then by name, then by id (the order
+    the read side ranks in, see ``RankKey``)."""
     scored = [influence(f) for f in figures]
     scored.sort(
         key=lambda i: (-i.score, -i.figures.commenters, i.figures.name, str(i.figures.author_id))

@@ -7,13 +7,15 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.insights.model import (
-    AuthorFigures,
     BlogFigures,
     Counts,
     ModerationFigures,
     PostFigures,
+    Ranking,
+    RankKey,
     TopBy,
 )
+from domain.licensing.ports import LicensingUnitOfWork
 
 
 class InsightsRepository(Protocol):
@@ -31,9 +33,20 @@ class InsightsRepository(Protocol):
         (the last two are zero without ``activity``)."""
         ...
 
-    async def author_figures(
-        self, start: datetime, end: datetime, *, author_id: UUID | None = None
-    ) -> list[AuthorFigures]: ...
+    async def ranking(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        after: RankKey | None,
+        limit: int,
+        author_id: UUID | None = None,
+    ) -> Ranking:
+        """The authors ranked by influence over the window (one statement): how many are
+        ranked, and the ``limit`` rows after ``after`` in rank order, or with
+        ``author_id`` that author's row alone (none without activity)."""
+        ...
+
     async def author(self, user_id: UUID) -> tuple[str, str] | None:
         """(display name, handle) of a member of the tenant or an author of its posts."""
         ...
@@ -62,3 +75,10 @@ class InsightsRepository(Protocol):
         """Count one read of a public post: None when the post is not public, False when
         this visitor was already counted today, True when counted."""
         ...
+
+
+class InsightsUnitOfWork(LicensingUnitOfWork, Protocol):
+    """The sums, and the plan that decides which of them a tenant sees."""
+
+    @property
+    def insights(self) -> InsightsRepository: ...

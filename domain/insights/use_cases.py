@@ -25,26 +25,27 @@ from domain.insights.model import (
     Influence,
     ModerationFigures,
     PostFigures,
+    RankKey,
     SeriesPoint,
     TopBy,
     Window,
+    explained,
     influence,
-    rank,
 )
+from domain.insights.ports import InsightsUnitOfWork
 from domain.insights.reads import is_bot, visitor_key
 from domain.kernel import clock
 from domain.kernel.access import Action, Actor, allows, require
 from domain.kernel.errors import FeatureNotInPlan, NotFound
 from domain.licensing.model import Feature
 from domain.licensing.quotas import ensure_feature
-from domain.ports import UnitOfWork
 
 BASIC, FULL = "basic", "full"
 MAX_TOP = 100
 HOTSPOTS = 10
 
 
-async def _gate(uow: UnitOfWork, actor: Actor, level: str) -> None:
+async def _gate(uow: InsightsUnitOfWork, actor: Actor, level: str) -> None:
     plan = await ensure_feature(uow, actor.tenant_id, Feature.INSIGHTS)
     if level == FULL and plan.features.get(Feature.INSIGHTS.value) != FULL:
         raise FeatureNotInPlan(
@@ -65,7 +66,9 @@ def _scope(actor: Actor, author_id: UUID | None) -> UUID | None:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-async def _check_filters(uow: UnitOfWork, blog_id: UUID | None, author_id: UUID | None) -> None:
+async def _check_filters(
+    uow: InsightsUnitOfWork, blog_id: UUID | None, author_id: UUID | None
+) -> None:
     if blog_id is not None and not await uow.insights.blog_exists(blog_id):
         raise NotFound("No such blog.")
     if author_id is not None and await uow.insights.author(author_id) is None:
@@ -77,7 +80,7 @@ def _local(moment: datetime, win: Window) -> datetime:
 
 
 async def engagement(
-    uow: UnitOfWork,
+    uow: InsightsUnitOfWork,
     actor: Actor,
     win: Window,
     bucket: Bucket,
@@ -94,7 +97,7 @@ async def engagement(
 
 
 async def _series(
-    uow: UnitOfWork,
+    uow: InsightsUnitOfWork,
     win: Window,
     bucket: Bucket,
     blog_id: UUID | None,
@@ -115,7 +118,7 @@ async def _series(
 
 
 async def top_posts(
-    uow: UnitOfWork,
+    uow: InsightsUnitOfWork,
     actor: Actor,
     win: Window,
     by: TopBy,
@@ -132,11 +135,21 @@ async def top_posts(
     )
 
 
-async def authors(uow: UnitOfWork, actor: Actor, win: Window) -> list[Influence]:
-    """Every author with activity in the window, ranked by influence score."""
+@dataclass(frozen=True)
+class AuthorRanking:
+    ranked: int  # authors with activity in the window
+    items: list[Influence]  # the page asked for, in rank order
+
+
+async def authors(
+    uow: InsightsUnitOfWork, actor: Actor, win: Window, *, after: RankKey | None, limit: int
+) -> AuthorRanking:
+    """The authors with activity in the window, ranked by influence score: ``limit`` of
+    them after the one at ``after`` (from the top without it)."""
     require(actor, Action.INSIGHTS_FULL)
     await _gate(uow, actor, FULL)
-    return rank(await uow.insights.author_figures(win.start, win.end))
+    ranking = await uow.insights.ranking(win.start, win.end, after=after, limit=limit)
+    return AuthorRanking(ranking.ranked, [explained(row) for row in ranking.rows])
 
 
 @dataclass(frozen=True)
@@ -147,7 +160,7 @@ class AuthorDetail:
 
 
 async def author_detail(
-    uow: UnitOfWork, actor: Actor, win: Window, author_id: UUID
+    uow: InsightsUnitOfWork, actor: Actor, win: Window, author_id: UUID
 ) -> AuthorDetail:
     """One author's score with its parts, rank and best posts. Authors see their own
     only: another author's detail is a 403 (the roles table gives authors their own
@@ -157,14 +170,17 @@ async def author_detail(
     who = await uow.insights.author(author_id)
     if who is None:
         raise NotFound("No such author.")
-    ranked = rank(await uow.insights.author_figures(win.start, win.end))
-    mine = next((i for i in ranked if i.figures.author_id == author_id), None)
-    if mine is None:  # no activity in the window: a zero score, unranked
+    ranking = await uow.insights.ranking(
+        win.start, win.end, after=None, limit=1, author_id=author_id
+    )
+    if ranking.rows:
+        mine = explained(ranking.rows[0])
+    else:  # no activity in the window: a zero score, unranked
         mine = influence(AuthorFigures(author_id, who[0], who[1]))
     posts = await uow.insights.top_posts(
         win.start, win.end, TopBy.COMMENTS, HOTSPOTS, blog_id=None, author_id=author_id
     )
-    return AuthorDetail(mine, len(ranked), posts)
+    return AuthorDetail(mine, ranking.ranked, posts)
 
 
 @dataclass(frozen=True)
@@ -175,7 +191,7 @@ class ToneReport:
     blogs: list[BlogFigures]
 
 
-async def tone(uow: UnitOfWork, actor: Actor, win: Window, bucket: Bucket) -> ToneReport:
+async def tone(uow: InsightsUnitOfWork, actor: Actor, win: Window, bucket: Bucket) -> ToneReport:
     """Positive, neutral and negative approved comments per bucket, and where the
     negative ones concentrate (posts and blogs with the most)."""
     require(actor, Action.INSIGHTS_FULL)
@@ -193,14 +209,14 @@ async def tone(uow: UnitOfWork, actor: Actor, win: Window, bucket: Bucket) -> To
     return ToneReport(totals, series, posts, blogs)
 
 
-async def moderation(uow: UnitOfWork, actor: Actor, win: Window) -> ModerationFigures:
+async def moderation(uow: InsightsUnitOfWork, actor: Actor, win: Window) -> ModerationFigures:
     require(actor, Action.INSIGHTS_MODERATION)
     await _gate(uow, actor, BASIC)
     return await uow.insights.moderation(win.start, win.end)
 
 
 async def record_read(
-    uow: UnitOfWork,
+    uow: InsightsUnitOfWork,
     post_id: UUID,
     *,
     secret: bytes,

@@ -44,6 +44,7 @@ class Action(StrEnum):
     INSIGHTS_OWN = "insights_own"
     READ_SUBSCRIPTION = "read_subscription"
     SET_SUBSCRIPTION = "set_subscription"  # also: provision tenants
+    MANAGE_PLANS = "manage_plans"  # the plan catalogue: operators only, no API key
     BE_MEMBER = "be_member"  # any role in the tenant: leave it (staff also remove others)
 
 
@@ -66,6 +67,7 @@ ROLE_TABLE: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.INSIGHTS_OWN: (_STAFF | {Role.AUTHOR}, True),
     Action.READ_SUBSCRIPTION: (_STAFF, True),
     Action.SET_SUBSCRIPTION: (frozenset(), True),
+    Action.MANAGE_PLANS: (frozenset(), True),
     Action.BE_MEMBER: (_ALL_MEMBERS, True),
 }
 

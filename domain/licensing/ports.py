@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
+from domain.kernel.idempotency import IdempotentUnitOfWork
 from domain.kernel.ports import UnitOfWorkBase
 from domain.licensing.model import Plan, Subscription
+from domain.tenants.ports import AuditUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -25,13 +27,6 @@ class SubscriptionEvent:
     actor_key_id: UUID | None
     request_id: str | None
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class StoredResponse:
-    request_hash: bytes
-    status: int | None
-    body: Any
 
 
 class PlanRepository(Protocol):
@@ -53,27 +48,31 @@ class SubscriptionRepository(Protocol):
     ) -> list[SubscriptionEvent]: ...
 
 
-class IdempotencyStore(Protocol):
-    async def claim(self, caller: str, key: str, tenant_id: UUID, request_hash: bytes) -> bool:
-        """True when this request now owns the key; False when the key was already used."""
-        ...
-
-    async def stored(self, caller: str, key: str) -> StoredResponse | None: ...
-    async def complete(self, caller: str, key: str, status: int, body: Any) -> None: ...
-
-
 class UsageCounter(Protocol):
     async def count(self, tenant_id: UUID) -> dict[str, int]:
         """Current usage of every counted quota (the posts figure is the fullest blog)."""
         ...
 
 
-class LicensingUnitOfWork(UnitOfWorkBase, Protocol):
-    """What the quota and feature checks read: the plan, the subscription, the usage."""
+# --- the units of work, from the narrowest ---------------------------------------------------
+
+
+class PlansUnitOfWork(UnitOfWorkBase, Protocol):
+    """The plan catalogue."""
 
     @property
     def plans(self) -> PlanRepository: ...
+
+
+class LicensingUnitOfWork(PlansUnitOfWork, Protocol):
+    """A tenant's subscription, its plan and its usage: what the quota and feature checks
+    of every slice need (their own units of work include this one)."""
+
     @property
     def subscriptions(self) -> SubscriptionRepository: ...
     @property
     def usage(self) -> UsageCounter: ...
+
+
+class SubscriptionsUnitOfWork(LicensingUnitOfWork, IdempotentUnitOfWork, AuditUnitOfWork, Protocol):
+    """Changing a subscription: retry-safe, and written to the tenant's audit log."""

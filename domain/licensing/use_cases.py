@@ -1,39 +1,49 @@
-"""Licensing use cases: the catalogue, provisioning, subscriptions, quotas and usage."""
+"""Licensing use cases: the catalogue, subscriptions, their history, and usage."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from domain.kernel import clock
 from domain.kernel.access import Action, Actor, Principal, require, require_platform
-from domain.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.kernel.errors import Conflict, InvalidInput, NotFound
+from domain.kernel.idempotency import run_once
 from domain.licensing.model import (
     Plan,
     Quota,
     Subscription,
     SubscriptionStatus,
 )
-from domain.licensing.ports import SubscriptionEvent
+from domain.licensing.ports import (
+    LicensingUnitOfWork,
+    PlansUnitOfWork,
+    SubscriptionEvent,
+    SubscriptionsUnitOfWork,
+)
 from domain.licensing.quotas import plan_of
-from domain.members.model import InvitationIssued
-from domain.members.use_cases import create_tenant_with_owner
-from domain.ports import UnitOfWork
-from domain.tenants.model import NewTenant, Tenant
 from domain.tenants.use_cases import audit
 
 # --- the catalogue --------------------------------------------------------------------
 
 
-def _require_operator(principal: Principal) -> None:
-    if not principal.is_operator:
-        raise Forbidden("Only platform operators edit the plan catalogue.")
+async def list_plans(uow: PlansUnitOfWork) -> list[Plan]:
+    """The catalogue, oldest plan first: public."""
+    return await uow.plans.all()
 
 
-async def create_plan(uow: UnitOfWork, principal: Principal, fields: dict[str, Any]) -> Plan:
-    _require_operator(principal)
+async def get_plan(uow: PlansUnitOfWork, plan_id: str) -> Plan:
+    plan = await uow.plans.get(plan_id)
+    if plan is None:
+        raise NotFound("No such plan.")
+    return plan
+
+
+async def create_plan(uow: PlansUnitOfWork, principal: Principal, fields: dict[str, Any]) -> Plan:
+    require_platform(principal, Action.MANAGE_PLANS)
     now = clock.now()
     plan = Plan(created_at=now, updated_at=now, **fields)
     if not await uow.plans.add(plan):
@@ -43,13 +53,11 @@ async def create_plan(uow: UnitOfWork, principal: Principal, fields: dict[str, A
 
 
 async def update_plan(
-    uow: UnitOfWork, principal: Principal, plan_id: str, changes: dict[str, Any]
+    uow: PlansUnitOfWork, principal: Principal, plan_id: str, changes: dict[str, Any]
 ) -> Plan:
     """Quotas and features merge key by key; an upgrade takes effect on the next request."""
-    _require_operator(principal)
-    plan = await uow.plans.get(plan_id)
-    if plan is None:
-        raise NotFound("No such plan.")
+    require_platform(principal, Action.MANAGE_PLANS)
+    plan = await get_plan(uow, plan_id)
     updated = Plan(
         id=plan.id,
         name=changes.get("name") or plan.name,
@@ -63,17 +71,16 @@ async def update_plan(
     return updated
 
 
-async def delete_plan(uow: UnitOfWork, principal: Principal, plan_id: str) -> None:
-    _require_operator(principal)
-    if await uow.plans.get(plan_id) is None:
-        raise NotFound("No such plan.")
+async def delete_plan(uow: PlansUnitOfWork, principal: Principal, plan_id: str) -> None:
+    require_platform(principal, Action.MANAGE_PLANS)
+    await get_plan(uow, plan_id)
     if await uow.plans.in_use(plan_id):
         raise Conflict("Tenants are subscribed to this plan: move them first.")
     await uow.plans.delete(plan_id)
     await uow.commit()
 
 
-# --- provisioning and subscriptions -----------------------------------------------------
+# --- subscriptions ----------------------------------------------------------------------
 
 
 @dataclass
@@ -84,48 +91,58 @@ class SubscriptionChange:
     external_ref: str | None = None
 
 
-async def provision_tenant(
-    uow: UnitOfWork,
-    principal: Principal,
-    spec: NewTenant,
-    change: SubscriptionChange,
-    owner_token: str,
-    owner_token_hash: bytes,
-    invitation_ttl: timedelta,
-) -> tuple[Tenant, InvitationIssued, Subscription]:
-    """Tenant, owner invitation and subscription: all three or none."""
-    require_platform(principal, Action.SET_SUBSCRIPTION)
-    if change.status not in (SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE):
-        raise InvalidInput("A new tenant starts as trialing or active.")
-    if await uow.plans.get(change.plan_id) is None:
-        raise InvalidInput(f"Unknown plan '{change.plan_id}'.")
-    tenant, issued = await create_tenant_with_owner(
-        uow, principal, spec, owner_token, owner_token_hash, invitation_ttl
-    )
-    now = clock.now()
-    subscription = Subscription(
-        tenant_id=tenant.id,
-        plan_id=change.plan_id,
-        status=change.status,
-        current_period_end=change.current_period_end,
-        external_ref=change.external_ref,
-        created_at=now,
-        updated_at=now,
-    )
-    await uow.subscriptions.add(subscription)
-    await _record(uow, principal, subscription, None)
-    await uow.commit()
-    return tenant, issued, subscription
+async def get_subscription(uow: LicensingUnitOfWork, actor: Actor) -> Subscription:
+    require(actor, Action.READ_SUBSCRIPTION)
+    subscription, _ = await plan_of(uow, actor.tenant_id)
+    return subscription
+
+
+async def subscription_history(
+    uow: LicensingUnitOfWork, actor: Actor, *, after: tuple[datetime, UUID] | None, limit: int
+) -> list[SubscriptionEvent]:
+    """Every change of plan or status, newest first."""
+    require(actor, Action.READ_SUBSCRIPTION)
+    return await uow.subscriptions.history(actor.tenant_id, after=after, limit=limit)
+
+
+@dataclass(frozen=True)
+class Retry:
+    """What makes a request retry-safe: the caller's key and a hash of the request."""
+
+    key: str
+    request_hash: bytes
+
+
+def caller_of(principal: Principal) -> str:
+    """Whose idempotency keys these are: keys of one caller never meet another's."""
+    if principal.key_id is not None:
+        return f"key:{principal.key_id}"
+    return f"user:{principal.user_id}"
 
 
 async def set_subscription(
-    uow: UnitOfWork, actor: Actor, change: SubscriptionChange
-) -> Subscription:
-    """Move a tenant to a plan and status. Nothing is ever deleted by a change.
-
-    Does not commit: the caller stores the idempotent answer in the same transaction.
-    """
+    uow: SubscriptionsUnitOfWork,
+    actor: Actor,
+    change: SubscriptionChange,
+    retry: Retry,
+    answer: Callable[[Subscription], Any],
+) -> tuple[int, Any, bool]:
+    """Move a tenant to a plan and status, once per idempotency key: the first request
+    changes and stores ``answer(subscription)``; a retry gets that stored answer again.
+    Returns ``(status, body, replayed)``; commits. Nothing is ever deleted by a change."""
     require(actor, Action.SET_SUBSCRIPTION)
+
+    async def apply() -> tuple[int, Any]:
+        return 200, answer(await _change(uow, actor, change))
+
+    return await run_once(
+        uow, caller_of(actor.principal), retry.key, actor.tenant_id, retry.request_hash, apply
+    )
+
+
+async def _change(
+    uow: SubscriptionsUnitOfWork, actor: Actor, change: SubscriptionChange
+) -> Subscription:
     subscription = await uow.subscriptions.get(actor.tenant_id, lock=True)
     if subscription is None:
         raise NotFound("This tenant has no subscription.")
@@ -143,7 +160,7 @@ async def set_subscription(
     subscription.external_ref = change.external_ref
     subscription.updated_at = clock.now()
     await uow.subscriptions.update(subscription)
-    await _record(uow, actor.principal, subscription, before)
+    await record_change(uow, actor.principal, subscription, before)
     await audit(
         uow,
         actor,
@@ -156,9 +173,13 @@ async def set_subscription(
     return subscription
 
 
-async def _record(
-    uow: UnitOfWork, principal: Principal, after: Subscription, before: Subscription | None
+async def record_change(
+    uow: LicensingUnitOfWork,
+    principal: Principal,
+    after: Subscription,
+    before: Subscription | None,
 ) -> None:
+    """One line of the subscription's history (``before`` is None for a new one)."""
     await uow.subscriptions.record(
         SubscriptionEvent(
             id=uuid4(),
@@ -187,7 +208,9 @@ class QuotaUsage:
     used: int
 
 
-async def usage(uow: UnitOfWork, actor: Actor) -> tuple[Subscription, Plan, list[QuotaUsage]]:
+async def usage(
+    uow: LicensingUnitOfWork, actor: Actor
+) -> tuple[Subscription, Plan, list[QuotaUsage]]:
     require(actor, Action.READ_SUBSCRIPTION)
     subscription, plan = await plan_of(uow, actor.tenant_id)
     counts = await uow.usage.count(actor.tenant_id)

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from domain.accounts.ports import AccountsUnitOfWork
 from domain.kernel.access import Role
+from domain.licensing.ports import LicensingUnitOfWork
 from domain.members.model import Invitation, Membership
 from domain.tenants.model import Tenant
 from domain.tenants.ports import TenantsUnitOfWork
@@ -40,3 +41,7 @@ class MembersUnitOfWork(AccountsUnitOfWork, TenantsUnitOfWork, Protocol):
     def memberships(self) -> MembershipRepository: ...
     @property
     def invitations(self) -> InvitationRepository: ...
+
+
+class ProvisioningUnitOfWork(MembersUnitOfWork, LicensingUnitOfWork, Protocol):
+    """A new tenant, its owner's invitation and its subscription, in one transaction."""

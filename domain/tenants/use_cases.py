@@ -65,10 +65,6 @@ async def enter_tenant(
     return tenant, Actor(principal=principal, tenant_id=tenant.id, role=role, writable=writable)
 
 
-# Routers not yet behind the access gates still call it by its old name.
-actor_in = enter_tenant
-
-
 async def resolve_host(uow: TenantsUnitOfWork, host: str) -> str | None:
     """The slug of the tenant serving its public site on ``host`` (normalised)."""
     return await uow.tenants.resolve_host(host)

@@ -131,6 +131,15 @@ _SUMMARY_COLUMNS = (
 )
 
 
+# Whether a public post exists is asked as "its newest one": an EXISTS lets the planner
+# pick a sequential scan that stops at the first match, which a generic plan expects at
+# once when one author or one blog holds every post, and which reads the whole tenant when
+# the match is old or absent. Ordered by the publication time, the question walks the
+# posts_public_* index of the filter instead.
+_NEWEST = "SELECT p.published_at"
+_FIRST = " ORDER BY p.published_at DESC LIMIT 1"
+
+
 @dataclass(frozen=True)
 class PostQuery:
     """What the public post list asks for; ``after`` is the keyset position (key, id)."""
@@ -168,16 +177,16 @@ def post_list_sql(query: PostQuery) -> tuple[str, dict[str, Any]]:
         params["author"] = query.author
         # Users are global: a handle is found here only if it has a public post here.
         author_expr = (
-            "(SELECT u.id FROM users u WHERE u.handle = CAST(:author AS text) AND EXISTS "
-            f"(SELECT 1 FROM {_POST_FROM} WHERE p.tenant_id = CAST(:tenant AS uuid) "
-            f"AND p.author_id = u.id AND {VISIBLE}))"
+            "(SELECT u.id FROM users u WHERE u.handle = CAST(:author AS text) AND "
+            f"({_NEWEST} FROM {_POST_FROM} WHERE p.tenant_id = CAST(:tenant AS uuid) "
+            f"AND p.author_id = u.id AND {VISIBLE}{_FIRST}) IS NOT NULL)"
         )
         filters.append("p.author_id = (SELECT author_id FROM f)")
     if query.tag is not None:
         params["tag"] = query.tag
         tag_expr = (
-            f"EXISTS (SELECT 1 FROM {_POST_FROM} WHERE p.tenant_id = CAST(:tenant AS uuid) "
-            f"AND p.tag_names @> ARRAY[CAST(:tag AS varchar)] AND {VISIBLE})"
+            f"({_NEWEST} FROM {_POST_FROM} WHERE p.tenant_id = CAST(:tenant AS uuid) "
+            f"AND p.tag_names @> ARRAY[CAST(:tag AS varchar)] AND {VISIBLE}{_FIRST}) IS NOT NULL"
         )
         filters.append("p.tag_names @> ARRAY[CAST(:tag AS varchar)]")
     if query.q is not None:
@@ -214,17 +223,26 @@ def post_list_sql(query: PostQuery) -> tuple[str, dict[str, Any]]:
 
 
 def post_sql(tenant_id: UUID, blog: str, slug: str) -> tuple[str, dict[str, Any]]:
-    """One public post by blog and slug, or by one of its old slugs (``slug`` then differs)."""
+    """One public post by blog and slug, or by one of its old slugs (``slug`` then differs).
+
+    The two ways in are two lookups by unique key glued by ``UNION ALL``, the current slug
+    first: written as ``p.slug = … OR p.id = (old-slug subquery)``, a generic plan had no
+    index for the ``OR`` and read every post of the tenant."""
+    in_blog = (
+        "JOIN blogs b ON b.tenant_id = {alias}.tenant_id AND b.id = {alias}.blog_id "
+        "WHERE b.tenant_id = CAST(:tenant AS uuid) AND b.slug = CAST(:blog AS text) "
+        "AND {alias}.tenant_id = CAST(:tenant AS uuid) AND {alias}.slug = CAST(:slug AS text)"
+    )
     sql = (
+        f"WITH hit AS (SELECT p.id, 0 AS rank FROM posts p {in_blog.format(alias='p')} "
+        f"UNION ALL SELECT s.post_id, 1 FROM post_slugs s {in_blog.format(alias='s')}) "
         f"SELECT {_SUMMARY_COLUMNS}, p.body_html, p.updated_at, b.slug AS blog_slug, "
         "b.title AS blog_title, u.handle, u.display_name, tg.slugs AS tag_slugs, "
-        f"tg.names AS tag_display FROM {_POST_FROM} JOIN users u ON u.id = p.author_id "
-        f"{_TAGS_LATERAL.format(alias='p')} "
-        "WHERE b.tenant_id = CAST(:tenant AS uuid) AND b.slug = CAST(:blog AS text) "
-        f"AND p.tenant_id = CAST(:tenant AS uuid) AND {VISIBLE} "
-        "AND (p.slug = CAST(:slug AS text) OR p.id = (SELECT s.post_id FROM post_slugs s "
-        "WHERE s.tenant_id = b.tenant_id AND s.blog_id = b.id AND s.slug = CAST(:slug AS text)))"
-        " ORDER BY p.slug = CAST(:slug AS text) DESC LIMIT 1"
+        "tg.names AS tag_display FROM hit "
+        f"JOIN posts p ON p.tenant_id = CAST(:tenant AS uuid) AND p.id = hit.id "
+        "JOIN blogs b ON b.tenant_id = p.tenant_id AND b.id = p.blog_id "
+        f"JOIN users u ON u.id = p.author_id {_TAGS_LATERAL.format(alias='p')} "
+        f"WHERE b.slug = CAST(:blog AS text) AND {VISIBLE} ORDER BY hit.rank LIMIT 1"
     )
     return sql, {"tenant": tenant_id, "blog": blog, "slug": slug}
 
@@ -280,11 +298,17 @@ class PublicReader:
             else {"tenant": self.tenant_id, "limit": limit + 1},
         )
 
-    async def blog(self, slug: str) -> Record | None:
-        rows = await self._all(
-            "SELECT b.slug, b.title, b.description, b.language, "
+    async def blog(self, slug: str, *, count: bool = True) -> Record | None:
+        """An active blog, with its public post count unless ``count`` is false: counting
+        reads every public post of the blog, which its feed does not need."""
+        counted = (
             f"(SELECT count(*) FROM posts p WHERE p.tenant_id = b.tenant_id AND p.blog_id = b.id "
-            f"AND {VISIBLE}) AS post_count "
+            f"AND {VISIBLE})"
+            if count
+            else "NULL::bigint"
+        )
+        rows = await self._all(
+            f"SELECT b.slug, b.title, b.description, b.language, {counted} AS post_count "
             "FROM blogs b WHERE b.tenant_id = CAST(:tenant AS uuid) "
             "AND b.slug = CAST(:slug AS text) AND b.status = 'active'",
             {"tenant": self.tenant_id, "slug": slug},

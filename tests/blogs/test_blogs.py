@@ -9,8 +9,8 @@ import uuid
 import pytest
 
 from domain.kernel.access import Role
+from tests.licensing.test_licensing import new_key
 from tests.test_foundation import assert_problem
-from tests.test_licensing import new_key
 
 # Callers of the role matrix: the world's roles, plus an author who does not write for the
 # blog, and the owner of another tenant.

@@ -11,7 +11,7 @@ from domain.comments import use_cases
 from domain.comments.model import NewComment, Origin
 from domain.kernel.access import Principal, Role
 from domain.tenants.model import CommentPolicy
-from domain.tenants.use_cases import actor_in
+from domain.tenants.use_cases import enter_tenant
 from persistence.uow import SqlUnitOfWork
 from tests.factories import Factory, World
 
@@ -45,7 +45,7 @@ async def seed(factory: Factory, world: World, post_id, who: str = "reader", **f
     if who == "anonymous" and new.author_name is None:
         new.author_name = "Anonyme"
     async with SqlUnitOfWork(factory.db, user_id=principal.user_id) as uow:
-        tenant, actor = await actor_in(uow, principal, world.slug)
+        tenant, actor = await enter_tenant(uow, principal, world.slug)
         return await use_cases.post_comment(
             uow,
             actor,

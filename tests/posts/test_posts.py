@@ -13,8 +13,8 @@ from domain.kernel import clock
 from domain.kernel.access import Role
 from persistence.uow import SqlUnitOfWork
 from tests.blogs.test_blogs import CALLERS, audit_actions, headers_for, make_plan, tampered
+from tests.licensing.test_licensing import new_key
 from tests.test_foundation import assert_problem
-from tests.test_licensing import new_key
 
 
 def posts(world, rest: str = "") -> str:

@@ -1051,7 +1051,8 @@ export interface paths {
         /**
          * Authors
          * @description The bloggers who matter: authors ranked by influence over the window, each with
-         *     the parts of their score. Plan level ``full``; owners and managers.
+         *     the parts of their score. Plan level ``full``; owners and managers. Keyset-paged:
+         *     ``next_cursor`` continues after the last author of the page.
          */
         get: operations["insights-authors"];
         put?: never;
@@ -7079,6 +7080,7 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
+                /** @description The `next_cursor` of the previous page (opaque). */
                 cursor?: string | null;
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
                 format?: ("json" | "csv") | null;

@@ -14,19 +14,29 @@ import pytest
 from sqlalchemy import event, text
 
 from api.adapters.tone import LexiconToneClassifier
+from api.insights.routes import AUTHORS
+from api.kit.cursors import time_id
 from domain.comments.model import Tone
-from domain.insights.model import AuthorFigures, Bucket, influence, rank, window
+from domain.insights.model import (
+    PRIOR_MEAN,
+    PRIOR_VOTES,
+    AuthorFigures,
+    Bucket,
+    influence,
+    rank,
+    window,
+)
 from domain.insights.reads import is_bot
 from domain.kernel import clock
 from domain.kernel.access import Role
 from domain.kernel.errors import InvalidInput
 from domain.tenants.model import CommentPolicy
-from persistence.insights import COUNTERS, spans
+from persistence.insights.repositories import COUNTERS, spans
 from tests.comments.helpers import add_reader, seed
 from tests.factories import FrozenClock, add_member, post_transition
 from tests.test_foundation import assert_problem
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
 
@@ -638,15 +648,20 @@ async def test_a_community_manager_answers_three_questions_from_the_api(
     assert ranking.status_code == 200, ranking.text
     body = ranking.json()
     assert len(body["items"]) == 10 and body["ranked_authors"] == 12
-    assert body["next_cursor"] == "10"
+    assert body["next_cursor"] is not None
+    assert ranking.headers["link"].endswith('>; rel="next"')
     top = body["items"][0]
     assert top["author_id"] == str(world.users["author"].id) and top["rank"] == 1
     parts = {p["name"]: p for p in top["parts"]}
     assert parts["commenters"]["figure"] == 8 and parts["ratings"]["figure"] == 4
     assert parts["reads"]["figure"] == 5 and parts["rating_average"]["figure"] > 3
     assert body["items"][1]["author_id"] == str(world.users["blogger-1"].id)
-    rest = await client.get(f"{url(world, 'authors')}?limit=10&cursor=10", headers=owner)
-    assert len(rest.json()["items"]) == 2 and rest.json()["next_cursor"] is None
+    rest = await client.get(
+        f"{url(world, 'authors')}?limit=10&cursor={body['next_cursor']}", headers=owner
+    )
+    assert [i["rank"] for i in rest.json()["items"]] == [11, 12]
+    assert rest.json()["next_cursor"] is None and "link" not in rest.headers
+    await _page_through_the_ranking(client, world, owner)
 
     # 2. Is the conversation about us getting more negative, and where?
     tone = (await client.get(f"{url(world, 'tone')}?bucket=week", headers=owner)).json()
@@ -678,6 +693,56 @@ async def test_a_community_manager_answers_three_questions_from_the_api(
     assert sum(i["ratings"] for i in items) == 4 and sum(i["reads"] for i in items) == 5
     assert max(i["active_people"] for i in items) >= 1
     await post_transition(factory, world, posts["blogger-3"], "unpublish")
+
+
+async def _page_through_the_ranking(client, world, headers) -> None:
+    """Page by page, the ranking gives every author once, in the order of the whole
+    ranking; the read side's scores are the domain's formula, and its order the domain's."""
+    whole = (await client.get(f"{url(world, 'authors')}?limit=100", headers=headers)).json()
+    assert whole["next_cursor"] is None
+    for size in (1, 5):
+        seen, cursor = [], None
+        while True:
+            query = f"?limit={size}" + (f"&cursor={cursor}" if cursor else "")
+            page = await client.get(url(world, "authors") + query, headers=headers)
+            assert page.status_code == 200, page.text
+            assert len(page.json()["items"]) <= size
+            assert page.json()["ranked_authors"] == whole["ranked_authors"]
+            seen += page.json()["items"]
+            cursor = page.json()["next_cursor"]
+            if cursor is None:
+                break
+        assert seen == whole["items"]
+    assert [i["rank"] for i in whole["items"]] == list(range(1, whole["ranked_authors"] + 1))
+    figures = []
+    for item in whole["items"]:
+        part = {p["name"]: p["figure"] for p in item["parts"]}
+        ratings = int(part["ratings"])  # the sum of stars, back from the Bayesian average
+        stars = round(part["rating_average"] * (PRIOR_VOTES + ratings) - PRIOR_VOTES * PRIOR_MEAN)
+        f = AuthorFigures(
+            uuid.UUID(item["author_id"]),
+            item["name"],
+            item["handle"],
+            **{k: int(part[k]) for k in ("posts", "comments", "commenters", "replies", "reads")},
+            ratings=ratings,
+            rating_sum=stars,
+        )
+        figures.append(f)
+        assert influence(f).score == item["score"], item  # the SQL score is the domain's
+    assert [i.figures.author_id for i in rank(figures)] == [f.author_id for f in figures]
+
+
+async def test_a_forged_or_foreign_ranking_cursor_is_refused(client, factory, services):
+    world = await factory.world()
+    owner = world.headers["owner"]
+    good = services.cursors.encode(AUTHORS, (1.5, 2, "Ada", uuid.uuid4()))
+    assert (await client.get(f"{url(world, 'authors')}?cursor={good}", headers=owner)).is_success
+    payload, mac = good.split(".")
+    forged = f"{payload[:-1]}{'A' if payload[-1] != 'A' else 'B'}.{mac}"
+    elsewhere = services.cursors.encode(time_id("subscription-history"), (NOW, uuid.uuid4()))
+    for cursor in (forged, elsewhere, "10", f"{good}x"):
+        answer = await client.get(f"{url(world, 'authors')}?cursor={cursor}", headers=owner)
+        assert_problem(answer, 422, "validation_failed")
 
 
 async def test_a_read_of_another_tenants_post_is_not_found_and_not_counted(client, factory, db):

@@ -10,6 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from api.bootstrap import Services
+from api.kit.cursors import time_id
+from domain.kernel import clock
 from persistence.database import Database
 from tests.factories import PASSWORD, Factory
 from tests.test_foundation import assert_problem
@@ -434,6 +436,37 @@ async def test_subscription_and_usage_are_for_staff(client, factory):
             assert response.status_code == status, (role, path, response.text)
     foreign = await client.get(f"/v1/tenants/{world.slug}/usage", headers=other.headers["owner"])
     assert_problem(foreign, 404, "not_found")
+
+
+async def test_the_history_pages_with_signed_cursors(client, factory, services):
+    world = await factory.world(plan="starter")
+    billing = await billing_key(client, factory)
+    for plan in ("business", "starter", "business"):
+        assert (await put_subscription(client, world.slug, billing, plan, "active")).is_success
+    path = f"/v1/tenants/{world.slug}/subscription/history"
+    seen, cursor = [], None
+    while True:
+        query = f"?limit=2&cursor={cursor}" if cursor else "?limit=2"
+        page = await client.get(path + query, headers=billing)
+        assert page.status_code == 200, page.text
+        seen += [e["to_plan"] for e in page.json()["items"]]
+        cursor = page.json()["next_cursor"]
+        if cursor is None:
+            assert "link" not in page.headers
+            break
+        assert page.headers["link"].endswith('>; rel="next"')
+    assert seen == ["business", "starter", "business"]
+
+    first = (await client.get(f"{path}?limit=1", headers=billing)).json()["next_cursor"]
+    payload, mac = first.split(".")
+    tampered = f"{payload[:-2]}{'A' if payload[-2] != 'A' else 'B'}{payload[-1]}.{mac}"
+    assert_problem(
+        await client.get(f"{path}?cursor={tampered}", headers=billing), 422, "validation_failed"
+    )
+    elsewhere = services.cursors.encode(time_id("audit-log"), (clock.now(), uuid.uuid4()))
+    assert_problem(
+        await client.get(f"{path}?cursor={elsewhere}", headers=billing), 422, "validation_failed"
+    )
 
 
 async def test_billing_key_cannot_touch_tenant_content_or_members(client, factory):

@@ -31,6 +31,9 @@ from domain.insights.model import (
     ModerationFigures,
     ModeratorActions,
     PostFigures,
+    RankedAuthor,
+    Ranking,
+    RankKey,
     TopBy,
 )
 from persistence.database import TenantScoped
@@ -66,6 +69,26 @@ _HAVING = {
     TopBy.RATING: "sum(h.ratings) > 0",
     TopBy.READS: "sum(h.reads) > 0",
 }
+# The influence score (``influence`` in domain/insights/model.py): weight x ln(1 + figure)
+# per part, each rounded to three places, the ratings part scaled by the Bayesian average
+# (PRIOR_VOTES=5 of PRIOR_MEAN=3.0 stars); float8 arithmetic as in Python.
+_PART = "round(({w} * ln(1 + f.{c}::float8))::numeric, 3)"
+_SCORE = " + ".join(
+    [
+        _PART.format(w=3, c="commenters"),
+        _PART.format(w=2, c="comments"),
+        _PART.format(w=1, c="replies"),
+        "round((ln(1 + f.ratings::float8) * (((15.0::float8 + f.rating_sum)"
+        " / (5 + f.ratings)::float8 - 1.0::float8) / 2.0::float8))::numeric, 3)",
+        _PART.format(w=1, c="reads"),
+        _PART.format(w=1, c="posts"),
+    ]
+)
+# Highest score first; ties by more commenters, then by name (code points), then by id.
+_RANK_ORDER = 's.score DESC, s.commenters DESC, s.name COLLATE "C", s.id'
+_AFTER_RANK = """(r.score < :score OR (r.score = :score AND (r.commenters < :commenters
+    OR (r.commenters = :commenters AND (r.name COLLATE "C" > :name
+    OR (r.name = :name AND r.id > CAST(:id AS uuid)))))))"""
 MODERATION_ACTIONS = ("comment.approve", "comment.reject", "comment.spam", "comment.restore")
 
 
@@ -209,17 +232,32 @@ class SqlInsightsRepository(TenantScoped):
             out[int(row.i)] = (counts, int(row.published), int(row.people))
         return out
 
-    async def author_figures(
-        self, start: datetime, end: datetime, *, author_id: UUID | None = None
-    ) -> list[AuthorFigures]:
-        """One statement: per author, what their posts received and what they published."""
-        one = " AND {a}.author_id = CAST(:author AS uuid)" if author_id else ""
+    async def ranking(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        after: RankKey | None,
+        limit: int,
+        author_id: UUID | None = None,
+    ) -> Ranking:
+        """One statement: per author, what their posts received and what they published;
+        the influence score of ``domain/insights/model.py`` (each part rounded to three
+        places, as there); the rank over everyone; then the rows after the keyset
+        position ``after`` (or the one author's) in rank order. A deep page costs what
+        the first one does: only the rows after the position leave the database."""
         rows_in_window = _pieces(
             "insight_author_hours",
             "insight_author_days",
             "h.author_id, h.comments_approved, h.replies, h.ratings, h.rating_sum, h.reads",
-            one.format(a="h"),
+            "",
         )
+        if author_id is not None:
+            where = "r.id = CAST(:author AS uuid)"
+        elif after is not None:
+            where = _AFTER_RANK
+        else:
+            where = "true"
         sql = f"""
             WITH received AS (
                 SELECT h.author_id, sum(h.comments_approved) AS comments,
@@ -230,42 +268,69 @@ class SqlInsightsRepository(TenantScoped):
             published AS (
                 SELECT p.author_id, count(*) AS posts FROM posts p
                 WHERE p.tenant_id = :t AND {_PUBLIC_POST}
-                  AND p.published_at >= :a AND p.published_at < :b {one.format(a="p")}
+                  AND p.published_at >= :a AND p.published_at < :b
                 GROUP BY p.author_id),
             commenters AS (
                 SELECT h.author_id, count(DISTINCT h.person) AS commenters
                 FROM insight_presence h
                 WHERE h.tenant_id = :t AND h.kind = 'c' AND h.hour >= :a AND h.hour < :b
-                  {one.format(a="h")}
                 GROUP BY h.author_id),
-            authors AS (SELECT author_id FROM received UNION SELECT author_id FROM published)
-            SELECT u.id, u.display_name, u.handle, coalesce(pu.posts, 0) AS posts,
-                   coalesce(r.comments, 0) AS comments, coalesce(c.commenters, 0) AS commenters,
-                   coalesce(r.replies, 0) AS replies, coalesce(r.ratings, 0) AS ratings,
-                   coalesce(r.rating_sum, 0) AS rating_sum, coalesce(r.reads, 0) AS reads
-            FROM authors x
-            JOIN users u ON u.id = x.author_id
-            LEFT JOIN received r ON r.author_id = x.author_id
-            LEFT JOIN published pu ON pu.author_id = x.author_id
-            LEFT JOIN commenters c ON c.author_id = x.author_id
+            authors AS (SELECT author_id FROM received UNION SELECT author_id FROM published),
+            figures AS (
+                SELECT u.id, u.display_name AS name, u.handle,
+                       coalesce(pu.posts, 0)::bigint AS posts,
+                       coalesce(r.comments, 0)::bigint AS comments,
+                       coalesce(c.commenters, 0)::bigint AS commenters,
+                       coalesce(r.replies, 0)::bigint AS replies,
+                       coalesce(r.ratings, 0)::bigint AS ratings,
+                       coalesce(r.rating_sum, 0)::bigint AS rating_sum,
+                       coalesce(r.reads, 0)::bigint AS reads
+                FROM authors x
+                JOIN users u ON u.id = x.author_id
+                LEFT JOIN received r ON r.author_id = x.author_id
+                LEFT JOIN published pu ON pu.author_id = x.author_id
+                LEFT JOIN commenters c ON c.author_id = x.author_id),
+            scored AS (
+                SELECT f.*, round({_SCORE}, 3)::float8 AS score FROM figures f),
+            ranked AS (
+                SELECT s.*, row_number() OVER (ORDER BY {_RANK_ORDER}) AS rank FROM scored s)
+            SELECT n.ranked, r.* FROM (SELECT count(*) AS ranked FROM ranked) n
+            LEFT JOIN LATERAL (
+                SELECT * FROM ranked r WHERE {where} ORDER BY r.rank LIMIT :limit
+            ) r ON true
         """
-        params = {"t": self.tenant_id, **spans(start, end).params(), "author": author_id}
-        rows = await self.conn.execute(sa.text(sql), params)
-        return [
-            AuthorFigures(
-                author_id=r.id,
-                name=r.display_name,
-                handle=r.handle,
-                posts=int(r.posts),
-                comments=int(r.comments),
-                commenters=int(r.commenters),
-                replies=int(r.replies),
-                ratings=int(r.ratings),
-                rating_sum=int(r.rating_sum),
-                reads=int(r.reads),
-            )
-            for r in rows
-        ]
+        params: dict[str, Any] = {
+            "t": self.tenant_id,
+            **spans(start, end).params(),
+            "author": author_id,
+            "limit": limit,
+        }
+        if after is not None:
+            params.update(zip(("score", "commenters", "name", "id"), after, strict=True))
+        rows = list(await self.conn.execute(sa.text(sql), params))
+        return Ranking(
+            ranked=int(rows[0].ranked),
+            rows=[
+                RankedAuthor(
+                    AuthorFigures(
+                        author_id=r.id,
+                        name=r.name,
+                        handle=r.handle,
+                        posts=int(r.posts),
+                        comments=int(r.comments),
+                        commenters=int(r.commenters),
+                        replies=int(r.replies),
+                        ratings=int(r.ratings),
+                        rating_sum=int(r.rating_sum),
+                        reads=int(r.reads),
+                    ),
+                    score=float(r.score),
+                    rank=int(r.rank),
+                )
+                for r in rows
+                if r.id is not None
+            ],
+        )
 
     async def author(self, user_id: UUID) -> tuple[str, str] | None:
         sql = """

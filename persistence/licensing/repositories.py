@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.kernel.access import Role
 from domain.licensing.model import Plan, Subscription, SubscriptionStatus
-from domain.licensing.ports import StoredResponse, SubscriptionEvent
+from domain.licensing.ports import SubscriptionEvent
 from persistence import tables as t
 from persistence.paging import keyset
 
@@ -127,6 +127,16 @@ class SqlSubscriptionRepository:
             newest_first=True,
         )
         return [SubscriptionEvent(**dict(r._mapping)) for r in await self.conn.execute(query)]
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """A claimed key's first request: its fingerprint and answer (``status`` None while
+    it runs)."""
+
+    request_hash: bytes
+    status: int | None
+    body: Any
 
 
 class SqlIdempotencyStore:

@@ -1,0 +1,323 @@
+"""Community insights under ``/v1/tenants/{tenant}/insights``, and the public read counter
+``POST /v1/sites/{tenant}/posts/{post_id}/views``.
+
+Every insight answers JSON, or CSV with ``?format=csv`` (or ``Accept: text/csv``).
+Windows are whole local days ``from``..``to`` (inclusive) in the IANA zone ``tz``;
+the rules (defaults, maximum length, future) live in ``domain/insights/model.py``.
+
+Each route's gate admits the weakest role its use case may answer (authors reach the
+engagement, top posts and their own detail; moderators the moderation figures); the use
+case holds each caller to what they may see.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import Depends, Query, Request, Response
+
+from api.access import (
+    Requires,
+    ServicesDep,
+    TenantActor,
+    TenantSlug,
+    client_ip,
+)
+from api.insights.schemas import (
+    FORMULA,
+    PROBLEMS,
+    AuthorDetailRead,
+    AuthorRankingRead,
+    AuthorRankRead,
+    EngagementPoint,
+    EngagementRead,
+    ModerationHealthRead,
+    ToneRead,
+    TopPostRead,
+    TopPostsRead,
+    WindowRead,
+)
+from api.kit.csv import CSV_CONTENT, FormatQuery, json_or_csv
+from api.kit.cursors import Keyset
+from api.kit.fingerprints import ip_fingerprint
+from api.kit.pages import CursorQuery, LimitQuery, PageRequest, link_header
+from api.kit.routing import new_router
+from api.kit.sites import SiteReaderDep
+from domain.insights import use_cases
+from domain.insights.model import (
+    MAX_RANGE_DAYS,
+    Bucket,
+    TopBy,
+    Window,
+    rank_key,
+    window,
+)
+from domain.kernel import clock
+from domain.kernel.access import Action
+from domain.kernel.errors import RateLimited
+
+router = new_router(tags=["insights"])
+
+Own = Annotated[TenantActor, Requires(Action.INSIGHTS_OWN)]
+Full = Annotated[TenantActor, Requires(Action.INSIGHTS_FULL)]
+Moderation = Annotated[TenantActor, Requires(Action.INSIGHTS_MODERATION)]
+ANSWERS = {**PROBLEMS, **CSV_CONTENT}
+
+# --- query parameters ---------------------------------------------------------------------
+
+FromQuery = Annotated[
+    date | None,
+    Query(
+        alias="from",
+        description="First local day of the window (YYYY-MM-DD); default: 30 days ending `to`.",
+    ),
+]
+ToQuery = Annotated[
+    date | None,
+    Query(
+        alias="to",
+        description=f"Last local day, included (default: today in `tz`). At most "
+        f"{MAX_RANGE_DAYS} days from `from`; at most one day after today.",
+    ),
+]
+TzQuery = Annotated[
+    str,
+    Query(min_length=1, max_length=64, description="IANA time zone of days and buckets."),
+]
+BucketQuery = Annotated[
+    Literal["day", "week", "month"],
+    Query(description="day, week (ISO, from Monday) or month, in `tz`."),
+]
+
+
+async def window_query(from_: FromQuery = None, to: ToQuery = None, tz: TzQuery = "UTC") -> Window:
+    """The chosen window (local days ``from``..``to`` in ``tz``), validated once."""
+    return window(from_, to, tz, now=clock.now())
+
+
+WindowDep = Annotated[Window, Depends(window_query)]
+
+
+# --- engagement ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/tenants/{tenant}/insights/engagement",
+    operation_id="insights-engagement",
+    response_model=EngagementRead,
+    responses=ANSWERS,
+)
+async def engagement(
+    request: Request,
+    tenant: TenantSlug,
+    ctx: Own,
+    win: WindowDep,
+    bucket: BucketQuery = "day",
+    blog: Annotated[UUID | None, Query(description="One blog's figures")] = None,
+    author: Annotated[UUID | None, Query(description="One author's figures (user id)")] = None,
+    format: FormatQuery = None,
+) -> Any:
+    """Posts published, comments by status, tone, ratings, reads and active people per
+    day, week or month. Plan level ``basic``. Staff see the tenant, a blog or an author;
+    authors their own figures only (``author`` is set to them; another author is 403)."""
+    points = await use_cases.engagement(
+        ctx.uow, ctx.actor, win, Bucket(bucket), blog_id=blog, author_id=author
+    )
+    model = EngagementRead(
+        window=WindowRead.of(win),
+        bucket=bucket,
+        blog=blog,
+        author=author if author else None,
+        items=[EngagementPoint.of(p) for p in points],
+    )
+    return json_or_csv(request, format, model, EngagementRead.table, "engagement")
+
+
+# --- top posts ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/tenants/{tenant}/insights/top-posts",
+    operation_id="insights-top-posts",
+    response_model=TopPostsRead,
+    responses=ANSWERS,
+)
+async def top_posts(
+    request: Request,
+    tenant: TenantSlug,
+    ctx: Own,
+    win: WindowDep,
+    by: Annotated[Literal["comments", "rating", "reads"], Query()] = "comments",
+    blog: Annotated[UUID | None, Query()] = None,
+    author: Annotated[UUID | None, Query()] = None,
+    limit: LimitQuery = 10,
+    format: FormatQuery = None,
+) -> Any:
+    """The window's top posts by approved comments, by Bayesian rating of the window's
+    votes, or by reads. Plan level ``basic``; authors see their own posts only."""
+    posts = await use_cases.top_posts(
+        ctx.uow, ctx.actor, win, TopBy(by), limit, blog_id=blog, author_id=author
+    )
+    model = TopPostsRead(window=WindowRead.of(win), by=by, items=[TopPostRead.of(p) for p in posts])
+    return json_or_csv(request, format, model, TopPostsRead.table, f"top-posts-{by}")
+
+
+# --- influence ----------------------------------------------------------------------------
+
+# The ranking's keyset: its sort key (score, commenters, name) and the author's id.
+AUTHORS = Keyset("insights-authors", (float, int, str, UUID), rank_key)
+
+
+@router.get(
+    "/tenants/{tenant}/insights/authors",
+    operation_id="insights-authors",
+    response_model=AuthorRankingRead,
+    responses=ANSWERS,
+)
+async def authors(
+    request: Request,
+    response: Response,
+    tenant: TenantSlug,
+    ctx: Full,
+    win: WindowDep,
+    services: ServicesDep,
+    limit: LimitQuery = 10,
+    cursor: CursorQuery = None,
+    format: FormatQuery = None,
+) -> Any:
+    """The bloggers who matter: authors ranked by influence over the window, each with
+    the parts of their score. Plan level ``full``; owners and managers. Keyset-paged:
+    ``next_cursor`` continues after the last author of the page."""
+    paging = PageRequest(limit, cursor, services.cursors)  # the page kit, ten a page
+    ranking = await use_cases.authors(
+        ctx.uow, ctx.actor, win, after=paging.after(AUTHORS), limit=paging.fetch
+    )
+    page, next_cursor = paging.split(AUTHORS, ranking.items)
+    response.headers.update(link_header(request, next_cursor))
+    model = AuthorRankingRead(
+        window=WindowRead.of(win),
+        formula=FORMULA,
+        ranked_authors=ranking.ranked,
+        items=[AuthorRankRead.of(i) for i in page],
+        next_cursor=next_cursor,
+    )
+    return json_or_csv(request, format, model, AuthorRankingRead.table, "authors")
+
+
+@router.get(
+    "/tenants/{tenant}/insights/authors/{author_id}",
+    operation_id="insights-author",
+    response_model=AuthorDetailRead,
+    responses=ANSWERS,
+)
+async def author_detail(
+    request: Request,
+    tenant: TenantSlug,
+    author_id: UUID,
+    ctx: Own,
+    win: WindowDep,
+    format: FormatQuery = None,
+) -> Any:
+    """One author's score, its parts, rank and best posts. Plan level ``full``. Authors
+    see their own only: another author's detail is 403; an unknown author 404."""
+    detail = await use_cases.author_detail(ctx.uow, ctx.actor, win, author_id)
+    model = AuthorDetailRead.of_detail(win, detail)
+    return json_or_csv(request, format, model, AuthorDetailRead.table, "author")
+
+
+# --- tone ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/tenants/{tenant}/insights/tone",
+    operation_id="insights-tone",
+    response_model=ToneRead,
+    responses=ANSWERS,
+)
+async def tone(
+    request: Request,
+    tenant: TenantSlug,
+    ctx: Full,
+    win: WindowDep,
+    bucket: BucketQuery = "week",
+    format: FormatQuery = None,
+) -> Any:
+    """What is said: the share and trend of positive and negative approved comments, and
+    the posts and blogs where negative conversation concentrates. Plan level ``full``."""
+    report = await use_cases.tone(ctx.uow, ctx.actor, win, Bucket(bucket))
+    model = ToneRead.of(win, bucket, report)
+    return json_or_csv(request, format, model, ToneRead.table, "tone")
+
+
+# --- moderation health --------------------------------------------------------------------
+
+
+@router.get(
+    "/tenants/{tenant}/insights/moderation",
+    operation_id="insights-moderation",
+    response_model=ModerationHealthRead,
+    responses=ANSWERS,
+)
+async def moderation(
+    request: Request,
+    tenant: TenantSlug,
+    ctx: Moderation,
+    win: WindowDep,
+    format: FormatQuery = None,
+) -> Any:
+    """Is moderation keeping up: the queue, the time from a comment's creation to its
+    first decision (median and 90th percentile), the share of spam, reader reports and
+    decisions per moderator. Plan level ``basic``; owners, managers and moderators."""
+    figures = await use_cases.moderation(ctx.uow, ctx.actor, win)
+    model = ModerationHealthRead.of(win, figures)
+    return json_or_csv(request, format, model, ModerationHealthRead.table, "moderation")
+
+
+# --- the read counter ---------------------------------------------------------------------
+
+
+async def _limit_reads(request: Request, services: ServicesDep, tenant: TenantSlug) -> None:
+    fingerprint = ip_fingerprint(services, tenant, client_ip(request))
+    per_minute = services.settings.views_per_ip_per_minute
+    verdict = await services.limiter.hit("views-ip", fingerprint.hex(), per_minute)
+    if not verdict.allowed:
+        raise RateLimited(
+            f"At most {per_minute} reads a minute from one address.",
+            retry_after_seconds=verdict.retry_after,
+        )
+
+
+@router.post(
+    "/sites/{tenant}/posts/{post_id}/views",
+    operation_id="posts-view",
+    status_code=204,
+    response_class=Response,
+    tags=["sites"],
+    responses={
+        404: {"description": "No such site, or the post is not public"},
+        429: {"description": "Too many reads from one address: wait Retry-After seconds"},
+    },
+    dependencies=[Depends(_limit_reads)],
+)
+async def record_view(
+    request: Request,
+    tenant: TenantSlug,
+    post_id: UUID,
+    visit: SiteReaderDep,
+    services: ServicesDep,
+) -> Response:
+    """The theme reports that a reader opened a post: no cookie, no body. A visitor (a
+    keyed hash of the address and user agent under a salt that changes every day, never
+    stored as such) is counted once per post and day; robots get 204 and are not counted;
+    drafts and other non-public posts are a 404."""
+    await use_cases.record_read(
+        visit.uow,
+        post_id,
+        secret=services.hash_secret,
+        tenant=tenant,
+        address=client_ip(request),
+        user_agent=request.headers.get("user-agent"),
+    )
+    return Response(status_code=204)
