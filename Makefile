@@ -21,7 +21,7 @@ CONSOLE_SOURCES := $(shell find $(FRONTENDS)/console/src $(FRONTENDS)/console/pu
 	$(FRONTENDS)/console/package.json $(wildcard $(FRONTENDS)/package-lock.json)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install lint typecheck layers openapi bench clean help \
+.PHONY: run test install lint typecheck layers openapi bench bench-burst clean help \
 	frontends client frontends-test npm-ci chromium
 
 help:
@@ -31,6 +31,7 @@ help:
 	@echo "make client   regenerate the typed API client from openapi/openapi.json"
 	@echo "make frontends  build the public theme and the console (each only when its sources changed)"
 	@echo "make bench    run the benchmarks in bench/ (writes bench/results/)"
+	@echo "make bench-burst  public reads during a 60-sign-up burst (bench/signup_burst.py)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
@@ -112,6 +113,9 @@ bench: install
 	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || \
 		echo "wrk is not installed: the slower Python load client is used"
 	$(BIN)/python -m bench.run
+
+bench-burst: install
+	$(BIN)/python -m bench.signup_burst
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-output \

@@ -19,8 +19,10 @@ The kinds (each is a ``Gate``, so a test can find the declaration of every route
 - ``Platform(action)``: platform-wide routes (provisioning, plans, platform keys):
   operators, or a platform API key holding the scope.
 - ``SIGNED_IN``: the caller's own account (``/me``, accepting an invitation).
-- ``ANYONE`` and ``ANYONE_WITH_TRANSACTION``: open routes (signing in, the public reads,
-  the health checks), the second with a unit of work for the use case to run in.
+- ``ANYONE``, ``ANYONE_WITH_TRANSACTION`` and ``ANYONE_WITH_SHORT_TRANSACTIONS``: open
+  routes (signing in, the public reads, the health checks), the second with a unit of
+  work for the use case to run in, the third with a way to open short ones (signing in
+  and up: the password is hashed between them, with no connection held).
 
 The gates that give a unit of work open it before the route runs and close it when the
 route returns, before the answer is sent (``scope="function"``): the use case commits
@@ -132,11 +134,19 @@ class Caller:
 
     principal: Principal
     uow: SqlUnitOfWork | None = None
+    units: Callable[[], SqlUnitOfWork] | None = None
 
     @property
     def work(self) -> SqlUnitOfWork:
         assert self.uow is not None, "this route's gate gives no unit of work"
         return self.uow
+
+    @property
+    def short_units(self) -> Callable[[], SqlUnitOfWork]:
+        """Opens a fresh unit of work per call, for use cases that must hold no
+        connection between their steps (a password hash in between)."""
+        assert self.units is not None, "this route's gate gives no short units of work"
+        return self.units
 
 
 # --- the gates ------------------------------------------------------------------------------
@@ -215,12 +225,15 @@ class _SignedInGate(Gate):
 class _OpenGate(Gate):
     kind = "anyone"
 
-    def __init__(self, transaction: bool):
-        self.transaction = transaction
+    def __init__(self, transaction: bool, short_units: bool = False):
+        self.transaction, self.short_units = transaction, short_units
 
     async def __call__(self, request: Request) -> AsyncIterator[Caller]:
         # Open routes read no credentials here: those that care (a reader's own vote, a
         # sign-out) take ``PrincipalDep`` as well.
+        if self.short_units:
+            yield Caller(ANONYMOUS, units=lambda: _unit_of_work(request, ANONYMOUS))
+            return
         if not self.transaction:
             yield Caller(ANONYMOUS)
             return
@@ -248,7 +261,10 @@ def Platform(action: Action) -> Any:
 SIGNED_IN: Any = Depends(_SignedInGate(), scope="function")
 ANYONE: Any = Depends(_OpenGate(transaction=False))
 ANYONE_WITH_TRANSACTION: Any = Depends(_OpenGate(transaction=True), scope="function")
+# Units of work opened and closed by the use case itself, none held between its steps.
+ANYONE_WITH_SHORT_TRANSACTIONS: Any = Depends(_OpenGate(transaction=False, short_units=True))
 
 SignedInCaller = Annotated[Caller, SIGNED_IN]
 OpenCaller = Annotated[Caller, ANYONE]
 OpenCallerWithTransaction = Annotated[Caller, ANYONE_WITH_TRANSACTION]
+OpenCallerWithShortTransactions = Annotated[Caller, ANYONE_WITH_SHORT_TRANSACTIONS]

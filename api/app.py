@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from sqlalchemy import text
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Scope
 
 from api import problems
@@ -21,12 +22,15 @@ from api.kit.routing import CheckedRoute
 from api.middleware import RequestContextMiddleware
 from api.registry import ROUTERS
 from api.settings import Settings, get_settings
-from api.static import console_mount, theme_mount
+from api.static import console_mount, robots_route, theme_mount
 from api.system import routes as system
 from api.tenant_limits import tenant_rate_limit
 from persistence.database import Database, app_role_url, create_engine
 
 log = logging.getLogger("causerie.app")
+
+# Answers smaller than this go out as they are: gzip would save a packet at most.
+COMPRESS_FROM_BYTES = 512
 
 API_DESCRIPTION = """\
 Causerie is a headless, white-label blogging platform. Every error is an RFC 9457
@@ -109,6 +113,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         app.include_router(router, prefix="/v1", dependencies=[Depends(tenant_rate_limit)])
     # Last, so every API route is tried first; only the front-ends that have been built.
     # The console comes before the theme, whose mount at / would otherwise take /console.
+    app.router.routes.append(robots_route())
     for mount in (console_mount(), theme_mount()):
         if mount is not None:
             app.router.routes.append(mount)
@@ -121,4 +126,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         max_body_bytes=settings.max_body_bytes,
         trusted_proxy_hops=settings.trusted_proxy_hops,
     )
+    # Outermost: every compressible answer (JSON, HTML, the theme's scripts and styles)
+    # leaves gzipped for clients that accept it; small ones are not worth it.
+    app.add_middleware(GZipMiddleware, minimum_size=COMPRESS_FROM_BYTES)
     return app

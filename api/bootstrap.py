@@ -77,7 +77,11 @@ class Services:
         secret = _hash_secret(settings, spec)
         return cls(
             settings=settings,
-            hasher=Argon2PasswordHasher(fast=settings.environment == "test"),
+            hasher=Argon2PasswordHasher(
+                fast=settings.environment == "test",
+                concurrency=settings.password_hash_concurrency,
+                queue=settings.password_hash_queue,
+            ),
             keyring=keyring,
             sessions=Sessions(keyring, settings.refresh_token_ttl_seconds),
             limiter=RateLimiter(settings.redis_url),

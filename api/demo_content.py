@@ -1,4 +1,8 @@
-"""The demo tenant's blogs and posts, in French and English."""
+"""The demo tenant's blogs and posts, in French and English.
+
+``days_ago`` spreads the publications over the last 90 days (comments and votes follow
+each post in the days after it); ``cover`` names a drawing of the theme's
+``public/covers/`` (``{cover}-960w.webp`` and its 480 and 1440 siblings)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ DEMO_BLOGS: list[dict[str, Any]] = [
         "posts": [
             {
                 "title": "Trois jours dans le Vercors",
+                "days_ago": 62,
+                "cover": "vercors",
                 "tags": ["Montagne", "Randonnée"],
                 "body": (
                     "Le Vercors, c'est d'abord un **plateau** qui surplombe Grenoble.\n\n"
@@ -39,6 +45,8 @@ DEMO_BLOGS: list[dict[str, Any]] = [
             },
             {
                 "title": "Naxos hors saison",
+                "days_ago": 34,
+                "cover": "naxos",
                 "tags": ["Grèce", "Îles"],
                 "body": (
                     "En octobre, Naxos retrouve son calme. Les tavernes de Chora restent "
@@ -49,6 +57,8 @@ DEMO_BLOGS: list[dict[str, Any]] = [
             },
             {
                 "title": "Préparer son sac pour la montagne",
+                "days_ago": 9,
+                "cover": "sac",
                 "tags": ["Montagne", "Conseils"],
                 "body": (
                     "Un bon sac pèse moins de 8 kg. Voici ma liste :\n\n"
@@ -66,6 +76,8 @@ DEMO_BLOGS: list[dict[str, Any]] = [
         "posts": [
             {
                 "title": "Why we moved our search to PostgreSQL",
+                "days_ago": 81,
+                "cover": "search",
                 "tags": ["PostgreSQL", "Search"],
                 "body": (
                     "We were running a separate search cluster for 40,000 documents. "
@@ -87,6 +99,8 @@ DEMO_BLOGS: list[dict[str, Any]] = [
             },
             {
                 "title": "A week with a mechanical keyboard",
+                "days_ago": 47,
+                "cover": "keyboard",
                 "tags": ["Hardware"],
                 "body": (
                     "Loud, satisfying, and surprisingly good for my wrists. "
@@ -95,6 +109,7 @@ DEMO_BLOGS: list[dict[str, Any]] = [
             },
             {
                 "title": "Notes on writing good error messages",
+                "days_ago": 18,
                 "tags": ["APIs", "Writing"],
                 "body": (
                     "An error message should say what happened, why, and what to do next.\n\n"
@@ -111,6 +126,8 @@ DEMO_BLOGS: list[dict[str, Any]] = [
         "posts": [
             {
                 "title": "Bienvenue sur le blog de la communauté",
+                "days_ago": 88,
+                "cover": "community",
                 "tags": ["Annonces"],
                 "body": (
                     "Bienvenue ! Ici, nos ambassadeurs partagent leurs découvertes. "

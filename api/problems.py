@@ -165,6 +165,7 @@ _DOMAIN_CODES: dict[type[de.DomainError], str] = {
     de.FeatureNotInPlan: "feature_not_in_plan",
     de.SubscriptionInactive: "subscription_inactive",
     de.PreconditionFailed: "precondition_failed",
+    de.Overloaded: "service_unavailable",
 }
 
 
@@ -237,7 +238,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(de.DomainError)
     async def _domain(request: Request, exc: de.DomainError) -> JSONResponse:
         headers = {}
-        if isinstance(exc, de.RateLimited):
+        if isinstance(exc, de.RateLimited | de.Overloaded):
             headers["Retry-After"] = str(max(1, exc.retry_after_seconds))
         return problem_response(
             code_for_domain_error(exc),

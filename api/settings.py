@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     refresh_token_ttl_seconds: int = Field(default=30 * 86400, ge=300)
     invitation_ttl_seconds: int = Field(default=7 * 86400, ge=300)
 
+    # Password hashes (argon2, 64 MiB each): at most this many at once (unset: the CPUs
+    # this process may use) and this many more waiting (unset: four per running one);
+    # beyond that, sign-ins and sign-ups answer 503 with Retry-After at once.
+    password_hash_concurrency: int | None = Field(default=None, ge=1, le=256)
+    password_hash_queue: int | None = Field(default=None, ge=0, le=10000)
+
     sign_in_per_ip_per_minute: int = Field(default=30, ge=1)
     sign_in_per_account_per_minute: int = Field(default=10, ge=1)
 

@@ -13,17 +13,30 @@ the theme's). It is mounted before the theme, so ``/console`` never reaches the 
 
 Hashed build assets are cached for a year; ``index.html`` is revalidated every time,
 so a new build is picked up on the next load.
+
+The theme's pages get a head of their own (``api/theme_head.py``): title, description,
+canonical URL, Open Graph, Twitter card and JSON-LD written into ``index.html`` by the
+server, so crawlers and link previews read them without running the app. Such a page
+carries a strong ``ETag`` of its bytes (``If-None-Match`` answers 304).
+
+``/robots.txt`` lets crawlers in everywhere but the console, and on a tenant's custom
+domain names that site's sitemap.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from starlette.exceptions import HTTPException
-from starlette.responses import RedirectResponse, Response
-from starlette.routing import Match, Mount
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
+
+from api.access import get_services
+from api.theme_head import ThemeHeads, inject
 
 FRONTENDS = Path(__file__).resolve().parent.parent / "frontends"
 THEME_DIST = FRONTENDS / "theme" / "dist"
@@ -43,6 +56,8 @@ RESERVED = (
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
+# The demo's cover drawings (public/covers/): stable names, rarely redrawn.
+COVERS = "public, max-age=604800"
 # Defence in depth behind the theme's own escaping: no inline or foreign script.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -60,9 +75,16 @@ def is_reserved(path: str) -> bool:
 
 
 class SpaFiles(StaticFiles):
-    """Static files whose unknown page addresses fall back to ``index.html``."""
+    """Static files whose unknown page addresses fall back to ``index.html``; with
+    ``heads``, each page's ``index.html`` gets its own head."""
+
+    def __init__(self, *, directory: Path, heads: ThemeHeads | None = None) -> None:
+        super().__init__(directory=directory, html=True)
+        self.index = Path(directory) / "index.html"
+        self.heads = heads
 
     async def get_response(self, path: str, scope: Scope) -> Response:
+        page = path in ("", ".", "index.html")
         try:
             response = await super().get_response(path, scope)
         except HTTPException as exc:
@@ -71,13 +93,58 @@ class SpaFiles(StaticFiles):
             if exc.status_code != 404 or "." in path.rsplit("/", 1)[-1]:
                 raise
             response = await super().get_response("index.html", scope)
+            page = True
+        if page and self.heads is not None and response.status_code in (200, 304):
+            response = await self._with_head(scope) or response
         if response.status_code in (200, 304):
             if path.startswith("assets/"):
                 response.headers["Cache-Control"] = IMMUTABLE
+            elif path.startswith("covers/"):
+                response.headers["Cache-Control"] = COVERS
             else:
                 response.headers["Cache-Control"] = REVALIDATE
                 response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         return response
+
+    async def _with_head(self, scope: Scope) -> Response | None:
+        request = Request(scope)
+        found = await self.heads.for_request(request) if self.heads else None
+        if found is None:
+            return None
+        head, language = found
+        body = inject(self.index.read_text(encoding="utf-8"), head, language).encode()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        headers = {"ETag": etag}
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+
+
+def robots(request: Request) -> PlainTextResponse:
+    """Crawlers are welcome on every site; the console is no page to index. On a custom
+    domain the site's sitemap is named (the platform's own host serves many sites, each
+    of whose pages links its sitemap)."""
+    lines = ["User-agent: *", "Allow: /", f"Disallow: {CONSOLE_PREFIX}/"]
+    slug = getattr(request.state, "robots_site", None)
+    if slug:
+        base = get_services(request).settings.base_url.rstrip("/")
+        lines.append(f"Sitemap: {base}/v1/sites/{slug}/sitemap.xml")
+    return PlainTextResponse(
+        "\n".join(lines) + "\n", headers={"Cache-Control": "public, max-age=3600"}
+    )
+
+
+async def robots_txt(request: Request) -> Response:
+    host = (request.url.hostname or "").lower().rstrip(".")
+    if host and host not in ("localhost", "127.0.0.1", "::1") and not host.endswith(".localhost"):
+        request.state.robots_site = await get_services(request).hosts.slug_for(
+            request.app.state.db, host
+        )
+    return robots(request)
+
+
+def robots_route() -> Route:
+    return Route("/robots.txt", robots_txt, methods=["GET", "HEAD"], include_in_schema=False)
 
 
 class SpaMount(Mount):
@@ -118,7 +185,7 @@ def theme_mount(dist: Path | None = None) -> SpaMount | None:
     dist = dist or THEME_DIST
     if not (dist / "index.html").is_file():
         return None
-    return SpaMount("/", app=SpaFiles(directory=dist, html=True), name="theme")
+    return SpaMount("/", app=SpaFiles(directory=dist, heads=ThemeHeads()), name="theme")
 
 
 def console_mount(dist: Path | None = None) -> ConsoleMount | None:
@@ -126,4 +193,4 @@ def console_mount(dist: Path | None = None) -> ConsoleMount | None:
     dist = dist or CONSOLE_DIST
     if not (dist / "index.html").is_file():
         return None
-    return ConsoleMount(CONSOLE_PREFIX, app=SpaFiles(directory=dist, html=True), name="console")
+    return ConsoleMount(CONSOLE_PREFIX, app=SpaFiles(directory=dist), name="console")

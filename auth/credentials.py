@@ -36,7 +36,7 @@ async def resolve_principal(
         claims = keyring.verify(credential)
     except InvalidToken as exc:
         raise Unauthenticated("The access token is invalid or expired.") from exc
-    user = await current_user(uow, claims.user_id, claims.token_version)
+    user = await current_user(uow, claims.user_id, claims.token_version, claims.session_id)
     return Principal(user_id=user.id, is_operator=user.is_operator)
 
 

@@ -17,6 +17,9 @@ from jose import JWTError, jwt
 
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub", "jti")
+LEEWAY_SECONDS = 5  # for exp
+IAT_LEEWAY_SECONDS = 60  # a token issued further in the future than this is forged or
+# signed by a host whose clock is wrong: refused either way (RFC 8725 §3.10)
 
 
 class InvalidToken(Exception):
@@ -29,6 +32,7 @@ class AccessClaims:
     token_version: int
     jti: str
     expires_at: datetime
+    session_id: UUID  # the refresh-token family: the token dies with its session
 
 
 class KeyRing:
@@ -58,7 +62,12 @@ class KeyRing:
         return f"k{secrets.token_hex(4)}:{secrets.token_urlsafe(48)}"
 
     def issue(
-        self, user_id: UUID, token_version: int, *, now: datetime | None = None
+        self,
+        user_id: UUID,
+        token_version: int,
+        session_id: UUID,
+        *,
+        now: datetime | None = None,
     ) -> tuple[str, int]:
         now = now or datetime.now(UTC)
         claims = {
@@ -69,6 +78,7 @@ class KeyRing:
             "exp": int((now + self.ttl).timestamp()),
             "jti": uuid4().hex,
             "tv": token_version,
+            "sid": str(session_id),
         }
         token = jwt.encode(
             claims,
@@ -78,7 +88,7 @@ class KeyRing:
         )
         return token, int(self.ttl.total_seconds())
 
-    def verify(self, token: str) -> AccessClaims:
+    def verify(self, token: str, *, now: datetime | None = None) -> AccessClaims:
         if len(token) > 4096:
             raise InvalidToken
         try:
@@ -88,6 +98,8 @@ class KeyRing:
         kid = header.get("kid")
         if header.get("alg") != ALGORITHM or not isinstance(kid, str) or kid not in self._keys:
             raise InvalidToken
+        if "crit" in header:  # we understand no extension: RFC 7515 §4.1.11 says refuse
+            raise InvalidToken
         try:
             claims = jwt.decode(
                 token,
@@ -95,13 +107,20 @@ class KeyRing:
                 algorithms=[ALGORITHM],
                 audience=self.audience,
                 issuer=self.issuer,
-                options={"require_" + c: True for c in REQUIRED_CLAIMS} | {"leeway": 5},
+                options={"require_" + c: True for c in REQUIRED_CLAIMS}
+                | {"leeway": LEEWAY_SECONDS},
             )
+            issued_at = claims["iat"]
+            if not isinstance(issued_at, int | float) or isinstance(issued_at, bool):
+                raise InvalidToken
+            if issued_at > (now or datetime.now(UTC)).timestamp() + IAT_LEEWAY_SECONDS:
+                raise InvalidToken
             return AccessClaims(
                 user_id=UUID(claims["sub"]),
                 token_version=int(claims["tv"]),
                 jti=str(claims["jti"]),
                 expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+                session_id=UUID(claims["sid"]),
             )
         except (JWTError, KeyError, ValueError, TypeError) as exc:
             raise InvalidToken from exc

@@ -23,13 +23,15 @@ class Sessions:
     async def open(
         self, uow: AccountsUnitOfWork, user: User, family_id: UUID | None = None
     ) -> TokenPair:
-        """Issue a pair; the caller commits."""
-        access, expires_in = self.keyring.issue(user.id, user.token_version)
+        """Issue a pair; the caller commits. The access token names its session (the
+        refresh family) and is refused once that family is revoked."""
+        family_id = family_id or uuid4()
+        access, expires_in = self.keyring.issue(user.id, user.token_version, family_id)
         refresh = new_token()
         await uow.refresh_tokens.add(
             uuid4(),
             user.id,
-            family_id or uuid4(),
+            family_id,
             token_hash(refresh),
             clock.now() + self.refresh_ttl,
         )

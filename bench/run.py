@@ -29,6 +29,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from uuid import uuid4
 
 import httpx
 
@@ -689,7 +690,7 @@ async def _owner_headers(url) -> dict[str, str]:
         ).one()
     await engine.dispose()
     keyring = KeyRing.parse(JWT_SPEC, issuer="causerie", audience="causerie-api", ttl_seconds=3600)
-    token, _ = keyring.issue(user.id, user.token_version)
+    token, _ = keyring.issue(user.id, user.token_version, uuid4())
     return {"Authorization": f"Bearer {token}"}
 
 

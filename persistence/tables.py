@@ -198,6 +198,8 @@ subscriptions = sa.Table(
     sa.Column("external_ref", sa.String(200)),
     _ts("created_at", False),
     _ts("updated_at", False),
+    # The billing system's time of the newest change applied (migration 0011).
+    _ts("last_event_at"),
     sa.Index("subscriptions_plan", "plan_id"),
 )
 

@@ -7,10 +7,12 @@ from types import TracebackType
 from typing import Self
 from uuid import UUID
 
+from domain.kernel.errors import Conflict
 from persistence.accounts.repositories import SqlRefreshTokenRepository, SqlUserRepository
 from persistence.blogs.repositories import SqlBlogRepository
 from persistence.comments.repositories import SqlCommentRepository
 from persistence.database import Database, Transaction
+from persistence.errors import unique_violation
 from persistence.insights.repositories import SqlInsightsRepository
 from persistence.licensing.repositories import (
     SqlIdempotencyStore,
@@ -77,6 +79,13 @@ class SqlUnitOfWork:
     ) -> None:
         assert self._cm is not None
         await self._cm.__aexit__(exc_type, exc, tb)
+        if exc is not None and unique_violation(exc) is not None:
+            # Two requests raced for one unique value (a slug, an e-mail, a handle): the
+            # loser's change is rolled back above, and it is told so (409), not a 500.
+            raise Conflict(
+                "This conflicts with a change made at the same time (a name or address "
+                "is taken); read the current state and retry."
+            ) from exc
 
     async def commit(self) -> None:
         assert self._tx is not None

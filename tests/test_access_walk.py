@@ -33,6 +33,7 @@ from api.system import routes as system
 from domain.kernel.access import Actor, Principal, Role, Scope, require, require_platform
 from domain.kernel.errors import DomainError, Unauthenticated
 from domain.tenants.model import TenantSettings
+from tests.gates import gates_of
 
 CALLERS = (
     "anonymous",
@@ -81,13 +82,6 @@ REFINED: dict[tuple[str, str], tuple[int, str]] = {
 # Refusals that only the gate gives: a 404 with one of these details says "this tenant
 # or site is not yours", as opposed to "no such post".
 GATE_NOT_FOUND = {"No such tenant.", "No such site."}
-
-
-def gates_of(dependant: Dependant) -> Iterator[Gate]:
-    for sub in dependant.dependencies:
-        if isinstance(sub.call, Gate):
-            yield sub.call
-        yield from gates_of(sub)
 
 
 def api_routes(app) -> list[_Mounted]:

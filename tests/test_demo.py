@@ -50,3 +50,35 @@ async def test_seed_is_complete_and_idempotent(db, settings, client, services):
             )
         ).one()
     assert (talk.approved, talk.pending, talk.ratings) == (5, 2, 6)
+
+
+async def test_the_demo_community_spans_ninety_days(db, settings):
+    await seed_demo(db, settings)
+    async with db.transaction() as tx:
+        tenant_id = (
+            await tx.connection.execute(text("SELECT id FROM tenants WHERE slug = 'demo'"))
+        ).scalar_one()
+    async with db.transaction(tenant_id=tenant_id) as tx:
+        spread = (
+            await tx.connection.execute(
+                text(
+                    "SELECT (SELECT now() - min(published_at) FROM posts "
+                    "  WHERE status = 'published') AS oldest, "
+                    "(SELECT count(DISTINCT date_trunc('week', published_at)) FROM posts "
+                    "  WHERE status = 'published') AS weeks, "
+                    "(SELECT count(*) FROM posts WHERE cover_image_url LIKE '%/covers/%-960w.webp') "
+                    "  AS covers, "
+                    "(SELECT count(*) FROM comments WHERE created_at < now() - interval '30 days') "
+                    "  AS old_comments, "
+                    "(SELECT sum(reads) FROM insight_post_hours) AS reads, "
+                    "(SELECT count(DISTINCT date_trunc('day', hour)) FROM insight_post_hours "
+                    "  WHERE reads > 0) AS reading_days"
+                )
+            )
+        ).one()
+    assert spread.oldest.days >= 80
+    assert spread.weeks >= 5
+    assert spread.covers >= 5
+    assert spread.old_comments >= 1
+    assert spread.reads >= 100
+    assert spread.reading_days >= 60

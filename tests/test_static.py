@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from api import static
+from api import static, theme_head
 from api.app import create_app
 from api.settings import Settings
 from persistence.database import Database, create_engine
@@ -70,3 +70,50 @@ def test_no_build_no_mount(tmp_path):
     assert static.is_reserved("/docs")
     assert not static.is_reserved("/v1x")
     assert not static.is_reserved("/s/demo/")
+
+
+def test_the_head_is_written_into_the_built_page_as_escaped_text():
+    built = (
+        '<!doctype html><html lang="en"><head><meta name="description" content="" />'
+        "<title>Causerie</title></head><body></body></html>"
+    )
+    head = theme_head.Head(
+        title='Un "titre" </title><script>x()</script>',
+        description="Résumé <b>gras</b>",
+        canonical="https://example.com/sites/demo/",
+        site_name="Demo",
+        language="fr",
+        json_ld=[{"@type": "BlogPosting", "headline": "</script><script>x()</script>"}],
+    ).render()
+    page = theme_head.inject(built, head, "fr")
+    assert page.count("<title>") == 1 and page.count('name="description"') == 1
+    assert '<html lang="fr">' in page
+    assert "<script>x()" not in page
+    assert "&lt;/title&gt;&lt;script&gt;" in page
+    assert "\\u003c/script>" in page  # the JSON-LD cannot close its element
+    assert 'property="og:title"' in page and 'name="twitter:card"' in page
+
+
+def test_shorten_cuts_on_a_word():
+    assert theme_head.shorten("un  deux\ntrois") == "un deux trois"
+    assert theme_head.shorten("mot " * 100, 20) == "mot mot mot mot…"
+
+
+async def test_robots_txt_lets_crawlers_in_but_not_into_the_console(theme_client):
+    answer = await theme_client.get("/robots.txt")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/plain")
+    lines = answer.text.splitlines()
+    assert lines[:3] == ["User-agent: *", "Allow: /", "Disallow: /console/"]
+
+
+async def test_compressible_answers_leave_gzipped(theme_client, tmp_path):
+    big = await theme_client.get("/openapi.json", headers={"Accept-Encoding": "gzip, br"})
+    assert big.headers["content-encoding"] == "gzip"
+    assert "accept-encoding" in big.headers["vary"].lower()
+    plain = await theme_client.get("/openapi.json", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.json() == big.json()
+    # Tiny answers are not worth it.
+    small = await theme_client.get("/healthz", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers

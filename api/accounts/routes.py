@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Form, Request, Response
 
 from api.access import (
+    OpenCallerWithShortTransactions,
     OpenCallerWithTransaction,
     PrincipalDep,
     ServicesDep,
@@ -75,13 +76,13 @@ async def sign_in(
     username: Annotated[str, Form(min_length=1, max_length=254, description="The e-mail.")],
     password: Annotated[str, Form(min_length=1, max_length=256)],
     services: ServicesDep,
-    _credentials: PrincipalDep,  # before the gate's transaction: never two at once
-    caller: OpenCallerWithTransaction,
+    _credentials: PrincipalDep,
+    caller: OpenCallerWithShortTransactions,
 ) -> TokenPairRead:
     """OAuth2 password grant: e-mail and password in a form; an access and a refresh token out."""
     await _limit_sign_in(services, client_ip(request), username)
     pair = await use_cases.sign_in(
-        caller.work, services.hasher, services.sessions, username, password
+        caller.short_units, services.hasher, services.sessions, username, password
     )
     return TokenPairRead.of(pair)
 
@@ -222,18 +223,18 @@ async def sign_up(
     tenant: TenantSlug,
     body: SignUp,
     services: ServicesDep,
-    _credentials: PrincipalDep,  # before the gate's transaction: never two at once
-    caller: OpenCallerWithTransaction,
+    _credentials: PrincipalDep,
+    caller: OpenCallerWithShortTransactions,
 ) -> TokenPairRead:
     """A reader creates an account on a site that allows it (or joins with an existing one)."""
     # An existing account joins with its password: the sign-in limits apply.
     await _limit_sign_in(services, client_ip(request), str(body.email))
     pair = await members.sign_up_reader(
-        caller.work,
+        caller.short_units,
+        PlanLicence,
         services.hasher,
         services.text,
         services.sessions,
-        PlanLicence(caller.work),
         tenant,
         str(body.email),
         body.password,

@@ -68,6 +68,13 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
+# Plain text keeps the structure a reader needs: list items apart ("; "), blocks apart
+# (a space), and inline elements (code, emphasis, links) glued to their words, so
+# "Error <code>42</code>." reads "Error 42." and not "Error 42 .".
+_BETWEEN_ITEMS = re.compile(r"</li>\s*(?=<li[\s>])")
+_BLOCK_END = re.compile(
+    r"</(?:p|h[1-6]|li|ul|ol|blockquote|pre|table|thead|tbody|tr|td|th|div|figure)>|<br\s*/?>|<hr\s*/?>"
+)
 
 
 class MarkdownTextEngine:
@@ -90,7 +97,8 @@ class MarkdownTextEngine:
         )
 
     def plain_text(self, safe_html: str) -> str:
-        return _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", safe_html))).strip()
+        text = _BLOCK_END.sub(" ", _BETWEEN_ITEMS.sub("; ", safe_html))
+        return _SPACES.sub(" ", html.unescape(_TAGS.sub("", text))).strip()
 
     def to_ascii(self, text: str) -> str:
         return str(anyascii(text))

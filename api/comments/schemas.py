@@ -38,6 +38,10 @@ class PublicCommentRead(StrictModel):
         "removed: placeholders kept because replies hang below them."
     )
     held: bool
+    mine: bool = Field(
+        description="True when the signed-in caller wrote it (they may edit it within the "
+        "window and delete it); always false for anonymous readers."
+    )
     author: CommentAuthorRead | None
     body_html: str | None
     created_at: datetime
@@ -53,6 +57,7 @@ class PublicCommentRead(StrictModel):
             depth=c.depth,
             status=node.shown.value,
             held=node.shown is Shown.HELD,
+            mine=node.mine,
             author=None if placeholder else CommentAuthorRead.of(c),
             body_html=None if placeholder else c.body_html,
             created_at=c.created_at,

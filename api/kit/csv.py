@@ -23,16 +23,19 @@ CSV_CONTENT: dict[int | str, dict[str, Any]] = {
     200: {"content": {CSV_MEDIA: {"schema": {"type": "string"}}}}
 }
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's CSV-injection starts (=, +, -, @, tab, CR), a line feed, and the full-width
+# forms of the four signs, which some spreadsheets' input methods turn into formulas.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 Table = tuple[Sequence[str], Iterable[Sequence[Any]]]
 
 
 def safe_cell(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading quote."""
+    """A text cell that a spreadsheet would run as a formula gets a leading quote, also
+    when blanks come first (importers that trim cells would uncover the sign)."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.lstrip().startswith(_FORMULA_START):
         return "'" + value
     return value
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC
 from typing import Annotated
 
 from fastapi import Depends, Header, Request, Response
@@ -36,6 +37,7 @@ from api.licensing.schemas import (
     SubscriptionEventRead,
     SubscriptionPut,
     SubscriptionRead,
+    SubscriptionSet,
     UsageRead,
 )
 from api.problems import ApiProblem
@@ -143,7 +145,7 @@ async def get_subscription(tenant: TenantSlug, ctx: Reader) -> SubscriptionRead:
     "/tenants/{tenant}/subscription",
     operation_id="subscription-set",
     tags=["subscriptions"],
-    response_model=SubscriptionRead,
+    response_model=SubscriptionSet,
     responses=PROBLEMS,
 )
 async def set_subscription(
@@ -160,6 +162,10 @@ async def set_subscription(
     Status machine: trialing → active, past_due, suspended, cancelled; active →
     past_due, suspended, cancelled; past_due → active, suspended, cancelled; suspended →
     active, past_due, cancelled; cancelled → active. Staying put (a plan change) is allowed.
+
+    Out-of-order deliveries: send ``event_at``, the billing system's time of the change.
+    One older than the last applied change is answered 200 with ``applied: false`` and
+    ignored (no transition check, no history entry).
     """
     if idempotency_key is None or not IDEMPOTENCY_KEY.match(idempotency_key):
         raise ApiProblem(
@@ -172,6 +178,7 @@ async def set_subscription(
         status=SubscriptionStatus(body.status),
         current_period_end=body.current_period_end,
         external_ref=body.external_ref,
+        event_at=body.event_at.astimezone(UTC) if body.event_at else None,
     )
     fingerprint = json.dumps({"tenant": slug, "body": body.model_dump(mode="json")}, sort_keys=True)
     retry = use_cases.Retry(idempotency_key, hashlib.sha256(fingerprint.encode()).digest())
@@ -180,7 +187,9 @@ async def set_subscription(
         ctx.actor,
         change,
         retry,
-        answer=lambda s: SubscriptionRead.of(slug, s).model_dump(mode="json"),
+        answer=lambda s, applied: SubscriptionSet(
+            **dict(SubscriptionRead.of(slug, s)), applied=applied
+        ).model_dump(mode="json"),
     )
     services.sites.forget(slug)  # a cancellation takes the public site offline at once
     headers = {"Idempotent-Replayed": "true"} if replayed else {}

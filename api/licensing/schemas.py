@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from api.kit.schemas import StrictModel
 from domain.licensing.model import Plan, Subscription
@@ -115,6 +115,9 @@ class SubscriptionRead(StrictModel):
     writable: bool = Field(description="False while suspended or cancelled: writes get 402.")
     site_online: bool = Field(description="False once cancelled: the public site answers 404.")
     updated_at: datetime
+    last_event_at: datetime | None = Field(
+        description="The billing system's event_at of the newest change applied (null: none sent one)."
+    )
 
     @classmethod
     def of(cls, slug: str, s: Subscription) -> SubscriptionRead:
@@ -127,7 +130,15 @@ class SubscriptionRead(StrictModel):
             writable=s.writable,
             site_online=s.site_online,
             updated_at=s.updated_at,
+            last_event_at=s.last_event_at,
         )
+
+
+class SubscriptionSet(SubscriptionRead):
+    applied: bool = Field(
+        description="False: the change's event_at is older than the last applied change's; "
+        "it was acknowledged and ignored, and the subscription shown is unchanged."
+    )
 
 
 class SubscriptionPut(StrictModel):
@@ -135,6 +146,12 @@ class SubscriptionPut(StrictModel):
     status: StatusName
     current_period_end: datetime | None = None
     external_ref: Annotated[str, Field(max_length=200)] | None = None
+    event_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the billing system made this change (with its offset). A change "
+        "older than the last applied one arrived out of order: it is answered 200 with "
+        "applied false and changes nothing. Without it the change is applied as it comes.",
+    )
 
 
 class SubscriptionEventRead(StrictModel):

@@ -3,6 +3,8 @@ hasher and a session issuer (both implemented in auth/)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -21,9 +23,17 @@ class PasswordHasher(Protocol):
 
 class UserRepository(Protocol):
     async def get(self, user_id: UUID) -> User | None: ...
+    async def in_session(self, user_id: UUID, session_id: UUID) -> tuple[User, bool] | None:
+        """The user, and whether the session (a refresh family) is revoked."""
+        ...
+
     async def by_email(self, email: str) -> User | None: ...
     async def handle_taken(self, handle: str) -> bool: ...
     async def add(self, user: User) -> None: ...
+    async def add_unless_handle_taken(self, user: User) -> bool:
+        """Insert; ``False`` (and nothing changed) when another user holds the handle."""
+        ...
+
     async def update(self, user: User) -> None: ...
 
 
@@ -47,6 +57,11 @@ class AccountsUnitOfWork(UnitOfWorkBase, Protocol):
     def users(self) -> UserRepository: ...
     @property
     def refresh_tokens(self) -> RefreshTokenRepository: ...
+
+
+UnitsOfWork = Callable[[], AbstractAsyncContextManager[AccountsUnitOfWork]]
+"""Opens a fresh unit of work each call: for use cases that must hold no connection
+between their steps (password hashing runs in between)."""
 
 
 class SessionIssuer(Protocol):

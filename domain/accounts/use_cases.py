@@ -7,7 +7,12 @@ import secrets
 from uuid import UUID, uuid4
 
 from domain.accounts.model import TokenPair, User, check_password, normalise_email
-from domain.accounts.ports import AccountsUnitOfWork, PasswordHasher, SessionIssuer
+from domain.accounts.ports import (
+    AccountsUnitOfWork,
+    PasswordHasher,
+    SessionIssuer,
+    UnitsOfWork,
+)
 from domain.kernel import clock
 from domain.kernel.errors import Conflict, Forbidden, Unauthenticated
 from domain.kernel.text import TextEngine, slugify
@@ -15,11 +20,17 @@ from domain.kernel.text import TextEngine, slugify
 HANDLE_BASE_LENGTH = 30
 
 
+HANDLE_ATTEMPTS = 8
+
+
+def handle_base(display_name: str, text: TextEngine) -> str:
+    base = slugify(display_name, text, HANDLE_BASE_LENGTH)
+    return "author" if len(base) < 2 or base == "post" else base
+
+
 async def free_handle(uow: AccountsUnitOfWork, display_name: str, text: TextEngine) -> str:
     """The slug of the display name, with a short random suffix when it is taken."""
-    base = slugify(display_name, text, HANDLE_BASE_LENGTH)
-    if len(base) < 2 or base == "post":
-        base = "author"
+    base = handle_base(display_name, text)
     handle = base
     while await uow.users.handle_taken(handle):
         handle = f"{base}-{secrets.token_hex(3)}"
@@ -36,25 +47,54 @@ async def register_user(
     text: TextEngine,
     is_operator: bool = False,
 ) -> User:
-    """A new account (the caller commits)."""
-    email = normalise_email(email)
+    """A new account (the caller commits). Hashes inside the caller's transaction: for
+    the CLI, the demo and tests; requests hash first and call ``register_hashed``."""
     check_password(password)
+    return await register_hashed(
+        uow,
+        email,
+        await hasher.hash(password),
+        display_name,
+        text=text,
+        is_operator=is_operator,
+    )
+
+
+async def register_hashed(
+    uow: AccountsUnitOfWork,
+    email: str,
+    password_hash: str,
+    display_name: str,
+    *,
+    text: TextEngine,
+    is_operator: bool = False,
+) -> User:
+    """A new account whose password is hashed already (the caller commits).
+
+    The handle is the display name's slug; when another transaction takes the same one
+    between our check and our insert, the insert is retried with a random suffix.
+    """
+    email = normalise_email(email)
     if await uow.users.by_email(email):
         raise Conflict("An account with this e-mail exists already: sign in instead.")
     display_name = display_name.strip() or email.split("@")[0]
+    base = handle_base(display_name, text)
     user = User(
         id=uuid4(),
         email=email,
         display_name=display_name,
         handle=await free_handle(uow, display_name, text),
-        password_hash=await hasher.hash(password),
+        password_hash=password_hash,
         is_operator=is_operator,
         is_active=True,
         token_version=1,
         created_at=clock.now(),
     )
-    await uow.users.add(user)
-    return user
+    for _ in range(HANDLE_ATTEMPTS):
+        if await uow.users.add_unless_handle_taken(user):
+            return user
+        user.handle = f"{base}-{secrets.token_hex(3)}"
+    raise Conflict("No free author handle was found for this display name; try another.")
 
 
 async def create_operator(
@@ -80,10 +120,14 @@ async def create_operator(
 
 
 async def authenticate(
-    uow: AccountsUnitOfWork, hasher: PasswordHasher, email: str, password: str
+    units: UnitsOfWork, hasher: PasswordHasher, email: str, password: str
 ) -> User:
-    """The same answer, and about the same time, for an unknown e-mail and a wrong password."""
-    user = await uow.users.by_email(normalise_email(email))
+    """The same answer, and the same work, for an unknown e-mail and a wrong password.
+
+    The user is read in a short transaction of its own: the hash is checked while no
+    database connection is held."""
+    async with units() as uow:
+        user = await uow.users.by_email(normalise_email(email))
     if user is None:
         await hasher.verify_dummy(password)
         raise Unauthenticated("Wrong e-mail or password.")
@@ -92,17 +136,29 @@ async def authenticate(
     return user
 
 
+async def still_signed_in(uow: AccountsUnitOfWork, checked: User) -> User:
+    """The user whose password was checked outside this transaction, unless the password
+    changed or the account was disabled meanwhile."""
+    user = await uow.users.get(checked.id)
+    if user is None or not user.is_active or user.password_hash != checked.password_hash:
+        raise Unauthenticated("Wrong e-mail or password.")
+    return user
+
+
 async def sign_in(
-    uow: AccountsUnitOfWork,
+    units: UnitsOfWork,
     hasher: PasswordHasher,
     sessions: SessionIssuer,
     email: str,
     password: str,
 ) -> TokenPair:
-    """E-mail and password in, a new session out."""
-    user = await authenticate(uow, hasher, email, password)
-    pair = await sessions.open(uow, user)
-    await uow.commit()
+    """E-mail and password in, a new session out: read, check the hash with no
+    connection held, then write the session in a second short transaction."""
+    checked = await authenticate(units, hasher, email, password)
+    async with units() as uow:
+        user = await still_signed_in(uow, checked)
+        pair = await sessions.open(uow, user)
+        await uow.commit()
     return pair
 
 
@@ -139,10 +195,17 @@ async def sign_out(uow: AccountsUnitOfWork, sessions: SessionIssuer, refresh_tok
         await uow.commit()
 
 
-async def current_user(uow: AccountsUnitOfWork, user_id: UUID, token_version: int) -> User:
-    """The user behind an access token, if the token is still honoured."""
-    user = await uow.users.get(user_id)
-    if user is None or not user.is_active or user.token_version != token_version:
+async def current_user(
+    uow: AccountsUnitOfWork, user_id: UUID, token_version: int, session_id: UUID
+) -> User:
+    """The user behind an access token, if the token is still honoured: the account is
+    active, its token version unchanged, and the token's session not signed out nor
+    revoked for reuse. One look-up."""
+    found = await uow.users.in_session(user_id, session_id)
+    if found is None:
+        raise Unauthenticated("The access token has been revoked.")
+    user, session_revoked = found
+    if session_revoked or not user.is_active or user.token_version != token_version:
         raise Unauthenticated("The access token has been revoked.")
     return user
 

@@ -27,6 +27,7 @@ class ThreadNode:
     comment: Comment
     shown: Shown
     replies: list[ThreadNode] = field(default_factory=list)
+    mine: bool = False  # written by the viewer (who may edit or delete it)
 
 
 def _shown(comment: Comment, viewer_id: UUID | None) -> Shown | None:
@@ -54,7 +55,8 @@ def build_threads(
                 return None
             deleted = comment.status is CommentStatus.DELETED
             shown = Shown.DELETED if deleted else Shown.REMOVED
-        return ThreadNode(comment, shown, below)
+        mine = viewer_id is not None and comment.author_user_id == viewer_id
+        return ThreadNode(comment, shown, below, mine=mine and shown is not Shown.DELETED)
 
     return [n for n in (node(c) for c in tops) if n is not None]
 

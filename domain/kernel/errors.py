@@ -77,3 +77,11 @@ class PreconditionFailed(DomainError):
     """The caller edited a stale version (``If-Match`` no longer matches)."""
 
     code: str = "precondition_failed"
+
+
+@dataclass
+class Overloaded(DomainError):
+    """The work is refused before it starts: too much of it is queued already."""
+
+    code: str = "service_unavailable"
+    retry_after_seconds: int = 1

@@ -114,6 +114,17 @@ class Subscription:
     external_ref: str | None
     created_at: datetime
     updated_at: datetime
+    # The billing system's time of the newest change applied (None: none carried one).
+    last_event_at: datetime | None = None
+
+    def is_stale(self, event_at: datetime | None) -> bool:
+        """A change the billing system made before the last one applied here: it arrived
+        late (out of order) and must not undo the newer one."""
+        return (
+            event_at is not None
+            and self.last_event_at is not None
+            and event_at < self.last_event_at
+        )
 
     def can_move_to(self, status: SubscriptionStatus) -> bool:
         return status is self.status or status in TRANSITIONS[self.status]

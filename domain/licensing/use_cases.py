@@ -89,6 +89,8 @@ class SubscriptionChange:
     status: SubscriptionStatus
     current_period_end: datetime | None = None
     external_ref: str | None = None
+    # When the billing system made the change; None (older clients): applied as it comes.
+    event_at: datetime | None = None
 
 
 async def get_subscription(uow: LicensingUnitOfWork, actor: Actor) -> Subscription:
@@ -125,15 +127,20 @@ async def set_subscription(
     actor: Actor,
     change: SubscriptionChange,
     retry: Retry,
-    answer: Callable[[Subscription], Any],
+    answer: Callable[[Subscription, bool], Any],
 ) -> tuple[int, Any, bool]:
     """Move a tenant to a plan and status, once per idempotency key: the first request
-    changes and stores ``answer(subscription)``; a retry gets that stored answer again.
-    Returns ``(status, body, replayed)``; commits. Nothing is ever deleted by a change."""
+    changes and stores ``answer(subscription, applied)``; a retry gets that stored answer
+    again. Returns ``(status, body, replayed)``; commits. Nothing is ever deleted by a
+    change.
+
+    A change whose ``event_at`` is older than the last applied change's arrived out of
+    order: it is acknowledged and ignored (``applied`` False), before any other check,
+    since it may name a move that is no longer valid from where the newer one led."""
     require(actor, Action.SET_SUBSCRIPTION)
 
     async def apply() -> tuple[int, Any]:
-        return 200, answer(await _change(uow, actor, change))
+        return 200, answer(*await _change(uow, actor, change))
 
     return await run_once(
         uow, caller_of(actor.principal), retry.key, actor.tenant_id, retry.request_hash, apply
@@ -142,10 +149,12 @@ async def set_subscription(
 
 async def _change(
     uow: SubscriptionsUnitOfWork, actor: Actor, change: SubscriptionChange
-) -> Subscription:
+) -> tuple[Subscription, bool]:
     subscription = await uow.subscriptions.get(actor.tenant_id, lock=True)
     if subscription is None:
         raise NotFound("This tenant has no subscription.")
+    if subscription.is_stale(change.event_at):
+        return subscription, False
     if await uow.plans.get(change.plan_id) is None:
         raise InvalidInput(f"Unknown plan '{change.plan_id}'.")
     if not subscription.can_move_to(change.status):
@@ -159,6 +168,8 @@ async def _change(
     subscription.current_period_end = change.current_period_end
     subscription.external_ref = change.external_ref
     subscription.updated_at = clock.now()
+    if change.event_at is not None:
+        subscription.last_event_at = change.event_at
     await uow.subscriptions.update(subscription)
     await record_change(uow, actor.principal, subscription, before)
     await audit(
@@ -170,7 +181,7 @@ async def _change(
         plan=[before.plan_id, subscription.plan_id],
         status=[before.status.value, subscription.status.value],
     )
-    return subscription
+    return subscription, True
 
 
 async def record_change(

@@ -4,16 +4,19 @@ takes its unit of work; writes commit, reads return."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 from uuid import UUID, uuid4
 
 from domain.accounts import use_cases as accounts
-from domain.accounts.model import TokenPair, User, normalise_email
+from domain.accounts.model import TokenPair, User, check_password, normalise_email
 from domain.accounts.ports import PasswordHasher, SessionIssuer
 from domain.kernel import clock
 from domain.kernel.access import Action, Actor, Principal, Role, can_assign_role, require
-from domain.kernel.errors import Conflict, Forbidden, NotFound
+from domain.kernel.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from domain.kernel.text import TextEngine
 from domain.members.model import Invitation, InvitationIssued, Membership, rank
 from domain.members.ports import MembersUnitOfWork
@@ -89,19 +92,10 @@ async def update_my_account(
 # --- readers signing up on a public site ----------------------------------------------
 
 
-async def sign_up_reader(
-    uow: MembersUnitOfWork,
-    hasher: PasswordHasher,
-    text: TextEngine,
-    sessions: SessionIssuer,
-    licence: Licence,
-    tenant_slug: str,
-    email: str,
-    password: str,
-    display_name: str,
-) -> TokenPair:
-    """Readers join a tenant that allows it; an existing account joins with its password.
-    The answer is a session for the reader."""
+U = TypeVar("U", bound=MembersUnitOfWork)
+
+
+async def _open_site(uow: MembersUnitOfWork, licence: Licence, tenant_slug: str) -> Tenant:
     tenant = await uow.tenants.by_slug(tenant_slug)
     if tenant is None:
         raise NotFound("No such site.")
@@ -109,22 +103,59 @@ async def sign_up_reader(
     await licence.ensure_site_online(tenant.id)
     if not tenant.settings.reader_signup or tenant.status is not TenantStatus.ACTIVE:
         raise Forbidden("This site does not take sign-ups.")
-    existing = await uow.users.by_email(normalise_email(email))
+    return tenant
+
+
+async def sign_up_reader(
+    units: Callable[[], AbstractAsyncContextManager[U]],
+    licence_of: Callable[[U], Licence],
+    hasher: PasswordHasher,
+    text: TextEngine,
+    sessions: SessionIssuer,
+    tenant_slug: str,
+    email: str,
+    password: str,
+    display_name: str,
+) -> TokenPair:
+    """Readers join a tenant that allows it; an existing account joins with its password.
+    The answer is a session for the reader.
+
+    Three steps, so that no database connection is held while a password is hashed: read
+    (the site, an existing account) in a short transaction; hash or check the password;
+    write (account, membership, session) in a second one, which checks the site again."""
+    email = normalise_email(email)
+    async with units() as uow:
+        await _open_site(uow, licence_of(uow), tenant_slug)
+        existing = await uow.users.by_email(email)
+    password_hash = ""
     if existing is not None:
         # A disabled account answers like a wrong password: nothing to learn from it.
         if not await hasher.verify(existing.password_hash, password) or not existing.is_active:
             raise Conflict("An account with this e-mail exists: sign in with its password.")
-        user = existing
     else:
-        user = await accounts.register_user(uow, hasher, email, password, display_name, text=text)
-    if await uow.memberships.get(tenant.id, user.id) is None:
-        await uow.memberships.add(
-            Membership(
-                tenant_id=tenant.id, user_id=user.id, role=Role.READER, created_at=clock.now()
+        check_password(password)
+        password_hash = await hasher.hash(password)
+    async with units() as uow:
+        tenant = await _open_site(uow, licence_of(uow), tenant_slug)
+        if existing is not None:
+            try:
+                user = await accounts.still_signed_in(uow, existing)
+            except Unauthenticated as exc:
+                raise Conflict(
+                    "An account with this e-mail exists: sign in with its password."
+                ) from exc
+        else:
+            user = await accounts.register_hashed(
+                uow, email, password_hash, display_name, text=text
             )
-        )
-    pair = await sessions.open(uow, user)
-    await uow.commit()
+        if await uow.memberships.get(tenant.id, user.id) is None:
+            await uow.memberships.add(
+                Membership(
+                    tenant_id=tenant.id, user_id=user.id, role=Role.READER, created_at=clock.now()
+                )
+            )
+        pair = await sessions.open(uow, user)
+        await uow.commit()
     return pair
 
 

@@ -1,8 +1,12 @@
 """Rating use cases: vote, withdraw a vote, read the summary and one's own vote.
 
-The summary on the post row changes in the same transaction as the votes. Votes lock
-the post row first, so concurrent votes on one post are applied one after the other and
-the summary stays exact.
+The summary on the post row changes in the same transaction as the votes. A vote first
+takes a lock of its own voter on the post (one voter's racing requests go one after the
+other; different voters do not wait for each other), writes the vote, and only then, as
+its last statement, adds the change to the post's counters in one relative update: the
+post row's lock is held from that update to the commit, so a hot post's votes queue only
+for that short step, and the counters stay exact because each update adds to the row as
+the previous commit left it.
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ from domain.ratings.ports import RatedPost, RatingsUnitOfWork
 from domain.tenants.model import Tenant
 
 
-async def _public_post(uow: RatingsUnitOfWork, post_id: UUID, *, lock: bool = False) -> RatedPost:
-    post = await uow.ratings.post(post_id, lock=lock)
+async def _public_post(uow: RatingsUnitOfWork, post_id: UUID) -> RatedPost:
+    post = await uow.ratings.post(post_id)
     if post is None or not post.is_public(clock.now()):
         raise NotFound("No such post.")
     return post
@@ -44,8 +48,8 @@ async def _vote(
 ) -> tuple[RatingSummary, int | None]:
     voter = _voter(actor, tenant, token_hash)
     await ensure_feature(uow, tenant.id, Feature.RATINGS)
-    await _public_post(uow, post_id, lock=True)  # votes on one post queue up here
-    summary = await uow.ratings.summary(post_id)
+    await _public_post(uow, post_id)
+    await uow.ratings.hold_voter(post_id, voter)  # only this voter's requests queue here
     old = await uow.ratings.vote_of(post_id, voter)
     if stars is None:
         if old is not None:
@@ -53,8 +57,10 @@ async def _vote(
     else:
         await uow.ratings.put(post_id, voter, stars, clock.now())
     if old != stars:
-        summary = summary.replace(old, stars)
-        await uow.ratings.save_summary(post_id, summary)
+        # The last statement: the post row stays locked from here to the commit only.
+        summary = await uow.ratings.add_to_summary(post_id, RatingSummary.change(old, stars))
+    else:
+        summary = await uow.ratings.summary(post_id)
     await uow.commit()
     return summary, stars
 

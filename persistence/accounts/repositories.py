@@ -8,10 +8,14 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.accounts.model import User
 from persistence import tables as t
+from persistence.errors import unique_violation
+
+HANDLE_KEY = "users_handle"
 
 
 def _user(row: Any) -> User:
@@ -36,6 +40,21 @@ class SqlUserRepository:
         row = (await self.conn.execute(sa.select(t.users).where(t.users.c.id == user_id))).first()
         return _user(row) if row else None
 
+    async def in_session(self, user_id: UUID, session_id: UUID) -> tuple[User, bool] | None:
+        """The user and whether the session (refresh family) was revoked, in the one
+        statement that an authenticated request spends on its credentials."""
+        revoked = (
+            sa.select(sa.literal(1))
+            .where(
+                t.refresh_tokens.c.family_id == session_id,
+                t.refresh_tokens.c.revoked_at.is_not(None),
+            )
+            .exists()
+        )
+        query = sa.select(t.users, revoked.label("session_revoked")).where(t.users.c.id == user_id)
+        row = (await self.conn.execute(query)).first()
+        return (_user(row), bool(row.session_revoked)) if row else None
+
     async def by_email(self, email: str) -> User | None:
         if "\x00" in email:  # PostgreSQL text cannot hold NUL, so no stored e-mail has one
             return None
@@ -50,6 +69,19 @@ class SqlUserRepository:
     async def add(self, user: User) -> None:
         values = asdict(user)
         await self.conn.execute(t.users.insert().values(**values, updated_at=user.created_at))
+
+    async def add_unless_handle_taken(self, user: User) -> bool:
+        """In a savepoint, so that losing the race for a handle spoils nothing else."""
+        savepoint = await self.conn.begin_nested()
+        try:
+            await self.add(user)
+        except sa_exc.IntegrityError as exc:
+            await savepoint.rollback()
+            if unique_violation(exc) == HANDLE_KEY:
+                return False
+            raise
+        await savepoint.commit()
+        return True
 
     async def update(self, user: User) -> None:
         await self.conn.execute(

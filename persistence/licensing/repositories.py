@@ -79,6 +79,7 @@ def _subscription(row: Any) -> Subscription:
         external_ref=row.external_ref,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        last_event_at=row.last_event_at,
     )
 
 
@@ -108,6 +109,7 @@ class SqlSubscriptionRepository:
                 current_period_end=subscription.current_period_end,
                 external_ref=subscription.external_ref,
                 updated_at=subscription.updated_at,
+                last_event_at=subscription.last_event_at,
             )
         )
 

@@ -8,8 +8,8 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PgUUID
+from sqlalchemy.dialects.postgresql import array as pg_array
 
 from domain.ratings.model import RatingSummary, Voter
 from domain.ratings.ports import RatedPost
@@ -68,28 +68,32 @@ class SqlRatingRepository(TenantScoped):
             where.append(ratings.c.voter_hash == voter.token_hash)
         return where
 
-    async def post(self, post_id: UUID, *, lock: bool = False) -> RatedPost | None:
+    async def post(self, post_id: UUID) -> RatedPost | None:
         query = sa.select(_p.c.id, _p.c.status, _p.c.published_at, _p.c.deleted_at).where(
             _p.c.tenant_id == self.tenant_id, _p.c.id == post_id
         )
-        if lock:
-            # FOR NO KEY UPDATE: serialises votes, lets comment inserts (which only need a
-            # key-share lock for their foreign key) go on.
-            query = query.with_for_update(key_share=True)
         row: Any = (await self.conn.execute(query)).first()
         if row is None:
             return None
         return RatedPost(row.id, row.status, row.published_at, row.deleted_at)
 
-    async def summary(self, post_id: UUID, *, lock: bool = False) -> RatingSummary:
+    async def hold_voter(self, post_id: UUID, voter: Voter) -> None:
+        # A transaction-scoped advisory lock on (tenant, post, voter): a voter's racing
+        # requests (vote twice at once, withdraw while voting) go one after the other,
+        # other voters never wait for it. A hash collision only makes two voters queue.
+        who = str(voter.user_id) if voter.user_id is not None else (voter.token_hash or b"").hex()
+        await self.conn.execute(
+            sa.select(
+                sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(sa.bindparam("k"), 0))
+            ),
+            {"k": f"rating:{self.tenant_id}:{post_id}:{who}"},
+        )
+
+    async def summary(self, post_id: UUID) -> RatingSummary:
         query = sa.select(_p.c.rating_count, _p.c.rating_sum, _p.c.rating_histogram).where(
             _p.c.tenant_id == self.tenant_id, _p.c.id == post_id
         )
-        if lock:
-            query = query.with_for_update(key_share=True)
-        row = (await self.conn.execute(query)).one()
-        h = [int(n) for n in row.rating_histogram]
-        return RatingSummary(row.rating_count, row.rating_sum, (h[0], h[1], h[2], h[3], h[4]))
+        return _summary((await self.conn.execute(query)).one())
 
     async def vote_of(self, post_id: UUID, voter: Voter) -> int | None:
         query = sa.select(ratings.c.stars).where(*self._voter(post_id, voter))
@@ -118,13 +122,27 @@ class SqlRatingRepository(TenantScoped):
     async def remove(self, post_id: UUID, voter: Voter) -> None:
         await self.conn.execute(ratings.delete().where(*self._voter(post_id, voter)))
 
-    async def save_summary(self, post_id: UUID, summary: RatingSummary) -> None:
-        await self.conn.execute(
-            _p.update()
-            .where(_p.c.tenant_id == self.tenant_id, _p.c.id == post_id)
-            .values(
-                rating_count=summary.count,
-                rating_sum=summary.total,
-                rating_histogram=sa.cast(list(summary.histogram), ARRAY(sa.Integer)),
+    async def add_to_summary(self, post_id: UUID, change: RatingSummary) -> RatingSummary:
+        # One relative UPDATE, no SELECT … FOR UPDATE before it: under READ COMMITTED a
+        # concurrent vote's update waits for this row's lock and then adds to the row as
+        # this commit leaves it, so the counters add up exactly.
+        h = _p.c.rating_histogram
+        histogram = pg_array([h[i + 1] + n for i, n in enumerate(change.histogram)])
+        row = (
+            await self.conn.execute(
+                _p.update()
+                .where(_p.c.tenant_id == self.tenant_id, _p.c.id == post_id)
+                .values(
+                    rating_count=_p.c.rating_count + change.count,
+                    rating_sum=_p.c.rating_sum + change.total,
+                    rating_histogram=histogram,
+                )
+                .returning(_p.c.rating_count, _p.c.rating_sum, _p.c.rating_histogram)
             )
-        )
+        ).one()
+        return _summary(row)
+
+
+def _summary(row: Any) -> RatingSummary:
+    h = [int(n) for n in row.rating_histogram]
+    return RatingSummary(row.rating_count, row.rating_sum, (h[0], h[1], h[2], h[3], h[4]))

@@ -102,6 +102,7 @@ def claims_for(user, **overrides) -> dict:
         "exp": now + 600,
         "jti": uuid4().hex,
         "tv": user.token_version,
+        "sid": str(uuid4()),
     }
     claims.update(overrides)
     return {k: v for k, v in claims.items() if v is not None}
@@ -332,9 +333,9 @@ async def test_wrong_audience_or_issuer_is_rejected(client, factory, overrides):
 async def test_expired_token_is_rejected(client, factory, services):
     user = await factory.user()
     past = datetime.now(UTC) - timedelta(seconds=services.settings.access_token_ttl_seconds + 60)
-    token, _ = services.keyring.issue(user.id, user.token_version, now=past)
+    token, _ = services.keyring.issue(user.id, user.token_version, uuid4(), now=past)
     await _assert_rejected(client, token)
-    fresh, _ = services.keyring.issue(user.id, user.token_version)
+    fresh, _ = services.keyring.issue(user.id, user.token_version, uuid4())
     assert await me_status(client, fresh) == 200
 
 
@@ -456,7 +457,7 @@ async def test_a_token_signed_with_the_older_key_still_verifies(client, factory,
     older = KeyRing(
         {OLD_KID: KEYS[OLD_KID]}, issuer="causerie", audience="causerie-api", ttl_seconds=900
     )
-    token, _ = older.issue(user.id, user.token_version)
+    token, _ = older.issue(user.id, user.token_version, uuid4())
     assert jose_jwt.get_unverified_header(token)["kid"] == OLD_KID
     assert await me_status(client, token) == 200
 
@@ -469,7 +470,7 @@ async def test_a_token_signed_with_the_older_key_still_verifies(client, factory,
     )
     services.keyring = retired
     await _assert_rejected(client, token)
-    current, _ = retired.issue(user.id, user.token_version)
+    current, _ = retired.issue(user.id, user.token_version, uuid4())
     assert await me_status(client, current) == 200
 
 

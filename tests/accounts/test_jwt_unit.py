@@ -39,6 +39,7 @@ def claims(**overrides) -> dict:
         "exp": now + 300,
         "jti": uuid4().hex,
         "tv": 1,
+        "sid": str(uuid4()),
     }
     base.update(overrides)
     return {k: v for k, v in base.items() if v is not None}
@@ -47,7 +48,7 @@ def claims(**overrides) -> dict:
 def test_issue_then_verify_round_trips():
     keyring = ring()
     user_id = uuid4()
-    token, expires_in = keyring.issue(user_id, 7)
+    token, expires_in = keyring.issue(user_id, 7, uuid4())
     assert expires_in == 900
     header = jose_jwt.get_unverified_header(token)
     assert header["alg"] == ALGORITHM == "HS256" and header["kid"] == NEW_KID
@@ -60,14 +61,14 @@ def test_issue_then_verify_round_trips():
 def test_every_token_has_its_own_jti():
     keyring = ring()
     user_id = uuid4()
-    first = keyring.verify(keyring.issue(user_id, 1)[0])
-    second = keyring.verify(keyring.issue(user_id, 1)[0])
+    first = keyring.verify(keyring.issue(user_id, 1, uuid4())[0])
+    second = keyring.verify(keyring.issue(user_id, 1, uuid4())[0])
     assert first.jti != second.jti
 
 
 def test_parse_reads_kid_secret_pairs_and_the_first_signs():
     keyring = KeyRing.parse(JWT_KEYS, issuer=ISSUER, audience=AUDIENCE, ttl_seconds=60)
-    token, expires_in = keyring.issue(uuid4(), 1)
+    token, expires_in = keyring.issue(uuid4(), 1, uuid4())
     assert expires_in == 60
     assert jose_jwt.get_unverified_header(token)["kid"] == NEW_KID
     spaced = KeyRing.parse(
@@ -96,20 +97,20 @@ def test_short_or_missing_keys_are_refused():
 def test_generated_spec_parses_and_works():
     spec = KeyRing.generate_spec()
     keyring = KeyRing.parse(spec, issuer=ISSUER, audience=AUDIENCE, ttl_seconds=60)
-    assert keyring.verify(keyring.issue(uuid4(), 3)[0]).token_version == 3
+    assert keyring.verify(keyring.issue(uuid4(), 3, uuid4())[0]).token_version == 3
     assert KeyRing.generate_spec() != spec
 
 
 def test_rotation_older_key_verifies_until_retired():
     old_only = ring({OLD_KID: KEYS[OLD_KID]})
-    token, _ = old_only.issue(uuid4(), 1)
+    token, _ = old_only.issue(uuid4(), 1, uuid4())
     assert ring().verify(token).token_version == 1
     with pytest.raises(InvalidToken):
         ring({NEW_KID: KEYS[NEW_KID]}).verify(token)
 
 
 def test_same_kid_with_another_secret_fails():
-    token, _ = ring().issue(uuid4(), 1)
+    token, _ = ring().issue(uuid4(), 1, uuid4())
     with pytest.raises(InvalidToken):
         ring({NEW_KID: "x" * 48}).verify(token)
 
@@ -117,15 +118,17 @@ def test_same_kid_with_another_secret_fails():
 def test_expiry_has_a_small_leeway_only():
     keyring = ring(ttl_seconds=60)
     user_id = uuid4()
-    just_expired, _ = keyring.issue(user_id, 1, now=datetime.now(UTC) - timedelta(seconds=62))
+    just_expired, _ = keyring.issue(
+        user_id, 1, uuid4(), now=datetime.now(UTC) - timedelta(seconds=62)
+    )
     assert keyring.verify(just_expired).user_id == user_id
-    expired, _ = keyring.issue(user_id, 1, now=datetime.now(UTC) - timedelta(seconds=70))
+    expired, _ = keyring.issue(user_id, 1, uuid4(), now=datetime.now(UTC) - timedelta(seconds=70))
     with pytest.raises(InvalidToken):
         keyring.verify(expired)
 
 
 def test_issuer_and_audience_must_match():
-    token, _ = ring().issue(uuid4(), 1)
+    token, _ = ring().issue(uuid4(), 1, uuid4())
     with pytest.raises(InvalidToken):
         ring(issuer="other").verify(token)
     with pytest.raises(InvalidToken):

@@ -459,6 +459,25 @@ async def test_own_held_comments_are_shown_to_their_author_only(client, factory)
     assert other.json()["items"] == []
 
 
+async def test_a_readers_own_comments_say_mine_to_them_only(client, factory):
+    world, _, post = await site(factory)
+    own = (await say(client, world, post.id, "reader")).json()
+    other = (await say(client, world, post.id, "author", parent_id=own["id"])).json()
+    theirs = await client.get(comments_url(world, post.id), headers=world.headers["reader"])
+    [top] = theirs.json()["items"]
+    assert (top["id"], top["mine"]) == (own["id"], True)
+    assert [(r["id"], r["mine"]) for r in top["replies"]] == [(other["id"], False)]
+    [anonymous] = (await client.get(comments_url(world, post.id))).json()["items"]
+    assert anonymous["mine"] is False
+    # Deleted, it is nobody's: the placeholder offers no tools.
+    gone = await client.delete(
+        f"/v1/sites/{world.slug}/comments/{own['id']}", headers=world.headers["reader"]
+    )
+    assert gone.status_code == 204
+    after = await client.get(comments_url(world, post.id), headers=world.headers["reader"])
+    assert after.json()["items"][0]["mine"] is False
+
+
 async def test_threads_are_paginated_and_cacheable(client, factory):
     world, _, post = await site(factory)
     ids = [str((await seed(factory, world, post.id, body=f"Numéro {n}")).id) for n in range(25)]

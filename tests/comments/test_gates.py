@@ -8,11 +8,12 @@ from __future__ import annotations
 import pytest
 from fastapi.routing import APIRoute
 
-from api.access import Gate, _ContributorGate
+from api.access import _ContributorGate
 from api.comments import routes as comments
 from api.ratings import routes as ratings
 from domain.kernel.access import Action
 from domain.tenants.model import TenantSettings
+from tests.gates import declared, gates_of, routes_of
 
 EXPECTED: dict[str, tuple[str, Action, str | None]] = {
     "comments-list": ("public", Action.READ_PUBLISHED, None),
@@ -25,22 +26,7 @@ EXPECTED: dict[str, tuple[str, Action, str | None]] = {
     "ratings-delete": ("site", Action.COMMENT_RATE, "anonymous_ratings"),
 }
 
-ROUTES = [
-    route
-    for module in (comments, ratings)
-    for route in module.router.routes
-    if isinstance(route, APIRoute)
-]
-
-
-def gates(route: APIRoute) -> list[Gate]:
-    found, todo = [], list(route.dependant.dependencies)
-    while todo:
-        dependency = todo.pop()
-        if isinstance(dependency.call, Gate):
-            found.append(dependency.call)
-        todo.extend(dependency.dependencies)
-    return found
+ROUTES = routes_of(comments, ratings)
 
 
 def test_every_route_of_the_slices_is_listed():
@@ -49,12 +35,11 @@ def test_every_route_of_the_slices_is_listed():
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.operation_id)
 def test_route_declares_one_gate(route: APIRoute):
-    declared = gates(route)
-    assert len(declared) == 1, route.operation_id
     kind, action, setting = EXPECTED[route.operation_id or ""]
-    assert (declared[0].kind, declared[0].action) == (kind, action)
-    if isinstance(declared[0], _ContributorGate):
-        selector = declared[0].anonymous_if
+    assert declared(route) == (kind, action)
+    gate = next(gates_of(route.dependant))
+    if isinstance(gate, _ContributorGate):
+        selector = gate.anonymous_if
         if setting is None:
             assert selector is None
         else:  # the tenant's own setting decides, and nothing else

@@ -194,7 +194,7 @@ def test_2_manager_changes_brand_colour_and_logo_and_the_theme_shows_them(browse
 
         page.goto(console.url("/s/demo/"))
         expect(page.locator(".brand__logo")).to_have_attribute("src", logo)
-        expect(page.locator(".post-card__title a").first).to_have_css("color", "rgb(170, 51, 0)")
+        expect(page.locator(".kicker a").first).to_have_css("color", "rgb(170, 51, 0)")
         screenshot(page, "console-2-theme")
     finally:
         console.patch_site(

@@ -6,13 +6,24 @@ labels (what a screen reader announces) rather than CSS classes.
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from html.parser import HTMLParser
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import ROOT
 from tests.e2e.conftest import Api, screenshot
+
+# The console is mounted too (its Reported tab is read below): it must be built before
+# the module's API process starts.
+pytestmark = pytest.mark.usefixtures("console_built")
+
+AXE = ROOT / "frontends" / "node_modules" / "axe-core" / "axe.min.js"
+VERCORS = "Trois jours dans le Vercors"
 
 XSS = "<img src=x onerror=window.__xss=1>"
 WELCOME = "Bienvenue sur le blog de la communauté"
@@ -60,8 +71,9 @@ def test_reader_rates_comments_and_sees_the_approved_comment(browser_page, live_
     description = page.locator('meta[name="description"]').get_attribute("content")
     assert description
 
-    # Rate four stars with the mouse, then five with the keyboard (a radio group). The
-    # demo readers have voted already: the summary adds this vote to theirs.
+    # Rate four stars with the mouse (a click sends), then five with the keyboard (an
+    # arrow key chooses, Enter sends). The demo readers have voted already: the summary
+    # adds this vote to theirs.
     before = _welcome(live_api)["rating"]["histogram"]
 
     def summary_after(stars: int) -> str:
@@ -70,9 +82,12 @@ def test_reader_rates_comments_and_sees_the_approved_comment(browser_page, live_
         return f"{total / votes:.1f}".replace(".", ",") + f" sur 5 ({votes} votes)"
 
     page.get_by_role("radio", name="4 étoiles").click()
-    expect(page.get_by_text("Merci pour votre vote.")).to_be_visible()
+    expect(page.get_by_test_id("rating-status")).to_contain_text("votre vote (4 étoiles)")
     expect(page.get_by_test_id("rating-summary")).to_contain_text(summary_after(4))
     page.get_by_role("radio", name="4 étoiles").press("ArrowRight")
+    expect(page.get_by_role("radio", name="5 étoiles")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("rating-status")).to_contain_text("votre vote (5 étoiles)")
     expect(page.get_by_test_id("rating-summary")).to_contain_text(summary_after(5))
     after = _welcome(live_api)["rating"]["histogram"]
     assert after == [*before[:4], before[4] + 1]
@@ -274,10 +289,10 @@ def test_white_text_on_white_stays_readable(browser_page, live_api: Api):
                 return {
                     text: style('h1', 'color'),
                     body: style('body', 'backgroundColor'),
-                    link: style('.post-card__title a', 'color'),
+                    link: style('.kicker a', 'color'),
                     button: style('.search-form button', 'color'),
                     buttonBg: style('.search-form button', 'backgroundColor'),
-                    muted: style('.post-meta', 'color'),
+                    muted: style('.byline__when', 'color'),
                 };
             }"""
         )
@@ -306,6 +321,7 @@ def test_browsing_authors_tags_and_search(browser_page, live_api: Api):
     expect(page).to_have_title("Alice Auteur — Causerie Demo")
     expect(page.get_by_role("link", name="Trois jours dans le Vercors")).to_be_visible()
 
+    page.get_by_role("link", name="Trois jours dans le Vercors").click()
     page.get_by_role("link", name="#Montagne").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Montagne")
     expect(page.get_by_role("link", name="Préparer son sac pour la montagne")).to_be_visible()
@@ -338,3 +354,237 @@ def test_a_reader_signs_up(browser_page, live_api: Api):
     expect(page.get_by_test_id("signed-in-as")).to_contain_text("Nina Nouvelle")
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
+
+
+# --- the readers' tools ---------------------------------------------------------------------
+
+
+def _sign_in(page: Any, api: Api, email: str) -> None:
+    page.goto(api.url("/s/demo/signin"))
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Mot de passe").fill("causerie-demo")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_test_id("signed-in-as")).to_be_visible()
+
+
+def _post(api: Api, title: str) -> dict[str, Any]:
+    found = next(p for p in api.posts(limit=50) if p["title"] == title)
+    return {**found, "blog": found["blog"]["slug"]}
+
+
+def test_a_reader_reports_a_comment_and_the_console_lists_it(browser_page, live_api: Api):
+    post = _post(live_api, VERCORS)
+    body = f"Un commentaire hors de propos ({time.time_ns()})"
+    path = f"/v1/sites/demo/posts/{post['id']}/comments"
+    comment = live_api.as_user(
+        "lecteur@demo.causerie.test", "POST", path, json={"body": body}
+    ).json()
+    # Two readers reported it already; the third one does it from the theme, and three
+    # reports hide it until a moderator decides.
+    for reporter in ("reader@demo.causerie.test", "bruno@demo.causerie.test"):
+        live_api.as_user(
+            reporter,
+            "POST",
+            f"/v1/sites/demo/comments/{comment['id']}/reports",
+            json={"reason": "off_topic"},
+        )
+    page = browser_page
+    _sign_in(page, live_api, "alice@demo.causerie.test")
+    _open(page, live_api, post)
+    item = page.get_by_role("listitem").filter(has_text=body)
+    item.get_by_role("button", name="Signaler").click()
+    item.get_by_label("Injurieux ou haineux").check()
+    item.get_by_label("Précision pour les modérateurs (facultatif)").fill("Propos blessants.")
+    item.get_by_role("button", name="Envoyer le signalement").click()
+    expect(item.get_by_test_id("report-sent")).to_contain_text("les modérateurs vont examiner")
+    screenshot(page, "theme-report-sent")
+
+    # The moderator's Reported tab shows it, with the theme's report among its reasons.
+    page.goto(live_api.url("/console/"))
+    page.get_by_label("E-mail").fill("moderator@demo.causerie.test")
+    page.get_by_label("Password").fill("causerie-demo")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("signed-in-as")).to_be_visible()
+    page.get_by_role("navigation", name="Console").get_by_role("link", name="Moderation").click()
+    reported = page.get_by_role("button", name=re.compile(r"^Reported\s*\d+"))
+    reported.click()
+    expect(reported).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id("queue-item").filter(has_text=body)).to_be_visible()
+    detail = live_api.as_manager("GET", f"/v1/tenants/demo/comments/{comment['id']}").json()
+    assert {(r["reason"], r["note"]) for r in detail["reports"]} >= {("abuse", "Propos blessants.")}
+    assert page.errors == []
+
+
+def test_a_reader_edits_then_deletes_their_comment(browser_page, live_api: Api):
+    post = _post(live_api, "Naxos hors saison")
+    page = browser_page
+    _sign_in(page, live_api, "reader@demo.causerie.test")
+    _open(page, live_api, post)
+    first = f"Je suis allée à Naxos en févier ({time.time_ns()})"
+    page.get_by_label("Votre commentaire").fill(first)
+    page.get_by_role("button", name="Publier").click()
+    expect(page.get_by_test_id("comment-published")).to_be_visible()
+    written = page.get_by_test_id("my-comment").filter(has_text=first)
+    expect(written).to_be_visible()
+    # The comment's own element, whatever text it shows while edited.
+    item_id = written.evaluate("el => el.closest('li').id")
+    mine = page.locator(f"#{item_id}")
+    # Others' comments offer no edit nor delete; the reader's own offers both.
+    others = page.get_by_test_id("comment-list").locator("article").filter(has_not_text=first)
+    expect(others.get_by_role("button", name="Modifier")).to_have_count(0)
+
+    mine.get_by_role("button", name="Modifier").click()
+    box = mine.get_by_role("textbox", name="Votre commentaire")
+    expect(box).to_have_value(first)
+    fixed = first.replace("févier", "février")
+    box.fill(fixed)
+    mine.get_by_role("button", name="Enregistrer").click()
+    edited = mine
+    expect(edited).to_contain_text(fixed)
+    expect(edited).to_contain_text("modifié")
+    expect(page.get_by_text(first)).to_have_count(0)
+    screenshot(page, "theme-comment-edited")
+
+    edited.get_by_role("button", name="Supprimer").click()
+    edited.get_by_role("button", name="Oui, le supprimer").click()
+    expect(page.get_by_text(fixed)).to_have_count(0)
+    # Gone for everyone, not only from this page.
+    public = live_api.http.get(live_api.url(f"/v1/sites/demo/posts/{post['id']}/comments"))
+    assert fixed not in public.text
+    assert page.errors == []
+
+
+def test_a_keyboard_only_reader_rates_four_stars_with_one_request(browser_page, live_api: Api):
+    post = _post(live_api, "Préparer son sac pour la montagne")
+    page = browser_page
+    sent: list[Any] = []
+    page.on(
+        "request",
+        lambda r: sent.append(r) if r.url.endswith("/rating") and r.method == "PUT" else None,
+    )
+    _open(page, live_api, post)
+    # Tab until the star group has the focus, as a keyboard user would.
+    for _ in range(100):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement?.type === 'radio'"):
+            break
+    expect(page.get_by_role("radio", name="1 étoile")).to_be_focused()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    four = page.get_by_role("radio", name="4 étoiles")
+    expect(four).to_be_checked()
+    expect(four).to_be_focused()
+    assert sent == []  # choosing sends nothing
+    page.keyboard.press("Enter")
+    status = page.get_by_test_id("rating-status")
+    expect(status).to_contain_text("Merci : votre vote (4 étoiles) est enregistré.")
+    expect(four).to_be_focused()
+    expect(page.get_by_text("Votre vote : 4")).to_be_visible()
+    assert [json.loads(r.post_data or "{}") for r in sent] == [{"stars": 4}]
+    assert _post(live_api, post["title"])["rating"]["histogram"][3] >= 1
+    assert page.errors == []
+
+
+# --- findable, and at every width ------------------------------------------------------------
+
+
+class _Head(HTMLParser):
+    """The head's tags as a crawler without JavaScript reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.links: dict[str, str] = {}
+        self.title = ""
+        self.json_ld: list[dict[str, Any]] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "meta" and ("property" in a or "name" in a):
+            self.meta[a.get("property") or a["name"]] = a.get("content", "")
+        elif tag == "link" and a.get("rel") in ("canonical", "sitemap"):
+            self.links[a["rel"]] = a["href"]
+        elif tag == "title" or (tag == "script" and a.get("type") == "application/ld+json"):
+            self._in = tag
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.title += data
+        elif self._in == "script":
+            self.json_ld.append(json.loads(data))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+
+def _head_of(api: Api, path: str) -> _Head:
+    answer = api.http.get(api.url(path), headers={"User-Agent": "facebookexternalhit/1.1"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    parsed = _Head()
+    parsed.feed(answer.text)
+    return parsed
+
+
+def test_a_shared_link_shows_the_posts_title_excerpt_and_cover_without_javascript(
+    live_api: Api,
+):
+    post = _post(live_api, VERCORS)
+    head = _head_of(live_api, f"/s/demo/blogs/{post['blog']}/{post['slug']}")
+    assert head.title == f"{VERCORS} — Causerie Demo"
+    assert head.meta["og:title"] == head.title
+    assert head.meta["og:type"] == "article"
+    assert head.meta["description"] == head.meta["og:description"]
+    assert head.meta["og:description"].startswith(post["excerpt"][:40])
+    assert head.meta["og:image"] == post["cover_image_url"]
+    assert head.meta["twitter:card"] == "summary_large_image"
+    assert head.meta["og:url"] == head.links["canonical"] == post["url"]
+    assert head.links["sitemap"].endswith("/v1/sites/demo/sitemap.xml")
+    kinds = {item["@type"]: item for item in head.json_ld}
+    assert kinds["BlogPosting"]["headline"] == VERCORS
+    assert kinds["BlogPosting"]["author"]["name"] == "Alice Auteur"
+    crumbs = kinds["BreadcrumbList"]["itemListElement"]
+    assert [c["name"] for c in crumbs] == ["Causerie Demo", "Carnets de voyage", VERCORS]
+
+    home = _head_of(live_api, "/s/demo/")
+    assert home.meta["og:type"] == "website"
+    assert home.links["canonical"].endswith("/sites/demo/")
+    # An unknown post keeps the page as built: the app says "not found" itself.
+    missing = _head_of(live_api, f"/s/demo/blogs/{post['blog']}/no-such-post")
+    assert "og:title" not in missing.meta
+    robots = live_api.http.get(live_api.url("/robots.txt"))
+    assert "Disallow: /console/" in robots.text
+
+
+def _axe_violations(page: Any) -> list[str]:
+    # Evaluated through the driver, which the page's CSP (no inline script) lets through.
+    page.evaluate(AXE.read_text())
+    found = page.evaluate("async () => (await axe.run(document)).violations")
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in found]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
+def test_home_and_post_fit_every_width_and_pass_axe(browser_page, live_api: Api, width, height):
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(live_api.url("/s/demo/"))
+    featured = page.get_by_role("region", name="À la une")
+    expect(featured.get_by_role("heading", level=2)).to_be_visible()
+    expect(page.locator(".card img").first).to_have_attribute("srcset", re.compile(r"480w"))
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert _axe_violations(page) == []
+    screenshot(page, f"theme-home-{width}x{height}")
+
+    counter = f"/posts/{_post(live_api, VERCORS)['id']}/views"
+    views: list[Any] = []
+    page.on("request", lambda r: views.append(r) if "/views" in r.url else None)
+    with page.expect_request(lambda r: r.url.endswith(counter) and r.method == "POST"):
+        page.get_by_role("link", name=VERCORS).first.click()
+    expect(page.get_by_role("heading", level=1, name=VERCORS)).to_be_visible()
+    expect(page.get_by_test_id("comment-list")).to_be_visible()
+    assert len(views) == 1  # the read counter: once per view
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert _axe_violations(page) == []
+    screenshot(page, f"theme-post-{width}x{height}")
+    assert page.errors == []

@@ -403,6 +403,63 @@ async def test_every_insight_exports_csv_with_formula_safe_cells(client, factory
     assert detail.status_code == 200 and detail.text.count("\r\n") == 2
 
 
+# Cells a spreadsheet would run: OWASP's starts (=, +, -, @, tab, CR), a line feed, the
+# same behind leading blanks (trimmed by importers) and the full-width forms.
+HOSTILE = [
+    "=cmd|' /C calc'!A0",
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "\n=1+1",
+    "  =1+1",
+    "\u00a0=1+1",
+    "\uff1d1+1",
+    "\uff0b1+1",
+    "\uff0d1+1",
+    "\uff20SUM(1)",
+]
+FORMULA_STARTS = tuple("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
+def _cells(answer) -> list[str]:
+    assert answer.status_code == 200, answer.text
+    return [cell for row in csv.reader(io.StringIO(answer.text)) for cell in row]
+
+
+async def test_hostile_names_titles_and_comments_come_out_of_csv_as_plain_text(client, factory):
+    world = await factory.world(anonymous_comments=True)
+    post = await factory.post(world, await factory.blog(world))
+    owner, author = world.headers["owner"], world.users["author"]
+    exports = [
+        f"{url(world, what)}?format=csv"
+        for what in ("engagement", "top-posts", "moderation", "authors", "tone")
+    ] + [f"{url(world, 'authors/' + str(author.id))}?format=csv"]
+    for hostile in HOSTILE:
+        await seed(factory, world, post.id, who="anonymous", body=hostile, author_name=hostile)
+        await seed(factory, world, post.id, body=f"Bien vu. {hostile}")
+        async with factory.db.transaction() as tx:
+            await tx.connection.execute(
+                text("UPDATE users SET display_name = :n WHERE id = :u"),
+                {"n": hostile, "u": author.id},
+            )
+            await tx.commit()
+        async with factory.db.transaction(tenant_id=world.tenant.id) as tx:
+            await tx.connection.execute(
+                text("UPDATE posts SET title = :n WHERE id = :p"), {"n": hostile, "p": post.id}
+            )
+            await tx.commit()
+        shown = []
+        for export in exports:
+            cells = _cells(await client.get(export, headers=owner))
+            armed = [c for c in cells if c.lstrip().startswith(FORMULA_STARTS)]
+            assert not armed, (hostile, export, armed)
+            shown += [c for c in cells if hostile.strip() in c]
+        # The name and the title are exported, defused by a leading quote, never dropped.
+        assert shown and all(c == "'" + hostile for c in shown), (hostile, shown)
+
+
 # --- aggregates stay exact ------------------------------------------------------------------
 
 

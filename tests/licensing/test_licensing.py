@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -324,6 +326,87 @@ async def test_same_key_and_body_replay_the_first_answer(client, factory):
     assert again.headers["idempotent-replayed"] == "true"
     history = await client.get(f"/v1/tenants/{world.slug}/subscription/history", headers=billing)
     assert len(history.json()["items"]) == 1
+
+
+# --- billing events delivered out of order -----------------------------------------------
+
+T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+async def put_event(client, slug, headers, plan, status, at, key=None):
+    body = {"plan": plan, "status": status, "event_at": at.isoformat()}
+    return await client.put(
+        f"/v1/tenants/{slug}/subscription", json=body, headers={**headers, **(key or new_key())}
+    )
+
+
+async def test_a_stale_event_is_acknowledged_and_ignored(client, factory):
+    world = await factory.world(plan="starter")
+    billing = await billing_key(client, factory)
+    later = await put_event(client, world.slug, billing, "starter", "past_due", T0)
+    assert later.status_code == 200, later.text
+    assert later.json()["applied"] is True and later.json()["status"] == "past_due"
+    key = new_key()
+    stale_at = T0 - timedelta(minutes=5)
+    stale = await put_event(client, world.slug, billing, "business", "active", stale_at, key)
+    assert stale.status_code == 200, stale.text
+    assert stale.json()["applied"] is False
+    assert (stale.json()["status"], stale.json()["plan"]) == ("past_due", "starter")
+    assert stale.json()["last_event_at"] == "2026-11-30T09:00:00Z"
+    replay = await put_event(client, world.slug, billing, "business", "active", stale_at, key)
+    assert replay.json() == stale.json() and replay.headers["idempotent-replayed"] == "true"
+    current = await client.get(f"/v1/tenants/{world.slug}/subscription", headers=billing)
+    assert current.json()["status"] == "past_due"
+    history = await client.get(f"/v1/tenants/{world.slug}/subscription/history", headers=billing)
+    assert [e["to_status"] for e in history.json()["items"]] == ["past_due"]
+    # A stale event is ignored before the status machine: cancelled -> past_due is no move,
+    # yet an older past_due arriving after a cancellation is a 200, not a 422.
+    gone = await put_event(client, world.slug, billing, "starter", "cancelled", T0 + timedelta(1))
+    assert gone.json()["applied"] is True
+    late = await put_event(
+        client, world.slug, billing, "starter", "past_due", T0 + timedelta(hours=1)
+    )
+    assert late.status_code == 200 and late.json()["applied"] is False
+    # Clients that send no event time are applied as they come, as before.
+    plain = await put_subscription(client, world.slug, billing, "starter", "active")
+    assert plain.status_code == 200 and plain.json()["applied"] is True
+    assert plain.json()["status"] == "active"
+
+
+async def test_an_event_time_needs_a_date_time_with_its_offset(client, factory):
+    world = await factory.world(plan="starter")
+    billing = await billing_key(client, factory)
+    url = f"/v1/tenants/{world.slug}/subscription"
+    for at in ("2026-11-30T09:00:00", "yesterday", "", [1]):
+        body = {"plan": "starter", "status": "past_due", "event_at": at}
+        answer = await client.put(url, json=body, headers={**billing, **new_key()})
+        assert_problem(answer, 422, "validation_failed")
+    body = {"plan": "starter", "status": "past_due", "event_at": "2026-11-30T10:00:00+01:00"}
+    answer = await client.put(url, json=body, headers={**billing, **new_key()})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["last_event_at"] == "2026-11-30T09:00:00Z"
+
+
+async def test_shuffled_deliveries_end_in_the_newest_events_state(client, factory):
+    world = await factory.world(plan="starter")
+    billing = await billing_key(client, factory)
+    walk = ["active", "past_due", "suspended", "active", "past_due", "active"] * 3
+    plans = ["starter", "business", "enterprise"]
+    events = [(plans[n % 3], status, T0 + timedelta(minutes=n)) for n, status in enumerate(walk)]
+    deliveries = events[:]
+    random.Random(14).shuffle(deliveries)
+    assert deliveries != events
+    newest_seen = None
+    for plan, status, at in deliveries:
+        answer = await put_event(client, world.slug, billing, plan, status, at)
+        assert answer.status_code == 200, answer.text
+        newer = newest_seen is None or at > newest_seen
+        assert answer.json()["applied"] is newer, (plan, status, at)
+        newest_seen = max(newest_seen or at, at)
+    plan, status, at = events[-1]
+    current = (await client.get(f"/v1/tenants/{world.slug}/subscription", headers=billing)).json()
+    assert (current["plan"], current["status"]) == (plan, status)
+    assert current["last_event_at"] == at.isoformat().replace("+00:00", "Z")
 
 
 async def test_same_key_with_another_body_is_a_conflict(client, factory):

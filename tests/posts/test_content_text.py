@@ -106,6 +106,9 @@ def test_structure_is_kept():
 def test_excerpt_and_plain_text():
     text = plain_text(render_markdown("**Gras** et <em>penché</em> &amp; fin"))
     assert text == "Gras et penché & fin"
+    # Structure survives: inline code stays glued to its words, list items stay apart.
+    text = plain_text(render_markdown("Bad: `Error 42`. Good:\n\n- one\n- two\n\nEnd."))
+    assert text == "Bad: Error 42. Good: one; two End."
     assert excerpt_of("court") == "court"
     long = "mot " * 200
     excerpt = excerpt_of(long.strip())

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from fastapi.routing import APIRoute
 
-from api.access import Gate
 from api.blogs import public as blogs_public
 from api.blogs import routes as blogs
 from api.posts import feeds
 from api.posts import public as posts_public
 from api.posts import routes as posts
 from domain.kernel.access import Action
+from tests.gates import declared, routes_of
 
 EXPECTED: dict[str, tuple[str, Action | None]] = {
     "blogs-list": ("tenant", Action.USE_CONSOLE),
@@ -52,22 +52,7 @@ EXPECTED: dict[str, tuple[str, Action | None]] = {
     },
 }
 
-ROUTES = [
-    route
-    for module in (blogs, posts, blogs_public, posts_public, feeds)
-    for route in module.router.routes
-    if isinstance(route, APIRoute)
-]
-
-
-def gates(route: APIRoute) -> list[Gate]:
-    found, todo = [], list(route.dependant.dependencies)
-    while todo:
-        dependency = todo.pop()
-        if isinstance(dependency.call, Gate):
-            found.append(dependency.call)
-        todo.extend(dependency.dependencies)
-    return found
+ROUTES = routes_of(blogs, posts, blogs_public, posts_public, feeds)
 
 
 def test_every_route_of_the_slices_is_listed():
@@ -76,6 +61,4 @@ def test_every_route_of_the_slices_is_listed():
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.operation_id)
 def test_route_declares_one_gate(route: APIRoute):
-    declared = gates(route)
-    assert len(declared) == 1, route.operation_id
-    assert (declared[0].kind, declared[0].action) == EXPECTED[route.operation_id or ""]
+    assert declared(route) == EXPECTED[route.operation_id or ""]

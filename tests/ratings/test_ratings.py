@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from api.bootstrap import Services
 from domain.kernel.access import Role
 from persistence.database import Database, async_url
+from persistence.ratings.repositories import SqlRatingRepository
 from tests.factories import Factory, post_transition
 from tests.test_foundation import assert_problem
 
@@ -286,6 +287,49 @@ async def test_two_hundred_concurrent_votes_keep_the_summary_exact(client, commi
         final.json()["summary"]["count"]
         == (await table_summary(committed.db, world.tenant.id, post.id))[1][0]
     )
+
+
+async def test_a_vote_in_progress_does_not_hold_up_other_voters(client, committed, monkeypatch):
+    """The post row is locked only by the counters' update at the end of a vote: a vote
+    stopped halfway (its vote row read, not yet counted) lets another voter's vote on
+    the same post through, and both are counted once they are done."""
+    world = await committed.world(anonymous_ratings=True)
+    committed.made.append(world)
+    post = await committed.post(world, await committed.blog(world))
+    url = rating_url(world, post.id)
+    slow, quick = token(), token()
+    slow_hash = hashlib.sha256(slow.encode()).digest()
+    halfway, release = asyncio.Event(), asyncio.Event()
+    read_vote = SqlRatingRepository.vote_of
+
+    async def stopping_halfway(self, post_id, voter):
+        stars = await read_vote(self, post_id, voter)
+        if voter.token_hash == slow_hash:
+            halfway.set()
+            await release.wait()
+        return stars
+
+    monkeypatch.setattr(SqlRatingRepository, "vote_of", stopping_halfway)
+    first = asyncio.create_task(client.put(url, json={"stars": 2}, headers={"X-Voter-Token": slow}))
+    try:
+        await asyncio.wait_for(halfway.wait(), 60)
+        other = await asyncio.wait_for(
+            client.put(url, json={"stars": 5}, headers={"X-Voter-Token": quick}), 30
+        )
+    finally:
+        release.set()
+    assert other.status_code == 200, other.text
+    assert other.json()["summary"]["histogram"] == [0, 0, 0, 0, 1]
+    done = await asyncio.wait_for(first, 60)
+    assert done.status_code == 200, done.text
+    assert done.json()["summary"] == {
+        "count": 2,
+        "sum": 7,
+        "average": 3.5,
+        "histogram": [0, 1, 0, 0, 1],
+    }
+    row, counted = await table_summary(committed.db, world.tenant.id, post.id)
+    assert row == counted == (2, 7, [0, 1, 0, 0, 1])
 
 
 # --- one's own vote, and votes per address -------------------------------------------------

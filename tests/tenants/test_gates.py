@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 from fastapi.routing import APIRoute
 
-from api.access import Gate
 from api.accounts import routes as accounts
 from api.members import routes as members
 from api.tenants import public as tenants_public
 from api.tenants import routes as tenants
 from domain.kernel.access import Action
+from tests.gates import declared, routes_of
 
 ADMIN = ("tenant", Action.READ_TENANT_ADMIN)
 MANAGE = ("tenant", Action.MANAGE_TENANT)
@@ -52,22 +52,7 @@ EXPECTED: dict[str, tuple[str, Action | None]] = {
     "members-remove": ("tenant", Action.BE_MEMBER),
 }
 
-ROUTES = [
-    route
-    for module in (accounts, tenants, tenants_public, members)
-    for route in module.router.routes
-    if isinstance(route, APIRoute)
-]
-
-
-def gates(route: APIRoute) -> list[Gate]:
-    found, todo = [], list(route.dependant.dependencies)
-    while todo:
-        dependency = todo.pop()
-        if isinstance(dependency.call, Gate):
-            found.append(dependency.call)
-        todo.extend(dependency.dependencies)
-    return found
+ROUTES = routes_of(accounts, tenants, tenants_public, members)
 
 
 def test_every_route_of_the_slices_is_listed():
@@ -76,6 +61,4 @@ def test_every_route_of_the_slices_is_listed():
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.operation_id)
 def test_route_declares_one_gate(route: APIRoute):
-    declared = gates(route)
-    assert len(declared) == 1, route.operation_id
-    assert (declared[0].kind, declared[0].action) == EXPECTED[route.operation_id or ""]
+    assert declared(route) == EXPECTED[route.operation_id or ""]

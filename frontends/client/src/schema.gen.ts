@@ -1484,6 +1484,10 @@ export interface paths {
          *     Status machine: trialing → active, past_due, suspended, cancelled; active →
          *     past_due, suspended, cancelled; past_due → active, suspended, cancelled; suspended →
          *     active, past_due, cancelled; cancelled → active. Staying put (a plan change) is allowed.
+         *
+         *     Out-of-order deliveries: send ``event_at``, the billing system's time of the change.
+         *     One older than the last applied change is answered 200 with ``applied: false`` and
+         *     ignored (no transition check, no history entry).
          */
         put: operations["subscription-set"];
         post?: never;
@@ -2748,6 +2752,11 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            /**
+             * Mine
+             * @description True when the signed-in caller wrote it (they may edit it within the window and delete it); always false for anonymous readers.
+             */
+            mine: boolean;
             /** Parent Id */
             parent_id: string | null;
             /** Replies */
@@ -3182,6 +3191,11 @@ export interface components {
         SubscriptionPut: {
             /** Current Period End */
             current_period_end?: string | null;
+            /**
+             * Event At
+             * @description When the billing system made this change (with its offset). A change older than the last applied one arrived out of order: it is answered 200 with applied false and changes nothing. Without it the change is applied as it comes.
+             */
+            event_at?: string | null;
             /** External Ref */
             external_ref?: string | null;
             /** Plan */
@@ -3198,6 +3212,52 @@ export interface components {
             current_period_end: string | null;
             /** External Ref */
             external_ref: string | null;
+            /**
+             * Last Event At
+             * @description The billing system's event_at of the newest change applied (null: none sent one).
+             */
+            last_event_at: string | null;
+            /** Plan */
+            plan: string;
+            /**
+             * Site Online
+             * @description False once cancelled: the public site answers 404.
+             */
+            site_online: boolean;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "trialing" | "active" | "past_due" | "suspended" | "cancelled";
+            /** Tenant */
+            tenant: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Writable
+             * @description False while suspended or cancelled: writes get 402.
+             */
+            writable: boolean;
+        };
+        /** SubscriptionSet */
+        SubscriptionSet: {
+            /**
+             * Applied
+             * @description False: the change's event_at is older than the last applied change's; it was acknowledged and ignored, and the subscription shown is unchanged.
+             */
+            applied: boolean;
+            /** Current Period End */
+            current_period_end: string | null;
+            /** External Ref */
+            external_ref: string | null;
+            /**
+             * Last Event At
+             * @description The billing system's event_at of the newest change applied (null: none sent one).
+             */
+            last_event_at: string | null;
             /** Plan */
             plan: string;
             /**
@@ -8807,7 +8867,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SubscriptionRead"];
+                    "application/json": components["schemas"]["SubscriptionSet"];
                 };
             };
             /** @description Missing or malformed Idempotency-Key */

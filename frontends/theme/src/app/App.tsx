@@ -3,8 +3,8 @@
  * then brand the page and hand over to the router under the right base path.
  */
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useMemo } from "react";
-import { createBrowserRouter, RouterProvider } from "react-router";
+import { lazy, useMemo, type ComponentType } from "react";
+import { BrowserRouter, Route, Routes } from "react-router";
 
 import { useResolvedHost, useSiteConfig } from "../features/site/api/site";
 import { SiteNotFound } from "../features/site/components/SiteNotFound";
@@ -15,19 +15,49 @@ import { Loading } from "../shared/components/Loading";
 import { I18nProvider } from "../shared/i18n";
 import type { Located } from "../shared/locate";
 import { SiteContext, type SiteInfo } from "../shared/site";
+import { NotFound } from "../shared/components/NotFound";
 import { Layout } from "./Layout";
-import {
-  AuthorPage,
-  BlogPage,
-  HomePage,
-  NotFoundPage,
-  PostPage,
-  SearchPage,
-  SignInPage,
-  SignUpPage,
-  TagPage,
-  TagsPage,
-} from "./pages";
+
+/**
+ * Each page is its own chunk, loaded when first shown, so a reader opening a post
+ * downloads neither the search nor the sign-up code. `preloadPage` starts the chunk of
+ * the address being opened while the site's config is still on its way.
+ */
+const PAGES = {
+  home: () => import("./pages/HomePage").then((m) => ({ default: m.HomePage })),
+  blog: () => import("./pages/BlogPage").then((m) => ({ default: m.BlogPage })),
+  post: () => import("./pages/PostPage").then((m) => ({ default: m.PostPage })),
+  author: () => import("./pages/AuthorPage").then((m) => ({ default: m.AuthorPage })),
+  tags: () => import("./pages/TagPages").then((m) => ({ default: m.TagsPage })),
+  tag: () => import("./pages/TagPages").then((m) => ({ default: m.TagPage })),
+  search: () => import("./pages/SearchPage").then((m) => ({ default: m.SearchPage })),
+  signin: () => import("./pages/AccountPages").then((m) => ({ default: m.SignInPage })),
+  signup: () => import("./pages/AccountPages").then((m) => ({ default: m.SignUpPage })),
+} satisfies Record<string, () => Promise<{ default: ComponentType }>>;
+
+type PageName = keyof typeof PAGES;
+
+function page(name: PageName) {
+  const Page = lazy(PAGES[name]);
+  return <Page />;
+}
+
+/** The page an address (below the site's base path) shows, if any. */
+export function pageFor(path: string): PageName | null {
+  const parts = path.split("/").filter(Boolean);
+  const [first, second, third] = parts;
+  if (!first) return "home";
+  if (first === "blogs" && second) return third ? (parts.length === 3 ? "post" : null) : "blog";
+  if (first === "authors" && second && parts.length === 2) return "author";
+  if (first === "tags") return second ? "tag" : "tags";
+  if (parts.length === 1 && (first === "search" || first === "signin" || first === "signup")) return first;
+  return null;
+}
+
+export function preloadPage(path: string): void {
+  const name = pageFor(path);
+  if (name) void PAGES[name]();
+}
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -38,33 +68,46 @@ export function makeQueryClient(): QueryClient {
   });
 }
 
-function createRouter(basename: string) {
-  return createBrowserRouter(
-    [
-      {
-        element: <Layout />,
-        children: [
-          { index: true, element: <HomePage /> },
-          { path: "blogs/:blog", element: <BlogPage /> },
-          { path: "blogs/:blog/:post", element: <PostPage /> },
-          { path: "authors/:handle", element: <AuthorPage /> },
-          { path: "tags", element: <TagsPage /> },
-          { path: "tags/:tag", element: <TagPage /> },
-          { path: "search", element: <SearchPage /> },
-          { path: "signin", element: <SignInPage /> },
-          { path: "signup", element: <SignUpPage /> },
-          { path: "*", element: <NotFoundPage /> },
-        ],
-      },
-    ],
-    basename ? { basename } : {},
+// The declarative router: the theme loads its data with TanStack Query, so the data
+// router's loaders and actions (most of react-router's code) are left out of the build.
+function SiteRoutes({ basename }: { basename: string }) {
+  const pages = useMemo(
+    () => ({
+      home: page("home"),
+      blog: page("blog"),
+      post: page("post"),
+      author: page("author"),
+      tags: page("tags"),
+      tag: page("tag"),
+      search: page("search"),
+      signin: page("signin"),
+      signup: page("signup"),
+    }),
+    [],
+  );
+  return (
+    <BrowserRouter basename={basename || undefined}>
+      <Routes>
+        <Route element={<Layout />}>
+          <Route index element={pages.home} />
+          <Route path="blogs/:blog" element={pages.blog} />
+          <Route path="blogs/:blog/:post" element={pages.post} />
+          <Route path="authors/:handle" element={pages.author} />
+          <Route path="tags" element={pages.tags} />
+          <Route path="tags/:tag" element={pages.tag} />
+          <Route path="search" element={pages.search} />
+          <Route path="signin" element={pages.signin} />
+          <Route path="signup" element={pages.signup} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </BrowserRouter>
   );
 }
 
 function Site({ slug, basename }: { slug: string; basename: string }) {
   const site = useSiteConfig(slug);
   useBrandStyle(site.data);
-  const router = useMemo(() => createRouter(basename), [basename]);
   const info = useMemo<SiteInfo | null>(
     () => (site.data ? { slug, config: site.data } : null),
     [slug, site.data],
@@ -75,7 +118,7 @@ function Site({ slug, basename }: { slug: string; basename: string }) {
   return (
     <SiteContext.Provider value={info}>
       <I18nProvider locale={info.config.default_language}>
-        <RouterProvider router={router} />
+        <SiteRoutes basename={basename} />
       </I18nProvider>
     </SiteContext.Provider>
   );

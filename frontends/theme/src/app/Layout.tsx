@@ -1,17 +1,21 @@
-import { useEffect } from "react";
+import { Suspense, useEffect, useRef } from "react";
 import { NavLink, Outlet, useLocation } from "react-router";
 
 import { AccountMenu } from "../features/auth/components/AccountMenu";
 import { SearchForm } from "../features/posts/components/SearchForm";
 import { Brand } from "../features/site/components/Brand";
 import { SiteFooter } from "../features/site/components/SiteFooter";
+import { Loading } from "../shared/components/Loading";
+import { forgetServerHead } from "../shared/head";
 import { useI18n } from "../shared/i18n";
 
 export function Layout() {
   const f = useI18n();
   const { pathname } = useLocation();
+  const first = useRef(pathname);
   useEffect(() => {
     window.scrollTo(0, 0);
+    if (pathname !== first.current) forgetServerHead();
   }, [pathname]);
   return (
     <>
@@ -32,7 +36,9 @@ export function Layout() {
         </div>
       </header>
       <main id="main" className="site-main" tabIndex={-1}>
-        <Outlet />
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
       </main>
       <SiteFooter />
     </>

@@ -1,6 +1,11 @@
 /**
  * Per-page <title>, meta description and feed links (<link rel="alternate">).
  * Each page declares its own; what it added is taken away when it unmounts.
+ *
+ * The server writes the first page's head (canonical URL, Open Graph, JSON-LD, feeds:
+ * `data-head` elements). The app's own feed links replace the server's at once; the
+ * rest describes the address the reader arrived at, and goes when they move on
+ * (`forgetServerHead`), so it never describes another page.
  */
 import { useEffect } from "react";
 
@@ -42,6 +47,7 @@ export function useHead({ title, description, feeds }: HeadInfo): void {
     descriptionTag().content = shorten(description ?? "");
   }, [title, description]);
   useEffect(() => {
+    for (const link of document.head.querySelectorAll('link[rel="alternate"][data-head]')) link.remove();
     const added = (JSON.parse(feedKey) as FeedLink[]).map((feed) => {
       const link = document.createElement("link");
       link.rel = "alternate";
@@ -56,4 +62,9 @@ export function useHead({ title, description, feeds }: HeadInfo): void {
       for (const link of added) link.remove();
     };
   }, [feedKey]);
+}
+
+/** Drops what the server wrote about the first address (all but the description). */
+export function forgetServerHead(): void {
+  for (const el of document.head.querySelectorAll('[data-head]:not([name="description"])')) el.remove();
 }

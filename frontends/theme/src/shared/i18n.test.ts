@@ -35,11 +35,17 @@ describe("formatter", () => {
     expect(formatter("fr").number(1234).replace(/\s/g, " ")).toBe("1 234");
   });
 
-  it("counts with singular and plural", () => {
-    const f = formatter("fr");
-    expect(f.count(1, "post.comment", "post.comments")).toBe("1 commentaire");
-    expect(f.count(3, "post.comment", "post.comments")).toBe("3 commentaires");
-    expect(formatter("en").count(0, "post.comment", "post.comments")).toBe("0 comments");
+  it("counts with the plural rules of each language", () => {
+    const fr = formatter("fr");
+    expect(fr.plural("post.comments", 0)).toBe("0 commentaire");
+    expect(fr.plural("post.comments", 1)).toBe("1 commentaire");
+    expect(fr.plural("post.comments", 3)).toBe("3 commentaires");
+    expect(fr.plural("rating.summary", 1, { average: "4,0" })).toBe("4,0 sur 5 (1 vote)");
+    const en = formatter("en");
+    expect(en.plural("post.comments", 0)).toBe("0 comments");
+    expect(en.plural("post.comments", 1)).toBe("1 comment");
+    expect(en.plural("rating.summary", 1, { average: "4.0" })).toBe("4.0 out of 5 (1 vote)");
+    expect(en.plural("blog.posts", 1234)).toBe("1,234 posts");
   });
 
   it("says how long to wait in words", () => {

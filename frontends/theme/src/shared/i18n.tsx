@@ -21,6 +21,37 @@ const en = {
   "search.prompt": "Type words to look for in every post.",
   "home.title": "Latest posts",
   "home.tabs": "Sort posts",
+  "home.title.recent": "Latest posts",
+  "home.title.top_rated": "Top rated posts",
+  "home.title.most_discussed": "Most discussed posts",
+  "home.featured": "Featured",
+  "comments.report": "Report",
+  "comments.reportTitle": "Report this comment",
+  "comments.reportReason": "Reason",
+  "comments.reason.spam": "Spam or advertising",
+  "comments.reason.abuse": "Abusive or hateful",
+  "comments.reason.off_topic": "Off topic",
+  "comments.reason.other": "Something else",
+  "comments.reportNote": "Note for the moderators (optional)",
+  "comments.reportSend": "Send the report",
+  "comments.reported": "Thank you: the moderators will look at this comment.",
+  "comments.reportedAlready": "You have already reported this comment.",
+  "comments.edit": "Edit",
+  "comments.editTitle": "Edit your comment",
+  "comments.save": "Save",
+  "comments.saved": "Your comment is updated.",
+  "comments.edited": "edited",
+  "comments.editTooLate": "Comments can only be edited in the first 15 minutes.",
+  "comments.delete": "Delete",
+  "comments.deleteConfirm": "Delete this comment for good?",
+  "comments.deleteYes": "Yes, delete it",
+  "comments.yours": "Your comment",
+  "comments.actionsFor": "Actions on the comment of {name}",
+  "rating.send": "Send my vote",
+  "rating.chosen": "Chosen: {stars}. Press Enter to send.",
+  "rating.sent": "Thank you: your vote ({stars}) is recorded.",
+  "rating.withdrawn": "Your vote is withdrawn.",
+  "author.avatar": "Avatar of {name}",
   "sort.recent": "Recent",
   "sort.top_rated": "Top rated",
   "sort.most_discussed": "Most discussed",
@@ -30,22 +61,26 @@ const en = {
   "post.byLabel": "By",
   "post.inLabel": "in",
   "post.readingTime": "{minutes} min read",
-  "post.comments": "{count} comments",
-  "post.comment": "1 comment",
+  "post.comments#one": "{count} comment",
+  "post.comments#other": "{count} comments",
   "post.tags": "Tags",
   "post.gone": "This post is no longer available: it was unpublished or removed.",
   "post.cover": "Cover image of “{title}”",
-  "blog.posts": "{count} posts",
+  "blog.posts#one": "{count} post",
+  "blog.posts#other": "{count} posts",
   "blog.feed": "Atom feed of this blog",
-  "author.posts": "{count} public posts",
+  "author.posts#one": "{count} public post",
+  "author.posts#other": "{count} public posts",
   "author.blogs": "Writes in",
   "tags.title": "Tags",
-  "tags.count": "{count} posts",
+  "tags.count#one": "{count} post",
+  "tags.count#other": "{count} posts",
   "tag.title": "Posts tagged “{tag}”",
   "rating.legend": "Rate this post",
-  "rating.star": "{n} stars",
-  "rating.star1": "1 star",
-  "rating.summary": "{average} out of 5 ({count} votes)",
+  "rating.star#one": "{count} star",
+  "rating.star#other": "{count} stars",
+  "rating.summary#one": "{average} out of 5 ({count} vote)",
+  "rating.summary#other": "{average} out of 5 ({count} votes)",
   "rating.none": "No votes yet",
   "rating.histogram": "Votes per number of stars",
   "rating.yours": "Your vote: {n}",
@@ -99,13 +134,17 @@ const en = {
   "footer.feeds": "Feeds",
   "feed.atom": "Atom feed",
   "feed.json": "JSON feed",
-  "wait.seconds": "{n} seconds",
-  "wait.second": "1 second",
-  "wait.minutes": "{n} minutes",
-  "wait.minute": "1 minute",
+  "wait.seconds#one": "{count} second",
+  "wait.seconds#other": "{count} seconds",
+  "wait.minutes#one": "{count} minute",
+  "wait.minutes#other": "{count} minutes",
 } as const;
 
 export type MessageKey = keyof typeof en;
+/** A message with plural forms: "x#one" and "x#other" both exist (and French has them too). */
+export type PluralKey = {
+  [K in MessageKey]: K extends `${infer Base}#one` ? (`${Base}#other` extends MessageKey ? Base : never) : never;
+}[MessageKey];
 type Dictionary = Record<MessageKey, string>;
 
 const fr: Dictionary = {
@@ -122,6 +161,37 @@ const fr: Dictionary = {
   "search.prompt": "Tapez des mots à chercher dans tous les billets.",
   "home.title": "Derniers billets",
   "home.tabs": "Trier les billets",
+  "home.title.recent": "Derniers billets",
+  "home.title.top_rated": "Billets les mieux notés",
+  "home.title.most_discussed": "Billets les plus commentés",
+  "home.featured": "À la une",
+  "comments.report": "Signaler",
+  "comments.reportTitle": "Signaler ce commentaire",
+  "comments.reportReason": "Motif",
+  "comments.reason.spam": "Spam ou publicité",
+  "comments.reason.abuse": "Injurieux ou haineux",
+  "comments.reason.off_topic": "Hors sujet",
+  "comments.reason.other": "Autre chose",
+  "comments.reportNote": "Précision pour les modérateurs (facultatif)",
+  "comments.reportSend": "Envoyer le signalement",
+  "comments.reported": "Merci : les modérateurs vont examiner ce commentaire.",
+  "comments.reportedAlready": "Vous avez déjà signalé ce commentaire.",
+  "comments.edit": "Modifier",
+  "comments.editTitle": "Modifier votre commentaire",
+  "comments.save": "Enregistrer",
+  "comments.saved": "Votre commentaire est modifié.",
+  "comments.edited": "modifié",
+  "comments.editTooLate": "Un commentaire ne peut être modifié que dans les 15 minutes qui suivent.",
+  "comments.delete": "Supprimer",
+  "comments.deleteConfirm": "Supprimer définitivement ce commentaire ?",
+  "comments.deleteYes": "Oui, le supprimer",
+  "comments.yours": "Votre commentaire",
+  "comments.actionsFor": "Actions sur le commentaire de {name}",
+  "rating.send": "Envoyer mon vote",
+  "rating.chosen": "Choix : {stars}. Appuyez sur Entrée pour envoyer.",
+  "rating.sent": "Merci : votre vote ({stars}) est enregistré.",
+  "rating.withdrawn": "Votre vote est retiré.",
+  "author.avatar": "Avatar de {name}",
   "sort.recent": "Récents",
   "sort.top_rated": "Les mieux notés",
   "sort.most_discussed": "Les plus commentés",
@@ -131,22 +201,26 @@ const fr: Dictionary = {
   "post.byLabel": "Par",
   "post.inLabel": "dans",
   "post.readingTime": "{minutes} min de lecture",
-  "post.comments": "{count} commentaires",
-  "post.comment": "1 commentaire",
+  "post.comments#one": "{count} commentaire",
+  "post.comments#other": "{count} commentaires",
   "post.tags": "Mots-clés",
   "post.gone": "Ce billet n’est plus disponible : il a été dépublié ou supprimé.",
   "post.cover": "Image de couverture de « {title} »",
-  "blog.posts": "{count} billets",
+  "blog.posts#one": "{count} billet",
+  "blog.posts#other": "{count} billets",
   "blog.feed": "Flux Atom de ce blog",
-  "author.posts": "{count} billets publics",
+  "author.posts#one": "{count} billet public",
+  "author.posts#other": "{count} billets publics",
   "author.blogs": "Écrit dans",
   "tags.title": "Mots-clés",
-  "tags.count": "{count} billets",
+  "tags.count#one": "{count} billet",
+  "tags.count#other": "{count} billets",
   "tag.title": "Billets avec le mot-clé « {tag} »",
   "rating.legend": "Notez ce billet",
-  "rating.star": "{n} étoiles",
-  "rating.star1": "1 étoile",
-  "rating.summary": "{average} sur 5 ({count} votes)",
+  "rating.star#one": "{count} étoile",
+  "rating.star#other": "{count} étoiles",
+  "rating.summary#one": "{average} sur 5 ({count} vote)",
+  "rating.summary#other": "{average} sur 5 ({count} votes)",
   "rating.none": "Pas encore de vote",
   "rating.histogram": "Votes par nombre d’étoiles",
   "rating.yours": "Votre vote : {n}",
@@ -200,10 +274,10 @@ const fr: Dictionary = {
   "footer.feeds": "Flux",
   "feed.atom": "Flux Atom",
   "feed.json": "Flux JSON",
-  "wait.seconds": "{n} secondes",
-  "wait.second": "1 seconde",
-  "wait.minutes": "{n} minutes",
-  "wait.minute": "1 minute",
+  "wait.seconds#one": "{count} seconde",
+  "wait.seconds#other": "{count} secondes",
+  "wait.minutes#one": "{count} minute",
+  "wait.minutes#other": "{count} minutes",
 };
 
 const DICTIONARIES: Record<string, Dictionary> = { en, fr };
@@ -230,8 +304,11 @@ export interface Formatter {
   date: (iso: string) => string;
   dateTime: (iso: string) => string;
   number: (value: number, digits?: number) => string;
-  /** "3 comments" / "1 comment", with the count formatted for the locale. */
-  count: (value: number, one: MessageKey, many: MessageKey) => string;
+  /**
+   * A message in the plural form the language wants for `value` (Intl.PluralRules:
+   * French says "0 commentaire", English "0 comments"), `{count}` formatted for the locale.
+   */
+  plural: (key: PluralKey, value: number, params?: Params) => string;
   /** How long to wait, in words: "45 seconds", "2 minutes". */
   wait: (seconds: number) => string;
 }
@@ -258,6 +335,13 @@ export function formatter(locale: string): Formatter {
       minimumFractionDigits: digits,
       maximumFractionDigits: digits,
     }).format(value);
+  const rules = new Intl.PluralRules(language);
+  // Only "one" and "other" are written: every other category French or English has
+  // ("many" for French millions) reads as "other".
+  const plural = (key: PluralKey, value: number, params: Params = {}) => {
+    const form = rules.select(value) === "one" ? "one" : "other";
+    return t(`${key}#${form}` as MessageKey, { ...params, count: number(value) });
+  };
   return {
     locale: safeLocale,
     language,
@@ -271,12 +355,11 @@ export function formatter(locale: string): Formatter {
       return Number.isNaN(at.getTime()) ? "" : dateTimeFormat.format(at);
     },
     number,
-    count: (value, one, many) => (value === 1 ? t(one) : t(many, { count: number(value) })),
+    plural,
     wait: (seconds) => {
       const s = Math.max(1, Math.ceil(seconds));
-      if (s < 60) return s === 1 ? t("wait.second") : t("wait.seconds", { n: number(s) });
-      const m = Math.ceil(s / 60);
-      return m === 1 ? t("wait.minute") : t("wait.minutes", { n: number(m) });
+      if (s < 60) return plural("wait.seconds", s);
+      return plural("wait.minutes", Math.ceil(s / 60));
     },
   };
 }

@@ -8,7 +8,7 @@ export function AuthorHeader({ author }: { author: Author }) {
   return (
     <header className="page-header">
       <h1>{author.display_name}</h1>
-      <p className="muted">{f.t("author.posts", { count: f.number(author.post_count) })}</p>
+      <p className="muted">{f.plural("author.posts", author.post_count)}</p>
       {author.blogs.length ? (
         <p>
           {f.t("author.blogs")}{" "}

@@ -8,7 +8,7 @@ export function BlogHeader({ blog }: { blog: BlogDetail }) {
       <h1>{blog.title}</h1>
       {blog.description ? <p>{blog.description}</p> : null}
       <p className="muted">
-        {f.t("blog.posts", { count: f.number(blog.post_count) })} ·{" "}
+        {f.plural("blog.posts", blog.post_count)} ·{" "}
         <a href={blog.feed_url} type="application/atom+xml">
           {f.t("blog.feed")}
         </a>

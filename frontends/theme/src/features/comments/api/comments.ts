@@ -50,3 +50,57 @@ export function useCreateComment(tenant: string, postId: string) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: commentsKey(tenant, postId) }),
   });
 }
+
+export type ReportReason = Schemas["ReportCreate"]["reason"];
+export const REPORT_REASONS: ReportReason[] = ["spam", "abuse", "off_topic", "other"];
+
+/** True when the signed-in reader wrote this comment (the API says so). */
+export function isMine(comment: PublicComment): boolean {
+  return comment.mine;
+}
+
+/** Authors edit their comment within this long after writing it (the API's rule). */
+export const EDIT_WINDOW_MS = 15 * 60 * 1000;
+
+export function stillEditable(comment: PublicComment, now = Date.now()): boolean {
+  return now - new Date(comment.created_at).getTime() < EDIT_WINDOW_MS;
+}
+
+export function useEditComment(tenant: string, postId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: string }) =>
+      unwrap(
+        api.PATCH("/v1/sites/{tenant}/comments/{comment_id}", {
+          params: { path: { tenant, comment_id: id } },
+          body: { body },
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: commentsKey(tenant, postId) }),
+  });
+}
+
+export function useDeleteComment(tenant: string, postId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      unwrap(
+        api.DELETE("/v1/sites/{tenant}/comments/{comment_id}", {
+          params: { path: { tenant, comment_id: id } },
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: commentsKey(tenant, postId) }),
+  });
+}
+
+export function useReportComment(tenant: string) {
+  return useMutation({
+    mutationFn: ({ id, reason, note }: { id: string; reason: ReportReason; note: string }) =>
+      unwrap(
+        api.POST("/v1/sites/{tenant}/comments/{comment_id}/reports", {
+          params: { path: { tenant, comment_id: id } },
+          body: { reason, note },
+        }),
+      ),
+  });
+}

@@ -32,3 +32,12 @@ export function CommentBody({ html }: { html: string }) {
     </div>
   );
 }
+
+/** A comment's text as the author would type it again (paragraphs, line breaks). */
+export function commentText(html: string): string {
+  const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
+  for (const br of Array.from(parsed.body.querySelectorAll("br"))) br.replaceWith("\n");
+  const paragraphs = Array.from(parsed.body.querySelectorAll("p"));
+  if (!paragraphs.length) return (parsed.body.textContent ?? "").trim();
+  return paragraphs.map((p) => (p.textContent ?? "").trim()).join("\n\n");
+}

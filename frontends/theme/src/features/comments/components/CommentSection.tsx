@@ -7,31 +7,40 @@ import { MoreButton } from "../../../shared/components/MoreButton";
 import { useI18n } from "../../../shared/i18n";
 import { useSignedIn } from "../../../shared/session";
 import { useSite } from "../../../shared/site";
-import { useComments, type PublicComment } from "../api/comments";
-import { CommentBody } from "./CommentBody";
+import { Avatar } from "../../../shared/components/Avatar";
+import { isMine, stillEditable, useComments, type PublicComment } from "../api/comments";
+import { CommentBody, commentText } from "./CommentBody";
 import { CommentForm } from "./CommentForm";
+import { DeleteConfirm, EditForm, ReportForm } from "./CommentTools";
 
 // Threads have three levels (depth 0-2): the deepest comments take no replies.
 const MAX_DEPTH = 2;
+
+type Tool = "reply" | "edit" | "delete" | "report" | null;
 
 function CommentItem({
   comment,
   postId,
   canWrite,
+  signedIn,
   onGone,
 }: {
   comment: PublicComment;
   postId: string;
   canWrite: boolean;
+  signedIn: boolean;
   onGone?: () => void;
 }) {
   const f = useI18n();
-  const [replying, setReplying] = useState(false);
+  const [tool, setTool] = useState<Tool>(null);
+  const [saved, setSaved] = useState(false);
   const placeholder = comment.status === "deleted" || comment.status === "removed";
   const name = comment.author?.name ?? "";
+  const mine = isMine(comment);
+  const close = () => setTool(null);
   return (
-    <li className="comment" id={`comment-${comment.id}`}>
-      <article aria-label={name || undefined}>
+    <li className={`comment${mine ? " comment--mine" : ""}${comment.held ? " comment--held" : ""}`} id={`comment-${comment.id}`}>
+      <article aria-label={name || undefined} data-testid={mine ? "my-comment" : undefined}>
         {placeholder ? (
           <p className="comment__placeholder muted">
             {comment.status === "deleted" ? f.t("comments.deleted") : f.t("comments.removed")}
@@ -39,39 +48,83 @@ function CommentItem({
         ) : (
           <>
             <header className="comment__header">
-              <span className="comment__author">
-                {comment.author?.url && /^https?:\/\//i.test(comment.author.url) ? (
-                  <a href={comment.author.url} rel="nofollow ugc noopener" target="_blank">
-                    {name}
-                  </a>
-                ) : (
-                  name
-                )}
-              </span>{" "}
-              <time className="muted" dateTime={comment.created_at}>
-                {f.dateTime(comment.created_at)}
-              </time>
-              {comment.held ? <span className="badge">{f.t("comments.heldBadge")}</span> : null}
+              <Avatar name={name || "?"} size={36} />
+              <div>
+                <span className="comment__author">
+                  {comment.author?.url && /^https?:\/\//i.test(comment.author.url) ? (
+                    <a href={comment.author.url} rel="nofollow ugc noopener" target="_blank">
+                      {name}
+                    </a>
+                  ) : (
+                    name
+                  )}
+                </span>
+                {mine ? <span className="badge badge--quiet">{f.t("comments.yours")}</span> : null}
+                {comment.held ? <span className="badge">{f.t("comments.heldBadge")}</span> : null}
+                <br />
+                <time className="muted comment__when" dateTime={comment.created_at}>
+                  {f.dateTime(comment.created_at)}
+                </time>
+                {comment.edited_at ? <span className="muted"> · {f.t("comments.edited")}</span> : null}
+              </div>
             </header>
-            <CommentBody html={comment.body_html ?? ""} />
-            {canWrite && comment.depth < MAX_DEPTH && !replying ? (
-              <button
-                type="button"
-                className="button button--link"
-                onClick={() => setReplying(true)}
-                aria-label={f.t("comments.replyTo", { name })}
-              >
-                {f.t("comments.reply")}
-              </button>
+            {tool === "edit" ? (
+              <EditForm
+                comment={comment}
+                initial={commentText(comment.body_html ?? "")}
+                postId={postId}
+                onDone={(ok) => {
+                  setSaved(ok);
+                  close();
+                }}
+              />
+            ) : (
+              <CommentBody html={comment.body_html ?? ""} />
+            )}
+            {saved && tool === null ? (
+              <p className="notice" role="status">
+                {f.t("comments.saved")}
+              </p>
             ) : null}
+            {tool === null ? (
+              <div className="comment__actions" role="group" aria-label={f.t("comments.actionsFor", { name })}>
+                {canWrite && comment.depth < MAX_DEPTH && !comment.held ? (
+                  <button
+                    type="button"
+                    className="button button--link"
+                    onClick={() => setTool("reply")}
+                    aria-label={f.t("comments.replyTo", { name })}
+                  >
+                    {f.t("comments.reply")}
+                  </button>
+                ) : null}
+                {mine && comment.author?.member && stillEditable(comment) ? (
+                  <button type="button" className="button button--link" onClick={() => setTool("edit")}>
+                    {f.t("comments.edit")}
+                  </button>
+                ) : null}
+                {mine ? (
+                  <button type="button" className="button button--link" onClick={() => setTool("delete")}>
+                    {f.t("comments.delete")}
+                  </button>
+                ) : null}
+                {signedIn && !mine && !comment.held ? (
+                  <button type="button" className="button button--link" onClick={() => setTool("report")}>
+                    {f.t("comments.report")}
+                  </button>
+                ) : null}
+              </div>
+            ) : null}
+            {tool === "delete" ? <DeleteConfirm comment={comment} postId={postId} onDone={close} /> : null}
+            {tool === "report" ? <ReportForm comment={comment} onCancel={close} /> : null}
           </>
         )}
-        {replying ? (
+        {tool === "reply" ? (
           <CommentForm
             postId={postId}
             parentId={comment.id}
             title={f.t("comments.replyTo", { name })}
-            onCancel={() => setReplying(false)}
+            onCancel={close}
             onGone={onGone}
           />
         ) : null}
@@ -79,7 +132,14 @@ function CommentItem({
       {comment.replies.length ? (
         <ol className="comment-list comment-list--replies">
           {comment.replies.map((reply) => (
-            <CommentItem key={reply.id} comment={reply} postId={postId} canWrite={canWrite} onGone={onGone} />
+            <CommentItem
+              key={reply.id}
+              comment={reply}
+              postId={postId}
+              canWrite={canWrite}
+              signedIn={signedIn}
+              onGone={onGone}
+            />
           ))}
         </ol>
       ) : null}
@@ -115,7 +175,14 @@ export function CommentSection({
       {comments.items.length ? (
         <ol className="comment-list" data-testid="comment-list">
           {comments.items.map((comment) => (
-            <CommentItem key={comment.id} comment={comment} postId={postId} canWrite={canWrite} onGone={onGone} />
+            <CommentItem
+              key={comment.id}
+              comment={comment}
+              postId={postId}
+              canWrite={canWrite}
+              signedIn={signedIn}
+              onGone={onGone}
+            />
           ))}
         </ol>
       ) : null}

@@ -1,8 +1,9 @@
 /**
  * The home page's tabs (recent, top rated, most discussed) after the WAI-ARIA tabs
- * pattern: one tab in the tab order, arrow keys, Home and End move between them.
+ * pattern: one tab in the tab order, arrow keys, Home and End move between them. The
+ * panel (id "tab-panel") is the page's, which puts the list where its layout wants it.
  */
-import { useRef, type KeyboardEvent, type ReactNode } from "react";
+import { useRef, type KeyboardEvent } from "react";
 
 import { useI18n } from "../../../shared/i18n";
 import type { PostSort } from "../api/posts";
@@ -12,11 +13,9 @@ export const SORTS: PostSort[] = ["recent", "top_rated", "most_discussed"];
 export function SortTabs({
   value,
   onChange,
-  children,
 }: {
   value: PostSort;
   onChange: (sort: PostSort) => void;
-  children: ReactNode;
 }) {
   const f = useI18n();
   const tabs = useRef<(HTMLButtonElement | null)[]>([]);
@@ -57,9 +56,6 @@ export function SortTabs({
             {f.t(`sort.${sort}`)}
           </button>
         ))}
-      </div>
-      <div role="tabpanel" id="tab-panel" aria-labelledby={`tab-${value}`} className="tabs__panel">
-        {children}
       </div>
     </div>
   );

@@ -5,6 +5,7 @@
  * every device a signed-in reader uses, and a withdrawn vote never lingers.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 
 import { api, unwrap, type Schemas } from "../../../shared/api";
 import { randomKey } from "../../../shared/random";
@@ -44,9 +45,12 @@ const myVoteKey = (tenant: string, postId: string, anonymous: boolean) =>
  * whose browser never voted has no token, hence no vote, and costs no request.
  */
 export function useMyVote(tenant: string, postId: string, anonymous: boolean, enabled: boolean) {
+  // Decided once: a token created by this page's first vote must not start a read that
+  // could overtake the vote and answer "no vote" (the vote's answer says it already).
+  const [hadToken] = useState(() => keptVoterToken() !== null);
   return useQuery({
     queryKey: myVoteKey(tenant, postId, anonymous),
-    enabled: enabled && (!anonymous || keptVoterToken() !== null),
+    enabled: enabled && (!anonymous || hadToken),
     queryFn: async (): Promise<number | null> => {
       const token = anonymous ? keptVoterToken() : null;
       const header = token ? { "X-Voter-Token": token } : {};

@@ -20,7 +20,7 @@ export function TagIndex() {
         {tags.items.map((tag) => (
           <li key={tag.slug}>
             <Link to={`/tags/${encodeURIComponent(tag.slug)}`}>#{tag.name}</Link>{" "}
-            <span className="muted">({f.t("tags.count", { count: f.number(tag.post_count) })})</span>
+            <span className="muted">({f.plural("tags.count", tag.post_count)})</span>
           </li>
         ))}
       </ul>

@@ -1,0 +1,34 @@
+import { useNavigate } from "react-router";
+
+import { SignInForm } from "../../features/auth/components/SignInForm";
+import { SignUpForm } from "../../features/auth/components/SignUpForm";
+import { NotFound } from "../../shared/components/NotFound";
+import { useHead } from "../../shared/head";
+import { useI18n } from "../../shared/i18n";
+import { useSite } from "../../shared/site";
+import { useSiteTitle } from "./common";
+
+function useBack(): () => void {
+  const navigate = useNavigate();
+  return () => {
+    // Back where the reader came from, when that was inside this site.
+    const idx = (window.history.state as { idx?: number } | null)?.idx ?? 0;
+    void (idx > 0 ? navigate(-1) : navigate("/"));
+  };
+}
+
+export function SignInPage() {
+  const f = useI18n();
+  const back = useBack();
+  useHead({ title: useSiteTitle(f.t("auth.signIn")), description: f.t("auth.signIn") });
+  return <SignInForm onDone={back} />;
+}
+
+export function SignUpPage() {
+  const { config } = useSite();
+  const f = useI18n();
+  const back = useBack();
+  useHead({ title: useSiteTitle(f.t("auth.signUp")), description: f.t("auth.signUp") });
+  if (!config.features.reader_signup) return <NotFound />;
+  return <SignUpForm onDone={back} />;
+}
