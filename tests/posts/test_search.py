@@ -106,3 +106,56 @@ async def test_too_long_or_nul_queries_are_422(client, library, q):
     answer = await client.get(posts(library), params={"q": q})
     assert answer.status_code == 422
     assert answer.json()["code"] == "validation_failed"
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "-" * 12,
+        "-" * 33,
+        "-" * 200,
+        "- " * 100,
+        "!-" * 100,
+        '-"' * 100,
+        "a " + "-" * 198,
+        "-" * 150 + "elephant",
+        " ".join(["-x"] * 66),
+        " or ".join(["éléphant"] * 40),
+    ],
+)
+async def test_operator_floods_are_answered_not_500(client, library, q):
+    """Runs of negations nest in PostgreSQL's parser until its stack overflows."""
+    answer = await client.get(posts(library), params={"q": q})
+    assert answer.status_code in (200, 422), answer.text
+
+
+async def test_a_flood_before_a_word_still_searches_it(client, library):
+    # a run of negations is one negation: every post but the one that has the word
+    negated = await _titles(client, library, "- - - - " * 10 + "éléphants")
+    assert sorted(negated) == ["Cuisine", "Morning", "Tools"]
+    assert await _titles(client, library, "elephant " + "-" * 150) == ["Safari"]
+
+
+async def test_nul_in_the_path_or_query_is_never_a_500(client, library):
+    for url in (
+        "/v1/sites/%00/posts",
+        f"/v1/sites/{library.slug}%00/posts",
+        f"/v1/sites/{library.slug}/posts?blog=%00",
+        f"/v1/sites/{library.slug}/posts?cursor=a%00b",
+        f"/v1/sites/{library.slug}/posts?%00=1",
+        "/v1/sites/%00",
+    ):
+        answer = await client.get(url)
+        assert answer.status_code in (404, 422), (url, answer.status_code, answer.text)
+        assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_query_postgresql_refuses_is_a_422(client, library, monkeypatch):
+    """The second wall: should a flood get past ``search_text``, the parser's refusal is
+    the client's problem (422), not a 500."""
+    from persistence.posts import public_reads
+
+    monkeypatch.setattr(public_reads, "search_text", lambda q: q)
+    answer = await client.get(posts(library), params={"q": "-" * 100})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == "invalid_input"
