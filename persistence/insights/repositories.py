@@ -37,21 +37,9 @@ from domain.insights.model import (
     TopBy,
 )
 from persistence.database import TenantScoped
+from persistence.tables import INSIGHT_COUNTERS
 
-COUNTERS = (
-    "comments_pending",
-    "comments_approved",
-    "comments_rejected",
-    "comments_spam",
-    "comments_deleted",
-    "replies",
-    "positive",
-    "neutral",
-    "negative",
-    "ratings",
-    "rating_sum",
-    "reads",
-)
+COUNTERS = INSIGHT_COUNTERS  # the counters every insight table carries, declared once
 _SUMS = ", ".join(f"coalesce(sum(h.{c}), 0)::bigint AS {c}" for c in COUNTERS)
 _COLUMNS = ", ".join(f"s.{c}" for c in COUNTERS)
 _PUBLIC_POST = (
