@@ -522,3 +522,32 @@ insight_post_weeks = _rollup(
     sa.Column("blog_id", U, nullable=False),
     sa.Column("author_id", U, nullable=False),
 )
+
+# --- events (migration 0013) --------------------------------------------------------------
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    _ts("occurred_at", False),
+    _ts("available_at", False),
+    sa.Column("payload", JSONB, nullable=False),
+    sa.Column("coalesce_key", sa.String(120)),
+    _ts("dispatched_at"),
+    sa.Index("outbox_pending", "available_at", postgresql_where=sa.text("dispatched_at IS NULL")),
+    sa.Index(
+        "outbox_pending_coalesce",
+        "tenant_id",
+        "coalesce_key",
+        unique=True,
+        postgresql_where=sa.text("dispatched_at IS NULL AND coalesce_key IS NOT NULL"),
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Self
 from uuid import UUID
 
 from domain.kernel.errors import Conflict
+from domain.kernel.events import DomainEvent, EventCollector
 from persistence.accounts.repositories import SqlRefreshTokenRepository, SqlUserRepository
 from persistence.blogs.repositories import SqlBlogRepository
 from persistence.comments.repositories import SqlCommentRepository
@@ -22,6 +23,7 @@ from persistence.licensing.repositories import (
 )
 from persistence.members.repositories import SqlInvitationRepository, SqlMembershipRepository
 from persistence.moderation.repositories import SqlModerationRepository
+from persistence.outbox import write_events
 from persistence.posts.repositories import SqlPostRepository
 from persistence.ratings.repositories import SqlRatingRepository
 from persistence.tenants.repositories import SqlApiKeyRepository, SqlAuditLog, SqlTenantRepository
@@ -46,6 +48,7 @@ class SqlUnitOfWork:
         self.request_id = request_id
         self._cm: AbstractAsyncContextManager[Transaction] | None = None
         self._tx: Transaction | None = None
+        self._events = EventCollector()
 
     async def __aenter__(self) -> Self:
         self._cm = self._db.transaction(tenant_id=self._tenant_id, user_id=self._user_id)
@@ -78,6 +81,7 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         assert self._cm is not None
+        self._events.clear()  # whatever was not committed is not an event
         await self._cm.__aexit__(exc_type, exc, tb)
         if exc is not None and unique_violation(exc) is not None:
             # Two requests raced for one unique value (a slug, an e-mail, a handle): the
@@ -89,7 +93,11 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         assert self._tx is not None
+        await write_events(self._tx, self._events.take())
         await self._tx.commit()
+
+    def record(self, event: DomainEvent) -> None:
+        self._events.record(event)
 
     async def set_tenant(self, tenant_id: UUID | None) -> None:
         assert self._tx is not None

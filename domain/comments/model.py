@@ -12,6 +12,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.kernel.errors import Conflict, Forbidden
+from domain.kernel.events import DomainEvent, EventType
 
 # A thread has at most three levels: a top-level comment (depth 0), its replies
 # (depth 1) and the replies to those (depth 2). Deeper replies are refused.
@@ -153,3 +154,36 @@ class Origin:
 
     ip_hash: bytes
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def comment_event(comment: Comment) -> DomainEvent | None:
+    """The event a comment's new status is: created (visible), held (waiting for review),
+    approved, rejected (rejected or spam). Spam landing at once and deletions are none."""
+    kind = _EVENT_OF_STATUS.get(comment.status)
+    if kind is None:
+        return None
+    return DomainEvent(kind, comment.tenant_id, comment_payload(comment))
+
+
+def comment_payload(comment: Comment) -> dict[str, object]:
+    # Never the author's e-mail or address fingerprint: receivers are outside the product.
+    return {
+        "comment_id": str(comment.id),
+        "post_id": str(comment.post_id),
+        "blog_id": str(comment.blog_id) if comment.blog_id else None,
+        "parent_id": str(comment.parent_id) if comment.parent_id else None,
+        "status": comment.status.value,
+        "held_reason": comment.held_reason.value if comment.held_reason else None,
+        "author_user_id": str(comment.author_user_id) if comment.author_user_id else None,
+        "author_name": comment.author_name,
+        "body_markdown": comment.body_markdown,
+        "created_at": comment.created_at.isoformat(),
+    }
+
+
+_EVENT_OF_STATUS = {
+    CommentStatus.APPROVED: EventType.COMMENT_APPROVED,
+    CommentStatus.PENDING: EventType.COMMENT_HELD,
+    CommentStatus.REJECTED: EventType.COMMENT_REJECTED,
+    CommentStatus.SPAM: EventType.COMMENT_REJECTED,
+}

@@ -27,6 +27,7 @@ from domain.comments.model import (
     Origin,
     Report,
     ReportReason,
+    comment_payload,
 )
 from domain.comments.policy import (
     REPEAT_MINUTES,
@@ -50,6 +51,7 @@ from domain.kernel.errors import (
     NotFound,
     Unauthenticated,
 )
+from domain.kernel.events import DomainEvent, EventType
 from domain.kernel.idempotency import run_once
 from domain.tenants.model import CommentPolicy, Tenant
 
@@ -186,6 +188,10 @@ async def post_comment(
     await uow.comments.add(comment)
     if status is CommentStatus.APPROVED:
         await uow.comments.add_to_comment_count(post.id, 1)
+    if status is not CommentStatus.SPAM:
+        # Spam stays quiet; a visible comment is "created", a held one "held".
+        kind = EventType.COMMENT_CREATED if comment.is_visible else EventType.COMMENT_HELD
+        uow.record(DomainEvent(kind, comment.tenant_id, comment_payload(comment)))
     if commit:
         await uow.commit()
     return comment
@@ -300,6 +306,14 @@ async def report_comment(
         comment.held_reason, comment.updated_at = HoldReason.REPORTS, now
         await uow.comments.update(comment)
         await uow.comments.add_to_comment_count(comment.post_id, -1)
+        uow.record(DomainEvent(EventType.COMMENT_HELD, comment.tenant_id, comment_payload(comment)))
+    uow.record(
+        DomainEvent(
+            EventType.COMMENT_REPORTED,
+            comment.tenant_id,
+            {**comment_payload(comment), "reason": reason.value},
+        )
+    )
     await uow.commit()
 
 

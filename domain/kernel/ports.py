@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Protocol
 from uuid import UUID
 
+from domain.kernel.events import DomainEvent
+
 
 class UnitOfWorkBase(Protocol):
     """One transaction. Nothing is kept unless ``commit()`` is awaited."""
@@ -12,7 +14,14 @@ class UnitOfWorkBase(Protocol):
     @property
     def request_id(self) -> str | None: ...
 
-    async def commit(self) -> None: ...
+    async def commit(self) -> None:
+        """Write the recorded events to the outbox, then commit, in one transaction."""
+        ...
+
+    def record(self, event: DomainEvent) -> None:
+        """Keep an event for the outbox; it is written only if the transaction commits."""
+        ...
+
     async def set_tenant(self, tenant_id: UUID | None) -> None:
         """Switch the transaction's tenant context (row-level security follows)."""
         ...

@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 from domain.kernel import clock
 from domain.kernel.access import Action, Actor, Principal, require, require_platform
 from domain.kernel.errors import Conflict, InvalidInput, NotFound
+from domain.kernel.events import DomainEvent, EventType
 from domain.kernel.idempotency import run_once
 from domain.licensing.model import (
     Plan,
@@ -185,6 +186,27 @@ async def _change(
         plan=[before.plan_id, subscription.plan_id],
         status=[before.status.value, subscription.status.value],
     )
+    uow.record(
+        DomainEvent(
+            EventType.SUBSCRIPTION_CHANGED,
+            actor.tenant_id,
+            {
+                "plan": subscription.plan_id,
+                "status": subscription.status.value,
+                "previous_plan": before.plan_id,
+                "previous_status": before.status.value,
+                "current_period_end": subscription.current_period_end.isoformat()
+                if subscription.current_period_end
+                else None,
+            },
+        )
+    )
+    if subscription.status is SubscriptionStatus.SUSPENDED and before.status is not (
+        SubscriptionStatus.SUSPENDED
+    ):
+        uow.record(
+            DomainEvent(EventType.TENANT_SUSPENDED, actor.tenant_id, {"plan": subscription.plan_id})
+        )
     return subscription, True
 
 

@@ -17,6 +17,7 @@ from domain.accounts.ports import PasswordHasher, SessionIssuer
 from domain.kernel import clock
 from domain.kernel.access import Action, Actor, Principal, Role, can_assign_role, require
 from domain.kernel.errors import Conflict, Forbidden, NotFound, Unauthenticated
+from domain.kernel.events import DomainEvent, EventType
 from domain.kernel.text import TextEngine
 from domain.members.model import Invitation, InvitationIssued, Membership, rank
 from domain.members.ports import MembersUnitOfWork
@@ -154,6 +155,7 @@ async def sign_up_reader(
                     tenant_id=tenant.id, user_id=user.id, role=Role.READER, created_at=clock.now()
                 )
             )
+            uow.record(member_event(EventType.MEMBER_JOINED, tenant.id, user.id, role=Role.READER))
         pair = await sessions.open(uow, user)
         await uow.commit()
     return pair
@@ -209,6 +211,23 @@ async def invite_member(
     return InvitationIssued(invitation, token)
 
 
+def member_event(
+    kind: EventType,
+    tenant_id: UUID,
+    user_id: UUID,
+    *,
+    role: Role,
+    previous_role: Role | None = None,
+    left: bool = False,
+) -> DomainEvent:
+    payload: dict[str, object] = {"user_id": str(user_id), "role": role.value}
+    if previous_role is not None:
+        payload["previous_role"] = previous_role.value
+    if kind is EventType.MEMBER_REMOVED:
+        payload["left"] = left  # true: they left on their own
+    return DomainEvent(kind, tenant_id, payload)
+
+
 async def accept_invitation(
     uow: MembersUnitOfWork,
     principal: Principal,
@@ -239,6 +258,7 @@ async def accept_invitation(
         await uow.memberships.add(membership)
     else:
         membership = existing
+        existing_role = existing.role
         if rank(invitation.role) < rank(existing.role):  # never a demotion by invitation
             await uow.memberships.set_role(actor.tenant_id, user.id, invitation.role)
             membership.role = invitation.role
@@ -251,6 +271,20 @@ async def accept_invitation(
         role=membership.role.value,
         invitation=str(invitation.id),
     )
+    if existing is None:
+        uow.record(
+            member_event(EventType.MEMBER_JOINED, actor.tenant_id, user.id, role=membership.role)
+        )
+    elif membership.role is not existing_role:
+        uow.record(
+            member_event(
+                EventType.MEMBER_ROLE_CHANGED,
+                actor.tenant_id,
+                user.id,
+                role=membership.role,
+                previous_role=existing_role,
+            )
+        )
     await uow.commit()
     return Member(user.id, user.email, user.display_name, membership.role, membership.created_at)
 
@@ -280,6 +314,16 @@ async def change_role(
         old=membership.role.value,
         new=role.value,
     )
+    if role is not membership.role:
+        uow.record(
+            member_event(
+                EventType.MEMBER_ROLE_CHANGED,
+                actor.tenant_id,
+                user_id,
+                role=role,
+                previous_role=membership.role,
+            )
+        )
     await uow.commit()
     assert user is not None  # a membership's user exists (foreign key)
     return Member(user_id, user.email, user.display_name, role, membership.created_at)
@@ -300,6 +344,15 @@ async def remove_member(uow: MembersUnitOfWork, actor: Actor, user_id: UUID) -> 
     await uow.memberships.remove(actor.tenant_id, user_id)
     await _revoke_access(uow, user_id)
     await audit(uow, actor, "member.left" if leaving else "member.removed", "user", user_id)
+    uow.record(
+        member_event(
+            EventType.MEMBER_REMOVED,
+            actor.tenant_id,
+            user_id,
+            role=membership.role,
+            left=leaving,
+        )
+    )
     await uow.commit()
 
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
-from domain.comments.model import Comment, CommentStatus, Report
+from domain.comments.model import Comment, CommentStatus, Report, comment_event
 from domain.comments.ports import ToneClassifier
 from domain.comments.use_cases import tone_of
 from domain.kernel import clock
@@ -102,6 +102,9 @@ async def moderate(
             continue
         if changed:
             await uow.comments.update(comment)
+            event = comment_event(comment)
+            if event is not None:
+                uow.record(event)
         delta = int(comment.is_visible) - int(before is CommentStatus.APPROVED)
         if delta:
             deltas[comment.post_id] = deltas.get(comment.post_id, 0) + delta

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -12,6 +12,7 @@ from domain.blogs.use_cases import check_language, require_console
 from domain.kernel import clock
 from domain.kernel.access import Action, Actor, allows, require
 from domain.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from domain.kernel.events import DomainEvent, EventType, post_event
 from domain.kernel.text import TextEngine, slugify, unique_slug
 from domain.licensing.model import Quota
 from domain.licensing.quotas import plan_of
@@ -320,6 +321,7 @@ async def edit_post(
         post.slug = changes["slug"]
     await _save(uow, actor, post, before)
     await audit(uow, actor, "post.updated", "post", post.id, fields=sorted(changes))
+    _record_update(uow, post)
     await uow.commit()
     return post
 
@@ -351,8 +353,24 @@ async def publish_post(
         post.id,
         published_at=post.published_at.isoformat() if post.published_at else None,
     )
+    if not before.is_public(clock.now()) or before.published_at != post.published_at:
+        uow.record(publication_event(post))
     await uow.commit()
     return post
+
+
+def _record_update(uow: PostsUnitOfWork, post: Post) -> None:
+    """Readers' front-ends care about what they can show: drafts change silently."""
+    if post.is_public(clock.now()):
+        uow.record(post_event(EventType.POST_UPDATED, post))
+
+
+def publication_event(post: Post) -> DomainEvent:
+    """``post.published``, to leave at the publication time: at once, or when a scheduled
+    post's time comes (the worker then checks that it is still due). Publishing or
+    scheduling again before then replaces the pending one."""
+    event = post_event(EventType.POST_PUBLISHED, post)
+    return replace(event, available_at=post.published_at, coalesce_key=f"post.published:{post.id}")
 
 
 async def _transition(
@@ -391,6 +409,9 @@ async def _transition(
         post.deleted_at = None
     await _save(uow, actor, post, before)
     await audit(uow, actor, f"post.{name}", "post", post.id)
+    if name == "unpublish" or (name == "delete" and before.is_public(now)):
+        kind = EventType.POST_UNPUBLISHED if name == "unpublish" else EventType.POST_DELETED
+        uow.record(post_event(kind, post))
     await uow.commit()
     return post
 
@@ -448,5 +469,6 @@ async def restore_revision(
     post.tag_names = list(revision.tag_names)
     await _save(uow, actor, post, before)
     await audit(uow, actor, "post.revision_restored", "post", post.id, version=revision.version)
+    _record_update(uow, post)
     await uow.commit()
     return post

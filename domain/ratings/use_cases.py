@@ -16,6 +16,7 @@ from uuid import UUID
 from domain.kernel import clock
 from domain.kernel.access import Actor, Principal, require_contributor
 from domain.kernel.errors import InvalidInput, NotFound
+from domain.kernel.events import DomainEvent, EventType
 from domain.licensing.model import Feature
 from domain.licensing.quotas import ensure_feature
 from domain.ratings.model import RatingSummary, Voter, check_stars
@@ -59,10 +60,26 @@ async def _vote(
     if old != stars:
         # The last statement: the post row stays locked from here to the commit only.
         summary = await uow.ratings.add_to_summary(post_id, RatingSummary.change(old, stars))
+        uow.record(rating_event(tenant.id, post_id, summary))
     else:
         summary = await uow.ratings.summary(post_id)
     await uow.commit()
     return summary, stars
+
+
+def rating_event(tenant_id: UUID, post_id: UUID, summary: RatingSummary) -> DomainEvent:
+    """The post's new summary; pending ones of the same post fold into the newest."""
+    return DomainEvent(
+        EventType.RATING_CHANGED,
+        tenant_id,
+        {
+            "post_id": str(post_id),
+            "count": summary.count,
+            "average": summary.average,
+            "histogram": list(summary.histogram),
+        },
+        coalesce_key=f"rating.changed:{post_id}",
+    )
 
 
 async def rate(

@@ -1,0 +1,63 @@
+"""Events: the outbox that use cases' domain events are written to.
+
+A use case's events are inserted in the same transaction as its change (see
+persistence/events/outbox.py). ``available_at`` is when the event may leave: the commit
+time for most, the publication time for a scheduled post. Rows with a ``coalesce_key``
+that no worker has taken yet are folded into the newest (one ``rating.changed`` per post).
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-01
+"""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+revision = "0013"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "outbox",
+        sa.Column(
+            "tenant_id",
+            UUID(as_uuid=True),
+            sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("id", UUID(as_uuid=True), primary_key=True),
+        sa.Column("type", sa.String(64), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("available_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("payload", JSONB, nullable=False),
+        sa.Column("coalesce_key", sa.String(120), nullable=True),
+        sa.Column("dispatched_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    op.create_index(
+        "outbox_pending",
+        "outbox",
+        ["available_at"],
+        postgresql_where=sa.text("dispatched_at IS NULL"),
+    )
+    op.create_index(
+        "outbox_pending_coalesce",
+        "outbox",
+        ["tenant_id", "coalesce_key"],
+        unique=True,
+        postgresql_where=sa.text("dispatched_at IS NULL AND coalesce_key IS NOT NULL"),
+    )
+    op.execute("ALTER TABLE outbox ENABLE ROW LEVEL SECURITY")
+    op.execute("ALTER TABLE outbox FORCE ROW LEVEL SECURITY")
+    op.execute(
+        "CREATE POLICY outbox_tenant ON outbox FOR ALL "
+        "USING (tenant_id = app_current_tenant()) WITH CHECK (tenant_id = app_current_tenant())"
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("outbox")
