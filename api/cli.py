@@ -190,6 +190,9 @@ def serve(
             migrations.upgrade(url, app_db_password=_app_password(settings))
         seeded = asyncio.run(_seed(settings)) if demo else None
         _banner(settings, seeded)
+        # One command still runs everything: a worker process beside the API (production
+        # runs `causerie worker` processes of its own instead, as many as needed).
+        worker = _start_worker(settings) if settings.serve_with_worker else None
         config = uvicorn.Config(
             create_app(settings),
             host=settings.host,
@@ -202,8 +205,58 @@ def serve(
             limit_concurrency=settings.max_concurrent_requests,
             h11_max_incomplete_event_size=settings.max_header_bytes,
         )
-        _GracefulServer(config).run()
+        try:
+            _GracefulServer(config).run()
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)
         print("Causerie stopped.", flush=True)
+
+
+def _start_worker(settings: Settings) -> Any:
+    import os
+    import subprocess
+
+    env = {**os.environ, "DATABASE_URL": settings.database_url or ""}
+    return subprocess.Popen(
+        [sys.executable, "-c", "from api.cli import cli; cli()", "worker"], env=env
+    )
+
+
+@cli.command()
+def worker() -> None:
+    """Run a worker: dispatch the outbox's events and run the queued jobs until stopped."""
+    from api.logging_setup import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    with owner_database(settings) as url, contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_work(_with_owner_url(settings, url)))
+
+
+async def _work(settings: Settings) -> None:
+    import signal
+
+    import asyncpg
+
+    from api.app import database_for
+    from api.worker import Worker
+    from persistence.database import sync_url
+
+    db = database_for(settings)
+    dsn = sync_url(db.engine.url).render_as_string(hide_password=False)
+    connection = await asyncpg.connect(dsn)
+    task = asyncio.create_task(Worker(db, settings).run(connection))
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    finally:
+        await connection.close()
+        await db.dispose()
 
 
 class _GracefulServer:

@@ -70,6 +70,15 @@ class Settings(BaseSettings):
     ratings_per_ip_per_minute: int = Field(default=30, ge=1)
     views_per_ip_per_minute: int = Field(default=120, ge=1)
 
+    # The worker (`causerie worker`): how often it looks for events that became due (a
+    # scheduled post), how long a claimed job stays its own without a heartbeat before
+    # another worker takes it (a crashed worker's jobs), and jobs run at once.
+    worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    worker_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
+    worker_concurrency: int = Field(default=10, ge=1, le=200)
+    # `causerie serve` starts one worker beside the API unless told not to.
+    serve_with_worker: bool = True
+
     @property
     def is_production(self) -> bool:
         return self.environment == "production"

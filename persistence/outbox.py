@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import groupby
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 
-from domain.kernel.events import DomainEvent
+from domain.kernel.events import DomainEvent, EventType
 from persistence.database import Transaction
+from persistence.jobs import enqueue_dispatch
 from persistence.tables import outbox
 
 # One statement for every event of a transaction. An event whose coalesce key is still
@@ -30,6 +33,16 @@ async def write_events(tx: Transaction, events: list[DomainEvent]) -> None:
         await _insert(tx, tenant_id, list(group))
     if tx.tenant_id != home:
         await tx.set_context(home, tx.user_id)
+    # A dispatch job for each tenant with an event to send now, on this transaction's own
+    # connection: no commit, no job. Events due later (a scheduled post) wait for the
+    # worker's sweep of due events.
+    due_now = {
+        e.tenant_id for e in events if e.available_at is None or e.available_at <= e.occurred_at
+    }
+    if due_now:
+        raw = (await tx.connection.get_raw_connection()).driver_connection
+        for tenant_id in sorted(due_now):
+            await enqueue_dispatch(raw, tenant_id)
 
 
 async def _insert(tx: Transaction, tenant_id: UUID, events: list[DomainEvent]) -> None:
@@ -56,3 +69,41 @@ async def _insert(tx: Transaction, tenant_id: UUID, events: list[DomainEvent]) -
         },
     )
     await tx.connection.execute(statement)
+
+
+async def take_due(tx: Transaction, now: datetime, limit: int) -> list[DomainEvent]:
+    """The tenant's oldest due events, locked for this transaction; another worker's
+    dispatch of the same tenant skips them (``SKIP LOCKED``) instead of waiting."""
+    rows = await tx.connection.execute(
+        sa.select(outbox)
+        .where(outbox.c.dispatched_at.is_(None), outbox.c.available_at <= now)
+        .order_by(outbox.c.available_at, outbox.c.occurred_at, outbox.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return [
+        DomainEvent(
+            type=EventType(row.type),
+            tenant_id=row.tenant_id,
+            payload=row.payload,
+            id=row.id,
+            occurred_at=row.occurred_at,
+            version=row.version,
+            available_at=row.available_at,
+            coalesce_key=row.coalesce_key,
+        )
+        for row in rows
+    ]
+
+
+async def mark_dispatched(tx: Transaction, ids: list[UUID], now: datetime) -> None:
+    await tx.connection.execute(
+        sa.update(outbox).where(outbox.c.id.in_(ids)).values(dispatched_at=now)
+    )
+
+
+async def tenants_with_due_events(tx: Transaction, now: datetime) -> list[UUID]:
+    result = await tx.connection.execute(
+        text("SELECT tenant_id FROM tenants_with_due_events(:now)"), {"now": now}
+    )
+    return [row.tenant_id for row in result]

@@ -13,6 +13,10 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.util import await_only
+
+from persistence.database import APP_ROLE
+from persistence.jobs import JOBS_SCHEMA, install_sql
 
 revision = "0013"
 down_revision = "0012"
@@ -58,6 +62,38 @@ def upgrade() -> None:
         "USING (tenant_id = app_current_tenant()) WITH CHECK (tenant_id = app_current_tenant())"
     )
 
+    # The worker finds which tenants have events due before it knows any tenant; it learns
+    # their ids only, and reads the events in each tenant's context.
+    op.execute(
+        """
+        CREATE FUNCTION tenants_with_due_events(p_now timestamptz)
+        RETURNS TABLE (tenant_id uuid)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+        $$ SELECT DISTINCT o.tenant_id FROM outbox o
+           WHERE o.dispatched_at IS NULL AND o.available_at <= p_now $$
+        """
+    )
+    op.execute("REVOKE ALL ON FUNCTION tenants_with_due_events(timestamptz) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION tenants_with_due_events(timestamptz) TO {APP_ROLE}")
+    # The job queue (pgqueuer) in a schema of its own: jobs are not tenant rows (a job
+    # names its tenant, and the worker enters that tenant's context to do it).
+    _run_script(install_sql())
+    op.execute(f"GRANT USAGE ON SCHEMA {JOBS_SCHEMA} TO {APP_ROLE}")
+    op.execute(
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {JOBS_SCHEMA} TO {APP_ROLE}"
+    )
+    op.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {JOBS_SCHEMA} TO {APP_ROLE}")
+    op.execute(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {JOBS_SCHEMA} TO {APP_ROLE}")
+
+
+def _run_script(sql: str) -> None:
+    """Several statements in one go: asyncpg's simple protocol takes a script, the
+    prepared statements of ``op.execute`` do not."""
+    driver = op.get_bind().connection.dbapi_connection.driver_connection  # type: ignore[union-attr]
+    await_only(driver.execute(sql))
+
 
 def downgrade() -> None:
+    op.execute(f"DROP SCHEMA {JOBS_SCHEMA} CASCADE")
+    op.execute("DROP FUNCTION tenants_with_due_events(timestamptz)")
     op.drop_table("outbox")

@@ -1,0 +1,116 @@
+"""The worker: takes the outbox's events to their consumers, off the request path.
+
+Jobs live in pgqueuer's queue (``persistence/jobs.py``). A commit with events enqueues
+one ``events.dispatch`` job per tenant in its own transaction; the worker's sweep, every
+``worker_poll_seconds``, enqueues one for each tenant whose events became due since (a
+post scheduled for 10:00 is announced at the first sweep after 10:00 by the domain's
+clock). A dispatch runs as the app role in its tenant's context, so row-level security
+holds for the worker as for a request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from uuid import UUID
+
+import asyncpg
+import structlog
+from pgqueuer.domain.types import QueueExecutionMode
+from pgqueuer.models import Job
+from pgqueuer.qm import QueueManager
+
+from api.settings import Settings
+from domain.kernel import clock
+from domain.kernel.events import DomainEvent, EventType
+from persistence import jobs, outbox
+from persistence.database import Database, Transaction
+from persistence.posts.repositories import SqlPostRepository
+
+log = structlog.get_logger("causerie.worker")
+
+# What is done with each dispatched event, in the dispatch's transaction (webhooks plan
+# their deliveries here). Without consumers events are only marked dispatched.
+Consumer = Callable[[Transaction, DomainEvent], Awaitable[None]]
+
+BATCH = 100
+
+
+class Worker:
+    def __init__(
+        self, db: Database, settings: Settings, consumers: Sequence[Consumer] = ()
+    ) -> None:
+        self.db, self.settings, self.consumers = db, settings, list(consumers)
+
+    async def dispatch(self, tenant_id: UUID) -> int:
+        """Hand the tenant's due events to the consumers; how many were taken."""
+        taken = 0
+        while True:
+            async with self.db.transaction(tenant_id=tenant_id) as tx:
+                now = clock.now()
+                events = await outbox.take_due(tx, now, BATCH)
+                for event in events:
+                    if await still_due(tx, event, now):
+                        for consume in self.consumers:
+                            await consume(tx, event)
+                await outbox.mark_dispatched(tx, [e.id for e in events], now)
+                await tx.commit()
+            taken += len(events)
+            if len(events) < BATCH:
+                return taken
+
+    async def sweep(self) -> int:
+        """Enqueue a dispatch for every tenant with events due by the domain's clock."""
+        async with self.db.transaction() as tx:
+            tenants = await outbox.tenants_with_due_events(tx, clock.now())
+            raw = (await tx.connection.get_raw_connection()).driver_connection
+            for tenant_id in tenants:
+                await jobs.enqueue_dispatch(raw, tenant_id)
+            await tx.commit()
+        return len(tenants)
+
+    async def run_job(self, job: Job) -> None:
+        tenant_id = UUID(jobs.read_payload(job.payload)["tenant_id"])
+        taken = await self.dispatch(tenant_id)
+        log.info("dispatched", tenant_id=str(tenant_id), events=taken, job_id=job.id)
+
+    def queue_manager(self, connection: asyncpg.Connection) -> QueueManager:
+        manager = QueueManager(jobs.queries(connection))
+        manager.entrypoint(jobs.DISPATCH)(self.run_job)
+        return manager
+
+    async def run(self, connection: asyncpg.Connection, *, drain: bool = False) -> None:
+        """Work until cancelled (or, with ``drain``, until the queue is empty)."""
+        manager = self.queue_manager(connection)
+        sweeping = asyncio.create_task(self._sweep_forever()) if not drain else None
+        try:
+            await manager.run(
+                dequeue_timeout=timedelta(seconds=self.settings.worker_poll_seconds),
+                batch_size=self.settings.worker_concurrency,
+                mode=QueueExecutionMode.drain if drain else QueueExecutionMode.continuous,
+                heartbeat_timeout=timedelta(seconds=self.settings.worker_lease_seconds),
+            )
+        finally:
+            if sweeping is not None:
+                sweeping.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeping
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            try:
+                await self.sweep()
+            except Exception:  # a database restart: try again at the next tick
+                log.exception("sweep failed")
+            await asyncio.sleep(self.settings.worker_poll_seconds)
+
+
+async def still_due(tx: Transaction, event: DomainEvent, now: object) -> bool:
+    """A scheduled post's ``post.published`` goes out only if the post is still public
+    when its time comes (it may have been unpublished or deleted meanwhile)."""
+    if event.type is not EventType.POST_PUBLISHED:
+        return True
+    post = await SqlPostRepository(tx).get(UUID(str(event.payload["post_id"])))
+    return post is not None and post.is_public(clock.now())

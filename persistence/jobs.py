@@ -1,0 +1,60 @@
+"""The job queue: pgqueuer's tables in the ``jobs`` schema, reached through asyncpg.
+
+Jobs are enqueued on the very connection (and transaction) of the change that needs
+them, so a rolled-back change leaves no job. Workers claim them with
+``FOR UPDATE SKIP LOCKED`` (pgqueuer's dequeue) and keep a heartbeat on what they hold:
+a job whose worker died is claimed again once its heartbeat is older than the lease.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from pgqueuer.adapters.persistence import qb
+from pgqueuer.db import AsyncpgDriver
+from pgqueuer.domain.settings import DBSettings
+from pgqueuer.queries import Queries
+
+JOBS_SCHEMA = "jobs"
+# Named here, not read from PGQUEUER_* variables: the migration built these objects.
+SETTINGS = DBSettings(db_schema=JOBS_SCHEMA)
+
+DISPATCH = "events.dispatch"
+
+
+def queries(connection: asyncpg.Connection) -> Queries:
+    return Queries(
+        AsyncpgDriver(connection),
+        qbe=qb.QueryBuilderEnvironment(SETTINGS),
+        qbq=qb.QueryQueueBuilder(SETTINGS),
+        qbs=qb.QuerySchedulerBuilder(SETTINGS),
+    )
+
+
+def install_sql() -> str:
+    return qb.QueryBuilderEnvironment(SETTINGS).build_install_query(create_schema=True)
+
+
+def dispatch_payload(tenant_id: UUID) -> bytes:
+    return json.dumps({"tenant_id": str(tenant_id)}).encode()
+
+
+def read_payload(payload: bytes | None) -> dict[str, Any]:
+    return dict(json.loads(payload or b"{}"))
+
+
+async def enqueue_dispatch(
+    connection: asyncpg.Connection, tenant_id: UUID, *, after: timedelta | None = None
+) -> None:
+    """One waiting dispatch job per tenant is enough: it takes every due event."""
+    await queries(connection).enqueue(
+        DISPATCH,
+        dispatch_payload(tenant_id),
+        execute_after=after,
+        dedupe_key=f"dispatch:{tenant_id}",
+        on_conflict="skip",
+    )
