@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from api.adapters.outbound_http import OutboundPolicy
 
 
 class Settings(BaseSettings):
@@ -78,6 +81,40 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(default=10, ge=1, le=200)
     # `causerie serve` starts one worker beside the API unless told not to.
     serve_with_worker: bool = True
+
+    # Outbound HTTP (webhooks): the ports a receiver may listen on, the time an exchange
+    # may take, the size of an answer, and whether loopback addresses may be reached (on
+    # any port). Unset, loopback is allowed in development only; production refuses it.
+    outbound_allowed_ports: list[int] = Field(default_factory=lambda: [80, 443])
+    outbound_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    outbound_max_response_bytes: int = Field(default=1024 * 1024, ge=1024)
+    outbound_allow_loopback: bool | None = None
+
+    @model_validator(mode="after")
+    def _loopback_never_in_production(self) -> Settings:
+        if self.is_production and self.outbound_allow_loopback:
+            raise ValueError(
+                "CAUSERIE_OUTBOUND_ALLOW_LOOPBACK cannot be set in production: outbound "
+                "requests would reach this machine's own services."
+            )
+        return self
+
+    @property
+    def loopback_allowed(self) -> bool:
+        if self.outbound_allow_loopback is None:
+            return self.environment == "development"
+        return self.outbound_allow_loopback
+
+    @property
+    def outbound_policy(self) -> OutboundPolicy:
+        from api.adapters.outbound_http import OutboundPolicy
+
+        return OutboundPolicy(
+            allowed_ports=frozenset(self.outbound_allowed_ports),
+            allow_loopback=self.loopback_allowed,
+            timeout_seconds=self.outbound_timeout_seconds,
+            max_response_bytes=self.outbound_max_response_bytes,
+        )
 
     @property
     def is_production(self) -> bool:
