@@ -18,6 +18,7 @@ from starlette.types import Scope
 from api import problems
 from api.bootstrap import Services
 from api.cors import TenantCors
+from api.events.schemas import document_webhooks
 from api.kit.routing import CheckedRoute
 from api.middleware import RequestContextMiddleware
 from api.registry import ROUTERS
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     problems.install(app)
     app.include_router(system.router)
+    document_webhooks(app)
     for router in ROUTERS:
         app.include_router(router, prefix="/v1", dependencies=[Depends(tenant_rate_limit)])
     # Last, so every API route is tried first; only the front-ends that have been built.

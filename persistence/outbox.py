@@ -107,3 +107,28 @@ async def tenants_with_due_events(tx: Transaction, now: datetime) -> list[UUID]:
         text("SELECT tenant_id FROM tenants_with_due_events(:now)"), {"now": now}
     )
     return [row.tenant_id for row in result]
+
+
+async def backlog(tx: Transaction, now: datetime) -> tuple[int, float, int, float]:
+    """(due events waiting, age of the oldest in seconds, jobs queued, age of the oldest
+    queued job in seconds): what /metrics shows of the worker's backlog."""
+    events = (
+        await tx.connection.execute(
+            text("SELECT pending, oldest_due_seconds FROM outbox_backlog(:now)"), {"now": now}
+        )
+    ).one()
+    queued = (
+        await tx.connection.execute(
+            text(
+                "SELECT count(*) AS queued, "
+                "extract(epoch FROM now() - min(created)) AS oldest FROM jobs.pgqueuer "
+                "WHERE status = 'queued' AND execute_after <= now()"
+            )
+        )
+    ).one()
+    return (
+        int(events.pending),
+        float(events.oldest_due_seconds or 0.0),
+        int(queued.queued),
+        float(queued.oldest or 0.0),
+    )

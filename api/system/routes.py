@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import html
 
+import structlog
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from pydantic import BaseModel
 
 from api.access import OpenCaller
 from api.kit.routing import new_router
 from api.problems import CATALOGUE, ApiProblem
+from domain.kernel import clock
+from persistence import outbox
+
+log = structlog.get_logger("causerie.metrics")
+# The worker's backlog, read from the database at each scrape (any API process answers
+# for the whole queue).
+OUTBOX_PENDING = Gauge("causerie_outbox_pending", "Due events not yet dispatched.")
+OUTBOX_OLDEST = Gauge("causerie_outbox_oldest_pending_seconds", "Wait of the oldest due event.")
+JOBS_QUEUED = Gauge("causerie_jobs_queued", "Jobs ready to run and not yet claimed.")
+JOBS_OLDEST = Gauge("causerie_jobs_oldest_queued_seconds", "Wait of the oldest ready job.")
 
 router = new_router(tags=["system"])
 
@@ -42,8 +53,19 @@ async def readyz(request: Request, _: OpenCaller) -> Health:
 
 
 @router.get("/metrics", operation_id="system-metrics", response_class=Response)
-async def metrics(_: OpenCaller) -> Response:
-    """Prometheus text exposition of request counts and latencies."""
+async def metrics(request: Request, _: OpenCaller) -> Response:
+    """Prometheus text exposition of request counts and latencies, and the worker's
+    backlog (outbox events and queued jobs, with the oldest one's wait)."""
+    try:
+        async with request.app.state.db.transaction() as tx:
+            figures = await outbox.backlog(tx, clock.now())
+    except Exception:  # the request figures still answer while the database is away
+        log.warning("backlog unavailable")
+    else:
+        for gauge, value in zip(
+            (OUTBOX_PENDING, OUTBOX_OLDEST, JOBS_QUEUED, JOBS_OLDEST), figures, strict=True
+        ):
+            gauge.set(value)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -75,6 +75,20 @@ def upgrade() -> None:
     )
     op.execute("REVOKE ALL ON FUNCTION tenants_with_due_events(timestamptz) FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION tenants_with_due_events(timestamptz) TO {APP_ROLE}")
+    # For /metrics: how many events wait and how long the oldest due one has waited,
+    # over every tenant, without showing any row.
+    op.execute(
+        """
+        CREATE FUNCTION outbox_backlog(p_now timestamptz)
+        RETURNS TABLE (pending bigint, oldest_due_seconds double precision)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+        $$ SELECT count(*) FILTER (WHERE available_at <= p_now),
+                  extract(epoch FROM p_now - min(available_at) FILTER (WHERE available_at <= p_now))
+           FROM outbox WHERE dispatched_at IS NULL $$
+        """
+    )
+    op.execute("REVOKE ALL ON FUNCTION outbox_backlog(timestamptz) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION outbox_backlog(timestamptz) TO {APP_ROLE}")
     # The job queue (pgqueuer) in a schema of its own: jobs are not tenant rows (a job
     # names its tenant, and the worker enters that tenant's context to do it).
     _run_script(install_sql())
@@ -96,4 +110,5 @@ def _run_script(sql: str) -> None:
 def downgrade() -> None:
     op.execute(f"DROP SCHEMA {JOBS_SCHEMA} CASCADE")
     op.execute("DROP FUNCTION tenants_with_due_events(timestamptz)")
+    op.execute("DROP FUNCTION outbox_backlog(timestamptz)")
     op.drop_table("outbox")

@@ -33,7 +33,8 @@ export interface paths {
         };
         /**
          * Metrics
-         * @description Prometheus text exposition of request counts and latencies.
+         * @description Prometheus text exposition of request counts and latencies, and the worker's
+         *     backlog (outbox events and queued jobs, with the oldest one's wait).
          */
         get: operations["system-metrics"];
         put?: never;
@@ -1538,7 +1539,308 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "comment.approved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A moderator approved (or restored) a comment.
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-comment.approved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "comment.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A comment was posted and is visible.
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-comment.created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "comment.held": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A comment waits for review (policy, links, words, reports).
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-comment.held"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "comment.rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A moderator rejected a comment or marked it spam.
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-comment.rejected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "comment.reported": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A reader reported a comment.
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-comment.reported"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.joined": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Someone joined the tenant (invitation or reader sign-up).
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-member.joined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.removed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A member was removed or left.
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-member.removed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "member.role_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A member's role changed.
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-member.role_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "post.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A public post went to the trash.
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-post.deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "post.published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A post went live: at once, or at its scheduled time.
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-post.published"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "post.unpublished": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A published or scheduled post went back to draft.
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-post.unpublished"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "post.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A public post was edited (or a revision restored).
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-post.updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "rating.changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A post's rating summary changed.
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-rating.changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The billing system changed the plan or status.
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-subscription.changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "tenant.suspended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The subscription was suspended: writes are refused.
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-tenant.suspended"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** ApiInfo */
@@ -2029,11 +2331,98 @@ export interface components {
             /** Body */
             body: string;
         };
+        /** CommentEventData */
+        CommentEventData: {
+            /** Author Name */
+            author_name: string;
+            /**
+             * Author User Id
+             * @description None for an anonymous comment.
+             */
+            author_user_id: string | null;
+            /** Blog Id */
+            blog_id: string | null;
+            /** Body Markdown */
+            body_markdown: string;
+            /**
+             * Comment Id
+             * Format: uuid
+             */
+            comment_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Held Reason
+             * @description Why a held comment waits for review.
+             */
+            held_reason: string | null;
+            /** Parent Id */
+            parent_id: string | null;
+            /**
+             * Post Id
+             * Format: uuid
+             */
+            post_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "rejected" | "spam";
+        };
         /**
          * CommentPolicy
          * @enum {string}
          */
         CommentPolicy: "open" | "trusted" | "pre" | "closed";
+        /** CommentReportedData */
+        CommentReportedData: {
+            /** Author Name */
+            author_name: string;
+            /**
+             * Author User Id
+             * @description None for an anonymous comment.
+             */
+            author_user_id: string | null;
+            /** Blog Id */
+            blog_id: string | null;
+            /** Body Markdown */
+            body_markdown: string;
+            /**
+             * Comment Id
+             * Format: uuid
+             */
+            comment_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Held Reason
+             * @description Why a held comment waits for review.
+             */
+            held_reason: string | null;
+            /** Parent Id */
+            parent_id: string | null;
+            /**
+             * Post Id
+             * Format: uuid
+             */
+            post_id: string;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "spam" | "abuse" | "off_topic" | "other";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "rejected" | "spam";
+        };
         /** CommentThreadsPage */
         CommentThreadsPage: {
             /** Items */
@@ -2134,6 +2523,396 @@ export interface components {
             items: components["schemas"]["EngagementPoint"][];
             window: components["schemas"]["WindowRead"];
         };
+        /** Event_comment_approved */
+        Event_comment_approved: {
+            data: components["schemas"]["CommentEventData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "comment.approved";
+            /** Version */
+            version: number;
+        };
+        /** Event_comment_created */
+        Event_comment_created: {
+            data: components["schemas"]["CommentEventData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "comment.created";
+            /** Version */
+            version: number;
+        };
+        /** Event_comment_held */
+        Event_comment_held: {
+            data: components["schemas"]["CommentEventData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "comment.held";
+            /** Version */
+            version: number;
+        };
+        /** Event_comment_rejected */
+        Event_comment_rejected: {
+            data: components["schemas"]["CommentEventData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "comment.rejected";
+            /** Version */
+            version: number;
+        };
+        /** Event_comment_reported */
+        Event_comment_reported: {
+            data: components["schemas"]["CommentReportedData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "comment.reported";
+            /** Version */
+            version: number;
+        };
+        /** Event_member_joined */
+        Event_member_joined: {
+            data: components["schemas"]["MemberEventData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "member.joined";
+            /** Version */
+            version: number;
+        };
+        /** Event_member_removed */
+        Event_member_removed: {
+            data: components["schemas"]["MemberEventData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "member.removed";
+            /** Version */
+            version: number;
+        };
+        /** Event_member_role_changed */
+        Event_member_role_changed: {
+            data: components["schemas"]["MemberEventData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "member.role_changed";
+            /** Version */
+            version: number;
+        };
+        /** Event_post_deleted */
+        Event_post_deleted: {
+            data: components["schemas"]["PostEventData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "post.deleted";
+            /** Version */
+            version: number;
+        };
+        /** Event_post_published */
+        Event_post_published: {
+            data: components["schemas"]["PostEventData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "post.published";
+            /** Version */
+            version: number;
+        };
+        /** Event_post_unpublished */
+        Event_post_unpublished: {
+            data: components["schemas"]["PostEventData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "post.unpublished";
+            /** Version */
+            version: number;
+        };
+        /** Event_post_updated */
+        Event_post_updated: {
+            data: components["schemas"]["PostEventData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "post.updated";
+            /** Version */
+            version: number;
+        };
+        /** Event_rating_changed */
+        Event_rating_changed: {
+            data: components["schemas"]["RatingEventData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "rating.changed";
+            /** Version */
+            version: number;
+        };
+        /** Event_subscription_changed */
+        Event_subscription_changed: {
+            data: components["schemas"]["SubscriptionEventData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "subscription.changed";
+            /** Version */
+            version: number;
+        };
+        /** Event_tenant_suspended */
+        Event_tenant_suspended: {
+            data: components["schemas"]["TenantSuspendedData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "tenant.suspended";
+            /** Version */
+            version: number;
+        };
         /** Features */
         Features: {
             /** Custom Domain */
@@ -2232,6 +3011,29 @@ export interface components {
         MeUpdate: {
             /** Display Name */
             display_name?: string | null;
+        };
+        /** MemberEventData */
+        MemberEventData: {
+            /**
+             * Left
+             * @description member.removed only: they left themselves.
+             */
+            left?: boolean | null;
+            /**
+             * Previous Role
+             * @description member.role_changed only.
+             */
+            previous_role?: string | null;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "owner" | "manager" | "moderator" | "author" | "reader";
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
         };
         /** MemberRead */
         MemberRead: {
@@ -2582,6 +3384,40 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** PostEventData */
+        PostEventData: {
+            /**
+             * Author Id
+             * Format: uuid
+             */
+            author_id: string;
+            /**
+             * Blog Id
+             * Format: uuid
+             */
+            blog_id: string;
+            /**
+             * Post Id
+             * Format: uuid
+             */
+            post_id: string;
+            /** Published At */
+            published_at: string | null;
+            /** Slug */
+            slug: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "scheduled" | "published" | "archived";
+            /** Title */
+            title: string;
+            /**
+             * Version
+             * @description The post's version after the change.
+             */
+            version: number;
+        };
         /** PostPage */
         PostPage: {
             /** Items */
@@ -2902,6 +3738,27 @@ export interface components {
             /** Posts Per Blog */
             posts_per_blog?: number | null;
         };
+        /**
+         * RatingEventData
+         * @description The post's summary after the change. Votes made before a worker took the event
+         *     fold into one event carrying the newest summary.
+         */
+        RatingEventData: {
+            /** Average */
+            average: number | null;
+            /** Count */
+            count: number;
+            /**
+             * Histogram
+             * @description Votes of 1 to 5 stars.
+             */
+            histogram: number[];
+            /**
+             * Post Id
+             * Format: uuid
+             */
+            post_id: string;
+        };
         /** RatingPut */
         RatingPut: {
             /**
@@ -3156,6 +4013,19 @@ export interface components {
             /** Url */
             url: string;
         };
+        /** SubscriptionEventData */
+        SubscriptionEventData: {
+            /** Current Period End */
+            current_period_end: string | null;
+            /** Plan */
+            plan: string;
+            /** Previous Plan */
+            previous_plan: string;
+            /** Previous Status */
+            previous_status: string;
+            /** Status */
+            status: string;
+        };
         /** SubscriptionEventRead */
         SubscriptionEventRead: {
             /** Actor Key Id */
@@ -3369,6 +4239,11 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** TenantSuspendedData */
+        TenantSuspendedData: {
+            /** Plan */
+            plan: string;
         };
         /** TenantUpdate */
         TenantUpdate: {
@@ -9046,6 +9921,501 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    "webhook-comment.approved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_comment_approved"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "webhook-comment.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_comment_created"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "webhook-comment.held": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_comment_held"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "webhook-comment.rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_comment_rejected"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "webhook-comment.reported": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_comment_reported"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "webhook-member.joined": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_joined"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "webhook-member.removed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_removed"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "webhook-member.role_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_member_role_changed"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "webhook-post.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_post_deleted"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "webhook-post.published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_post_published"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "webhook-post.unpublished": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_post_unpublished"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "webhook-post.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_post_updated"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "webhook-rating.changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_rating_changed"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "webhook-subscription.changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_subscription_changed"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "webhook-tenant.suspended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_tenant_suspended"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
             };
         };
     };

@@ -1,0 +1,1 @@
+"""The events the product sends out, documented as the OpenAPI ``webhooks`` section."""
