@@ -171,6 +171,52 @@ def test_a_wrong_database_url_is_one_clear_line(pg_server, case, command):
     assert what in line, line
 
 
+def test_a_refused_password_is_one_clear_line(tmp_path):
+    """A PostgreSQL of its own (the embedded server) that asks one role for its password:
+    the suite's server trusts every loopback connection, so it cannot refuse one."""
+    from persistence.embedded import EmbeddedPostgres
+
+    server = EmbeddedPostgres(tmp_path / "postgres")
+    owner = server.start()
+    try:
+        hba = server.data_dir / "pg_hba.conf"
+        hba.write_text("local all causerie_pw scram-sha-256\n" + hba.read_text())
+
+        async def arrange() -> None:
+            conn = await asyncpg.connect(_plain(owner))
+            try:
+                await conn.execute("DROP ROLE IF EXISTS causerie_pw")
+                await conn.execute("CREATE ROLE causerie_pw LOGIN PASSWORD 'right-one'")
+                await conn.execute("SELECT pg_reload_conf()")
+            finally:
+                await conn.close()
+
+        asyncio.run(arrange())
+        wrong = owner.set(username="causerie_pw", password="wrong-one")
+        asyncio.run(_until_refused(_plain(wrong)))
+        done = _causerie("migrate", DATABASE_URL=_plain(wrong))
+    finally:
+        server.stop()
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    (line,) = _not_json(done.stderr)
+    assert line.startswith("causerie: DATABASE_URL: PostgreSQL at "), line
+    assert "refused user 'causerie_pw'" in line and "Check the user and password" in line
+
+
+async def _until_refused(url: str) -> None:
+    """The reload is signalled, not awaited: wait until the server asks for passwords."""
+    deadline = time.monotonic() + BOUND
+    while time.monotonic() < deadline:
+        try:
+            conn = await asyncpg.connect(url)
+        except asyncpg.InvalidPasswordError:
+            return
+        await conn.close()
+        await asyncio.sleep(0.1)
+    pytest.fail("the server never asked for the password")
+
+
 @pytest.mark.parametrize(
     ("variable", "value"),
     [("CAUSERIE_PORT", "99999"), ("CAUSERIE_DB_POOL_SIZE", "0"), ("CAUSERIE_LOG_JSON", "maybe")],
