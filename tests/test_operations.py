@@ -230,6 +230,21 @@ def test_a_bad_setting_names_its_environment_variable(variable, value):
     assert repr(value) in line
 
 
+def test_a_bad_setting_stops_uvicorn_with_the_same_line():
+    done = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(free_port())],
+        env=_environment(CAUSERIE_PORT="0", DATABASE_URL="postgresql://unused@localhost/x"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    (line,) = _not_json(done.stderr)
+    assert line.startswith("causerie: invalid setting: CAUSERIE_PORT: "), line
+
+
 # --- serving with the app role's URL only ---------------------------------------------------
 
 
