@@ -137,8 +137,10 @@ def robots(request: Request) -> PlainTextResponse:
     if slug:
         base = get_services(request).settings.base_url.rstrip("/")
         lines.append(f"Sitemap: {base}/v1/sites/{slug}/sitemap.xml")
+    # The answer depends on the host asked for, which a shared cache's key may not hold.
     return PlainTextResponse(
-        "\n".join(lines) + "\n", headers={"Cache-Control": "public, max-age=3600"}
+        "\n".join(lines) + "\n",
+        headers={"Cache-Control": "public, max-age=3600", "Vary": "Host"},
     )
 
 

@@ -193,3 +193,21 @@ def test_a_custom_domain_never_gets_a_copy_without_its_cors_header(cached):
         for answer in _twice(http, path, headers={"Origin": origin}):
             assert answer.status_code == 200
             assert answer.headers["access-control-allow-origin"] == origin
+
+
+def test_a_custom_domain_never_gets_another_hosts_robots_txt(cached):
+    """robots.txt names the sitemap of the site a custom domain belongs to, and nginx's
+    default cache key holds no client host: the answer says ``Vary: Host``, so the copy
+    kept for the platform's host is never the custom domain's."""
+    owner = bearer(cached, f"owner@{DEMO_TENANT}.causerie.test")
+    with httpx.Client(base_url=cached, timeout=30) as http:
+        added = http.post(
+            f"/v1/tenants/{DEMO_TENANT}/domains", json={"host": CUSTOM_DOMAIN}, headers=owner
+        )
+        assert added.status_code in (201, 409), added.text
+        platform = _twice(http, "/robots.txt")
+        assert platform[1].headers["x-cache-status"] == "HIT"
+        assert "Sitemap:" not in platform[1].text
+        for answer in _twice(http, "/robots.txt", headers={"Host": CUSTOM_DOMAIN}):
+            assert answer.status_code == 200
+            assert f"/v1/sites/{DEMO_TENANT}/sitemap.xml" in answer.text, answer.headers
