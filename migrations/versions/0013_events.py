@@ -6,7 +6,7 @@ time for most, the publication time for a scheduled post. Rows with a ``coalesce
 that no worker has taken yet are folded into the newest (one ``rating.changed`` per post).
 
 Revision ID: 0013
-Revises: 0012
+Revises: 0018
 Create Date: 2026-12-01
 """
 
@@ -19,7 +19,7 @@ from persistence.database import APP_ROLE
 from persistence.jobs import JOBS_SCHEMA, install_sql
 
 revision = "0013"
-down_revision = "0012"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
