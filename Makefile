@@ -22,7 +22,7 @@ CONSOLE_SOURCES := $(shell find $(FRONTENDS)/console/src $(FRONTENDS)/console/pu
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: run test install lock lint typecheck layers openapi bench bench-burst clean help \
+.PHONY: run test install lock lint typecheck layers openapi bench bench-burst bench-events clean help \
 	frontends client frontends-test npm-ci chromium nginx
 
 help:
@@ -34,6 +34,7 @@ help:
 	@echo "make frontends  build the public theme and the console (each only when its sources changed)"
 	@echo "make bench    run the benchmarks in bench/ (writes bench/results/)"
 	@echo "make bench-burst  public reads during a 60-sign-up burst (bench/signup_burst.py)"
+	@echo "make bench-events  outbox -> worker throughput, latency, a comment's event cost (bench/events.py)"
 
 # The Python packages come from the lock, with their hashes: the same pins as the Docker
 # image (requirements.lock is the runtime subset of requirements-dev.lock). `make lock`
@@ -140,6 +141,9 @@ bench: install
 
 bench-burst: install
 	$(BIN)/python -m bench.signup_burst
+
+bench-events: install
+	$(BIN)/python -m bench.events
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-output \
