@@ -63,7 +63,7 @@ class Services:
     hosts: HostCache = field(default_factory=HostCache)
     text: TextEngine = field(default_factory=MarkdownTextEngine)  # Markdown, slugs
     comment_text: CommentRenderer = field(default_factory=MarkdownCommentRenderer)
-    # One per process: its lexicons take a few hundred milliseconds to load.
+    # One per process: its model and lexicons take under a second to load.
     tone: ToneClassifier = field(default_factory=default_classifier)
 
     @classmethod

@@ -610,3 +610,26 @@ async def test_an_approval_classifies_an_unclassified_comment_with_the_injected_
     assert approved.status_code == 200, approved.text
     assert services.tone.calls == [("Un billet utile.", "fr")]
     assert await db_sentiment(factory, world, comment.id) == "positive"
+
+
+@pytest.mark.parametrize(
+    ("body", "tone"),
+    [
+        ("😊" * 5000, None),
+        ("Great post! Mais je ne suis pas d'accord avec la fin.", None),
+        ("https://example.com/a?b=c", "neutral"),
+    ],
+    ids=["5000-emoji", "mixed-languages", "only-a-url"],
+)
+async def test_odd_comments_are_stored_with_a_tone_by_the_real_classifier(
+    client, factory, body, tone
+):
+    world = await factory.world(comment_policy=CommentPolicy.OPEN)
+    blog = await factory.blog(world, language="en")
+    post = await factory.post(world, blog)
+    made = await say(client, world, post.id, body=body)
+    assert made.status_code == 201, made.text
+    stored = await db_sentiment(factory, world, made.json()["id"])
+    assert stored in {"positive", "neutral", "negative"}
+    if tone is not None:
+        assert stored == tone
