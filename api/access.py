@@ -92,11 +92,15 @@ async def get_principal(request: Request, _: object = Security(_bearer)) -> Prin
     authorization = request.headers.get("authorization")
     if authorization is None:  # anonymous: no database round trip at all
         return ANONYMOUS
+    known = getattr(request.state, "principal", None)
+    if isinstance(known, Principal):  # resolved once already (the request-rate check)
+        return known
     services = get_services(request)
     async with SqlUnitOfWork(request.app.state.db, request_id=request_id(request)) as uow:
         principal = await resolve_principal(uow, services.keyring, authorization)
         if principal.is_service:
             await uow.commit()  # keeps the key's last-used time
+    request.state.principal = principal
     return principal
 
 

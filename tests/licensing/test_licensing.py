@@ -685,6 +685,39 @@ async def test_plan_request_rate_is_enforced_with_headers(client, factory):
     ).status_code == 200
 
 
+async def test_the_billing_system_is_not_throttled_by_the_tenants_own_rate(client, factory):
+    """The billing key's calls count on the platform's budget: a tenant over its plan's
+    request rate can still be moved to a bigger plan (or suspended)."""
+    operator = factory.auth(await factory.user(operator=True))
+    plan = {
+        "id": "one-a-minute",
+        "name": "One a minute",
+        "quotas": {**STARTER, "api_requests_per_minute": 1},
+        "features": {
+            "ratings": True,
+            "custom_domain": False,
+            "insights": "basic",
+            "webhooks": False,
+            "white_label": False,
+        },
+    }
+    assert (await client.post("/v1/plans", json=plan, headers=operator)).status_code == 201
+    world = await factory.world(plan="one-a-minute")
+    owner = world.headers["owner"]
+    assert (await client.get(f"/v1/tenants/{world.slug}", headers=owner)).status_code == 200
+    over = await client.get(f"/v1/tenants/{world.slug}", headers=owner)
+    assert_problem(over, 429, "rate_limited")
+    billing = await billing_key(client, factory)
+    for status in ("past_due", "active"):
+        moved = await put_subscription(client, world.slug, billing, "one-a-minute", status)
+        assert moved.status_code == 200, moved.text
+        assert moved.headers.get("ratelimit-limit") != "1"
+    # The tenant's own budget is untouched by those calls, and still spent.
+    assert_problem(
+        await client.get(f"/v1/tenants/{world.slug}", headers=owner), 429, "rate_limited"
+    )
+
+
 # --- real concurrency -------------------------------------------------------------------------
 
 
