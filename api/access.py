@@ -32,12 +32,13 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request, Security
+from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPBearer
 
 from api.bootstrap import Services
@@ -243,6 +244,14 @@ class _OpenGate(Gate):
             return
         async with _unit_of_work(request, ANONYMOUS) as uow:
             yield Caller(ANONYMOUS, uow)
+
+
+def gates_of(dependant: Dependant) -> Iterator[Gate]:
+    """Every gate among a route's dependencies, however deep."""
+    for sub in dependant.dependencies:
+        if isinstance(sub.call, Gate):
+            yield sub.call
+        yield from gates_of(sub)
 
 
 @cache

@@ -18,9 +18,10 @@ from starlette.types import Scope
 from api import problems
 from api.bootstrap import Services
 from api.cors import TenantCors
+from api.kit import contract
 from api.kit.routing import CheckedRoute
 from api.middleware import RequestContextMiddleware
-from api.registry import ROUTERS
+from api.registry import ROUTERS, TAGS
 from api.settings import Settings, get_settings
 from api.static import console_mount, robots_route, theme_mount
 from api.system import routes as system
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.services = Services.from_settings(settings)
 
     problems.install(app)
+    contract.install(app, TAGS)
     app.include_router(system.router)
     for router in ROUTERS:
         app.include_router(router, prefix="/v1", dependencies=[Depends(tenant_rate_limit)])
