@@ -11,10 +11,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, routing
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from domain.comments.model import CommentsClosed
 from domain.kernel import errors as de
@@ -292,6 +293,27 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route of this path accepts (the router names only the first
+    route it met), for a 405's ``Allow``."""
+    app = request.app
+    table = getattr(app.state, "methods_by_path", None)
+    if table is None:
+        table = []
+        for context in routing.iter_route_contexts(app.routes):
+            route = context.original_route
+            methods = getattr(route, "methods", None)
+            path = getattr(context, "path_format", None) or getattr(route, "path_format", None)
+            if methods and path:
+                table.append((compile_path(path)[0], frozenset(methods)))
+        app.state.methods_by_path = table
+    path = request.scope.get("path", "")
+    allowed = {m for regex, methods in table if regex.match(path) for m in methods}
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    return ", ".join(sorted(allowed))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(de.DomainError)
     async def _domain(request: Request, exc: de.DomainError) -> JSONResponse:
@@ -349,8 +371,8 @@ def install(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else CATALOGUE[code].title
         if exc.status_code == 404 and detail == "Not Found":
             detail = "No such resource."
+        headers = dict(exc.headers or {})
         if exc.status_code == 405:
             detail = f"{request.method} is not allowed on this path."
-        return problem_response(
-            code, detail, headers=dict(exc.headers or {}), request_id=_request_id(request)
-        )
+            headers["Allow"] = _allowed_methods(request)
+        return problem_response(code, detail, headers=headers, request_id=_request_id(request))

@@ -125,3 +125,21 @@ async def test_a_rate_limited_problem_carries_retry_after_in_its_body(client, fa
     ]
     refused = assert_problem(attempts[-1], 429, "rate_limited")
     assert refused["retry_after"] == int(attempts[-1].headers["retry-after"])
+
+
+@pytest.mark.parametrize(
+    ("path", "methods"),
+    [
+        ("/v1/plans", {"GET", "POST"}),
+        ("/v1/plans/starter", {"GET", "PATCH", "DELETE"}),
+        ("/v1/tenants/demo/subscription", {"GET", "PUT"}),
+    ],
+)
+async def test_a_405_allows_every_method_of_the_path(client, path, methods):
+    """The router named only the first route it met (GET), on GET+POST paths too."""
+    from tests.test_foundation import assert_problem
+
+    refused = await client.request("OPTIONS", path)
+    assert_problem(refused, 405, "method_not_allowed")
+    allowed = {m.strip() for m in refused.headers["allow"].split(",")}
+    assert methods <= allowed, allowed
