@@ -305,10 +305,13 @@ def _allowed_methods(request: Request) -> str:
             methods = getattr(route, "methods", None)
             path = getattr(context, "path_format", None) or getattr(route, "path_format", None)
             if methods and path:
-                table.append((compile_path(path)[0], frozenset(methods)))
+                table.append((compile_path(path)[0], path.count("{"), frozenset(methods)))
         app.state.methods_by_path = table
     path = request.scope.get("path", "")
-    allowed = {m for regex, methods in table if regex.match(path) for m in methods}
+    matching = [(params, methods) for regex, params, methods in table if regex.match(path)]
+    # `…/comments/bulk` is that path, not `…/comments/{comment_id}`: the most literal wins.
+    fewest = min((params for params, _ in matching), default=0)
+    allowed = {m for params, methods in matching if params == fewest for m in methods}
     if "GET" in allowed:
         allowed.add("HEAD")
     return ", ".join(sorted(allowed))

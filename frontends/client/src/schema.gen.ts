@@ -289,7 +289,8 @@ export interface paths {
         };
         /**
          * List Plans
-         * @description The licence tiers on sale, with their quotas (null: unlimited) and features.
+         * @description The licence tiers on sale, with their quotas (null: unlimited) and features. The
+         *     same for every caller: public, with a strong ``ETag`` (``If-None-Match`` answers 304).
          *
          *     **Who may call:** Anyone.
          */
@@ -634,7 +635,8 @@ export interface paths {
          * @description Approved comments as threads: top-level comments oldest first, a page at a time
          *     (signed keyset cursor), each with its replies nested (at most 3 levels). A signed-in
          *     reader also sees their own comments awaiting review, marked ``held``; such answers
-         *     are ``Cache-Control: private``. Strong ``ETag``; ``If-None-Match`` answers 304.
+         *     are ``Cache-Control: private, no-store`` (and every variant says ``Vary: Authorization``).
+         *     Strong ``ETag``; ``If-None-Match`` answers 304.
          *
          *     **Who may call:** Anyone: credentials are optional (a bad one is still a 401; an API key needs `content:read`).
          */
@@ -5129,11 +5131,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Public, with max-age and s-maxage */
+                    "Cache-Control"?: string;
+                    /** @description Validator of this answer */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PlanRead"][];
                 };
+            };
+            /** @description Not modified: the ETag in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Authentication required */
             401: {
@@ -5331,11 +5344,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Public, with max-age and s-maxage */
+                    "Cache-Control"?: string;
+                    /** @description Validator of this answer */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PlanRead"];
                 };
+            };
+            /** @description Not modified: the ETag in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Authentication required */
             401: {
