@@ -32,12 +32,13 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request, Security
+from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPBearer
 
 from api.bootstrap import Services
@@ -92,11 +93,15 @@ async def get_principal(request: Request, _: object = Security(_bearer)) -> Prin
     authorization = request.headers.get("authorization")
     if authorization is None:  # anonymous: no database round trip at all
         return ANONYMOUS
+    known = getattr(request.state, "principal", None)
+    if isinstance(known, Principal):  # resolved once already (the request-rate check)
+        return known
     services = get_services(request)
     async with SqlUnitOfWork(request.app.state.db, request_id=request_id(request)) as uow:
         principal = await resolve_principal(uow, services.keyring, authorization)
         if principal.is_service:
             await uow.commit()  # keeps the key's last-used time
+    request.state.principal = principal
     return principal
 
 
@@ -239,6 +244,14 @@ class _OpenGate(Gate):
             return
         async with _unit_of_work(request, ANONYMOUS) as uow:
             yield Caller(ANONYMOUS, uow)
+
+
+def gates_of(dependant: Dependant) -> Iterator[Gate]:
+    """Every gate among a route's dependencies, however deep."""
+    for sub in dependant.dependencies:
+        if isinstance(sub.call, Gate):
+            yield sub.call
+        yield from gates_of(sub)
 
 
 @cache

@@ -19,9 +19,10 @@ from api import problems
 from api.bootstrap import Services
 from api.cors import TenantCors
 from api.events.schemas import document_webhooks
+from api.kit import contract
 from api.kit.routing import CheckedRoute
 from api.middleware import RequestContextMiddleware
-from api.registry import ROUTERS
+from api.registry import ROUTERS, TAGS
 from api.settings import Settings, get_settings
 from api.startup import StartupError
 from api.static import console_mount, robots_route, theme_mount
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.services = Services.from_settings(settings)
 
     problems.install(app)
+    contract.install(app, TAGS)
     app.include_router(system.router)
     document_webhooks(app)
     for router in ROUTERS:

@@ -11,10 +11,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, routing
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from domain.comments.model import CommentsClosed
 from domain.kernel import errors as de
@@ -29,10 +30,56 @@ class ProblemType:
     status: int
     title: str
     explanation: str
+    # The extension members (of ``MEMBERS``) a problem of this code may carry.
+    members: tuple[str, ...] = ()
+
+
+_TEXT: dict[str, Any] = {"type": "string"}
+_COUNT: dict[str, Any] = {"type": "integer", "minimum": 0}
+# Every extension member a problem can carry beyond RFC 9457's own, with its JSON Schema:
+# the OpenAPI ``Problem`` schema is generated from this and the catalogue below.
+MEMBERS: dict[str, dict[str, Any]] = {
+    "errors": {
+        "type": "array",
+        "description": "Each invalid field: where it is, what is wrong, and the kind of error.",
+        "items": {
+            "type": "object",
+            "required": ["loc", "msg", "type"],
+            "properties": {
+                "loc": {"type": "array", "items": {"type": "string"}},
+                "msg": {"type": "string"},
+                "type": {"type": "string"},
+            },
+        },
+    },
+    "quota": {**_TEXT, "description": "The quota that is full."},
+    "limit": {**_COUNT, "description": "The plan's limit for that quota."},
+    "usage": {**_COUNT, "description": "What the tenant uses of it now."},
+    "plan": {**_TEXT, "description": "The tenant's plan."},
+    "feature": {**_TEXT, "description": "The feature the plan lacks."},
+    "level": {**_TEXT, "description": "The level of the feature needed (insights: `full`)."},
+    "subscription_status": {**_TEXT, "description": "The subscription's status."},
+    "current_version": {**_COUNT, "description": "The resource's version now (its ETag)."},
+    "from": {**_TEXT, "description": "A refused transition's status, or the field at fault."},
+    "to": {**_TEXT, "description": "A refused transition's target status, or the field at fault."},
+    "field": {**_TEXT, "description": "The input field at fault."},
+    "missing_ids": {
+        "type": "array",
+        "items": _TEXT,
+        "description": "The ids of a bulk request that were not found.",
+    },
+    "retry_after": {**_COUNT, "description": "Seconds to wait, as in the Retry-After header."},
+}
 
 
 _CATALOGUE = [
-    ProblemType("malformed_json", 400, "Malformed JSON", "The request body is not valid JSON."),
+    ProblemType(
+        "malformed_json",
+        400,
+        "Malformed JSON",
+        "The request body is not valid JSON.",
+        members=("errors",),
+    ),
     ProblemType("bad_request", 400, "Bad request", "The request cannot be understood as sent."),
     ProblemType(
         "idempotency_key_invalid",
@@ -52,18 +99,21 @@ _CATALOGUE = [
         "Quota exceeded",
         "The tenant's plan does not allow more of this resource. The problem names the quota, "
         "its limit and the current usage; upgrading the plan lifts it at once.",
+        members=("quota", "limit", "usage", "plan"),
     ),
     ProblemType(
         "feature_not_in_plan",
         402,
         "Feature not in plan",
         "The tenant's plan does not include this feature.",
+        members=("feature", "level", "plan"),
     ),
     ProblemType(
         "subscription_inactive",
         402,
         "Subscription inactive",
         "The tenant's subscription is suspended or cancelled: writes are refused, reads go on.",
+        members=("subscription_status",),
     ),
     ProblemType("forbidden", 403, "Forbidden", "Your role does not allow this action."),
     ProblemType(
@@ -77,6 +127,7 @@ _CATALOGUE = [
         404,
         "Not found",
         "No such resource, or not one you can see. Another tenant's resources are never found.",
+        members=("missing_ids",),
     ),
     ProblemType(
         "method_not_allowed", 405, "Method not allowed", "This path does not accept that method."
@@ -87,6 +138,7 @@ _CATALOGUE = [
         412,
         "Precondition failed",
         "The resource changed since you read it: the If-Match version is stale.",
+        members=("current_version",),
     ),
     ProblemType(
         "payload_too_large", 413, "Payload too large", "The request body is over the size limit."
@@ -102,12 +154,14 @@ _CATALOGUE = [
         422,
         "Validation failed",
         "Some fields are missing or invalid; `errors` lists each with its location and message.",
+        members=("errors",),
     ),
     ProblemType(
         "invalid_input",
         422,
         "Invalid input",
         "The input is well-formed but breaks a rule (for example an invalid status transition).",
+        members=("field", "from", "to"),
     ),
     ProblemType(
         "precondition_required",
@@ -120,6 +174,7 @@ _CATALOGUE = [
         429,
         "Too many requests",
         "Slow down: the Retry-After header says how many seconds to wait.",
+        members=("retry_after",),
     ),
     ProblemType(
         "internal_error",
@@ -132,6 +187,7 @@ _CATALOGUE = [
         503,
         "Service unavailable",
         "A dependency (the database) is down or has no free connection; retry after a moment.",
+        members=("retry_after",),
     ),
 ]
 CATALOGUE: dict[str, ProblemType] = {p.code: p for p in _CATALOGUE}
@@ -195,8 +251,11 @@ def problem_body(code: str, detail: str, **extra: Any) -> dict[str, Any]:
 def problem_response(
     code: str, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
 ) -> JSONResponse:
-    body = problem_body(code, detail, **extra)
     all_headers = dict(headers or {})
+    retry_after = all_headers.get("Retry-After")
+    if retry_after is not None and retry_after.isdigit():
+        extra = {"retry_after": int(retry_after), **extra}
+    body = problem_body(code, detail, **extra)
     if body["status"] == 401:
         all_headers.setdefault("WWW-Authenticate", 'Bearer realm="causerie"')
     return JSONResponse(
@@ -232,6 +291,30 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route of this path accepts (the router names only the first
+    route it met), for a 405's ``Allow``."""
+    app = request.app
+    table = getattr(app.state, "methods_by_path", None)
+    if table is None:
+        table = []
+        for context in routing.iter_route_contexts(app.routes):
+            route = context.original_route
+            methods = getattr(route, "methods", None)
+            path = getattr(context, "path_format", None) or getattr(route, "path_format", None)
+            if methods and path:
+                table.append((compile_path(path)[0], path.count("{"), frozenset(methods)))
+        app.state.methods_by_path = table
+    path = request.scope.get("path", "")
+    matching = [(params, methods) for regex, params, methods in table if regex.match(path)]
+    # `…/comments/bulk` is that path, not `…/comments/{comment_id}`: the most literal wins.
+    fewest = min((params for params, _ in matching), default=0)
+    allowed = {m for params, methods in matching if params == fewest for m in methods}
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    return ", ".join(sorted(allowed))
 
 
 def install(app: FastAPI) -> None:
@@ -291,8 +374,8 @@ def install(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else CATALOGUE[code].title
         if exc.status_code == 404 and detail == "Not Found":
             detail = "No such resource."
+        headers = dict(exc.headers or {})
         if exc.status_code == 405:
             detail = f"{request.method} is not allowed on this path."
-        return problem_response(
-            code, detail, headers=dict(exc.headers or {}), request_id=_request_id(request)
-        )
+            headers["Allow"] = _allowed_methods(request)
+        return problem_response(code, detail, headers=headers, request_id=_request_id(request))

@@ -39,3 +39,22 @@ ROUTERS: list[APIRouter] = [
     moderation.router,
     insights.router,
 ]
+
+# The OpenAPI tags, in the order a reader meets them.
+TAGS: list[tuple[str, str]] = [
+    ("sites", "The public site of a tenant: its config, blogs, posts, tags, authors, feeds."),
+    ("conversation", "Readers' comments, reports and votes on a public site."),
+    ("auth", "Signing in and out, refreshing tokens, signing up to a site."),
+    ("meta", "What the API is, and the pages that explain each problem code."),
+    ("tenants", "A tenant: its settings, branding, domains; provisioning (billing)."),
+    ("members", "A tenant's members and invitations."),
+    ("api-keys", "Tenant content keys and platform keys."),
+    ("audit", "Who did what in a tenant."),
+    ("plans", "The licence catalogue: quotas and features."),
+    ("subscriptions", "A tenant's subscription, its history and its usage."),
+    ("blogs", "A tenant's blogs and who writes for them."),
+    ("posts", "Writing, publishing and revising posts."),
+    ("moderation", "The moderation queue and decisions."),
+    ("insights", "Engagement, rankings, tone and moderation figures."),
+    ("system", "Health, readiness and metrics."),
+]

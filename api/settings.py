@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     comments_per_user_per_minute: int = Field(default=6, ge=1)
     ratings_per_ip_per_minute: int = Field(default=30, ge=1)
     views_per_ip_per_minute: int = Field(default=120, ge=1)
+    # Calls of each platform key (the billing system) on tenants' routes: a budget of
+    # their own, never the tenant's plan rate.
+    platform_requests_per_minute: int = Field(default=6000, ge=1)
 
     # The worker (`causerie worker`): how often it looks for events that became due (a
     # scheduled post), how long a claimed job stays its own without a heartbeat before

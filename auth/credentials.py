@@ -12,6 +12,8 @@ from domain.kernel.access import ANONYMOUS, Principal
 from domain.kernel.errors import Unauthenticated
 from domain.tenants.ports import ApiKeyRepository
 
+API_KEY_PREFIX = "cau_"  # every API key starts so; anything else is an access token
+
 
 class CredentialsUnitOfWork(AccountsUnitOfWork, Protocol):
     """Where credentials are checked: users (access tokens) and API keys."""
@@ -30,7 +32,7 @@ async def resolve_principal(
     credential = credential.strip()
     if scheme.lower() != "bearer" or not credential:
         raise Unauthenticated("Use 'Authorization: Bearer <token or API key>'.")
-    if credential.startswith("cau_"):
+    if credential.startswith(API_KEY_PREFIX):
         return await _api_key_principal(uow, credential)
     try:
         claims = keyring.verify(credential)

@@ -44,6 +44,9 @@ class RateLimiter:
         now = self.clock()
         window = math.floor(now / WINDOW_SECONDS)
         into = now - window * WINDOW_SECONDS
+        if per_minute <= 0:  # nothing is allowed: no count to keep, room never comes
+            wait = math.ceil(WINDOW_SECONDS - into)
+            return Verdict(False, 0, 0, max(1, wait), wait)
         base = f"causerie-rl/{namespace}/{key}"
         current_key = f"{base}/{window}"
         previous = await self.storage.get(f"{base}/{window - 1}")

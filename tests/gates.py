@@ -3,22 +3,12 @@ and for the walk of every route (``tests/test_access_walk.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import ModuleType
 
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from api.access import Gate
+from api.access import gates_of
 from domain.kernel.access import Action
-
-
-def gates_of(dependant: Dependant) -> Iterator[Gate]:
-    """Every gate among a route's dependencies, however deep."""
-    for sub in dependant.dependencies:
-        if isinstance(sub.call, Gate):
-            yield sub.call
-        yield from gates_of(sub)
 
 
 def routes_of(*modules: ModuleType) -> list[APIRoute]:

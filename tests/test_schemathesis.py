@@ -3,8 +3,8 @@
 A real server (uvicorn, in a subprocess) runs on a database of its own with the demo
 data, and each operation gets a bounded number of generated requests, once per kind of
 caller: anonymous, the demo reader, the demo manager and the platform operator (a run
-each, the manager's with the most examples, the others with a few). Checks: no 5xx, and
-every documented response matches its schema.
+each, the manager's with the most examples, the others with a few). Checks: all of
+Schemathesis's, less the two named at the command whose findings are still open.
 """
 
 from __future__ import annotations
@@ -105,7 +105,13 @@ def test_no_operation_fails_on_generated_input(live_server, tmp_path, caller):
         "run",
         f"{base}/openapi.json",
         "--checks",
-        "not_a_server_error,response_schema_conformance",
+        "all",
+        # Known mismatches left to fix, each a decision or a schema change of its own:
+        # console routes answer an anonymous caller 404 (a tenant is never confirmed),
+        # where ignored_auth expects 401; a few schema-valid requests (voter token
+        # header, site sign-up, domain names) are refused.
+        "--exclude-checks",
+        "ignored_auth,positive_data_acceptance",
         "--max-examples",
         str(examples),
         "--seed",

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field, StrictBool, StrictInt, StringConstraints
 
-from api.kit.schemas import StrictModel
+from api.kit.schemas import StrictModel, storable, unchanged
 from domain.licensing.model import Plan, Subscription
 from domain.licensing.ports import SubscriptionEvent
 from domain.licensing.use_cases import QuotaUsage
@@ -18,7 +18,14 @@ from domain.licensing.use_cases import QuotaUsage
 PlanId = Annotated[
     str, Field(min_length=2, max_length=40, pattern=r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")
 ]
-Limit = Annotated[int, Field(ge=0, le=10_000_000)] | None
+# Strict: a plan is edited by hand, so `true` is no quota and `0` no feature.
+Limit = Annotated[StrictInt, Field(ge=0, le=10_000_000)] | None
+PlanName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=80),
+    AfterValidator(storable),
+]
+InsightsLevel = Literal["none", "basic", "full"]
 OPERATOR_PROBLEMS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not signed in"},
     403: {"description": "Operators only"},
@@ -37,11 +44,11 @@ class Quotas(StrictModel):
 
 
 class Features(StrictModel):
-    ratings: bool
-    custom_domain: bool
-    insights: Literal["none", "basic", "full"]
-    webhooks: bool
-    white_label: bool
+    ratings: StrictBool
+    custom_domain: StrictBool
+    insights: InsightsLevel
+    webhooks: StrictBool
+    white_label: StrictBool
 
 
 class QuotasUpdate(StrictModel):
@@ -53,11 +60,13 @@ class QuotasUpdate(StrictModel):
 
 
 class FeaturesUpdate(StrictModel):
-    ratings: bool | None = None
-    custom_domain: bool | None = None
-    insights: Literal["none", "basic", "full"] | None = None
-    webhooks: bool | None = None
-    white_label: bool | None = None
+    """Features left out stay as they are; none can be null."""
+
+    ratings: StrictBool = unchanged()
+    custom_domain: StrictBool = unchanged()
+    insights: InsightsLevel = unchanged()
+    webhooks: StrictBool = unchanged()
+    white_label: StrictBool = unchanged()
 
 
 class PlanRead(StrictModel):
@@ -82,15 +91,17 @@ class PlanRead(StrictModel):
 
 class PlanCreate(StrictModel):
     id: PlanId
-    name: Annotated[str, Field(min_length=1, max_length=80)]
+    name: PlanName
     quotas: Quotas
     features: Features
 
 
 class PlanUpdate(StrictModel):
-    name: Annotated[str, Field(min_length=1, max_length=80)] | None = None
-    quotas: QuotasUpdate | None = None
-    features: FeaturesUpdate | None = None
+    """Each section left out stays as it is; a section cannot be null."""
+
+    name: PlanName = unchanged()
+    quotas: QuotasUpdate = unchanged("Quotas to change; one sent as null becomes unlimited.")
+    features: FeaturesUpdate = unchanged()
 
 
 # --- subscriptions ----------------------------------------------------------------------------

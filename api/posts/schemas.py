@@ -211,6 +211,7 @@ IfMatch = Annotated[
     Header(
         alias="If-Match",
         max_length=200,
+        pattern=ETAG.pattern,
         description='The version read, as its ETag: "<version>".',
     ),
 ]

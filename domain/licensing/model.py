@@ -30,6 +30,7 @@ class Feature(StrEnum):
 
 
 INSIGHTS_LEVELS = ("none", "basic", "full")
+ON_OFF_FEATURES = tuple(f.value for f in Feature if f is not Feature.INSIGHTS)
 
 
 class SubscriptionStatus(StrEnum):
@@ -79,6 +80,49 @@ class Plan:
             raise InvalidInput(f"Features must be exactly: {', '.join(f.value for f in Feature)}.")
         if self.features[Feature.INSIGHTS] not in INSIGHTS_LEVELS:
             raise InvalidInput("The insights feature is one of none, basic, full.")
+        for name in ON_OFF_FEATURES:
+            if not isinstance(self.features[name], bool):
+                raise InvalidInput(f"Feature {name} must be true or false.")
+
+    @classmethod
+    def restored(
+        cls,
+        *,
+        id: str,
+        name: str,
+        quotas: object,
+        features: object,
+        created_at: datetime,
+        updated_at: datetime,
+    ) -> Plan:
+        """A plan as stored, made to follow the rules whatever the row says, so that a
+        row edited by hand never breaks a read of the catalogue: a quota that is missing
+        or not a whole number ≥ 0 gives no room (0), a feature that is missing or of the
+        wrong kind is off. Unknown keys are ignored."""
+        stored_quotas = quotas if isinstance(quotas, dict) else {}
+        stored_features = features if isinstance(features, dict) else {}
+        kept_quotas: dict[str, int | None] = {}
+        for quota in Quota:
+            value = stored_quotas.get(quota.value, 0)
+            valid = value is None or (
+                isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            )
+            kept_quotas[quota.value] = value if valid else 0
+        kept_features: dict[str, Any] = {}
+        for feature in Feature:
+            value = stored_features.get(feature.value)
+            if feature is Feature.INSIGHTS:
+                kept_features[feature.value] = value if value in INSIGHTS_LEVELS else "none"
+            else:
+                kept_features[feature.value] = value if isinstance(value, bool) else False
+        return cls(
+            id=id,
+            name=name,
+            quotas=kept_quotas,
+            features=kept_features,
+            created_at=created_at,
+            updated_at=updated_at,
+        )
 
     def limit(self, quota: Quota) -> int | None:
         return self.quotas.get(quota.value)

@@ -61,13 +61,10 @@ async def update_plan(
     plan = await get_plan(uow, plan_id)
     updated = Plan(
         id=plan.id,
-        name=changes.get("name") or plan.name,
-        quotas={**plan.quotas, **(changes.get("quotas") or {})},
-        # A feature sent as null is left as it is (a quota sent as null becomes unlimited).
-        features={
-            **plan.features,
-            **{k: v for k, v in (changes.get("features") or {}).items() if v is not None},
-        },
+        name=changes.get("name", plan.name),
+        # A quota sent as null becomes unlimited; the plan's own checks refuse the rest.
+        quotas={**plan.quotas, **changes.get("quotas", {})},
+        features={**plan.features, **changes.get("features", {})},
         created_at=plan.created_at,
         updated_at=clock.now(),
     )

@@ -19,11 +19,11 @@ from persistence.paging import keyset
 
 
 def _plan(row: Any) -> Plan:
-    return Plan(
+    return Plan.restored(
         id=row.id,
         name=row.name,
-        quotas=dict(row.quotas),
-        features=dict(row.features),
+        quotas=row.quotas,
+        features=row.features,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )

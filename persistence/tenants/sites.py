@@ -53,7 +53,15 @@ async def load_site(db: Database, slug: str) -> SiteRow | None:
                     "WHERE s.tenant_id = CAST(:tenant AS uuid)) AS status, "
                     "(SELECT pl.features FROM subscriptions s JOIN plans pl ON pl.id = s.plan_id "
                     "WHERE s.tenant_id = CAST(:tenant AS uuid)) AS features, "
-                    "(SELECT (pl.quotas ->> 'api_requests_per_minute')::integer "
+                    # As Plan.restored reads a row edited by hand: a value that is
+                    # no whole number >= 0 (or null: unlimited) gives no room.
+                    "(SELECT CASE jsonb_typeof(pl.quotas -> 'api_requests_per_minute') "
+                    "WHEN 'null' THEN NULL "
+                    "WHEN 'number' THEN CASE WHEN (pl.quotas ->> 'api_requests_per_minute')"
+                    "::numeric BETWEEN 0 AND 2147483647 "
+                    "THEN (pl.quotas ->> 'api_requests_per_minute')::numeric::integer "
+                    "ELSE 0 END "
+                    "ELSE 0 END "
                     "FROM subscriptions s JOIN plans pl ON pl.id = s.plan_id "
                     "WHERE s.tenant_id = CAST(:tenant AS uuid)) AS requests_per_minute, "
                     "ARRAY(SELECT DISTINCT language FROM blogs WHERE "

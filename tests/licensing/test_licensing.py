@@ -89,27 +89,80 @@ async def test_operators_edit_the_catalogue(client, factory):
     assert_problem(await client.get("/v1/plans/nano"), 404, "not_found")
 
 
-async def test_null_quotas_and_features_in_a_plan_patch_change_nothing(client, factory):
-    """Found by the operator's schemathesis run: both are nullable in the schema, and a
-    null one answered 500."""
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"features": {"ratings": None}},
+        {"features": {"insights": None}},
+        {"features": None},
+        {"quotas": None},
+        {"name": None},
+        {"name": "Busi\x00ness"},
+        {"name": "   "},
+        {"features": {"white_label": 0}},
+        {"features": {"ratings": "yes"}},
+        {"quotas": {"blogs": True}},
+    ],
+)
+async def test_a_plan_patch_that_cannot_be_stored_is_refused(client, factory, body):
+    """A feature saved as null once made the public catalogue answer 500 for everyone;
+    null sections, a NUL or a non-boolean feature are refused before anything is saved."""
     operator = factory.auth(await factory.user(operator=True))
     before = (await client.get("/v1/plans/business")).json()
-    patched = await client.patch(
+    refused = await client.patch("/v1/plans/business", json=body, headers=operator)
+    assert_problem(refused, 422, "validation_failed")
+    listed = await client.get("/v1/plans")
+    assert listed.status_code == 200, listed.text
+    assert {p["id"]: p for p in listed.json()}["business"] == before
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "features = features - 'ratings'",
+        "features = jsonb_set(features, '{ratings}', 'null')",
+        "features = jsonb_set(features, '{insights}', '\"lots\"')",
+        "features = '[]'::jsonb",
+        "quotas = jsonb_set(quotas, '{blogs}', '\"many\"')",
+        "quotas = jsonb_set(quotas, '{members}', '-3')",
+        "quotas = '{}'::jsonb, features = features || '{\"extra\": 1}'",
+        "quotas = jsonb_set(quotas, '{api_requests_per_minute}', '\"lots\"')",
+    ],
+)
+async def test_a_stored_plan_that_breaks_the_rules_never_breaks_the_catalogue(
+    client, db, factory, broken
+):
+    """Whatever a row says, the public reads answer: a value that breaks the rules
+    reads as the most restrictive one (no room, feature off) until an operator fixes it."""
+    tenant = await factory.tenant(plan="business")
+    async with db.transaction() as tx:
+        await tx.connection.execute(text(f"UPDATE plans SET {broken} WHERE id = 'business'"))
+        await tx.commit()
+    listed = await client.get("/v1/plans")
+    assert listed.status_code == 200, listed.text
+    business = {p["id"]: p for p in listed.json()}["business"]
+    assert set(business["quotas"]) == set(STARTER) | {"api_requests_per_minute"}
+    assert set(business["features"]) == {
+        "ratings",
+        "custom_domain",
+        "insights",
+        "webhooks",
+        "white_label",
+    }
+    assert business["features"]["insights"] in ("none", "basic", "full")
+    single = await client.get("/v1/plans/business")
+    assert single.status_code == 200, single.text
+    assert single.json() == business
+    site = await client.get(f"/v1/sites/{tenant.slug}")
+    assert site.status_code in (200, 429), site.text
+    # An operator can still repair it.
+    operator = factory.auth(await factory.user(operator=True))
+    repaired = await client.patch(
         "/v1/plans/business",
-        json={"name": before["name"], "quotas": None, "features": None},
+        json={"features": {"ratings": True, "insights": "full"}, "quotas": {"blogs": 25}},
         headers=operator,
     )
-    assert patched.status_code == 200, patched.text
-    assert patched.json()["quotas"] == before["quotas"]
-    assert patched.json()["features"] == before["features"]
-    nulls = {"ratings": None, "custom_domain": None, "webhooks": None, "white_label": None}
-    patched = await client.patch(
-        "/v1/plans/business",
-        json={"features": {**nulls, "insights": before["features"]["insights"]}},
-        headers=operator,
-    )
-    assert patched.status_code == 200, patched.text
-    assert patched.json()["features"] == before["features"]
+    assert repaired.status_code == 200, repaired.text
 
 
 async def test_a_plan_in_use_cannot_be_deleted(client, factory):
@@ -630,6 +683,39 @@ async def test_plan_request_rate_is_enforced_with_headers(client, factory):
     assert (
         await client.get(f"/v1/tenants/{other.slug}", headers=other.headers["owner"])
     ).status_code == 200
+
+
+async def test_the_billing_system_is_not_throttled_by_the_tenants_own_rate(client, factory):
+    """The billing key's calls count on the platform's budget: a tenant over its plan's
+    request rate can still be moved to a bigger plan (or suspended)."""
+    operator = factory.auth(await factory.user(operator=True))
+    plan = {
+        "id": "one-a-minute",
+        "name": "One a minute",
+        "quotas": {**STARTER, "api_requests_per_minute": 1},
+        "features": {
+            "ratings": True,
+            "custom_domain": False,
+            "insights": "basic",
+            "webhooks": False,
+            "white_label": False,
+        },
+    }
+    assert (await client.post("/v1/plans", json=plan, headers=operator)).status_code == 201
+    world = await factory.world(plan="one-a-minute")
+    owner = world.headers["owner"]
+    assert (await client.get(f"/v1/tenants/{world.slug}", headers=owner)).status_code == 200
+    over = await client.get(f"/v1/tenants/{world.slug}", headers=owner)
+    assert_problem(over, 429, "rate_limited")
+    billing = await billing_key(client, factory)
+    for status in ("past_due", "active"):
+        moved = await put_subscription(client, world.slug, billing, "one-a-minute", status)
+        assert moved.status_code == 200, moved.text
+        assert moved.headers.get("ratelimit-limit") != "1"
+    # The tenant's own budget is untouched by those calls, and still spent.
+    assert_problem(
+        await client.get(f"/v1/tenants/{world.slug}", headers=owner), 429, "rate_limited"
+    )
 
 
 # --- real concurrency -------------------------------------------------------------------------

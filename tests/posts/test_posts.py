@@ -295,11 +295,12 @@ async def test_if_match_guards_edits(client, factory):
         path, json={"title": "Faible"}, headers={**headers, "If-Match": 'W/"2"'}
     )
     assert_problem(weak, 412, "precondition_failed")
-    for bad in ("*", "2", '"2", "3"', '"abc"'):
+    # The header's pattern is in the schema, so a malformed one is refused like any field.
+    for bad in ("*", "2", '"2", "3"', '"abc"', ""):
         response = await client.patch(
             path, json={"title": "Non"}, headers={**headers, "If-Match": bad}
         )
-        assert_problem(response, 400, "bad_request")
+        assert_problem(response, 422, "validation_failed")
     # the life-cycle actions check If-Match when it is sent
     assert_problem(
         await client.post(f"{path}/publish", headers={**headers, **etag(1)}),

@@ -14,6 +14,8 @@ export { authenticatedFetch, storageTokenStore } from "./auth.js";
 export type { TokenPair, TokenStore } from "./auth.js";
 
 export type Schemas = components["schemas"];
+/** The body of every error answer (application/problem+json), as the API describes it. */
+export type Problem = components["schemas"]["Problem"];
 export type CauserieClient = Client<paths>;
 
 /**
