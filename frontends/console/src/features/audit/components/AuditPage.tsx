@@ -2,6 +2,7 @@
 import { MoreButton } from "../../../shared/components/MoreButton";
 import { Page } from "../../../shared/components/Page";
 import { Empty, ErrorNotice, Loading } from "../../../shared/components/states";
+import { TableScroll } from "../../../shared/components/TableScroll";
 import { useI18n } from "../../../shared/i18n";
 import { useTenant } from "../../../shared/tenant";
 import { useAuditLog } from "../api/audit";
@@ -19,7 +20,7 @@ export function AuditPage() {
       ) : !log.items.length ? (
         <Empty>{f.t("audit.empty")}</Empty>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label={f.t("audit.title")}>
           <table className="table table--compact" data-testid="audit-table">
             <thead>
               <tr>
@@ -44,7 +45,7 @@ export function AuditPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {log.hasNextPage ? <MoreButton onClick={() => void log.fetchNextPage()} busy={log.isFetchingNextPage} /> : null}
     </Page>
