@@ -27,11 +27,12 @@ from api.moderation.schemas import (
     ModerationCounts,
     ReportRead,
     StatusName,
+    ToneName,
 )
-from domain.comments.model import CommentStatus
+from domain.comments.model import CommentStatus, Tone
 from domain.kernel.access import Action
 from domain.moderation import use_cases
-from domain.moderation.model import ModerationAction, QueueFilter
+from domain.moderation.model import MAX_QUEUE_TEXT, ModerationAction, QueueFilter
 
 router = new_router(tags=["moderation"])
 
@@ -72,9 +73,20 @@ async def queue(
             "`reported` count); false: every comment but those."
         ),
     ] = None,
+    tone: Annotated[ToneName | None, Query(description="The comment's tone")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_QUEUE_TEXT,
+            description="Words the comment's text or its author's name contain, "
+            "ignoring case and accents.",
+        ),
+    ] = None,
 ) -> Page[ModerationCommentRead]:
     """The moderation queue, newest first, with the number of open reader reports."""
     where = QueueFilter(
+        tone=Tone(tone) if tone else None,
+        text=(q or "").strip() or None,
         status=CommentStatus(status) if status else None,
         blog_id=blog,
         post_id=post,

@@ -14,6 +14,7 @@ from domain.moderation.model import MAX_BULK
 
 StatusName = Literal["pending", "approved", "rejected", "spam", "deleted"]
 ActionName = Literal["approve", "reject", "spam", "restore"]
+ToneName = Literal["positive", "neutral", "negative"]
 
 
 class ModerationAuthorRead(StrictModel):
@@ -31,8 +32,10 @@ class ModerationCommentRead(StrictModel):
     depth: int
     status: StatusName
     held_reason: str | None = Field(
-        description="policy, links, blocked_words, repeat, honeypot or reports"
+        description="Why it was held: policy, links, blocked_words, repeat, honeypot or "
+        "reports (kept once approved, so that undoing the approval holds it again)"
     )
+    tone: ToneName | None = Field(description="Decided when the text was written")
     author: ModerationAuthorRead
     body_markdown: str
     body_html: str
@@ -53,6 +56,7 @@ class ModerationCommentRead(StrictModel):
             depth=c.depth,
             status=c.status.value,
             held_reason=c.held_reason.value if c.held_reason else None,
+            tone=c.sentiment,  # type: ignore[arg-type]
             author=ModerationAuthorRead(
                 user_id=c.author_user_id, name=c.author_name, email=c.author_email, url=c.author_url
             ),

@@ -17,6 +17,29 @@ from persistence.paging import keyset
 _c, _r, _p = comments, comment_reports, t.posts
 
 
+def _folded(value: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    return sa.func.unaccent(sa.func.lower(value))
+
+
+def _text_matches(text: str) -> sa.ColumnElement[bool]:
+    """Every word is in the comment's text or its author's name, ignoring case and accents.
+
+    A substring match (the queue is one tenant's recent comments, read a page at a time):
+    LIKE's own wildcards in the words are escaped, so they match themselves.
+    """
+    clauses = []
+    for word in text.split()[:8]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = _folded(sa.literal(f"%{escaped}%"))
+        clauses.append(
+            sa.or_(
+                _folded(_c.c.body_markdown).like(pattern, escape="\\"),
+                _folded(_c.c.author_name).like(pattern, escape="\\"),
+            )
+        )
+    return sa.and_(sa.true(), *clauses)
+
+
 class SqlModerationRepository(TenantScoped):
     async def queue(
         self, where: QueueFilter, *, after: tuple[datetime, UUID] | None, limit: int
@@ -38,6 +61,10 @@ class SqlModerationRepository(TenantScoped):
                 _c.c.held_reason.is_not_distinct_from(HoldReason.REPORTS.value),
             )
             query = query.where(held if where.held_for_reports else sa.not_(held))
+        if where.tone is not None:
+            query = query.where(_c.c.sentiment == where.tone.value)
+        if where.text:
+            query = query.where(_text_matches(where.text))
         query = keyset(query, _c.c.created_at, _c.c.id, after, limit, newest_first=True)
         return [comment_of(r) for r in await self.conn.execute(query)]
 

@@ -2305,7 +2305,7 @@ export interface components {
             edited_at: string | null;
             /**
              * Held Reason
-             * @description policy, links, blocked_words, repeat, honeypot or reports
+             * @description Why it was held: policy, links, blocked_words, repeat, honeypot or reports (kept once approved, so that undoing the approval holds it again)
              */
             held_reason: string | null;
             /**
@@ -2334,6 +2334,11 @@ export interface components {
              */
             status: "pending" | "approved" | "rejected" | "spam" | "deleted";
             /**
+             * Tone
+             * @description Decided when the text was written
+             */
+            tone: ("positive" | "neutral" | "negative") | null;
+            /**
              * Updated At
              * Format: date-time
              */
@@ -2359,7 +2364,7 @@ export interface components {
             edited_at: string | null;
             /**
              * Held Reason
-             * @description policy, links, blocked_words, repeat, honeypot or reports
+             * @description Why it was held: policy, links, blocked_words, repeat, honeypot or reports (kept once approved, so that undoing the approval holds it again)
              */
             held_reason: string | null;
             /**
@@ -2385,6 +2390,11 @@ export interface components {
              * @enum {string}
              */
             status: "pending" | "approved" | "rejected" | "spam" | "deleted";
+            /**
+             * Tone
+             * @description Decided when the text was written
+             */
+            tone: ("positive" | "neutral" | "negative") | null;
             /**
              * Updated At
              * Format: date-time
@@ -6638,6 +6648,10 @@ export interface operations {
                 author?: string | null;
                 /** @description true: only the comments held because readers reported them (the `reported` count); false: every comment but those. */
                 reported?: boolean | null;
+                /** @description The comment's tone */
+                tone?: ("positive" | "neutral" | "negative") | null;
+                /** @description Words the comment's text or its author's name contain, ignoring case and accents. */
+                q?: string | null;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page (opaque). */
