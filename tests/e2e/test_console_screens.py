@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any
 
 import pytest
@@ -138,3 +139,62 @@ def test_the_queue_is_within_thumb_reach_on_a_phone(browser_page, console):
     box = approve.bounding_box()
     assert box is not None and box["y"] + box["height"] <= 844, box
     assert box["height"] >= 36, box  # a thumb-sized target
+
+
+def test_on_a_phone_a_manager_approves_a_comment_then_undoes_it(browser_page, console):
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    post = welcome(console)
+    body = f"Un avis à reprendre ({time.time_ns()})"
+    held = console.http.post(
+        console.url(f"/v1/sites/demo/posts/{post['id']}/comments"),
+        json={"body": body, "author_name": "Zoé Lectrice"},
+    )
+    assert held.status_code == 202, held.text
+    sign_in(page, console, MANAGER, "/console/t/demo/moderation")
+    item = page.get_by_test_id("queue-item").filter(has_text=body)
+    expect(item).to_contain_text("held: pre-moderation")
+    # A pending comment offers what applies to it, and Restore is not among them.
+    expect(item.get_by_role("button", name=re.compile(r"^Restore"))).to_have_count(0)
+    item.get_by_role("button", name=re.compile(r"^Approve")).click()
+    expect(page.get_by_test_id("moderation-done")).to_contain_text(
+        "Approved — comment by Zoé Lectrice"
+    )
+    expect(item).to_have_count(0)
+    assert [c for c in console.pending_comments(post["id"]) if c["body_markdown"] == body] == []
+    screenshot(page, "console-undo-390")
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_test_id("moderation-done")).to_contain_text("Decision undone.")
+    expect(page.get_by_test_id("queue-item").filter(has_text=body)).to_be_visible()
+    back = [c for c in console.pending_comments(post["id"]) if c["body_markdown"] == body]
+    assert back and back[0]["held_reason"] == "policy"
+    assert page.errors == []
+
+
+def test_queue_shortcuts_work_from_anywhere_and_search_narrows_it(browser_page, console):
+    page = browser_page
+    post = welcome(console)
+    word = f"mot{time.time_ns()}"
+    body = f"Commentaire avec le {word}"
+    console.http.post(
+        console.url(f"/v1/sites/demo/posts/{post['id']}/comments"),
+        json={"body": body, "author_name": "Zoé Lectrice"},
+    )
+    sign_in(page, console, MANAGER, "/console/t/demo/moderation")
+    page.get_by_label("Words").fill(word.upper())
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"q={word.upper()}"))
+    expect(page.get_by_test_id("queue-item")).to_have_count(1)
+    expect(page.get_by_test_id("queue-item")).to_contain_text(body)
+    # Focus on the page's heading, not the list: "a" still approves the current comment.
+    page.locator("h1#page-title").focus()
+    page.keyboard.press("a")
+    expect(page.get_by_test_id("moderation-done")).to_contain_text("Approved — comment by")
+    page.keyboard.press("u")  # undoes it
+    expect(page.get_by_test_id("moderation-done")).to_contain_text("Decision undone.")
+    expect(page.get_by_test_id("queue-item")).to_contain_text(body)
+    # Every decision is reachable by Tab as well.
+    approve = page.get_by_test_id("queue-item").get_by_role("button", name=re.compile("^Approve"))
+    assert approve.get_attribute("tabindex") != "-1"
+    page.get_by_label("Tone", exact=True).select_option("negative")
+    expect(page).to_have_url(re.compile(r"tone=negative"))

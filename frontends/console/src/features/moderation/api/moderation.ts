@@ -19,6 +19,9 @@ export interface QueueFilters {
   blog?: string;
   post?: string;
   author?: string;
+  tone?: "positive" | "neutral" | "negative";
+  /** Words of the text or the author's name (the API searches). */
+  q?: string;
 }
 
 export function useQueue(tenant: string, filters: QueueFilters) {
