@@ -10,7 +10,7 @@ from pydantic import Field
 
 from api.kit.schemas import StrictModel
 from domain.comments.model import Comment, Report
-from domain.moderation.model import MAX_BULK
+from domain.moderation.model import MAX_BULK, MAX_NOTE, CommenterProfile
 
 StatusName = Literal["pending", "approved", "rejected", "spam", "deleted"]
 ActionName = Literal["approve", "reject", "spam", "restore"]
@@ -111,3 +111,42 @@ class BulkModeration(StrictModel):
 
 class ModeratedList(StrictModel):
     items: list[ModerationCommentRead]
+
+
+StandingName = Literal["trusted", "banned"]
+
+
+class CommenterRead(StrictModel):
+    user_id: UUID
+    name: str
+    first_seen: datetime | None = Field(description="Their first comment in this tenant")
+    comments: dict[str, int] = Field(description="Their comments here, by status")
+    approval_rate: float | None = Field(
+        description="Approved among their approved, rejected and spam comments (0-1)"
+    )
+    reports_received: int = Field(description="Reader reports on their comments")
+    standing: StandingName | None = Field(
+        description="trusted: their comments skip pre-moderation; banned: their comments "
+        "are held for a moderator"
+    )
+    note: str = Field(description="The moderators' note, never shown to the person")
+    standing_set_at: datetime | None
+
+    @classmethod
+    def of(cls, p: CommenterProfile) -> CommenterRead:
+        return cls(
+            user_id=p.user_id,
+            name=p.name,
+            first_seen=p.first_seen,
+            comments=p.comments,
+            approval_rate=p.approval_rate,
+            reports_received=p.reports_received,
+            standing=p.standing.value if p.standing else None,
+            note=p.note,
+            standing_set_at=p.standing_set_at,
+        )
+
+
+class CommenterStandingWrite(StrictModel):
+    standing: StandingName | None
+    note: Annotated[str, Field(max_length=MAX_NOTE)] = ""

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from domain.comments.model import Comment, CommentStatus, Tone
+from domain.comments.model import Comment, CommentStatus, Standing, Tone
 from domain.kernel.errors import Conflict
 
 MAX_BULK = 100
@@ -33,6 +33,29 @@ class QueueFilter:
     tone: Tone | None = None
     # Words the comment's text or its author's name contain (case and accents ignored).
     text: str | None = None
+
+
+MAX_NOTE = 1000
+
+
+@dataclass(frozen=True)
+class CommenterProfile:
+    """What moderators ask about one person, within one tenant."""
+
+    user_id: UUID
+    name: str
+    first_seen: datetime | None  # their first comment here
+    comments: dict[str, int]  # by status
+    reports_received: int  # reports on their comments, settled or not
+    standing: Standing | None
+    note: str
+    standing_set_at: datetime | None
+
+    @property
+    def approval_rate(self) -> float | None:
+        """Approved among the comments a decision or the policy let through or not."""
+        decided = sum(self.comments.get(s, 0) for s in ("approved", "rejected", "spam"))
+        return self.comments.get("approved", 0) / decided if decided else None
 
 
 def decide(comment: Comment, action: ModerationAction, by: UUID | None, now: datetime) -> bool:

@@ -901,6 +901,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenant}/commenters/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Commenter
+         * @description One commenter in this tenant: their comments, approval rate, reports received,
+         *     first comment, standing and the moderators' note.
+         */
+        get: operations["commenters-get"];
+        /**
+         * Set Commenter Standing
+         * @description Trust (their comments skip pre-moderation), ban (their comments are held for a
+         *     moderator, answered like any held comment) or neither, with a note. Audited.
+         */
+        put: operations["commenters-set-standing"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{tenant}/comments": {
         parameters: {
             query?: never;
@@ -2075,6 +2101,60 @@ export interface components {
              * @enum {string}
              */
             status: "approved" | "pending" | "deleted";
+        };
+        /** CommenterRead */
+        CommenterRead: {
+            /**
+             * Approval Rate
+             * @description Approved among their approved, rejected and spam comments (0-1)
+             */
+            approval_rate: number | null;
+            /**
+             * Comments
+             * @description Their comments here, by status
+             */
+            comments: {
+                [key: string]: number;
+            };
+            /**
+             * First Seen
+             * @description Their first comment in this tenant
+             */
+            first_seen: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Note
+             * @description The moderators' note, never shown to the person
+             */
+            note: string;
+            /**
+             * Reports Received
+             * @description Reader reports on their comments
+             */
+            reports_received: number;
+            /**
+             * Standing
+             * @description trusted: their comments skip pre-moderation; banned: their comments are held for a moderator
+             */
+            standing: ("trusted" | "banned") | null;
+            /** Standing Set At */
+            standing_set_at: string | null;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /** CommenterStandingWrite */
+        CommenterStandingWrite: {
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Standing */
+            standing: ("trusted" | "banned") | null;
         };
         /** DomainCreate */
         DomainCreate: {
@@ -6628,6 +6708,142 @@ export interface operations {
                 content?: never;
             };
             /** @description Invalid input or status transition */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "commenters-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommenterRead"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such tenant (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A comment cannot take that decision (deleted, not rejected…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "commenters-set-standing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommenterStandingWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommenterRead"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such tenant (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A comment cannot take that decision (deleted, not rejected…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
             422: {
                 headers: {
                     [name: string]: unknown;
