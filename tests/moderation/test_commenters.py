@@ -48,9 +48,7 @@ async def test_the_panel_sums_up_a_commenter_in_this_tenant(client, factory):
     assert waiting
 
 
-async def test_a_trusted_commenter_skips_pre_moderation_and_a_banned_one_is_held(
-    client, factory
-):
+async def test_a_trusted_commenter_skips_pre_moderation_and_a_banned_one_is_held(client, factory):
     world, _, post = await site(factory, policy="pre")
     reader = world.users["reader"]
     assert (await say(client, world, post.id)).status_code == 202  # pre-moderated
