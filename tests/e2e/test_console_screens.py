@@ -198,3 +198,17 @@ def test_queue_shortcuts_work_from_anywhere_and_search_narrows_it(browser_page, 
     assert approve.get_attribute("tabindex") != "-1"
     page.get_by_label("Tone", exact=True).select_option("negative")
     expect(page).to_have_url(re.compile(r"tone=negative"))
+
+
+def test_the_dashboard_charts_take_no_tab_stop(browser_page, console):
+    page = browser_page
+    sign_in(page, console, MANAGER)
+    expect(page.locator(".chart svg").first).to_be_visible()
+    page.locator("h1#page-title").focus()
+    inside_a_chart = 0
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        inside_a_chart += page.evaluate(
+            "() => Boolean(document.activeElement && document.activeElement.closest('.chart'))"
+        )
+    assert inside_a_chart == 0

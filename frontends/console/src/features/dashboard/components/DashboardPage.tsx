@@ -154,7 +154,7 @@ function EngagementCard({ query, enabled }: { query: ReportQuery; enabled: boole
         <Empty>{f.t("dashboard.noData")}</Empty>
       ) : (
         <>
-          <div className="chart" aria-hidden="true">
+          <div className="chart" aria-hidden="true" inert>
             <ResponsiveContainer width="100%" height={260}>
               <LineChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" />
@@ -212,7 +212,7 @@ function ToneCard({ query, enabled }: { query: ReportQuery; enabled: boolean }) 
             })}{" "}
             ({percent(f, totals.positive_share)} / {percent(f, totals.negative_share)})
           </p>
-          <div className="chart" aria-hidden="true" data-testid="tone-chart">
+          <div className="chart" aria-hidden="true" inert data-testid="tone-chart">
             <ResponsiveContainer width="100%" height={240}>
               <AreaChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" />
@@ -281,7 +281,7 @@ function AuthorsCard({ query, enabled }: { query: ReportQuery; enabled: boolean 
         <Empty>{f.t("dashboard.noData")}</Empty>
       ) : (
         <>
-          <div className="chart" aria-hidden="true">
+          <div className="chart" aria-hidden="true" inert>
             <ResponsiveContainer width="100%" height={Math.max(160, 44 * ranked.length)}>
               <BarChart accessibilityLayer={false} data={data} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
                 <CartesianGrid strokeDasharray="3 3" />
@@ -418,7 +418,7 @@ function ModerationCard({ query, enabled }: { query: ReportQuery; enabled: boole
               <dd>{m.median_minutes_to_decision == null ? "—" : `${f.number(m.median_minutes_to_decision, 0)} min`}</dd>
             </div>
           </dl>
-          <div className="chart" aria-hidden="true">
+          <div className="chart" aria-hidden="true" inert>
             <ResponsiveContainer width="100%" height={160}>
               <BarChart accessibilityLayer={false} data={statuses.map((s) => ({ name: f.t(`series.${s}` as MessageKey), value: m.created[s] }))}>
                 <CartesianGrid strokeDasharray="3 3" />

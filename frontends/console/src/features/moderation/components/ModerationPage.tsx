@@ -37,6 +37,7 @@ import {
 import { holdReasonKey } from "../holdReasons";
 import { undoable, useUndoOffer } from "../undo";
 import { CommentContext } from "./CommentContext";
+import { CommenterPanel } from "./CommenterPanel";
 import { ShortcutHelp } from "./ShortcutHelp";
 
 const TONES_FIRST_NEGATIVE = ["negative", "neutral", "positive"] as const;
@@ -68,7 +69,8 @@ function controlOwnsKey(event: KeyboardEvent): boolean {
 
 export function ModerationPage() {
   const f = useI18n();
-  const { slug } = useTenant();
+  const { slug, role } = useTenant();
+  const judgesPeople = role !== "author";
   // Another blog makes the chosen post meaningless.
   const { params, setFilter } = useAddressFilters({ blog: ["post"] });
   const rawStatus = params.get("status");
@@ -95,6 +97,7 @@ export function ModerationPage() {
   const [cursor, setCursor] = useState(0);
   const [selection, setSelection] = useState<Set<string>>(new Set());
   const [openId, setOpenId] = useState<string | null>(null);
+  const [personId, setPersonId] = useState<string | null>(null);
   const [done, setDone] = useState("");
   const undo = useUndoOffer();
   const rows = useRef<(HTMLLIElement | null)[]>([]);
@@ -175,7 +178,10 @@ export function ModerationPage() {
         if (current) setSelection((s) => toggled(s, current.id));
         break;
       case "open":
-        if (current) setOpenId(current.id);
+        if (current) {
+          setPersonId(null);
+          setOpenId(current.id);
+        }
         break;
       case "decide": {
         const chosen = selection.size ? items.filter((i) => selection.has(i.id)) : current ? [current] : [];
@@ -424,6 +430,7 @@ export function ModerationPage() {
                         className="button button--small button--link"
                         onClick={(e) => {
                           e.stopPropagation();
+                          setPersonId(null);
                           setOpenId(comment.id);
                         }}
                       >
@@ -442,6 +449,20 @@ export function ModerationPage() {
                           {f.t("moderation.author")}
                         </button>
                       ) : null}
+                      {comment.author.user_id && judgesPeople ? (
+                        <button
+                          type="button"
+                          className="button button--small button--link"
+                          aria-label={`${f.t("commenter.open")} — ${comment.author.name}`}
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            setOpenId(null);
+                            setPersonId(comment.author.user_id as string);
+                          }}
+                        >
+                          {f.t("commenter.open")}
+                        </button>
+                      ) : null}
                     </div>
                   </li>
                 );
@@ -454,7 +475,13 @@ export function ModerationPage() {
         </section>
         <section className="split__detail" aria-labelledby="detail-heading">
           <h2 id="detail-heading">{f.t("moderation.context")}</h2>
-          {openId ? <CommentContext id={openId} onClose={() => setOpenId(null)} /> : <Empty>{f.t("moderation.placeholder")}</Empty>}
+          {personId ? (
+            <CommenterPanel userId={personId} onClose={() => setPersonId(null)} />
+          ) : openId ? (
+            <CommentContext id={openId} onClose={() => setOpenId(null)} />
+          ) : (
+            <Empty>{f.t("moderation.placeholder")}</Empty>
+          )}
         </section>
       </div>
     </Page>
