@@ -778,7 +778,7 @@ export interface paths {
         };
         /**
          * List Audit
-         * @description Newest first.
+         * @description Newest first, each entry with its actor and target named (one statement a page).
          */
         get: operations["audit-log-list"];
         put?: never;
@@ -1642,6 +1642,11 @@ export interface components {
             action: string;
             /** Actor Key Id */
             actor_key_id: string | null;
+            /**
+             * Actor Name
+             * @description The person's name, or the API key's
+             */
+            actor_name: string | null;
             /** Actor User Id */
             actor_user_id: string | null;
             /**
@@ -1658,10 +1663,18 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /** Request Id */
+            /**
+             * Request Id
+             * @description The request that did it; null for changes made outside a request (the command line, the demo data)
+             */
             request_id: string | null;
             /** Target Id */
             target_id: string | null;
+            /**
+             * Target Label
+             * @description What it was done to, by name as it is now: a post's or blog's title, a person's name, an API key's name; for a comment, its post's title
+             */
+            target_label: string | null;
             /** Target Type */
             target_type: string;
         };
@@ -6142,6 +6155,16 @@ export interface operations {
     "audit-log-list": {
         parameters: {
             query?: {
+                /** @description Only what this person did */
+                actor?: string | null;
+                /** @description An action ("post.published") or a family of them ("post.") */
+                action?: string | null;
+                /** @description post, blog, user, comment… */
+                target_type?: string | null;
+                /** @description First day (UTC), included */
+                from?: string | null;
+                /** @description Last day (UTC), included */
+                to?: string | null;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page (opaque). */
