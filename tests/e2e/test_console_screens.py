@@ -212,3 +212,22 @@ def test_the_dashboard_charts_take_no_tab_stop(browser_page, console):
             "() => Boolean(document.activeElement && document.activeElement.closest('.chart'))"
         )
     assert inside_a_chart == 0
+
+
+def test_a_manager_reads_the_audit_log_as_sentences_and_filters_it_by_person(browser_page, console):
+    page = browser_page
+    post = console.new_post(f"Un billet audité {time.time_ns()}", "Corps.")
+    title = next(p["title"] for p in console.posts(limit=50) if p["id"] == post["id"])
+    sign_in(page, console, MANAGER, "/console/t/demo/audit")
+    table = page.get_by_test_id("audit-table")
+    expect(table.get_by_text(f"Manon Manager published “{title}”")).to_be_visible()
+    # Made through the API: its request id is shown.
+    row = table.get_by_role("row").filter(has_text=f"published “{title}”")
+    expect(row.locator("code")).to_have_text(re.compile(r"^[0-9a-f]{32}$"))
+    page.get_by_label("Person").select_option(label="Alice Auteur")
+    expect(page).to_have_url(re.compile(r"actor=[0-9a-f-]{36}"))
+    expect(table.get_by_text(f"published “{title}”")).to_have_count(0)
+    for sentence in table.locator("tbody th").all():
+        expect(sentence).to_contain_text("Alice Auteur")
+    screenshot(page, "console-audit-by-person")
+    assert page.errors == []
