@@ -22,26 +22,38 @@ CONSOLE_SOURCES := $(shell find $(FRONTENDS)/console/src $(FRONTENDS)/console/pu
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: run test install lint typecheck layers openapi bench bench-burst clean help \
+.PHONY: run test install lock lint typecheck layers openapi bench bench-burst clean help \
 	frontends client frontends-test npm-ci chromium nginx
 
 help:
 	@echo "make run      start API + front-ends + embedded PostgreSQL + demo data (PORT=$(PORT))"
 	@echo "make test     lint, type-check, layer contracts, then the whole test suite"
+	@echo "make lock     re-resolve requirements-dev.lock and requirements.lock from pyproject.toml"
 	@echo "make openapi  regenerate openapi/openapi.json from the app, and the client from it"
 	@echo "make client   regenerate the typed API client from openapi/openapi.json"
 	@echo "make frontends  build the public theme and the console (each only when its sources changed)"
 	@echo "make bench    run the benchmarks in bench/ (writes bench/results/)"
 	@echo "make bench-burst  public reads during a 60-sign-up burst (bench/signup_burst.py)"
 
-$(STAMP): pyproject.toml
+# The Python packages come from the lock, with their hashes: the same pins as the Docker
+# image (requirements.lock is the runtime subset of requirements-dev.lock). `make lock`
+# re-resolves both after a change to pyproject.toml's dependencies.
+$(STAMP): pyproject.toml requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+lock: install
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --no-header --quiet -o requirements-dev.lock
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+		--generate-hashes --no-header --quiet -c requirements-dev.lock -o requirements.lock
 
 # npm packages of the front-ends' workspace, from the committed lockfile.
 $(NPM_STAMP): $(FRONTENDS)/package.json $(FRONTENDS)/client/package.json \

@@ -22,6 +22,7 @@ from api.kit.routing import CheckedRoute
 from api.middleware import RequestContextMiddleware
 from api.registry import ROUTERS
 from api.settings import Settings, get_settings
+from api.startup import StartupError
 from api.static import console_mount, robots_route, theme_mount
 from api.system import routes as system
 from api.tenant_limits import tenant_rate_limit
@@ -64,8 +65,21 @@ async def _refuse_privileged_role(db: Database, settings: Settings) -> None:
     if row.rolsuper or row.rolbypassrls:
         message = "The app connects as a superuser or BYPASSRLS role: row-level security is off."
         if settings.is_production:
-            raise RuntimeError(message + " Refusing to start in production.")
+            raise StartupError(
+                message + " Refusing to start in production: point CAUSERIE_APP_DATABASE_URL "
+                "(or DATABASE_URL's causerie_app) at an unprivileged role."
+            )
         log.warning(message)
+
+
+async def check_database(settings: Settings) -> None:
+    """The app role's first connection, before anything is served: it can log in, and it
+    cannot bypass row-level security."""
+    db = database_for(settings)
+    try:
+        await _refuse_privileged_role(db, settings)
+    finally:
+        await db.dispose()
 
 
 async def _resolve_host(scope: Scope, host: str) -> str | None:

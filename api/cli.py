@@ -8,14 +8,16 @@ import contextlib
 import getpass
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy.engine import URL
 
 from api.settings import Settings, get_settings
+from api.startup import StartupError, describe_settings_error, step
 
 cli = typer.Typer(help="Causerie: a headless, white-label blogging platform.", no_args_is_help=True)
 
@@ -61,7 +63,7 @@ def migrate(revision: str = typer.Option("head", help="Alembic revision to upgra
     from persistence import migrate as migrations
 
     settings = get_settings()
-    with owner_database(settings) as url:
+    with owner_database(settings) as url, step("DATABASE_URL", url):
         migrations.upgrade(url, revision, app_db_password=_app_password(settings))
     typer.echo(f"Database migrated to {revision}.")
 
@@ -176,20 +178,17 @@ def serve(
     """Serve the API (and the built front-ends), starting an embedded PostgreSQL if needed."""
     import uvicorn
 
-    from api.app import create_app
+    from api.app import check_database, create_app
     from api.logging_setup import configure_logging
-    from persistence import migrate as migrations
 
     settings = get_settings()
     updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = settings.model_copy(update=updates)
     configure_logging(settings.log_level, json_lines=settings.log_json)
-    with owner_database(settings) as url:
-        settings = _with_owner_url(settings, url)
-        if run_migrations:
-            migrations.upgrade(url, app_db_password=_app_password(settings))
-        seeded = asyncio.run(_seed(settings)) if demo else None
-        _banner(settings, seeded)
+    with serving_database(settings, run_migrations) as settings:
+        with step(*app_role_setting(settings)):
+            seeded = asyncio.run(_seed(settings)) if demo else None
+            asyncio.run(check_database(settings))
         config = uvicorn.Config(
             create_app(settings),
             host=settings.host,
@@ -202,8 +201,46 @@ def serve(
             limit_concurrency=settings.max_concurrent_requests,
             h11_max_incomplete_event_size=settings.max_header_bytes,
         )
-        _GracefulServer(config).run()
+        server = _GracefulServer(config, on_started=lambda: _banner(settings, seeded))
+        server.run()
+        if not server.started:
+            raise StartupError(
+                f"could not serve on {settings.host}:{settings.port}: see the line above "
+                "(CAUSERIE_HOST, CAUSERIE_PORT)."
+            )
         print("Causerie stopped.", flush=True)
+
+
+@contextlib.contextmanager
+def serving_database(settings: Settings, run_migrations: bool) -> Iterator[Settings]:
+    """The settings to serve with, after migrating as the owner when there is one.
+
+    With only ``CAUSERIE_APP_DATABASE_URL`` set (no ``DATABASE_URL``) the process never
+    holds the owner's credentials: the migrations were applied beforehand by
+    ``causerie migrate``, run with the owner's URL as a separate step.
+    """
+    from persistence import migrate as migrations
+
+    if settings.app_database_url and not settings.database_url:
+        yield settings
+        return
+    with owner_database(settings) as url:
+        settings = _with_owner_url(settings, url)
+        if run_migrations:
+            with step("DATABASE_URL", url):
+                migrations.upgrade(url, app_db_password=_app_password(settings))
+        yield settings
+
+
+def app_role_setting(settings: Settings) -> tuple[str, str]:
+    """Where the app role connects, and the setting that says so."""
+    from persistence.database import app_role_url
+
+    if settings.app_database_url:
+        return "CAUSERIE_APP_DATABASE_URL", settings.app_database_url
+    assert settings.database_url is not None
+    url = app_role_url(settings.database_url, _app_password(settings))
+    return "DATABASE_URL (as causerie_app)", url.render_as_string(hide_password=False)
 
 
 class _GracefulServer:
@@ -212,13 +249,19 @@ class _GracefulServer:
     Re-raising would kill the process before our clean-up stops the embedded PostgreSQL.
     """
 
-    def __new__(cls, config: Any) -> Any:
+    def __new__(cls, config: Any, on_started: Callable[[], None]) -> Any:
         import uvicorn
 
         class Server(uvicorn.Server):
             def handle_exit(self, sig: int, frame: Any) -> None:
                 super().handle_exit(sig, frame)
                 self._captured_signals.clear()
+
+            async def startup(self, sockets: Any = None) -> None:
+                # The banner only once the app started and the socket listens.
+                await super().startup(sockets=sockets)
+                if self.started and not self.should_exit:
+                    on_started()
 
         return Server(config)
 
@@ -229,7 +272,7 @@ def _banner(settings: Settings, seeded: str | None) -> None:
     base = f"http://{settings.host}:{settings.port}"
     lines = [
         "",
-        "  Causerie is starting",
+        "  Causerie is serving",
         f"    Public theme      {base}/?site=demo",
         f"    Console           {base}/console/",
         f"    API               {base}/v1",
@@ -243,7 +286,20 @@ def _banner(settings: Settings, seeded: str | None) -> None:
 
 
 def main() -> None:
-    cli()
+    """The CLI; a start-up mistake is one line on stderr and exit status 2."""
+    try:
+        cli()
+    except StartupError as exc:
+        _fail(str(exc))
+    except ValidationError as exc:
+        if exc.title != Settings.__name__:
+            raise
+        _fail(describe_settings_error(exc))
+
+
+def _fail(line: str) -> None:
+    print(f"causerie: {line}", file=sys.stderr, flush=True)
+    raise SystemExit(2)
 
 
 if __name__ == "__main__":

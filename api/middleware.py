@@ -1,4 +1,5 @@
-"""Pure-ASGI middleware: request ids, the body-size limit, metrics, one log line a request.
+"""Pure-ASGI middleware: request ids, the body-size limit, metrics, one log line a request,
+and private caching for every answer that declares none (``api/kit/caching.py``).
 
 Written as raw ASGI (not ``BaseHTTPMiddleware``) so that bodies stream through
 untouched and a request costs no extra task. Unhandled exceptions are answered here
@@ -15,8 +16,10 @@ from typing import Any
 
 import structlog
 from prometheus_client import Counter, Histogram
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.kit.caching import private_by_default
 from api.problems import PROBLEM_MEDIA_TYPE, problem_bytes
 
 access_log = structlog.get_logger("causerie.access")
@@ -97,7 +100,9 @@ class RequestContextMiddleware:
                 status_holder["status"] = message["status"]
                 status_holder["started"] = True
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                response_headers = MutableHeaders(scope=message)
+                response_headers.append("x-request-id", request_id)
+                private_by_default(message["status"], response_headers)
             await send(message)
 
         async def send_or_replace(message: Message) -> None:

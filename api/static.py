@@ -38,7 +38,15 @@ from starlette.types import Receive, Scope, Send
 from api.access import get_services
 from api.theme_head import ThemeHeads, inject
 
-FRONTENDS = Path(__file__).resolve().parent.parent / "frontends"
+
+def _frontends_dir() -> Path:
+    """Beside the packages in a checkout; in the working directory of an installed image
+    (as the migrations are, persistence/migrate.py)."""
+    beside = Path(__file__).resolve().parent.parent / "frontends"
+    return beside if beside.is_dir() else Path.cwd() / "frontends"
+
+
+FRONTENDS = _frontends_dir()
 THEME_DIST = FRONTENDS / "theme" / "dist"
 CONSOLE_DIST = FRONTENDS / "console" / "dist"
 CONSOLE_PREFIX = "/console"

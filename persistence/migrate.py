@@ -18,6 +18,8 @@ def _migrations_dir() -> Path:
 
 
 MIGRATIONS_DIR = _migrations_dir()
+# The advisory lock every migration run holds (migrations/env.py): "causerie" in ASCII.
+MIGRATION_LOCK = int.from_bytes(b"causerie", "big")
 
 
 def alembic_config(owner_url: str | URL, app_db_password: str | None = None) -> Config:

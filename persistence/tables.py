@@ -362,6 +362,13 @@ posts = sa.Table(
         sa.text("id DESC"),
         postgresql_where=VISIBLE,
     ),
+    sa.Index(
+        "posts_scheduled",
+        "tenant_id",
+        "blog_id",
+        "published_at",
+        postgresql_where=sa.text("status = 'scheduled' AND deleted_at IS NULL"),
+    ),
     sa.Index("posts_tags", "tag_names", postgresql_using="gin"),
     sa.Index("posts_search", "search", postgresql_using="gin"),
     sa.Index("posts_console", "tenant_id", sa.text("updated_at DESC"), sa.text("id DESC")),
@@ -378,6 +385,25 @@ post_slugs = sa.Table(
     sa.ForeignKeyConstraint(
         ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
     ),
+)
+
+# Live posts per blog, per tag and per author, kept by a trigger on posts (migration
+# 0018); the public counts read these rows instead of the posts.
+public_post_counts = sa.Table(
+    "public_post_counts",
+    metadata,
+    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("blog_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("facet", sa.String(8), primary_key=True),
+    sa.Column("facet_key", sa.Text, primary_key=True),
+    sa.Column("posts", sa.Integer, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "blog_id"],
+        ["blogs.tenant_id", "blogs.id"],
+        ondelete="CASCADE",
+        name="public_post_counts_blog",
+    ),
+    sa.CheckConstraint("facet IN ('blog','tag','author')", name="public_post_counts_facet"),
 )
 
 tags = sa.Table(

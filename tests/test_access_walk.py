@@ -10,7 +10,9 @@ decision the gate takes from the policy table (``domain/kernel/access.py``):
 - where the policy refuses, the answer is that refusal (401, 403 or 404) and nothing else;
 - where it admits, the answer is never a refusal of the gate's kind: no 401, no 403, and
   no "No such tenant/site" 404. Path ids are random, so admitted callers mostly get a
-  404 for the resource, a 422 for the empty body, or a 200 for a list.
+  404 for the resource, a 422 for the empty body, or a 200 for a list;
+- whatever the answer, a shared cache may keep it only when it is a success of an open
+  route: every other answer says ``Cache-Control: private, no-store``.
 
 A use case may refuse more finely than the route's entry action (an author moderating
 only their own posts, for instance): each such case is listed in ``REFINED`` with why.
@@ -228,6 +230,19 @@ async def _callers(client, factory) -> tuple[Any, dict[str, tuple[dict, Principa
     return world, callers
 
 
+def _cacheable_as_declared(gate: Gate, status: int, cache_control: str | None) -> bool:
+    """Only a success of an open route may be public; everything else, console answers
+    and every error, is ``private, no-store`` (a shared cache keeps none of it)."""
+    if cache_control == "private, no-store":
+        return True
+    return (
+        gate.kind in {"public", "anyone"}
+        and status < 400
+        and cache_control is not None
+        and cache_control.startswith("public,")
+    )
+
+
 @pytest.mark.parametrize("caller", CALLERS)
 async def test_every_route_answers_each_caller_as_the_policy_says(app, client, factory, caller):
     world, callers = await _callers(client, factory)
@@ -262,4 +277,8 @@ async def test_every_route_answers_each_caller_as_the_policy_says(app, client, f
                 wrong.append(f"{where}: policy admits, got {status} {detail}")
             elif status >= 500:
                 wrong.append(f"{where}: {status}")
+            if not _cacheable_as_declared(gate, status, answer.headers.get("cache-control")):
+                wrong.append(
+                    f"{where}: {status} with Cache-Control {answer.headers.get('cache-control')}"
+                )
     assert not wrong, f"{caller}:\n" + "\n".join(wrong)

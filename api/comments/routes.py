@@ -31,7 +31,7 @@ from api.comments.schemas import (
     PublicCommentRead,
     ReportCreate,
 )
-from api.kit.caching import json_answer
+from api.kit.caching import PRIVATE, json_answer
 from api.kit.cursors import time_id
 from api.kit.fingerprints import ip_fingerprint
 from api.kit.pages import PageQuery, link_header
@@ -112,7 +112,8 @@ async def list_comments(
     """Approved comments as threads: top-level comments oldest first, a page at a time
     (signed keyset cursor), each with its replies nested (at most 3 levels). A signed-in
     reader also sees their own comments awaiting review, marked ``held``; such answers
-    are ``Cache-Control: private``. Strong ``ETag``; ``If-None-Match`` answers 304."""
+    are ``Cache-Control: private, no-store`` (and every variant says ``Vary: Authorization``).
+    Strong ``ETag``; ``If-None-Match`` answers 304."""
     principal = reader.principal
     rows = await use_cases.threads(
         reader.uow,
@@ -129,7 +130,7 @@ async def list_comments(
     )
     headers = {"Vary": "Authorization", **link_header(request, next_cursor)}
     if principal.user_id is not None or has_held(threads):
-        headers["Cache-Control"] = "private, max-age=0, must-revalidate"
+        return json_answer(request, body, headers, PRIVATE)
     return json_answer(request, body, headers)
 
 

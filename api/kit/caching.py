@@ -1,7 +1,15 @@
-"""Public answers a shared cache may keep: serialised once, a strong ``ETag`` that hashes
-those exact bytes, a bodiless 304 for a current ``If-None-Match``, and ``Cache-Control``
-that lets browsers and CDNs keep an answer 30 s and serve it stale for two more minutes
-while they revalidate."""
+"""What a cache may keep, and for how long.
+
+Public answers (a site's reads, its feeds, the plan catalogue) are serialised once, with a
+strong ``ETag`` that hashes those exact bytes, a bodiless 304 for a current
+``If-None-Match``, and a ``public`` ``Cache-Control`` (``cacheable``).
+
+Everything else is private by default: ``private_by_default`` runs on every answer the
+app sends (``api/middleware.py``) and gives ``Cache-Control: private, no-store`` to any
+answer that declares no caching of its own, and to every error. A new console route is
+therefore never stored by a shared cache, whatever that cache's fallback for answers
+without ``Cache-Control`` (nginx's ``proxy_cache_valid``, say) would be.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +19,22 @@ from typing import Any
 from fastapi import Request, Response
 from pydantic import BaseModel
 from pydantic_core import to_json
+from starlette.datastructures import MutableHeaders
 
 CACHE_SECONDS = 30
 STALE_SECONDS = 120
 CACHE_CONTROL = f"public, max-age={CACHE_SECONDS}, stale-while-revalidate={STALE_SECONDS}"
+# The plan catalogue changes when an operator edits it, rarely: a browser keeps it five
+# minutes, a shared cache (which serves many callers and revalidates with a cheap 304)
+# one minute, so a price change reaches every visitor within six.
+PLANS_CACHE_CONTROL = f"public, max-age=300, s-maxage=60, stale-while-revalidate={STALE_SECONDS}"
+PRIVATE = "private, no-store"
+
+
+def private_by_default(status: int, headers: MutableHeaders) -> None:
+    """No ``Cache-Control`` means private; an error is never stored, public route or not."""
+    if status >= 400 or "cache-control" not in headers:
+        headers["Cache-Control"] = PRIVATE
 
 
 def _etag_matches(header: str | None, etag: str) -> bool:
@@ -32,10 +52,14 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 
 
 def cacheable(
-    request: Request, body: bytes, media_type: str, headers: dict[str, str] | None = None
+    request: Request,
+    body: bytes,
+    media_type: str,
+    headers: dict[str, str] | None = None,
+    cache_control: str = CACHE_CONTROL,
 ) -> Response:
     etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
-    all_headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, **(headers or {})}
+    all_headers = {"ETag": etag, "Cache-Control": cache_control, **(headers or {})}
     if _etag_matches(request.headers.get("if-none-match"), etag):
         all_headers.pop("Link", None)
         return Response(status_code=304, headers=all_headers)
@@ -43,15 +67,20 @@ def cacheable(
 
 
 def json_answer(
-    request: Request, model: BaseModel, headers: dict[str, str] | None = None
+    request: Request,
+    model: BaseModel,
+    headers: dict[str, str] | None = None,
+    cache_control: str = CACHE_CONTROL,
 ) -> Response:
-    return cacheable(
-        request, model.__pydantic_serializer__.to_json(model), "application/json", headers
-    )
+    body = model.__pydantic_serializer__.to_json(model)
+    return cacheable(request, body, "application/json", headers, cache_control)
 
 
 def raw_json_answer(
-    request: Request, data: dict[str, Any], headers: dict[str, str] | None = None
+    request: Request,
+    data: dict[str, Any] | list[Any],
+    headers: dict[str, str] | None = None,
+    cache_control: str = CACHE_CONTROL,
 ) -> Response:
     """Plain data already shaped as the declared response model, serialised once."""
-    return cacheable(request, to_json(data), "application/json", headers)
+    return cacheable(request, to_json(data), "application/json", headers, cache_control)

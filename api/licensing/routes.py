@@ -7,10 +7,11 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import TypeAdapter
 
 from api.access import (
     Caller,
@@ -22,6 +23,7 @@ from api.access import (
     TenantSlug,
     get_principal,
 )
+from api.kit.caching import PLANS_CACHE_CONTROL, cacheable
 from api.kit.cursors import time_id
 from api.kit.pages import Page, PageQuery, page_of
 from api.kit.routing import new_router
@@ -53,6 +55,19 @@ Operator = Annotated[Caller, Platform(Action.MANAGE_PLANS)]
 # The catalogue is open, but credentials sent with a read are still checked (a bad token
 # is a 401), as everywhere else.
 CHECKED = [Depends(get_principal)]
+PLAN_LIST = TypeAdapter(list[PlanRead])
+CATALOGUE_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "headers": {
+            "ETag": {"description": "Validator of this answer", "schema": {"type": "string"}},
+            "Cache-Control": {
+                "description": "Public, with max-age and s-maxage",
+                "schema": {"type": "string"},
+            },
+        }
+    },
+    304: {"description": "Not modified: the ETag in If-None-Match is current"},
+}
 
 
 @router.get(
@@ -60,11 +75,14 @@ CHECKED = [Depends(get_principal)]
     operation_id="plans-list",
     tags=["plans"],
     response_model=list[PlanRead],
+    responses=CATALOGUE_ANSWERS,
     dependencies=CHECKED,
 )
-async def list_plans(caller: OpenCallerWithTransaction) -> list[PlanRead]:
-    """The licence tiers on sale, with their quotas (null: unlimited) and features."""
-    return [PlanRead.of(p) for p in await use_cases.list_plans(caller.work)]
+async def list_plans(request: Request, caller: OpenCallerWithTransaction) -> Response:
+    """The licence tiers on sale, with their quotas (null: unlimited) and features. The
+    same for every caller: public, with a strong ``ETag`` (``If-None-Match`` answers 304)."""
+    plans = [PlanRead.of(p) for p in await use_cases.list_plans(caller.work)]
+    return _catalogue_answer(request, PLAN_LIST.dump_json(plans))
 
 
 @router.get(
@@ -72,11 +90,18 @@ async def list_plans(caller: OpenCallerWithTransaction) -> list[PlanRead]:
     operation_id="plans-get",
     tags=["plans"],
     response_model=PlanRead,
-    responses={404: {"description": "No such plan"}},
+    responses={**CATALOGUE_ANSWERS, 404: {"description": "No such plan"}},
     dependencies=CHECKED,
 )
-async def get_plan(plan_id: PlanId, caller: OpenCallerWithTransaction) -> PlanRead:
-    return PlanRead.of(await use_cases.get_plan(caller.work, plan_id))
+async def get_plan(
+    request: Request, plan_id: PlanId, caller: OpenCallerWithTransaction
+) -> Response:
+    plan = PlanRead.of(await use_cases.get_plan(caller.work, plan_id))
+    return _catalogue_answer(request, plan.__pydantic_serializer__.to_json(plan))
+
+
+def _catalogue_answer(request: Request, body: bytes) -> Response:
+    return cacheable(request, body, "application/json", cache_control=PLANS_CACHE_CONTROL)
 
 
 @router.post(

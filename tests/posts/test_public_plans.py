@@ -289,9 +289,6 @@ async def test_public_reads_keep_index_plans_when_generic(client, db, big_site):
     assert not failures, _report(failures)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the counts of whole blogs are not kept by the writes yet (see COUNTING)"
-)
 async def test_counting_reads_keep_index_plans_when_generic(client, db, big_site):
     _, failures = await _scanning_reads(client, db, big_site, COUNTING)
     assert not failures, _report(failures)

@@ -4,14 +4,14 @@
  */
 import createClient, { type Client } from "openapi-fetch";
 
-import { authenticatedFetch, type TokenStore } from "./auth";
-import type { components, paths } from "./schema.gen";
+import { authenticatedFetch, type TokenStore } from "./auth.js";
+import type { components, paths } from "./schema.gen.js";
 
-export type { components, operations, paths } from "./schema.gen";
-export { ApiError, isApiError, networkError, parseRetryAfter, toApiError } from "./problem";
-export type { FieldError } from "./problem";
-export { authenticatedFetch, storageTokenStore } from "./auth";
-export type { TokenPair, TokenStore } from "./auth";
+export type { components, operations, paths } from "./schema.gen.js";
+export { ApiError, isApiError, networkError, parseRetryAfter, toApiError } from "./problem.js";
+export type { FieldError } from "./problem.js";
+export { authenticatedFetch, storageTokenStore } from "./auth.js";
+export type { TokenPair, TokenStore } from "./auth.js";
 
 export type Schemas = components["schemas"];
 export type CauserieClient = Client<paths>;

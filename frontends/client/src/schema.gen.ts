@@ -249,7 +249,8 @@ export interface paths {
         };
         /**
          * List Plans
-         * @description The licence tiers on sale, with their quotas (null: unlimited) and features.
+         * @description The licence tiers on sale, with their quotas (null: unlimited) and features. The
+         *     same for every caller: public, with a strong ``ETag`` (``If-None-Match`` answers 304).
          */
         get: operations["plans-list"];
         put?: never;
@@ -552,7 +553,8 @@ export interface paths {
          * @description Approved comments as threads: top-level comments oldest first, a page at a time
          *     (signed keyset cursor), each with its replies nested (at most 3 levels). A signed-in
          *     reader also sees their own comments awaiting review, marked ``held``; such answers
-         *     are ``Cache-Control: private``. Strong ``ETag``; ``If-None-Match`` answers 304.
+         *     are ``Cache-Control: private, no-store`` (and every variant says ``Vary: Authorization``).
+         *     Strong ``ETag``; ``If-None-Match`` answers 304.
          */
         get: operations["comments-list"];
         put?: never;
@@ -4203,11 +4205,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Public, with max-age and s-maxage */
+                    "Cache-Control"?: string;
+                    /** @description Validator of this answer */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PlanRead"][];
                 };
+            };
+            /** @description Not modified: the ETag in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -4284,11 +4297,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Public, with max-age and s-maxage */
+                    "Cache-Control"?: string;
+                    /** @description Validator of this answer */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PlanRead"];
                 };
+            };
+            /** @description Not modified: the ETag in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No such plan */
             404: {

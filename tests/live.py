@@ -1,0 +1,104 @@
+"""A live API process for tests that need a real socket: a database of its own, migrated
+and seeded with the demo tenant, and ``causerie serve`` (uvicorn) on a free loopback port.
+Waits are on conditions (a port answering) with a generous bound; nothing is timed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlalchemy.engine import URL
+
+from api.demo import DEMO_PASSWORD
+from persistence import migrate
+from persistence.admin import drop_database, ensure_database
+from tests.conftest import JWT_KEYS, ROOT
+
+BOUND = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_answering(url: str, process: subprocess.Popen[str], what: str) -> None:
+    deadline = time.monotonic() + BOUND
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{what} exited: {process.stderr.read() if process.stderr else ''}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    pytest.fail(f"{what} did not answer within {BOUND} s")
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
+@contextlib.contextmanager
+def demo_server(pg_server: URL, name: str, **env: str) -> Iterator[str]:
+    """The base URL of a seeded API process; ``env`` adds or overrides settings."""
+    asyncio.run(ensure_database(pg_server, name, recreate=True))
+    url = pg_server.set(database=name)
+    migrate.upgrade(url)
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DATABASE_URL": url.render_as_string(hide_password=False),
+        "CAUSERIE_JWT_KEYS": JWT_KEYS,
+        "CAUSERIE_ENVIRONMENT": "test",
+        "CAUSERIE_LOG_LEVEL": "WARNING",
+        "CAUSERIE_SIGN_IN_PER_IP_PER_MINUTE": "100000",
+        "CAUSERIE_SIGN_IN_PER_ACCOUNT_PER_MINUTE": "100000",
+        **env,
+    }
+    seed = subprocess.run(
+        [sys.executable, "-m", "api.cli", "seed-demo"],
+        env=environment,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert seed.returncode == 0, seed.stderr
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--no-migrate", "--port", str(port)],
+        env=environment,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answering(f"{base}/healthz", server, "causerie serve")
+        yield base
+    finally:
+        stop(server)
+        asyncio.run(drop_database(pg_server, name))
+
+
+def bearer(base: str, email: str) -> dict[str, str]:
+    """Authorization headers for a demo account (they share the demo password)."""
+    answer = httpx.post(
+        f"{base}/v1/auth/token", data={"username": email, "password": DEMO_PASSWORD}, timeout=30
+    )
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
