@@ -5,7 +5,7 @@ One row per tenant and person, written by moderators and read by the comment pol
 when that person writes. Row-level security like every tenant table.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0018
 Create Date: 2026-12-01
 """
 
@@ -15,7 +15,7 @@ from helpers import enable_tenant_rls
 from sqlalchemy.dialects.postgresql import UUID
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
