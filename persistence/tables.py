@@ -388,7 +388,7 @@ post_slugs = sa.Table(
 )
 
 # Live posts per blog, per tag and per author, kept by a trigger on posts (migration
-# 0018); the public counts read these rows instead of the posts.
+# 0013); the public counts read these rows instead of the posts.
 public_post_counts = sa.Table(
     "public_post_counts",
     metadata,
@@ -549,7 +549,7 @@ insight_post_weeks = _rollup(
     sa.Column("author_id", U, nullable=False),
 )
 
-# --- events (migration 0013) --------------------------------------------------------------
+# --- events (migration 0014) --------------------------------------------------------------
 
 outbox = sa.Table(
     "outbox",

@@ -21,17 +21,20 @@ from api.kit.schemas import ADMIN_PROBLEMS
 from api.moderation.schemas import (
     ActionName,
     BulkModeration,
+    CommenterRead,
+    CommenterStandingWrite,
     ModeratedList,
     ModerationCommentDetail,
     ModerationCommentRead,
     ModerationCounts,
     ReportRead,
     StatusName,
+    ToneName,
 )
-from domain.comments.model import CommentStatus
+from domain.comments.model import CommentStatus, Standing, Tone
 from domain.kernel.access import Action
 from domain.moderation import use_cases
-from domain.moderation.model import ModerationAction, QueueFilter
+from domain.moderation.model import MAX_QUEUE_TEXT, ModerationAction, QueueFilter
 
 router = new_router(tags=["moderation"])
 
@@ -72,9 +75,20 @@ async def queue(
             "`reported` count); false: every comment but those."
         ),
     ] = None,
+    tone: Annotated[ToneName | None, Query(description="The comment's tone")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_QUEUE_TEXT,
+            description="Words the comment's text or its author's name contain, "
+            "ignoring case and accents.",
+        ),
+    ] = None,
 ) -> Page[ModerationCommentRead]:
     """The moderation queue, newest first, with the number of open reader reports."""
     where = QueueFilter(
+        tone=Tone(tone) if tone else None,
+        text=(q or "").strip() or None,
         status=CommentStatus(status) if status else None,
         blog_id=blog,
         post_id=post,
@@ -154,3 +168,42 @@ async def moderate_one(
         ctx.uow, ctx.actor, ctx.tenant, [comment_id], ModerationAction(action), tone=services.tone
     )
     return ModerationCommentRead.of(done[0])
+
+
+# Judging people across the tenant is the moderators' (and staff's), not an author's.
+ModeratingAll = Annotated[TenantActor, Requires(Action.MODERATE)]
+
+
+@router.get(
+    "/tenants/{tenant}/commenters/{user_id}",
+    operation_id="commenters-get",
+    response_model=CommenterRead,
+    responses=PROBLEMS,
+)
+async def get_commenter(ctx: ModeratingAll, tenant: TenantSlug, user_id: UUID) -> CommenterRead:
+    """One commenter in this tenant: their comments, approval rate, reports received,
+    first comment, standing and the moderators' note."""
+    profile = await use_cases.commenter_profile(ctx.uow, ctx.actor, ctx.tenant, user_id)
+    return CommenterRead.of(profile)
+
+
+@router.put(
+    "/tenants/{tenant}/commenters/{user_id}",
+    operation_id="commenters-set-standing",
+    response_model=CommenterRead,
+    responses=PROBLEMS,
+)
+async def set_commenter_standing(
+    ctx: ModeratingAll, tenant: TenantSlug, user_id: UUID, body: CommenterStandingWrite
+) -> CommenterRead:
+    """Trust (their comments skip pre-moderation), ban (their comments are held for a
+    moderator, answered like any held comment) or neither, with a note. Audited."""
+    profile = await use_cases.set_commenter_standing(
+        ctx.uow,
+        ctx.actor,
+        ctx.tenant,
+        user_id,
+        Standing(body.standing) if body.standing else None,
+        body.note,
+    )
+    return CommenterRead.of(profile)

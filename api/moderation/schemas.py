@@ -10,10 +10,11 @@ from pydantic import Field
 
 from api.kit.schemas import StrictModel
 from domain.comments.model import Comment, Report
-from domain.moderation.model import MAX_BULK
+from domain.moderation.model import MAX_BULK, MAX_NOTE, CommenterProfile
 
 StatusName = Literal["pending", "approved", "rejected", "spam", "deleted"]
 ActionName = Literal["approve", "reject", "spam", "restore"]
+ToneName = Literal["positive", "neutral", "negative"]
 
 
 class ModerationAuthorRead(StrictModel):
@@ -31,8 +32,10 @@ class ModerationCommentRead(StrictModel):
     depth: int
     status: StatusName
     held_reason: str | None = Field(
-        description="policy, links, blocked_words, repeat, honeypot or reports"
+        description="Why it was held: policy, links, blocked_words, repeat, honeypot or "
+        "reports (kept once approved, so that undoing the approval holds it again)"
     )
+    tone: ToneName | None = Field(description="Decided when the text was written")
     author: ModerationAuthorRead
     body_markdown: str
     body_html: str
@@ -53,6 +56,7 @@ class ModerationCommentRead(StrictModel):
             depth=c.depth,
             status=c.status.value,
             held_reason=c.held_reason.value if c.held_reason else None,
+            tone=c.sentiment,  # type: ignore[arg-type]
             author=ModerationAuthorRead(
                 user_id=c.author_user_id, name=c.author_name, email=c.author_email, url=c.author_url
             ),
@@ -107,3 +111,42 @@ class BulkModeration(StrictModel):
 
 class ModeratedList(StrictModel):
     items: list[ModerationCommentRead]
+
+
+StandingName = Literal["trusted", "banned"]
+
+
+class CommenterRead(StrictModel):
+    user_id: UUID
+    name: str
+    first_seen: datetime | None = Field(description="Their first comment in this tenant")
+    comments: dict[str, int] = Field(description="Their comments here, by status")
+    approval_rate: float | None = Field(
+        description="Approved among their approved, rejected and spam comments (0-1)"
+    )
+    reports_received: int = Field(description="Reader reports on their comments")
+    standing: StandingName | None = Field(
+        description="trusted: their comments skip pre-moderation; banned: their comments "
+        "are held for a moderator"
+    )
+    note: str = Field(description="The moderators' note, never shown to the person")
+    standing_set_at: datetime | None
+
+    @classmethod
+    def of(cls, p: CommenterProfile) -> CommenterRead:
+        return cls(
+            user_id=p.user_id,
+            name=p.name,
+            first_seen=p.first_seen,
+            comments=p.comments,
+            approval_rate=p.approval_rate,
+            reports_received=p.reports_received,
+            standing=p.standing.value if p.standing else None,
+            note=p.note,
+            standing_set_at=p.standing_set_at,
+        )
+
+
+class CommenterStandingWrite(StrictModel):
+    standing: StandingName | None
+    note: Annotated[str, Field(max_length=MAX_NOTE)] = ""

@@ -3,11 +3,11 @@ and the platform's), and the audit log."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Request, Response
+from fastapi import Query, Request, Response
 
 from api.access import (
     Caller,
@@ -43,7 +43,7 @@ from domain.licensing.limits import PlanLicence
 from domain.licensing.model import SubscriptionStatus
 from domain.members.provisioning import provision_tenant
 from domain.tenants import use_cases
-from domain.tenants.model import ApiKey, NewTenant
+from domain.tenants.model import ApiKey, AuditFilter, NewTenant
 
 router = new_router()
 
@@ -288,8 +288,37 @@ async def revoke_platform_key(key_id: UUID, caller: SignedInCaller) -> Response:
     tags=["audit"],
 )
 async def list_audit(
-    request: Request, response: Response, ctx: Admin, paging: PageQuery
+    request: Request,
+    response: Response,
+    ctx: Admin,
+    paging: PageQuery,
+    actor: Annotated[UUID | None, Query(description="Only what this person did")] = None,
+    action: Annotated[
+        str | None,
+        Query(
+            max_length=60,
+            pattern=r"^[a-z_]+\.([a-z_]+)?$",
+            description='An action ("post.published") or a family of them ("post.")',
+        ),
+    ] = None,
+    target_type: Annotated[
+        str | None,
+        Query(max_length=30, pattern=r"^[a-z_]+$", description="post, blog, user, comment…"),
+    ] = None,
+    since: Annotated[
+        date | None, Query(alias="from", description="First day (UTC), included")
+    ] = None,
+    until: Annotated[date | None, Query(alias="to", description="Last day (UTC), included")] = None,
 ) -> Page[AuditEntryRead]:
-    """Newest first."""
-    rows = await use_cases.audit_page(ctx.uow, ctx.actor, paging.after(AUDIT_LOG), paging.fetch)
+    """Newest first, each entry with its actor and target named (one statement a page)."""
+    where = AuditFilter(
+        actor_user_id=actor,
+        action=action,
+        target_type=target_type,
+        since=datetime.combine(since, time(), UTC) if since else None,
+        until=datetime.combine(until + timedelta(days=1), time(), UTC) if until else None,
+    )
+    rows = await use_cases.audit_page(
+        ctx.uow, ctx.actor, paging.after(AUDIT_LOG), paging.fetch, where
+    )
     return page_of(request, response, paging, AUDIT_LOG, rows, AuditEntryRead.of)

@@ -162,8 +162,16 @@ class AuditEntryRead(StrictModel):
     target_type: str
     target_id: str | None
     details: dict[str, Any]
-    request_id: str | None
+    request_id: str | None = Field(
+        description="The request that did it; null for changes made outside a request "
+        "(the command line, the demo data)"
+    )
     created_at: datetime
+    actor_name: str | None = Field(description="The person's name, or the API key's")
+    target_label: str | None = Field(
+        description="What it was done to, by name as it is now: a post's or blog's title, "
+        "a person's name, an API key's name; for a comment, its post's title"
+    )
 
     @classmethod
     def of(cls, entry: AuditEntry) -> AuditEntryRead:

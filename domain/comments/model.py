@@ -49,6 +49,20 @@ class HoldReason(StrEnum):
     REPEAT = "repeat"
     HONEYPOT = "honeypot"
     REPORTS = "reports"  # hidden by reader reports
+    BANNED = "banned"  # its author is banned from commenting in this tenant
+
+
+class Standing(StrEnum):
+    """A commenter's standing in one tenant, set by its moderators.
+
+    ``trusted``: their comments skip pre-moderation (the spam rules still apply).
+    ``banned``: their comments are held for a moderator (answered 202 like any held
+    comment), so a banned person is not told to come back under another account and a
+    moderator still has the last word on each comment.
+    """
+
+    TRUSTED = "trusted"
+    BANNED = "banned"
 
 
 class Tone(StrEnum):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from domain.comments.model import CommentsClosed, CommentStatus, HoldReason
+from domain.comments.model import CommentsClosed, CommentStatus, HoldReason, Standing
 from domain.comments.text import blocked_words_in, count_links
 from domain.tenants.model import CommentPolicy, TenantSettings
 
@@ -55,13 +55,27 @@ def spam_verdict(
 
 
 def initial_status(
-    policy: CommentPolicy, *, member: bool, verdict: SpamVerdict
+    policy: CommentPolicy,
+    *,
+    member: bool,
+    verdict: SpamVerdict,
+    standing: Standing | None = None,
 ) -> tuple[CommentStatus, HoldReason | None]:
-    """Where a new comment lands. ``closed`` refuses it outright."""
+    """Where a new comment lands. ``closed`` refuses it outright.
+
+    Spam stays spam whoever writes it; a banned commenter's comment is held; a trusted
+    one's skips the policy's hold, but not a hold the spam rules asked for.
+    """
     if policy is CommentPolicy.CLOSED:
         raise CommentsClosed("Comments are closed on this blog.")
+    if verdict.status is CommentStatus.SPAM:
+        return verdict.status, verdict.reason
+    if standing is Standing.BANNED:
+        return CommentStatus.PENDING, HoldReason.BANNED
     if verdict.status is not None:
         return verdict.status, verdict.reason
+    if standing is Standing.TRUSTED:
+        return CommentStatus.APPROVED, None
     if policy is CommentPolicy.OPEN or (policy is CommentPolicy.TRUSTED and member):
         return CommentStatus.APPROVED, None
     return CommentStatus.PENDING, HoldReason.POLICY

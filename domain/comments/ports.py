@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from domain.comments.model import Comment, Report, Tone
+from domain.comments.model import Comment, Report, Standing, Tone
 from domain.kernel.access import Role
 from domain.kernel.idempotency import IdempotencyLedger
 from domain.kernel.ports import UnitOfWorkBase
@@ -68,6 +68,10 @@ class CommentRepository(Protocol):
         self, body_hash: bytes, *, user_id: UUID | None, ip_hash: bytes | None, since: datetime
     ) -> bool:
         """The same text from the same user or address since ``since``."""
+        ...
+
+    async def standing_of(self, user_id: UUID) -> Standing | None:
+        """The tenant's standing for this commenter (None: neither trusted nor banned)."""
         ...
 
     async def add_to_comment_count(self, post_id: UUID, delta: int) -> None: ...

@@ -160,7 +160,8 @@ async def post_comment(
     verdict = spam_verdict(
         body, blocked_words=settings.blocked_words, honeypot=new.honeypot, repeated=repeated
     )
-    status, reason = initial_status(policy, member=member, verdict=verdict)
+    standing = await uow.comments.standing_of(actor.user_id) if member and actor.user_id else None
+    status, reason = initial_status(policy, member=member, verdict=verdict, standing=standing)
     comment_id = uuid4()
     comment = Comment(
         id=comment_id,

@@ -7,10 +7,11 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from domain.comments.model import Comment, CommentStatus
+from domain.comments.model import Comment, CommentStatus, Standing, Tone
 from domain.kernel.errors import Conflict
 
 MAX_BULK = 100
+MAX_QUEUE_TEXT = 200
 
 
 class ModerationAction(StrEnum):
@@ -29,6 +30,32 @@ class QueueFilter:
     post_author_id: UUID | None = None  # an author moderating their own posts only
     # True: only comments held because readers reported them; False: all but those.
     held_for_reports: bool | None = None
+    tone: Tone | None = None
+    # Words the comment's text or its author's name contain (case and accents ignored).
+    text: str | None = None
+
+
+MAX_NOTE = 1000
+
+
+@dataclass(frozen=True)
+class CommenterProfile:
+    """What moderators ask about one person, within one tenant."""
+
+    user_id: UUID
+    name: str
+    first_seen: datetime | None  # their first comment here
+    comments: dict[str, int]  # by status
+    reports_received: int  # reports on their comments, settled or not
+    standing: Standing | None
+    note: str
+    standing_set_at: datetime | None
+
+    @property
+    def approval_rate(self) -> float | None:
+        """Approved among the comments a decision or the policy let through or not."""
+        decided = sum(self.comments.get(s, 0) for s in ("approved", "rejected", "spam"))
+        return self.comments.get("approved", 0) / decided if decided else None
 
 
 def decide(comment: Comment, action: ModerationAction, by: UUID | None, now: datetime) -> bool:
@@ -36,13 +63,25 @@ def decide(comment: Comment, action: ModerationAction, by: UUID | None, now: dat
 
     ``restore`` undoes a rejection or a spam verdict: the comment goes back to the
     status it had before (held comments back to the queue, visible ones back on the
-    page). Deleted comments are the author's decision and cannot be moderated.
+    page). It also undoes a moderator's approval of a held comment, which goes back to
+    the queue with the reason it was held for (approving keeps that reason for this).
+    Deleted comments are the author's decision and cannot be moderated.
     """
     if comment.status is CommentStatus.DELETED:
         raise Conflict("A comment deleted by its author cannot be moderated.")
     if action is ModerationAction.RESTORE:
-        if comment.status not in (CommentStatus.REJECTED, CommentStatus.SPAM):
-            raise Conflict("Only a rejected or spam comment can be restored.")
+        undoes_approval = (
+            comment.status is CommentStatus.APPROVED
+            and comment.status_before is CommentStatus.PENDING
+            and comment.moderated_by is not None
+        )
+        if comment.status not in (CommentStatus.REJECTED, CommentStatus.SPAM) and not (
+            undoes_approval
+        ):
+            raise Conflict(
+                "Only a rejected or spam comment, or one a moderator approved from the "
+                "queue, can be restored."
+            )
         target = comment.status_before or CommentStatus.PENDING
         if target in (CommentStatus.REJECTED, CommentStatus.SPAM, CommentStatus.DELETED):
             target = CommentStatus.PENDING
@@ -52,14 +91,10 @@ def decide(comment: Comment, action: ModerationAction, by: UUID | None, now: dat
             ModerationAction.REJECT: CommentStatus.REJECTED,
             ModerationAction.SPAM: CommentStatus.SPAM,
         }[action]
-    if target is comment.status and action is not ModerationAction.APPROVE:
-        return False
-    if target is comment.status and comment.held_reason is None:
+    if target is comment.status:
         return False
     comment.status_before = comment.status
     comment.status = target
-    if target is CommentStatus.APPROVED:
-        comment.held_reason = None
     comment.moderated_at, comment.moderated_by, comment.updated_at = now, by, now
     if comment.first_moderated_at is None:
         comment.first_moderated_at = now

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from domain.comments.model import Comment, Report
+from domain.comments.model import Comment, Report, Standing
 from domain.comments.ports import CommentRepository
 from domain.kernel.ports import UnitOfWorkBase
-from domain.moderation.model import QueueFilter
+from domain.moderation.model import CommenterProfile, QueueFilter
 from domain.tenants.ports import AuditLog
 
 
@@ -23,6 +23,14 @@ class ModerationRepository(Protocol):
     async def counts(self, *, post_author_id: UUID | None) -> dict[str, int]: ...
     async def dismiss_reports(self, comment_ids: list[UUID], at: datetime) -> None: ...
     async def reports(self, comment_ids: list[UUID]) -> list[Report]: ...
+    async def commenter(self, user_id: UUID) -> CommenterProfile | None:
+        """None when the person is neither a member of the tenant nor one of its
+        commenters."""
+        ...
+
+    async def put_standing(
+        self, user_id: UUID, standing: Standing | None, note: str, by: UUID | None, at: datetime
+    ) -> None: ...
 
 
 class ModerationUnitOfWork(UnitOfWorkBase, Protocol):

@@ -11,13 +11,20 @@ from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
-from domain.comments.model import Comment, CommentStatus, Report, comment_event
+from domain.comments.model import Comment, CommentStatus, Report, Standing, comment_event
 from domain.comments.ports import ToneClassifier
 from domain.comments.use_cases import tone_of
 from domain.kernel import clock
 from domain.kernel.access import Actor
 from domain.kernel.errors import Forbidden, InvalidInput, NotFound
-from domain.moderation.model import MAX_BULK, ModerationAction, QueueFilter, decide
+from domain.moderation.model import (
+    MAX_BULK,
+    MAX_NOTE,
+    CommenterProfile,
+    ModerationAction,
+    QueueFilter,
+    decide,
+)
 from domain.moderation.policy import moderation_scope
 from domain.moderation.ports import ModerationUnitOfWork
 from domain.tenants.model import Tenant
@@ -126,3 +133,61 @@ async def moderate(
             await uow.comments.add_to_comment_count(post_id, deltas[post_id])
     await uow.commit()
     return comments
+
+
+async def commenter_profile(
+    uow: ModerationUnitOfWork, actor: Actor, tenant: Tenant, user_id: UUID
+) -> CommenterProfile:
+    """One person as this tenant's moderators see them (staff and moderators only: an
+    author moderating their own posts does not judge people across the tenant)."""
+    if moderation_scope(actor, tenant.settings, write=False) is not None:
+        raise Forbidden("Only the tenant's moderators see commenters.")
+    found = await uow.moderation.commenter(user_id)
+    if found is None:
+        raise NotFound("No such commenter.")
+    return found
+
+
+async def set_commenter_standing(
+    uow: ModerationUnitOfWork,
+    actor: Actor,
+    tenant: Tenant,
+    user_id: UUID,
+    standing: Standing | None,
+    note: str,
+) -> CommenterProfile:
+    """Trust, ban or neither, and the moderators' note; audited as ``commenter.trust``,
+    ``commenter.ban``, ``commenter.clear`` or ``commenter.note`` (the note alone)."""
+    if moderation_scope(actor, tenant.settings, write=True) is not None:
+        raise Forbidden("Only the tenant's moderators trust or ban commenters.")
+    note = note.strip()
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(f"A note has at most {MAX_NOTE} characters.")
+    before = await uow.moderation.commenter(user_id)
+    if before is None:
+        raise NotFound("No such commenter.")
+    if before.standing is standing and before.note == note:
+        return before
+    now = clock.now()
+    await uow.moderation.put_standing(user_id, standing, note, actor.user_id, now)
+    if before.standing is standing:
+        action = "commenter.note"
+    else:
+        action = {
+            Standing.TRUSTED: "commenter.trust",
+            Standing.BANNED: "commenter.ban",
+            None: "commenter.clear",
+        }[standing]
+    await audit(
+        uow,
+        actor,
+        action,
+        "user",
+        user_id,
+        name=before.name,
+        from_standing=before.standing.value if before.standing else None,
+        to_standing=standing.value if standing else None,
+        note_changed=before.note != note,
+    )
+    await uow.commit()
+    return replace(before, standing=standing, note=note, standing_set_at=now)

@@ -145,6 +145,19 @@ class AuditEntry:
     details: dict[str, Any]
     request_id: str | None
     created_at: datetime
+    # Resolved when the log is read, never stored: who did it and what it was done to,
+    # by name (a person, a key; a post's or blog's title…), as they are named now.
+    actor_name: str | None = None
+    target_label: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor_user_id: UUID | None = None
+    action: str | None = None  # exact ("post.published") or a family ("post.")
+    target_type: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None  # excluded
 
 
 @dataclass

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from domain.kernel.access import Role, Scope
 from domain.kernel.ports import UnitOfWorkBase
-from domain.tenants.model import ApiKey, AuditEntry, Tenant
+from domain.tenants.model import ApiKey, AuditEntry, AuditFilter, Tenant
 
 
 class TenantRepository(Protocol):
@@ -43,8 +43,15 @@ class ApiKeyRepository(Protocol):
 class AuditLog(Protocol):
     async def record(self, entry: AuditEntry) -> None: ...
     async def page(
-        self, tenant_id: UUID, *, after: tuple[datetime, UUID] | None, limit: int
-    ) -> list[AuditEntry]: ...
+        self,
+        tenant_id: UUID,
+        *,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+        where: AuditFilter | None = None,
+    ) -> list[AuditEntry]:
+        """Newest first, with each entry's actor and target named, in one statement."""
+        ...
 
 
 class AuditUnitOfWork(UnitOfWorkBase, Protocol):

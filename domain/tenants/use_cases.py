@@ -14,6 +14,7 @@ from domain.tenants.model import (
     LANGUAGES,
     ApiKey,
     AuditEntry,
+    AuditFilter,
     Branding,
     NewTenant,
     Tenant,
@@ -235,8 +236,14 @@ async def revoke_platform_key(uow: TenantsUnitOfWork, principal: Principal, key_
 
 
 async def audit_page(
-    uow: TenantsUnitOfWork, actor: Actor, after: tuple[datetime, UUID] | None, limit: int
+    uow: TenantsUnitOfWork,
+    actor: Actor,
+    after: tuple[datetime, UUID] | None,
+    limit: int,
+    where: AuditFilter | None = None,
 ) -> list[AuditEntry]:
     """Newest first."""
     require(actor, Action.READ_TENANT_ADMIN)
-    return await uow.audit.page(actor.tenant_id, after=after, limit=limit)
+    if where and where.since and where.until and where.since >= where.until:
+        raise InvalidInput("The start of the period must come before its end.")
+    return await uow.audit.page(actor.tenant_id, after=after, limit=limit, where=where)

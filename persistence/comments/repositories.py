@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID as PgUUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from domain.comments.model import Comment, CommentStatus, HoldReason, Report
+from domain.comments.model import Comment, CommentStatus, HoldReason, Report, Standing
 from domain.comments.ports import PostTarget
 from domain.tenants.model import CommentPolicy
 from persistence import tables as t
@@ -97,6 +97,22 @@ comment_reports = sa.Table(
         ["tenant_id", "comment_id"], ["comments.tenant_id", "comments.id"], ondelete="CASCADE"
     ),
     sa.Index("comment_reports_recent", "tenant_id", "created_at"),
+)
+
+# Moderators' standing for a commenter in the tenant, read by the comment policy.
+commenter_standings = sa.Table(
+    "commenter_standings",
+    t.metadata,
+    sa.Column("tenant_id", U, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", U, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("standing", sa.String(10)),
+    sa.Column("note", sa.String(1000), nullable=False, server_default=""),
+    sa.Column("updated_by", U, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    _ts("updated_at", False),
+    sa.CheckConstraint(
+        "standing IS NULL OR standing IN ('trusted','banned')",
+        name="commenter_standings_standing",
+    ),
 )
 
 _c, _r, _p = comments, comment_reports, t.posts
@@ -280,6 +296,14 @@ class SqlCommentRepository(TenantScoped):
             )
         )
         return bool((await self.conn.execute(query)).scalar_one())
+
+    async def standing_of(self, user_id: UUID) -> Standing | None:
+        query = sa.select(commenter_standings.c.standing).where(
+            commenter_standings.c.tenant_id == self.tenant_id,
+            commenter_standings.c.user_id == user_id,
+        )
+        found = (await self.conn.execute(query)).scalar_one_or_none()
+        return Standing(found) if found else None
 
     async def add_to_comment_count(self, post_id: UUID, delta: int) -> None:
         # A relative update re-reads the row under its lock: concurrent changes add up.

@@ -69,7 +69,7 @@ clock: Callable[[], datetime | None] = database_clock
 _POST_FROM = "posts p JOIN blogs b ON b.tenant_id = p.tenant_id AND b.id = p.blog_id"
 
 # Scheduled posts whose time has not come: counted by public_post_counts from their
-# write (migration 0018) but not visible yet, so the counts subtract them (few rows, read
+# write (migration 0013) but not visible yet, so the counts subtract them (few rows, read
 # through the partial index posts_scheduled). A published post's date is never ahead of
 # the clock that published it, so only scheduled ones need this.
 _AHEAD = (

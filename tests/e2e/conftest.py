@@ -263,6 +263,17 @@ def browser_page(playwright_driver, tmp_path) -> Iterator[Any]:
         context.close()
 
 
+AXE = ROOT / "frontends" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's violations on the page as it stands, one line each (rule: targets)."""
+    # Evaluated through the driver, which the page's CSP (no inline script) lets through.
+    page.evaluate(AXE.read_text())
+    found = page.evaluate("async () => (await axe.run(document)).violations")
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in found]
+
+
 def screenshot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

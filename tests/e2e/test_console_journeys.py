@@ -96,7 +96,7 @@ def test_1_manager_approves_a_readers_comment_and_the_theme_shows_it(browser_pag
     # The keyboard: focus the comment, "a" approves it.
     item.click()
     page.keyboard.press("a")
-    expect(page.get_by_test_id("moderation-done")).to_contain_text("Comment: Approve.")
+    expect(page.get_by_test_id("moderation-done")).to_contain_text("Approved — comment by")
     expect(page.get_by_test_id("queue-item").filter(has_text=body)).to_have_count(0)
 
     page.goto(console.url(f"/s/demo/blogs/{post['blog']['slug']}/{post['slug']}"))
@@ -141,7 +141,7 @@ def test_the_reported_tab_lists_what_readers_reported(browser_page, console):
     expect(page.get_by_test_id("author-filter")).to_have_count(0)
     item.click()
     page.keyboard.press("a")
-    expect(page.get_by_test_id("moderation-done")).to_contain_text("Comment: Approve.")
+    expect(page.get_by_test_id("moderation-done")).to_contain_text("Approved — comment by")
     expect(page.get_by_test_id("queue-item").filter(has_text=body)).to_have_count(0)
     assert page.errors == []
 
@@ -163,7 +163,7 @@ def test_an_author_moderates_their_own_posts_where_the_tenant_allows_it(browser_
         item = page.get_by_test_id("queue-item").filter(has_text=body)
         item.click()
         page.keyboard.press("a")
-        expect(page.get_by_test_id("moderation-done")).to_contain_text("Comment: Approve.")
+        expect(page.get_by_test_id("moderation-done")).to_contain_text("Approved — comment by")
     finally:
         console.patch_site({"settings": {"authors_moderate_own_posts": False}})
     # Without the setting, the screen is not offered, and by URL it is refused plainly.

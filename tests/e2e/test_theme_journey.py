@@ -15,14 +15,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ROOT
-from tests.e2e.conftest import Api, screenshot
+from tests.e2e.conftest import Api, axe_violations, screenshot
 
 # The console is mounted too (its Reported tab is read below): it must be built before
 # the module's API process starts.
 pytestmark = pytest.mark.usefixtures("console_built")
 
-AXE = ROOT / "frontends" / "node_modules" / "axe-core" / "axe.min.js"
 VERCORS = "Trois jours dans le Vercors"
 
 XSS = "<img src=x onerror=window.__xss=1>"
@@ -557,13 +555,6 @@ def test_a_shared_link_shows_the_posts_title_excerpt_and_cover_without_javascrip
     assert "Disallow: /console/" in robots.text
 
 
-def _axe_violations(page: Any) -> list[str]:
-    # Evaluated through the driver, which the page's CSP (no inline script) lets through.
-    page.evaluate(AXE.read_text())
-    found = page.evaluate("async () => (await axe.run(document)).violations")
-    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in found]
-
-
 @pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
 def test_home_and_post_fit_every_width_and_pass_axe(browser_page, live_api: Api, width, height):
     page = browser_page
@@ -573,7 +564,7 @@ def test_home_and_post_fit_every_width_and_pass_axe(browser_page, live_api: Api,
     expect(featured.get_by_role("heading", level=2)).to_be_visible()
     expect(page.locator(".card img").first).to_have_attribute("srcset", re.compile(r"480w"))
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     screenshot(page, f"theme-home-{width}x{height}")
 
     counter = f"/posts/{_post(live_api, VERCORS)['id']}/views"
@@ -585,6 +576,6 @@ def test_home_and_post_fit_every_width_and_pass_axe(browser_page, live_api: Api,
     expect(page.get_by_test_id("comment-list")).to_be_visible()
     assert len(views) == 1  # the read counter: once per view
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     screenshot(page, f"theme-post-{width}x{height}")
     assert page.errors == []

@@ -1,6 +1,7 @@
 """Every route of the moderation slice declares one gate: the console's members come in
 (USE_CONSOLE, so authors reach the queue where the tenant lets them moderate their own
-posts); ``moderation_scope`` in the use cases decides what each may see and do."""
+posts); ``moderation_scope`` in the use cases decides what each may see and do. The
+commenter panel (trust, ban, note) is for moderators only (MODERATE)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ OPERATIONS = {
     "comments-get",
     "comments-moderate-bulk",
     "comments-moderate",
+    "commenters-get",
+    "commenters-set-standing",
 }
+MODERATORS_ONLY = {"commenters-get", "commenters-set-standing"}
 ROUTES = routes_of(moderation)
 
 
@@ -27,4 +31,5 @@ def test_every_route_of_the_slice_is_listed():
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.operation_id)
 def test_route_declares_one_gate(route: APIRoute):
-    assert declared(route) == ("tenant", Action.USE_CONSOLE)
+    expected = Action.MODERATE if route.operation_id in MODERATORS_ONLY else Action.USE_CONSOLE
+    assert declared(route) == ("tenant", expected)

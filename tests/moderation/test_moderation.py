@@ -307,3 +307,48 @@ async def test_a_tampered_queue_cursor_is_refused(client, factory):
         422,
         "validation_failed",
     )
+
+
+async def test_restore_undoes_an_approval_from_the_queue_with_its_hold_reason(client, factory):
+    world, _, post = await site(factory, policy="pre")
+    comment = await seed(factory, world, post.id)
+    approved = await decide(client, world, comment.id, "approve")
+    assert approved.json()["status"] == "approved"
+    assert await db_comment_count(factory, world, post.id) == (1, 1)
+    undone = await decide(client, world, comment.id, "restore")
+    assert undone.status_code == 200, undone.text
+    assert undone.json()["status"] == "pending"
+    assert undone.json()["held_reason"] == "policy"
+    assert await db_comment_count(factory, world, post.id) == (0, 0)
+    # A comment that was visible before a moderator ever saw it has nothing to undo.
+    open_world, _, open_post = await site(factory, policy="open")
+    visible = await seed(factory, open_world, open_post.id)
+    assert_problem(await decide(client, open_world, visible.id, "restore"), 409, "conflict")
+
+
+async def test_the_queue_searches_text_and_filters_by_tone(client, factory):
+    world, _, post = await site(factory, policy="pre")
+    angry = await seed(factory, world, post.id, body="Terrible, je déteste ce service, honteux.")
+    happy = await seed(factory, world, post.id, body="Merci, un article formidable et précis !")
+    odd = await seed(factory, world, post.id, body="100% d'accord avec_ceci")
+
+    async def ids(**params) -> list[str]:
+        answer = await client.get(
+            queue_url(world), params=params, headers=world.headers["moderator"]
+        )
+        assert answer.status_code == 200, answer.text
+        return [c["id"] for c in answer.json()["items"]]
+
+    assert await ids(q="DETESTE") == [str(angry.id)]  # case and accents ignored
+    assert await ids(q="merci précis") == [str(happy.id)]  # every word
+    assert await ids(q="%") == [str(odd.id)]  # LIKE's wildcards match themselves
+    assert await ids(q="_ceci") == [str(odd.id)]
+    assert await ids(q="   ") == await ids()
+    assert str(angry.id) in await ids(tone="negative")
+    assert str(happy.id) not in await ids(tone="negative")
+    listed = await client.get(queue_url(world), headers=world.headers["moderator"])
+    tones = {c["id"]: c["tone"] for c in listed.json()["items"]}
+    assert tones[str(angry.id)] == "negative" and tones[str(happy.id)] == "positive"
+    for bad in ({"tone": "furious"}, {"q": "x" * 201}):
+        answer = await client.get(queue_url(world), params=bad, headers=world.headers["moderator"])
+        assert_problem(answer, 422, "validation_failed")

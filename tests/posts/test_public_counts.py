@@ -1,5 +1,5 @@
 """The public counts (a blog's posts, the tags, an author's posts) are kept by the writes
-(migration 0018) and must always equal what the public lists show.
+(migration 0013) and must always equal what the public lists show.
 
 After every kind of write that can change them, each count is compared with the number
 of posts the matching public list returns, and the kept rows with a recount of the posts

@@ -899,7 +899,7 @@ export interface paths {
         };
         /**
          * List Audit
-         * @description Newest first.
+         * @description Newest first, each entry with its actor and target named (one statement a page).
          *
          *     **Who may call:** Members of the tenant whose role allows `read_tenant_admin`, operators where the policy table says so, and API keys holding a scope that allows it.
          */
@@ -1037,6 +1037,36 @@ export interface paths {
          *     **Who may call:** Members of the tenant whose role allows `write_posts`, operators where the policy table says so, and API keys holding a scope that allows it.
          */
         post: operations["posts-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/commenters/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Commenter
+         * @description One commenter in this tenant: their comments, approval rate, reports received,
+         *     first comment, standing and the moderators' note.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `moderate`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        get: operations["commenters-get"];
+        /**
+         * Set Commenter Standing
+         * @description Trust (their comments skip pre-moderation), ban (their comments are held for a
+         *     moderator, answered like any held comment) or neither, with a note. Audited.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `moderate`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        put: operations["commenters-set-standing"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2141,6 +2171,11 @@ export interface components {
             action: string;
             /** Actor Key Id */
             actor_key_id: string | null;
+            /**
+             * Actor Name
+             * @description The person's name, or the API key's
+             */
+            actor_name: string | null;
             /** Actor User Id */
             actor_user_id: string | null;
             /**
@@ -2157,10 +2192,18 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /** Request Id */
+            /**
+             * Request Id
+             * @description The request that did it; null for changes made outside a request (the command line, the demo data)
+             */
             request_id: string | null;
             /** Target Id */
             target_id: string | null;
+            /**
+             * Target Label
+             * @description What it was done to, by name as it is now: a post's or blog's title, a person's name, an API key's name; for a comment, its post's title
+             */
+            target_label: string | null;
             /** Target Type */
             target_type: string;
         };
@@ -2687,6 +2730,60 @@ export interface components {
              * @enum {string}
              */
             status: "approved" | "pending" | "deleted";
+        };
+        /** CommenterRead */
+        CommenterRead: {
+            /**
+             * Approval Rate
+             * @description Approved among their approved, rejected and spam comments (0-1)
+             */
+            approval_rate: number | null;
+            /**
+             * Comments
+             * @description Their comments here, by status
+             */
+            comments: {
+                [key: string]: number;
+            };
+            /**
+             * First Seen
+             * @description Their first comment in this tenant
+             */
+            first_seen: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Note
+             * @description The moderators' note, never shown to the person
+             */
+            note: string;
+            /**
+             * Reports Received
+             * @description Reader reports on their comments
+             */
+            reports_received: number;
+            /**
+             * Standing
+             * @description trusted: their comments skip pre-moderation; banned: their comments are held for a moderator
+             */
+            standing: ("trusted" | "banned") | null;
+            /** Standing Set At */
+            standing_set_at: string | null;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /** CommenterStandingWrite */
+        CommenterStandingWrite: {
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Standing */
+            standing: ("trusted" | "banned") | null;
         };
         /** DomainCreate */
         DomainCreate: {
@@ -3331,7 +3428,7 @@ export interface components {
             edited_at: string | null;
             /**
              * Held Reason
-             * @description policy, links, blocked_words, repeat, honeypot or reports
+             * @description Why it was held: policy, links, blocked_words, repeat, honeypot or reports (kept once approved, so that undoing the approval holds it again)
              */
             held_reason: string | null;
             /**
@@ -3360,6 +3457,11 @@ export interface components {
              */
             status: "pending" | "approved" | "rejected" | "spam" | "deleted";
             /**
+             * Tone
+             * @description Decided when the text was written
+             */
+            tone: ("positive" | "neutral" | "negative") | null;
+            /**
              * Updated At
              * Format: date-time
              */
@@ -3385,7 +3487,7 @@ export interface components {
             edited_at: string | null;
             /**
              * Held Reason
-             * @description policy, links, blocked_words, repeat, honeypot or reports
+             * @description Why it was held: policy, links, blocked_words, repeat, honeypot or reports (kept once approved, so that undoing the approval holds it again)
              */
             held_reason: string | null;
             /**
@@ -3411,6 +3513,11 @@ export interface components {
              * @enum {string}
              */
             status: "pending" | "approved" | "rejected" | "spam" | "deleted";
+            /**
+             * Tone
+             * @description Decided when the text was written
+             */
+            tone: ("positive" | "neutral" | "negative") | null;
             /**
              * Updated At
              * Format: date-time
@@ -9750,6 +9857,16 @@ export interface operations {
     "audit-log-list": {
         parameters: {
             query?: {
+                /** @description Only what this person did */
+                actor?: string | null;
+                /** @description An action ("post.published") or a family of them ("post.") */
+                action?: string | null;
+                /** @description post, blog, user, comment… */
+                target_type?: string | null;
+                /** @description First day (UTC), included */
+                from?: string | null;
+                /** @description Last day (UTC), included */
+                to?: string | null;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page (opaque). */
@@ -10852,6 +10969,259 @@ export interface operations {
             };
         };
     };
+    "commenters-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommenterRead"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A comment cannot take that decision (deleted, not rejected…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "commenters-set-standing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommenterStandingWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommenterRead"];
+                };
+            };
+            /** @description Malformed JSON or Bad request or Idempotency-Key missing or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A comment cannot take that decision (deleted, not rejected…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "comments-queue": {
         parameters: {
             query?: {
@@ -10864,6 +11234,10 @@ export interface operations {
                 author?: string | null;
                 /** @description true: only the comments held because readers reported them (the `reported` count); false: every comment but those. */
                 reported?: boolean | null;
+                /** @description The comment's tone */
+                tone?: ("positive" | "neutral" | "negative") | null;
+                /** @description Words the comment's text or its author's name contain, ignoring case and accents. */
+                q?: string | null;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page (opaque). */

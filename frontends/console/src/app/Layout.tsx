@@ -2,8 +2,8 @@
  * The console's frame: a skip link, the header (tenant switcher, language, account),
  * the navigation of the screens the role opens, and the main landmark.
  */
-import { useState, type FormEvent, type ReactNode } from "react";
-import { NavLink, useNavigate } from "react-router";
+import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { NavLink, useLocation, useNavigate } from "react-router";
 
 import { signOut } from "../shared/api";
 import { useI18n, type Language, type MessageKey } from "../shared/i18n";
@@ -86,12 +86,28 @@ function AccountMenu({ me }: { me: Me }) {
 
 export function Shell({ me, tenant, nav, children }: { me: Me; tenant: string | null; nav?: ReactNode; children: ReactNode }) {
   const f = useI18n();
+  // On a phone the navigation folds behind a button (CSS hides the button on wider
+  // screens, where the navigation always shows); choosing a screen folds it again.
+  const [navOpen, setNavOpen] = useState(false);
+  const { pathname } = useLocation();
+  useEffect(() => setNavOpen(false), [pathname]);
   return (
-    <div className="shell">
+    <div className={navOpen ? "shell shell--nav-open" : "shell"}>
       <a className="skip-link" href="#main">
         {f.t("skip.content")}
       </a>
       <header className="topbar">
+        {nav ? (
+          <button
+            type="button"
+            className="topbar__menu button button--small button--secondary"
+            aria-expanded={navOpen}
+            aria-controls="console-nav"
+            onClick={() => setNavOpen((open) => !open)}
+          >
+            {f.t("nav.menu")}
+          </button>
+        ) : null}
         <span className="topbar__name">{f.t("app.name")}</span>
         <TenantSwitcher me={me} current={tenant} />
         <LanguageSwitcher />
@@ -111,7 +127,7 @@ export function TenantNav() {
   const f = useI18n();
   const { role, moderates, path, name } = useTenant();
   return (
-    <nav className="sidenav" aria-label={f.t("nav.main")}>
+    <nav className="sidenav" id="console-nav" aria-label={f.t("nav.main")}>
       <p className="sidenav__tenant">
         <strong>{name}</strong>
         <br />

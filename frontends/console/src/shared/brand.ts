@@ -51,6 +51,12 @@ export function isHexColour(value: string): boolean {
   return channels(value) !== null;
 }
 
+/** White or near-black, whichever reads better on `hex` (white when `hex` is malformed). */
+export function readableOn(hex: string): string {
+  const dark = "#1a1a1a";
+  return (contrastRatio(dark, hex) ?? 0) > (contrastRatio("#ffffff", hex) ?? 0) ? dark : "#ffffff";
+}
+
 /** The preview's CSS variables (raw colours: the site itself fixes unreadable pairs). */
 export function brandStyle(b: BrandColours): Record<string, string> {
   return {
@@ -58,6 +64,9 @@ export function brandStyle(b: BrandColours): Record<string, string> {
     "--brand-text": b.text_color,
     "--brand-primary": b.primary_color,
     "--brand-accent": b.accent_color,
+    // Text the preview itself lays on brand colours stays readable whatever they are.
+    "--brand-on-primary": readableOn(b.primary_color),
+    "--brand-on-accent": readableOn(b.accent_color),
     "--brand-font": FONTS[b.typography] ?? (FONTS.system as string),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { cursorAfterChange, moveCursor, shortcutFor, toggled } from "./shortcuts";
+import { actionsFor, actionsForAll, cursorAfterChange, moveCursor, shortcutFor, toggled } from "./shortcuts";
 
 describe("keyboard shortcuts", () => {
   it("maps the documented keys", () => {
@@ -53,5 +53,22 @@ describe("keyboard shortcuts", () => {
     expect([...second].sort()).toEqual(["a", "b"]);
     expect([...toggled(second, "a")]).toEqual(["b"]);
     expect([...first]).toEqual(["a"]);
+  });
+});
+
+describe("actionsFor", () => {
+  it("offers only the decisions that change a comment in its state", () => {
+    expect(actionsFor("pending")).toEqual(["approve", "reject", "spam"]);
+    expect(actionsFor("approved")).not.toContain("restore");
+    expect(actionsFor("approved")).not.toContain("approve");
+    expect(actionsFor("rejected")).toContain("restore");
+    expect(actionsFor("spam")).not.toContain("spam");
+    expect(actionsFor("deleted")).toEqual([]);
+  });
+  it("offers a selection what applies to all of it", () => {
+    expect(actionsForAll(["pending", "approved"])).toEqual(["reject", "spam"]);
+    expect(actionsForAll(["rejected", "spam"])).toEqual(["restore", "approve"]);
+    expect(actionsForAll(["pending", "deleted"])).toEqual([]);
+    expect(actionsForAll([])).toEqual([]);
   });
 });

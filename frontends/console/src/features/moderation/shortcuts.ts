@@ -79,3 +79,31 @@ export function toggled(selection: ReadonlySet<string>, id: string): Set<string>
   else next.add(id);
   return next;
 }
+
+/**
+ * The decisions that change a comment in `status`, as the API decides them: a pending
+ * comment is approved, rejected or marked as spam; an approved one can still be taken
+ * down; restore only undoes a rejection or a spam verdict (an approval is undone by the
+ * offer that follows it); a comment its author deleted is theirs.
+ */
+export function actionsFor(status: string): Decision[] {
+  switch (status) {
+    case "pending":
+      return ["approve", "reject", "spam"];
+    case "approved":
+      return ["reject", "spam"];
+    case "rejected":
+      return ["restore", "approve", "spam"];
+    case "spam":
+      return ["restore", "approve", "reject"];
+    default:
+      return [];
+  }
+}
+
+/** The decisions that apply to every comment of a selection (none when they differ). */
+export function actionsForAll(statuses: readonly string[]): Decision[] {
+  if (!statuses.length) return [];
+  const [first, ...rest] = statuses.map(actionsFor);
+  return (first ?? []).filter((action) => rest.every((actions) => actions.includes(action)));
+}

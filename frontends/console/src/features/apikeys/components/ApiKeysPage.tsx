@@ -45,7 +45,7 @@ export function ApiKeysPage() {
       ) : !keys.data?.length ? (
         <Empty>{f.t("keys.empty")}</Empty>
       ) : (
-        <table className="table">
+        <table className="table table--cards">
           <thead>
             <tr>
               <th scope="col">{f.t("keys.name")}</th>
@@ -59,9 +59,9 @@ export function ApiKeysPage() {
             {keys.data.map((k) => (
               <tr key={k.id}>
                 <th scope="row">{k.name}</th>
-                <td><code>{k.prefix}</code></td>
-                <td>{k.scopes.join(", ")}</td>
-                <td>{k.last_used_at ? f.dateTime(k.last_used_at) : f.t("keys.never")}</td>
+                <td data-label={f.t("keys.prefix")}><code>{k.prefix}</code></td>
+                <td data-label={f.t("keys.scopes")}>{k.scopes.join(", ")}</td>
+                <td data-label={f.t("keys.lastUsed")}>{k.last_used_at ? f.dateTime(k.last_used_at) : f.t("keys.never")}</td>
                 <td>
                   {k.revoked_at ? (
                     f.t("keys.revoked", { when: f.date(k.revoked_at) })

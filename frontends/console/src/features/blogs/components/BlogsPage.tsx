@@ -53,7 +53,7 @@ export function BlogsPage() {
       ) : !blogs.items.length ? (
         <Empty>{f.t("blogs.empty")}</Empty>
       ) : (
-        <table className="table" data-testid="blogs-table">
+        <table className="table table--cards" data-testid="blogs-table">
           <thead>
             <tr>
               <th scope="col">{f.t("blogs.blogTitle")}</th>
@@ -70,9 +70,9 @@ export function BlogsPage() {
                   {b.title}
                   <div className="hint">{b.description}</div>
                 </th>
-                <td>{b.language}</td>
-                <td>{b.comment_policy ? f.t(`policy.${b.comment_policy}` as MessageKey) : f.t("blogs.policyInherit")}</td>
-                <td>
+                <td data-label={f.t("blogs.language")}>{b.language}</td>
+                <td data-label={f.t("blogs.policy")}>{b.comment_policy ? f.t(`policy.${b.comment_policy}` as MessageKey) : f.t("blogs.policyInherit")}</td>
+                <td data-label={f.t("posts.status")}>
                   <Badge tone={b.status === "active" ? "success" : "neutral"}>{f.t(`status.${b.status}` as MessageKey)}</Badge>
                 </td>
                 <td>

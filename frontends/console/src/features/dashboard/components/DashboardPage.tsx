@@ -23,6 +23,7 @@ import {
 import { API_BASE_URL, downloadSigned } from "../../../shared/api";
 import { Page } from "../../../shared/components/Page";
 import { Empty, ErrorNotice, Loading } from "../../../shared/components/states";
+import { TableScroll } from "../../../shared/components/TableScroll";
 import { PRESETS, presetRange, suggestedBucket, validateRange, type DateRange } from "../../../shared/dates";
 import { isMessageKey, useI18n, type MessageKey } from "../../../shared/i18n";
 import { insightsScope } from "../../../shared/roles";
@@ -95,6 +96,7 @@ function FiguresTable({ columns, rows }: { columns: string[]; rows: (string | nu
   return (
     <details className="figures">
       <summary>{f.t("dashboard.chartTable")}</summary>
+      <TableScroll label={f.t("dashboard.chartTable")}>
       <table className="table table--compact">
         <thead>
           <tr>
@@ -113,6 +115,7 @@ function FiguresTable({ columns, rows }: { columns: string[]; rows: (string | nu
           ))}
         </tbody>
       </table>
+      </TableScroll>
     </details>
   );
 }
@@ -151,9 +154,9 @@ function EngagementCard({ query, enabled }: { query: ReportQuery; enabled: boole
         <Empty>{f.t("dashboard.noData")}</Empty>
       ) : (
         <>
-          <div className="chart" aria-hidden="true">
+          <div className="chart" aria-hidden="true" inert>
             <ResponsiveContainer width="100%" height={260}>
-              <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+              <LineChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="label" />
                 <YAxis allowDecimals={false} />
@@ -209,9 +212,9 @@ function ToneCard({ query, enabled }: { query: ReportQuery; enabled: boolean }) 
             })}{" "}
             ({percent(f, totals.positive_share)} / {percent(f, totals.negative_share)})
           </p>
-          <div className="chart" aria-hidden="true" data-testid="tone-chart">
+          <div className="chart" aria-hidden="true" inert data-testid="tone-chart">
             <ResponsiveContainer width="100%" height={240}>
-              <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+              <AreaChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="label" />
                 <YAxis allowDecimals={false} />
@@ -278,9 +281,9 @@ function AuthorsCard({ query, enabled }: { query: ReportQuery; enabled: boolean 
         <Empty>{f.t("dashboard.noData")}</Empty>
       ) : (
         <>
-          <div className="chart" aria-hidden="true">
+          <div className="chart" aria-hidden="true" inert>
             <ResponsiveContainer width="100%" height={Math.max(160, 44 * ranked.length)}>
-              <BarChart data={data} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
+              <BarChart accessibilityLayer={false} data={data} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis type="number" />
                 <YAxis type="category" dataKey="name" width={140} />
@@ -292,7 +295,7 @@ function AuthorsCard({ query, enabled }: { query: ReportQuery; enabled: boolean 
               </BarChart>
             </ResponsiveContainer>
           </div>
-          <table className="table table--compact" data-testid="authors-table">
+          <table className="table table--compact table--cards" data-testid="authors-table">
             <caption className="visually-hidden">{f.t("dashboard.authors")}</caption>
             <thead>
               <tr>
@@ -305,10 +308,10 @@ function AuthorsCard({ query, enabled }: { query: ReportQuery; enabled: boolean 
             <tbody>
               {ranked.map((a) => (
                 <tr key={a.author_id}>
-                  <td>{a.rank}</td>
+                  <td data-label={f.t("dashboard.rank")}>{a.rank}</td>
                   <th scope="row">{a.name}</th>
-                  <td>{f.number(a.score, 1)}</td>
-                  <td>
+                  <td data-label={f.t("dashboard.score")}>{f.number(a.score, 1)}</td>
+                  <td data-label={f.t("dashboard.parts")}>
                     <ul className="parts">
                       {a.parts.map((p) => (
                         <li key={p.name}>
@@ -352,7 +355,7 @@ function TopPostsCard({ query, enabled }: { query: ReportQuery; enabled: boolean
       ) : !items.length ? (
         <Empty>{f.t("dashboard.noData")}</Empty>
       ) : (
-        <table className="table table--compact">
+        <table className="table table--compact table--cards">
           <thead>
             <tr>
               <th scope="col">{f.t("dashboard.post")}</th>
@@ -366,10 +369,10 @@ function TopPostsCard({ query, enabled }: { query: ReportQuery; enabled: boolean
             {items.map((p) => (
               <tr key={p.post_id}>
                 <th scope="row">{p.title}</th>
-                <td>{p.author_name}</td>
-                <td>{f.number(p.comments)}</td>
-                <td>{p.rating_bayesian == null ? "—" : f.number(p.rating_bayesian, 1)}</td>
-                <td>{f.number(p.reads)}</td>
+                <td data-label={f.t("dashboard.author")}>{p.author_name}</td>
+                <td data-label={f.t("series.comments")}>{f.number(p.comments)}</td>
+                <td data-label={f.t("series.rating_average")}>{p.rating_bayesian == null ? "—" : f.number(p.rating_bayesian, 1)}</td>
+                <td data-label={f.t("series.reads")}>{f.number(p.reads)}</td>
               </tr>
             ))}
           </tbody>
@@ -415,9 +418,9 @@ function ModerationCard({ query, enabled }: { query: ReportQuery; enabled: boole
               <dd>{m.median_minutes_to_decision == null ? "—" : `${f.number(m.median_minutes_to_decision, 0)} min`}</dd>
             </div>
           </dl>
-          <div className="chart" aria-hidden="true">
+          <div className="chart" aria-hidden="true" inert>
             <ResponsiveContainer width="100%" height={160}>
-              <BarChart data={statuses.map((s) => ({ name: f.t(`series.${s}` as MessageKey), value: m.created[s] }))}>
+              <BarChart accessibilityLayer={false} data={statuses.map((s) => ({ name: f.t(`series.${s}` as MessageKey), value: m.created[s] }))}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="name" />
                 <YAxis allowDecimals={false} />

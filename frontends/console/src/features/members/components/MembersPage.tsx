@@ -45,7 +45,7 @@ export function MembersPage() {
       ) : !members.items.length ? (
         <Empty>{f.t("members.empty")}</Empty>
       ) : (
-        <table className="table" data-testid="members-table">
+        <table className="table table--cards" data-testid="members-table">
           <thead>
             <tr>
               <th scope="col">{f.t("members.name")}</th>
@@ -61,8 +61,8 @@ export function MembersPage() {
               return (
                 <tr key={m.user_id}>
                   <th scope="row">{m.display_name}</th>
-                  <td>{m.email}</td>
-                  <td>
+                  <td data-label={f.t("members.email")}>{m.email}</td>
+                  <td data-label={f.t("members.role")}>
                     {editable ? (
                       <select
                         aria-label={f.t("members.changeRole", { name: m.display_name })}
@@ -86,7 +86,7 @@ export function MembersPage() {
                       roleName(m.role)
                     )}
                   </td>
-                  <td>{f.date(m.joined_at)}</td>
+                  <td data-label={f.t("members.joined")}>{f.date(m.joined_at)}</td>
                   <td>
                     {editable ? (
                       <button

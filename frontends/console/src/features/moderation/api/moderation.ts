@@ -19,6 +19,9 @@ export interface QueueFilters {
   blog?: string;
   post?: string;
   author?: string;
+  tone?: "positive" | "neutral" | "negative";
+  /** Words of the text or the author's name (the API searches). */
+  q?: string;
 }
 
 export function useQueue(tenant: string, filters: QueueFilters) {
@@ -107,5 +110,35 @@ export function useDecide(tenant: string) {
       return many.items;
     },
     onSettled: () => client.invalidateQueries({ queryKey: ["moderation", tenant] }),
+  });
+}
+
+export type Commenter = ResponseBody<"/v1/tenants/{tenant}/commenters/{user_id}", "get">;
+export type Standing = NonNullable<Commenter["standing"]>;
+
+export function useCommenter(tenant: string, userId: string | null) {
+  return useQuery({
+    queryKey: ["moderation", tenant, "commenter", userId],
+    queryFn: () =>
+      unwrap(
+        api.GET("/v1/tenants/{tenant}/commenters/{user_id}", {
+          params: { path: { tenant, user_id: userId as string } },
+        }),
+      ),
+    enabled: userId !== null,
+  });
+}
+
+export function useSetStanding(tenant: string, userId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { standing: Standing | null; note: string }) =>
+      unwrap(
+        api.PUT("/v1/tenants/{tenant}/commenters/{user_id}", {
+          params: { path: { tenant, user_id: userId } },
+          body,
+        }),
+      ),
+    onSuccess: (saved) => client.setQueryData(["moderation", tenant, "commenter", userId], saved),
   });
 }

@@ -6,6 +6,7 @@ import { useI18n, type MessageKey } from "../../../shared/i18n";
 import { Empty, ErrorNotice, Loading } from "../../../shared/components/states";
 import { useTenant } from "../../../shared/tenant";
 import { useComment, usePostTitle, type CommentDetail } from "../api/moderation";
+import { holdReasonKey } from "../holdReasons";
 
 function ParentChain({ id }: { id: string | null }) {
   const f = useI18n();
@@ -73,7 +74,9 @@ export function CommentContext({ id, onClose }: { id: string; onClose: () => voi
             {c.author.url ? ` · ${c.author.url}` : ""} ·{" "}
             <time dateTime={c.created_at}>{f.dateTime(c.created_at)}</time> ·{" "}
             {f.t(`status.${c.status}` as MessageKey)}
-            {c.held_reason ? ` · ${f.t("moderation.held", { reason: c.held_reason })}` : ""}
+            {c.held_reason && c.status !== "approved" && holdReasonKey(c.held_reason)
+              ? ` · ${f.t(holdReasonKey(c.held_reason) as MessageKey)}`
+              : ""}
           </p>
           <p className="thread__body">{c.body_markdown}</p>
         </li>

@@ -6,7 +6,7 @@
  * Every piece of user content (bodies, names, titles, report notes) is rendered as
  * text: the moderator sees exactly what was typed, markup included.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { Badge } from "../../../shared/components/Badge";
 import { FilterSelect, useAddressFilters } from "../../../shared/components/FilterSelect";
 import { MoreButton } from "../../../shared/components/MoreButton";
@@ -22,13 +22,26 @@ import {
   usePostsForFilter,
   useQueue,
   type CommentStatus,
+  type QueueComment,
   type QueueFilters,
 } from "../api/moderation";
-import { cursorAfterChange, moveCursor, shortcutFor, toggled, type Decision } from "../shortcuts";
+import {
+  actionsFor,
+  actionsForAll,
+  cursorAfterChange,
+  moveCursor,
+  shortcutFor,
+  toggled,
+  type Decision,
+} from "../shortcuts";
+import { holdReasonKey } from "../holdReasons";
+import { undoable, useUndoOffer } from "../undo";
 import { CommentContext } from "./CommentContext";
+import { CommenterPanel } from "./CommenterPanel";
 import { ShortcutHelp } from "./ShortcutHelp";
 
-const DECISIONS: Decision[] = ["approve", "reject", "spam", "restore"];
+const TONES_FIRST_NEGATIVE = ["negative", "neutral", "positive"] as const;
+const TONE_BADGES: Record<string, string> = { negative: "danger", neutral: "neutral", positive: "success" };
 const TONES: Record<string, string> = {
   pending: "warning",
   approved: "success",
@@ -42,9 +55,22 @@ function isStatus(value: string | null): value is CommentStatus {
   return value !== null && (STATUSES as string[]).includes(value);
 }
 
+function isTone(value: string | null): value is NonNullable<QueueFilters["tone"]> {
+  return value !== null && (TONES_FIRST_NEGATIVE as readonly string[]).includes(value);
+}
+
+
+/** Keys that a focused control answers itself (a button's Enter) are not shortcuts there. */
+function controlOwnsKey(event: KeyboardEvent): boolean {
+  const target = event.target as HTMLElement | null;
+  const tag = target?.tagName?.toLowerCase();
+  return (event.key === "Enter" || event.key === " ") && (tag === "button" || tag === "a" || tag === "summary");
+}
+
 export function ModerationPage() {
   const f = useI18n();
-  const { slug } = useTenant();
+  const { slug, role } = useTenant();
+  const judgesPeople = role !== "author";
   // Another blog makes the chosen post meaningless.
   const { params, setFilter } = useAddressFilters({ blog: ["post"] });
   const rawStatus = params.get("status");
@@ -57,7 +83,10 @@ export function ModerationPage() {
     blog: params.get("blog") || undefined,
     post: params.get("post") || undefined,
     author: params.get("author") || undefined,
+    tone: isTone(params.get("tone")) ? (params.get("tone") as QueueFilters["tone"]) : undefined,
+    q: params.get("q") || undefined,
   };
+  const [search, setSearch] = useState(filters.q ?? "");
   const queue = useQueue(slug, filters);
   const counts = useCounts(slug);
   const blogs = useBlogsForFilter(slug);
@@ -68,9 +97,12 @@ export function ModerationPage() {
   const [cursor, setCursor] = useState(0);
   const [selection, setSelection] = useState<Set<string>>(new Set());
   const [openId, setOpenId] = useState<string | null>(null);
+  const [personId, setPersonId] = useState<string | null>(null);
   const [done, setDone] = useState("");
+  const undo = useUndoOffer();
   const rows = useRef<(HTMLLIElement | null)[]>([]);
   const listHasFocus = useRef(false);
+  const decisionName = useCallback((action: Decision) => f.t(`moderation.decided.${action}` as MessageKey), [f]);
 
   const filterKey = JSON.stringify(filters);
   useEffect(() => {
@@ -93,47 +125,84 @@ export function ModerationPage() {
   }, [cursor, items]);
 
   const act = useCallback(
-    (ids: string[], action: Decision) => {
-      if (!ids.length) return;
+    (chosen: QueueComment[], action: Decision) => {
+      if (!chosen.length) return;
+      const ids = chosen.map((c) => c.id);
+      const message =
+        chosen.length === 1
+          ? f.t("moderation.doneOne", { decision: decisionName(action), name: (chosen[0] as QueueComment).author.name })
+          : f.t("moderation.done", { decision: decisionName(action), count: chosen.length });
       decide.mutate(
         { ids, action },
         {
           onSuccess: () => {
-            const label = f.t(`moderation.${action}` as MessageKey);
-            setDone(
-              ids.length === 1
-                ? f.t("moderation.doneOne", { action: label })
-                : f.t("moderation.done", { count: ids.length, action: label }),
-            );
+            setDone(message);
             setSelection(new Set());
+            if (undoable(action)) undo.make({ ids, action, message });
+            else undo.clear();
           },
         },
       );
     },
-    [decide, f],
+    [decide, f, decisionName, undo],
   );
 
-  function onKeyDown(event: KeyboardEvent<HTMLUListElement>) {
+  const takeBack = useCallback(() => {
+    const offer = undo.offer;
+    if (!offer) return;
+    undo.clear();
+    decide.mutate({ ids: offer.ids, action: "restore" }, { onSuccess: () => setDone(f.t("moderation.undone")) });
+  }, [undo, decide, f]);
+
+  // The shortcuts answer anywhere on the page (never while typing in a field); the
+  // handler reads the latest state through a ref so the listener is added once.
+  const onKey = useRef<(event: KeyboardEvent) => void>(() => undefined);
+  onKey.current = (event: KeyboardEvent) => {
     const shortcut = shortcutFor(event);
-    if (!shortcut || !items.length) return;
+    if (!shortcut || controlOwnsKey(event)) return;
+    if (shortcut.type === "decide" && shortcut.action === "restore" && undo.offer) {
+      event.preventDefault();
+      takeBack();
+      return;
+    }
+    if (!items.length) return;
     event.preventDefault();
     const current = items[cursor];
     switch (shortcut.type) {
       case "move":
+        listHasFocus.current = true;
         setCursor((c) => moveCursor(c, shortcut.delta, items.length));
+        rows.current[moveCursor(cursor, shortcut.delta, items.length)]?.focus();
         break;
       case "toggle":
         if (current) setSelection((s) => toggled(s, current.id));
         break;
       case "open":
-        if (current) setOpenId(current.id);
+        if (current) {
+          setPersonId(null);
+          setOpenId(current.id);
+        }
         break;
       case "decide": {
-        const ids = selection.size ? [...selection] : current ? [current.id] : [];
-        act(ids, shortcut.action);
+        const chosen = selection.size ? items.filter((i) => selection.has(i.id)) : current ? [current] : [];
+        if (!actionsForAll(chosen.map((c) => c.status)).includes(shortcut.action)) {
+          setDone(f.t("moderation.notApplicable", { action: f.t(`moderation.${shortcut.action}` as MessageKey) }));
+          break;
+        }
+        act(chosen, shortcut.action);
         break;
       }
     }
+  };
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => onKey.current(event);
+    document.addEventListener("keydown", listener);
+    return () => document.removeEventListener("keydown", listener);
+  }, []);
+
+  function submitSearch(event: FormEvent) {
+    event.preventDefault();
+    setFilter("q", search.trim());
   }
 
   const postTitles = useMemo(() => {
@@ -150,6 +219,7 @@ export function ModerationPage() {
   const statusTab =
     rawStatus === "all" || reportedTab ? rawStatus : (filters.status ?? "pending");
   const allSelected = items.length > 0 && items.every((i) => selection.has(i.id));
+  const selectedActions = actionsForAll(items.filter((i) => selection.has(i.id)).map((i) => i.status));
 
   return (
     <Page title={f.t("moderation.title")} wide>
@@ -193,7 +263,22 @@ export function ModerationPage() {
         </ul>
       </nav>
 
+      <form className="filters" role="search" aria-label={f.t("moderation.search")} onSubmit={submitSearch}>
+        <div className="field field--inline">
+          <label htmlFor="mod-q">{f.t("moderation.searchLabel")}</label>
+          <input id="mod-q" type="search" value={search} maxLength={200} onChange={(e) => setSearch(e.target.value)} />
+          <button type="submit" className="button button--small">{f.t("moderation.searchGo")}</button>
+        </div>
+      </form>
       <form className="filters" aria-label={f.t("moderation.filters")} onSubmit={(e) => e.preventDefault()}>
+        <FilterSelect
+          id="mod-tone"
+          label={f.t("moderation.tone")}
+          anyLabel={f.t("moderation.any")}
+          value={filters.tone}
+          options={TONES_FIRST_NEGATIVE.map((tone) => ({ value: tone, label: f.t(`tone.${tone}` as MessageKey) }))}
+          onChange={(value) => setFilter("tone", value)}
+        />
         <FilterSelect
           id="mod-blog"
           label={f.t("moderation.blog")}
@@ -236,19 +321,26 @@ export function ModerationPage() {
           {f.t("moderation.selectAll")}
         </label>
         <span aria-live="polite">{f.t("moderation.selected", { count: selection.size })}</span>
-        {DECISIONS.map((action) => (
+        {(selection.size ? selectedActions : actionsFor("pending")).map((action) => (
           <button
             key={action}
             type="button"
             className="button button--small"
             disabled={!selection.size || decide.isPending}
-            onClick={() => act([...selection], action)}
+            onClick={() => act(items.filter((i) => selection.has(i.id)), action)}
           >
             {f.t(`moderation.${action}` as MessageKey)}
           </button>
         ))}
       </div>
-      <StatusLine testId="moderation-done">{done}</StatusLine>
+      <div className="decision-line">
+        <StatusLine testId="moderation-done">{done}</StatusLine>
+        {undo.offer ? (
+          <button type="button" className="button button--small button--secondary" onClick={takeBack} disabled={decide.isPending}>
+            {f.t("moderation.undo")}
+          </button>
+        ) : null}
+      </div>
       {decide.error ? <ErrorNotice error={decide.error} /> : null}
 
       <div className="split">
@@ -264,7 +356,6 @@ export function ModerationPage() {
             <ul
               className="queue"
               aria-label={f.t("moderation.queue")}
-              onKeyDown={onKeyDown}
               onFocus={() => (listHasFocus.current = true)}
               onBlur={() => (listHasFocus.current = false)}
               data-testid="queue"
@@ -292,15 +383,19 @@ export function ModerationPage() {
                           type="checkbox"
                           checked={selected}
                           onChange={() => setSelection((s) => toggled(s, comment.id))}
-                          tabIndex={-1}
                         />
-                        <span className="visually-hidden">{f.t("moderation.select")}</span>
+                        <span className="visually-hidden">{`${f.t("moderation.select")} — ${comment.author.name}`}</span>
                       </label>
                       <strong className="queue__author">
                         {comment.author.name}
                         {comment.author.user_id ? null : ` (${f.t("moderation.anonymous")})`}
                       </strong>
                       <Badge tone={TONES[comment.status]}>{f.t(`status.${comment.status}` as MessageKey)}</Badge>
+                      {comment.tone ? (
+                        <Badge tone={TONE_BADGES[comment.tone]} label={f.t("moderation.toneOf", { tone: f.t(`tone.${comment.tone}` as MessageKey) })}>
+                          {f.t(`tone.${comment.tone}` as MessageKey)}
+                        </Badge>
+                      ) : null}
                       {comment.open_reports ? (
                         <Badge tone="warning">{f.t("moderation.openReports", { count: comment.open_reports })}</Badge>
                       ) : null}
@@ -310,18 +405,19 @@ export function ModerationPage() {
                     <p className="queue__where">
                       {postTitles.get(comment.post_id) ?? ""}
                       {comment.blog_id && blogTitles.get(comment.blog_id) ? ` · ${blogTitles.get(comment.blog_id)}` : ""}
-                      {comment.held_reason ? ` · ${f.t("moderation.held", { reason: comment.held_reason })}` : ""}
+                      {comment.held_reason && comment.status !== "approved" && holdReasonKey(comment.held_reason)
+                        ? ` · ${f.t(holdReasonKey(comment.held_reason) as MessageKey)}`
+                        : ""}
                     </p>
                     <div className="queue__actions">
-                      {DECISIONS.map((action) => (
+                      {actionsFor(comment.status).map((action) => (
                         <button
                           key={action}
                           type="button"
                           className="button button--small button--secondary"
-                          tabIndex={-1}
                           onClick={(e) => {
                             e.stopPropagation();
-                            act([comment.id], action);
+                            act([comment], action);
                           }}
                           disabled={decide.isPending}
                           aria-label={`${f.t(`moderation.${action}` as MessageKey)} — ${comment.author.name}`}
@@ -332,9 +428,9 @@ export function ModerationPage() {
                       <button
                         type="button"
                         className="button button--small button--link"
-                        tabIndex={-1}
                         onClick={(e) => {
                           e.stopPropagation();
+                          setPersonId(null);
                           setOpenId(comment.id);
                         }}
                       >
@@ -344,7 +440,6 @@ export function ModerationPage() {
                         <button
                           type="button"
                           className="button button--small button--link"
-                          tabIndex={-1}
                           aria-label={`${f.t("moderation.author")} — ${comment.author.name}`}
                           onClick={(e) => {
                             e.stopPropagation();
@@ -352,6 +447,20 @@ export function ModerationPage() {
                           }}
                         >
                           {f.t("moderation.author")}
+                        </button>
+                      ) : null}
+                      {comment.author.user_id && judgesPeople ? (
+                        <button
+                          type="button"
+                          className="button button--small button--link"
+                          aria-label={`${f.t("commenter.open")} — ${comment.author.name}`}
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            setOpenId(null);
+                            setPersonId(comment.author.user_id as string);
+                          }}
+                        >
+                          {f.t("commenter.open")}
                         </button>
                       ) : null}
                     </div>
@@ -366,7 +475,13 @@ export function ModerationPage() {
         </section>
         <section className="split__detail" aria-labelledby="detail-heading">
           <h2 id="detail-heading">{f.t("moderation.context")}</h2>
-          {openId ? <CommentContext id={openId} onClose={() => setOpenId(null)} /> : <Empty>{f.t("moderation.placeholder")}</Empty>}
+          {personId ? (
+            <CommenterPanel userId={personId} onClose={() => setPersonId(null)} />
+          ) : openId ? (
+            <CommentContext id={openId} onClose={() => setOpenId(null)} />
+          ) : (
+            <Empty>{f.t("moderation.placeholder")}</Empty>
+          )}
         </section>
       </div>
     </Page>

@@ -59,7 +59,7 @@ export function PostListPage() {
       ) : !posts.items.length ? (
         <Empty>{f.t("posts.empty")}</Empty>
       ) : (
-        <table className="table" data-testid="posts-table">
+        <table className="table table--cards" data-testid="posts-table">
           <thead>
             <tr>
               <th scope="col">{f.t("posts.col.title")}</th>
@@ -71,16 +71,16 @@ export function PostListPage() {
           <tbody>
             {posts.items.map((p) => (
               <tr key={p.id}>
-                <td>
+                <th scope="row">
                   <Link to={path(`posts/${p.id}`)}>{p.title || f.t("posts.untitled")}</Link>
-                </td>
-                <td>
+                </th>
+                <td data-label={f.t("posts.col.status")}>
                   <Badge tone={p.status === "published" ? "success" : p.status === "scheduled" ? "info" : "neutral"}>
                     {f.t(`status.${p.status}` as MessageKey)}
                   </Badge>
                 </td>
-                <td>{blogTitle.get(p.blog_id) ?? ""}</td>
-                <td>{p.published_at ? <time dateTime={p.published_at}>{f.dateTime(p.published_at)}</time> : "—"}</td>
+                <td data-label={f.t("posts.col.blog")}>{blogTitle.get(p.blog_id) ?? ""}</td>
+                <td data-label={f.t("posts.col.date")}>{p.published_at ? <time dateTime={p.published_at}>{f.dateTime(p.published_at)}</time> : "—"}</td>
               </tr>
             ))}
           </tbody>

@@ -2,6 +2,7 @@
 import { Badge } from "../../../shared/components/Badge";
 import { Page } from "../../../shared/components/Page";
 import { ErrorNotice, Loading, QueryState } from "../../../shared/components/states";
+import { TableScroll } from "../../../shared/components/TableScroll";
 import { isMessageKey, useI18n, type MessageKey } from "../../../shared/i18n";
 import { useTenant } from "../../../shared/tenant";
 import { useHistory, usePlans, useSubscription, useUsage } from "../api/subscription";
@@ -57,7 +58,7 @@ export function SubscriptionPage() {
         ) : usage.error || !usage.data ? (
           <ErrorNotice error={usage.error} onRetry={() => void usage.refetch()} />
         ) : (
-          <table className="table" data-testid="usage-table">
+          <table className="table table--cards" data-testid="usage-table">
             <thead>
               <tr>
                 <th scope="col">{f.t("subscription.quota")}</th>
@@ -72,8 +73,8 @@ export function SubscriptionPage() {
                 return (
                   <tr key={q.quota}>
                     <th scope="row">{quotaName(q.quota)}</th>
-                    <td>{f.number(q.used)}</td>
-                    <td>{limitText(q.limit)}</td>
+                    <td data-label={f.t("subscription.used")}>{f.number(q.used)}</td>
+                    <td data-label={f.t("subscription.limit")}>{limitText(q.limit)}</td>
                     <td>
                       {q.limit != null ? (
                         <meter min={0} max={1} low={0.7} high={0.9} optimum={0} value={share} aria-label={f.t("subscription.usageOf", { used: f.number(q.used), limit: limitText(q.limit) })}>
@@ -93,7 +94,7 @@ export function SubscriptionPage() {
         <h2 id="sub-plans">{f.t("subscription.plans")}</h2>
         <QueryState query={plans}>
           {(p) => (
-            <div className="table-scroll">
+            <TableScroll label={f.t("subscription.plans")}>
               <table className="table table--compact">
                 <thead>
                   <tr>
@@ -123,7 +124,7 @@ export function SubscriptionPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </QueryState>
       </section>

@@ -5,8 +5,8 @@ persistence/events/outbox.py). ``available_at`` is when the event may leave: the
 time for most, the publication time for a scheduled post. Rows with a ``coalesce_key``
 that no worker has taken yet are folded into the newest (one ``rating.changed`` per post).
 
-Revision ID: 0013
-Revises: 0018
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-01
 """
 
@@ -18,8 +18,8 @@ from sqlalchemy.util import await_only
 from persistence.database import APP_ROLE
 from persistence.jobs import JOBS_SCHEMA, install_sql
 
-revision = "0013"
-down_revision = "0018"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ A scheduled post is counted from its write; the reads subtract the scheduled pos
 so the counts stay exact as time passes without a job. Counts are kept per
 blog so that an archived blog's posts drop out by joining the active blogs.
 
-Revision ID: 0018
+Revision ID: 0013
 Revises: 0012
 """
 
@@ -23,7 +23,7 @@ from alembic import op
 from helpers import enable_tenant_rls
 from sqlalchemy.dialects.postgresql import UUID
 
-revision = "0018"
+revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
