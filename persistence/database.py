@@ -24,6 +24,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from domain.kernel.errors import DomainError
+
 APP_ROLE = "causerie_app"
 
 _SET_CONTEXT_SQL = (
@@ -93,7 +95,8 @@ def is_unavailable(exc: BaseException) -> bool:
 def _unavailable_as_503() -> Iterator[None]:
     try:
         yield
-    except DatabaseBusy:
+    except (DatabaseBusy, DomainError):
+        # A domain error is the answer, whatever Python chained to it while it was raised.
         raise
     except Exception as exc:
         if is_unavailable(exc):

@@ -357,3 +357,15 @@ async def test_an_exhausted_pool_answers_503_with_retry_after_and_recovers(clust
     assert sorted(a.status_code for a in answers) == [200, 412, 412, 412]
     async with httpx.AsyncClient(base_url=served.base_url, timeout=60) as http:
         assert (await http.get(f"/v1/sites/{cluster.slug}/posts")).status_code == 200
+
+
+def test_a_refusal_made_while_handling_an_os_error_stays_a_refusal():
+    """A domain error raised inside a transaction keeps its answer even when Python
+    chained an unrelated OSError to it (zoneinfo looks a bad ``tz`` up as a file, so
+    ``?tz=G`` used to come back as a 503 "database unreachable")."""
+    from domain.insights.model import parse_zone
+    from domain.kernel.errors import InvalidInput
+    from persistence.database import _unavailable_as_503
+
+    with pytest.raises(InvalidInput), _unavailable_as_503():
+        parse_zone("G")

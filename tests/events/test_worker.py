@@ -115,14 +115,18 @@ async def test_a_job_whose_worker_died_is_taken_again_after_its_lease(
     monkeypatch.setattr(Worker, "dispatch", dispatch)
     short = settings.model_copy(update={"worker_lease_seconds": 60, "worker_poll_seconds": 0.2})
     await Worker(db, short).run(connection, drain=True)
-    assert done == [tenant_id]
+    # Other tests' commits may have queued dispatches too: the drain takes them as well.
+    assert tenant_id in done
     left = await connection.fetchval("SELECT count(*) FROM jobs.pgqueuer WHERE id = $1", job_id)
     assert left == 0
 
 
 async def test_a_job_held_by_a_live_worker_is_not_taken(queue, settings, db, monkeypatch):
     connection, made = queue
-    [job_id] = await jobs.queries(connection).enqueue(jobs.DISPATCH, jobs.dispatch_payload(uuid4()))
+    tenant_id = uuid4()
+    [job_id] = await jobs.queries(connection).enqueue(
+        jobs.DISPATCH, jobs.dispatch_payload(tenant_id)
+    )
     made.append(job_id)
     await connection.execute(
         "UPDATE jobs.pgqueuer SET status = 'picked', queue_manager_id = $2, heartbeat = now() "
@@ -139,4 +143,4 @@ async def test_a_job_held_by_a_live_worker_is_not_taken(queue, settings, db, mon
     monkeypatch.setattr(Worker, "dispatch", dispatch)
     short = settings.model_copy(update={"worker_lease_seconds": 60, "worker_poll_seconds": 0.2})
     await Worker(db, short).run(connection, drain=True)
-    assert done == []
+    assert tenant_id not in done  # other tests' queued dispatches may be taken, not this one
