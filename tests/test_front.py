@@ -30,6 +30,7 @@ from api.front import FrontLimits, render
 from persistence import migrate
 from persistence.admin import drop_database, ensure_database
 from tests.conftest import JWT_KEYS
+from tests.live import free_port, wait_until_answering
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 NAME = f"causerie_front_{os.getpid()}"
@@ -38,25 +39,6 @@ LIMITS = FrontLimits(header_timeout=2, body_timeout=2, keepalive_timeout=2, send
 BOUND = 30.0  # generous: "closed before this", never "closed in about 2 s"
 MAX_BODY_BYTES = 64 * 1024
 SIGN_IN_PER_IP = 3
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_until_answering(url: str, process: subprocess.Popen[str], what: str) -> None:
-    deadline = time.monotonic() + BOUND
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{what} exited: {process.stderr.read() if process.stderr else ''}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    pytest.fail(f"{what} did not answer within {BOUND} s")
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +50,7 @@ def front(pg_server, tmp_path_factory) -> Iterator[tuple[str, int]]:
     asyncio.run(ensure_database(pg_server, NAME, recreate=True))
     url = pg_server.set(database=NAME)
     migrate.upgrade(url)
-    app_port, front_port = _free_port(), _free_port()
+    app_port, front_port = free_port(), free_port()
     env = {
         **os.environ,
         "DATABASE_URL": url.render_as_string(hide_password=False),
@@ -107,8 +89,8 @@ def front(pg_server, tmp_path_factory) -> Iterator[tuple[str, int]]:
         text=True,
     )  # fmt: skip
     try:
-        _wait_until_answering(f"http://127.0.0.1:{app_port}/healthz", app, "causerie serve")
-        _wait_until_answering(f"http://127.0.0.1:{front_port}/healthz", nginx, "nginx")
+        wait_until_answering(f"http://127.0.0.1:{app_port}/healthz", app, "causerie serve")
+        wait_until_answering(f"http://127.0.0.1:{front_port}/healthz", nginx, "nginx")
         yield "127.0.0.1", front_port
     finally:
         for process in (nginx, app):
