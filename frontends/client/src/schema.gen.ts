@@ -1306,6 +1306,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenant}/insights/headline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Headline
+         * @description Six headline figures of the window (comments, new commenters, reads, weighted
+         *     rating, queue, median time to a decision), each beside the previous period of the
+         *     same length and the change. Plan level ``basic``; owners, managers and operators.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `insights_full`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        get: operations["insights-headline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{tenant}/insights/moderation": {
         parameters: {
             query?: never;
@@ -3267,6 +3291,53 @@ export interface components {
             webhooks?: boolean;
             /** White Label */
             white_label?: boolean;
+        };
+        /** HeadlineFigureRead */
+        HeadlineFigureRead: {
+            /**
+             * Change
+             * @description current minus previous
+             */
+            change: number | null;
+            /**
+             * Change Share
+             * @description The change as a share of the previous figure (none when that is 0)
+             */
+            change_share: number | null;
+            /**
+             * Current
+             * @description The window's figure (none: nothing to measure)
+             */
+            current: number | null;
+            /**
+             * Name
+             * @description comments written; people whose first approved comment falls in the period; counted reads; the Bayesian average of the period's votes (5 imaginary votes of 3 stars added); comments held at the period's end (or now); median minutes from a comment to its first decision
+             * @enum {string}
+             */
+            name: "comments" | "new_commenters" | "reads" | "weighted_rating" | "queue" | "median_minutes_to_decision";
+            /**
+             * Previous
+             * @description The same figure for the previous period
+             */
+            previous: number | null;
+        };
+        /** HeadlineRead */
+        HeadlineRead: {
+            /** Figures */
+            figures: components["schemas"]["HeadlineFigureRead"][];
+            /** @description The period compared with: as many days, ending the day before `from` */
+            previous: components["schemas"]["WindowRead"];
+            /**
+             * Previous Ratings
+             * @description Votes behind the previous period's
+             */
+            previous_ratings: number;
+            /**
+             * Ratings
+             * @description Votes behind the window's weighted rating
+             */
+            ratings: number;
+            window: components["schemas"]["WindowRead"];
         };
         /** Health */
         Health: {
@@ -12436,6 +12507,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EngagementRead"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No credentials */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The plan has no insights, or not the level this view needs */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not see these figures */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant, blog or author */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid window, bucket, time zone or filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "insights-headline": {
+        parameters: {
+            query?: {
+                /** @description csv for a spreadsheet (or send Accept: text/csv). */
+                format?: ("json" | "csv") | null;
+                /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
+                from?: string | null;
+                /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
+                to?: string | null;
+                /** @description IANA time zone of days and buckets. */
+                tz?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadlineRead"];
                     "text/csv": string;
                 };
             };
