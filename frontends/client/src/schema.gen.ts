@@ -1504,7 +1504,8 @@ export interface paths {
         /**
          * List Posts
          * @description The console's post list, most recently changed first (authors: their own posts and
-         *     the public posts of their blogs; staff and moderators: all).
+         *     the public posts of their blogs; staff and moderators: all), each with its author's
+         *     name, approved comments and votes.
          *
          *     **Who may call:** Members of the tenant whose role allows `use_console`, operators where the policy table says so, and API keys holding a scope that allows it.
          */
@@ -3689,10 +3690,10 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** Page[PostSummary] */
-        Page_PostSummary_: {
+        /** Page[PostListItem] */
+        Page_PostListItem_: {
             /** Items */
-            items: components["schemas"]["PostSummary"][];
+            items: components["schemas"]["PostListItem"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -3824,6 +3825,79 @@ export interface components {
              */
             version: number;
         };
+        /**
+         * PostListItem
+         * @description A post of the console's list, with what the list shows beside it.
+         */
+        PostListItem: {
+            /**
+             * Author Id
+             * Format: uuid
+             */
+            author_id: string;
+            /** Author Name */
+            author_name: string;
+            /**
+             * Blog Id
+             * Format: uuid
+             */
+            blog_id: string;
+            /**
+             * Comment Count
+             * @description Approved comments
+             */
+            comment_count: number;
+            /** Cover Image Url */
+            cover_image_url: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deleted At */
+            deleted_at: string | null;
+            /** Excerpt */
+            excerpt: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Language */
+            language: string;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Rating Average
+             * @description Mean of the votes (none without votes)
+             */
+            rating_average: number | null;
+            /**
+             * Rating Count
+             * @description Votes
+             */
+            rating_count: number;
+            /** Reading Minutes */
+            reading_minutes: number;
+            /** Slug */
+            slug: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "scheduled" | "published" | "archived";
+            /** Tags */
+            tags: string[];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
         /** PostPage */
         PostPage: {
             /** Items */
@@ -3850,59 +3924,6 @@ export interface components {
             body_html: string;
             /** Body Markdown */
             body_markdown: string;
-            /** Cover Image Url */
-            cover_image_url: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Deleted At */
-            deleted_at: string | null;
-            /** Excerpt */
-            excerpt: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Language */
-            language: string;
-            /** Published At */
-            published_at: string | null;
-            /** Reading Minutes */
-            reading_minutes: number;
-            /** Slug */
-            slug: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "draft" | "scheduled" | "published" | "archived";
-            /** Tags */
-            tags: string[];
-            /** Title */
-            title: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Version */
-            version: number;
-        };
-        /** PostSummary */
-        PostSummary: {
-            /**
-             * Author Id
-             * Format: uuid
-             */
-            author_id: string;
-            /**
-             * Blog Id
-             * Format: uuid
-             */
-            blog_id: string;
             /** Cover Image Url */
             cover_image_url: string | null;
             /**
@@ -13682,6 +13703,8 @@ export interface operations {
                 status?: ("draft" | "scheduled" | "published" | "archived") | null;
                 /** @description true: the trash instead. */
                 deleted?: boolean;
+                /** @description Words the title or the excerpt contain, ignoring case and accents (the first eight). */
+                q?: string | null;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page (opaque). */
@@ -13702,7 +13725,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_PostSummary_"];
+                    "application/json": components["schemas"]["Page_PostListItem_"];
                 };
             };
             /** @description Not signed in */
