@@ -13,7 +13,8 @@ Each round rushes a fresh post twice: with the schema before the fix (``HOT_BEFO
 default ``0015``: the insights triggers lock the post's roll-up rows from the vote's
 write to its commit) and at the head (they run at the commit, migration 0018), the same
 server and app, migrated between the two. ``HOT_ROUNDS`` (default 2) rounds,
-``HOT_BEFORE=`` for the head alone. For each rush: the 1-minute load average, the time
+``HOT_BEFORE=`` for the head alone. For each rush: the 1-minute load average, the
+median time of one vote alone (the 40 votes cast one at a time before the rush), the time
 until every request was answered, the answers' statuses, and whether the post's summary
 (count, sum, histogram) equals the figures counted from the votes' table afterwards;
 then, per schema, what the database's backends were doing (sampled every 10 ms from
@@ -27,6 +28,7 @@ import asyncio
 import collections
 import os
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -114,7 +116,7 @@ async def _sample(url, stop: asyncio.Event) -> collections.Counter[str]:
 
 async def _rush(
     base: str, db_url, which: int
-) -> tuple[str, float, collections.Counter[int], collections.Counter[str]]:
+) -> tuple[str, float, float, collections.Counter[int], collections.Counter[str]]:
     limits = httpx.Limits(max_connections=VOTES + 10, max_keepalive_connections=VOTES + 10)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
         posts = (await client.get("/v1/sites/demo/posts")).json()
@@ -123,11 +125,14 @@ async def _rush(
         rng = random.Random(7)
         tokens = [_token() for _ in range(VOTES * 3 // 5)]
         early = len(tokens) // 3
-        for t in tokens[:early]:  # votes already cast before the rush
+        alone: list[float] = []
+        for t in tokens[:early]:  # votes already cast before the rush, one at a time
+            before = time.perf_counter()
             answer = await client.put(
                 url, json={"stars": rng.randint(1, 5)}, headers={"X-Voter-Token": t}
             )
             answer.raise_for_status()
+            alone.append(time.perf_counter() - before)
 
         def vote(t: str):
             return client.put(url, json={"stars": rng.randint(1, 5)}, headers={"X-Voter-Token": t})
@@ -147,7 +152,8 @@ async def _rush(
         elapsed = time.perf_counter() - started
         stop.set()
         waits = await sampler
-    return post_id, elapsed, collections.Counter(a.status_code for a in answers), waits
+    statuses = collections.Counter(a.status_code for a in answers)
+    return post_id, statistics.median(alone), elapsed, statuses, waits
 
 
 def main() -> None:
@@ -200,8 +206,9 @@ def main() -> None:
             f"{VOTES} concurrent votes on one post, {os.cpu_count()} CPUs, one uvicorn worker, "
             f"pool of {settings.db_pool_size} (timeout {settings.db_pool_timeout_seconds:g} s)",
             "",
-            "| round | schema | load avg (1 min) | all answered | statuses | summary |",
-            "|---|---|---|---|---|---|",
+            "| round | schema | load avg (1 min) | one vote alone (median of "
+            f"{VOTES * 3 // 5 // 3}) | {VOTES} at once: all answered | statuses | summary |",
+            "|---|---|---|---|---|---|---|",
         ]
         waits_by_schema: dict[str, collections.Counter[str]] = {}
         phases = [(BEFORE, "before"), ("head", "after")] if BEFORE else [("head", "after")]
@@ -213,13 +220,13 @@ def main() -> None:
                 else:
                     migrate.downgrade(db_url, revision)
                 load = os.getloadavg()[0]
-                post_id, elapsed, statuses, waits = asyncio.run(_rush(base, db_url, which))
+                post_id, alone, elapsed, statuses, waits = asyncio.run(_rush(base, db_url, which))
                 which += 1
                 row, counted = asyncio.run(_counted(db_url, post_id))
                 name = f"{label} ({revision})"
                 waits_by_schema.setdefault(name, collections.Counter()).update(waits)
                 lines.append(
-                    f"| {round_} | {name} | {load:.2f} | {elapsed:.2f} s "
+                    f"| {round_} | {name} | {load:.2f} | {alone * 1000:.1f} ms | {elapsed:.2f} s "
                     f"| {dict(sorted(statuses.items()))} "
                     f"| {'exact' if row == counted else f'WRONG: {row} against {counted}'} |"
                 )
