@@ -296,6 +296,16 @@ async def test_two_hundred_concurrent_votes_keep_the_summary_exact(client, commi
     row, counted = await table_summary(committed.db, world.tenant.id, post.id)
     assert row == counted
     assert 0 < row[0] <= 125
+    # The insights' figures, added at each commit, agree too: the post's hours and weeks.
+    async with committed.db.transaction(tenant_id=world.tenant.id) as tx:
+        for table in ("insight_post_hours", "insight_post_weeks"):
+            insights = (
+                await tx.connection.execute(
+                    text(f"SELECT sum(ratings), sum(rating_sum) FROM {table} WHERE post_id = :p"),
+                    {"p": post.id},
+                )
+            ).one()
+            assert (int(insights[0]), int(insights[1])) == counted[:2], table
     final = await client.put(url, json={"stars": 5}, headers=world.headers["reader"])
     assert (
         final.json()["summary"]["count"]
