@@ -219,7 +219,7 @@ function HeadlineTiles({ query }: { query: ReportQuery }) {
             })}
           </ul>
           <p className="hint" data-testid="weighted-hint">
-            {f.t("headline.votes", { votes: f.number(h.ratings) })}
+            {h.ratings ? f.t("headline.votes", { votes: f.number(h.ratings) }) : f.t("dashboard.weightedHint")}
           </p>
         </>
       )}
