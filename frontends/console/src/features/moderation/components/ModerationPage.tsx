@@ -126,7 +126,9 @@ export function ModerationPage() {
   }, [items]);
 
   useEffect(() => {
-    if (listHasFocus.current) rows.current[cursor]?.focus();
+    // Focus stays where it is inside the current comment (its reply box, a button).
+    const row = rows.current[cursor];
+    if (listHasFocus.current && row && !row.contains(document.activeElement)) row.focus();
   }, [cursor, items]);
 
   const act = useCallback(
