@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import time
@@ -53,6 +54,9 @@ class WebhookSender:
     def __init__(self, db: Database, settings: Settings, box: AesGcmSecretBox):
         self.db, self.settings, self.box = db, settings, box
         self.jitter = random.random
+        # An attempt holds a pooled connection for its exchange: leave two for the
+        # dispatches and the sweep, so a burst of slow receivers never drains the pool.
+        self._room = asyncio.Semaphore(max(1, settings.db_pool_size - 2))
 
     async def plan(self, tx: Transaction, event: DomainEvent) -> None:
         """The event's first attempt to each subscribed endpoint (the outbox consumer)."""
@@ -86,13 +90,18 @@ class WebhookSender:
     async def deliver(self, tenant_id: UUID, delivery_id: UUID) -> DeliveryStatus | None:
         """Send one pending attempt; its outcome, or None when there was nothing to do
         (sent already, held by another worker, or not due yet)."""
+        async with self._room:
+            return await self._deliver(tenant_id, delivery_id)
+
+    async def _deliver(self, tenant_id: UUID, delivery_id: UUID) -> DeliveryStatus | None:
         async with self.db.transaction(tenant_id=tenant_id) as tx:
             repo = SqlWebhookRepository(tx)
             delivery = await repo.claim(delivery_id)
             now = clock.now()
             if delivery is None or delivery.due_at > now:
                 return None
-            endpoint = await repo.endpoint(tenant_id, delivery.endpoint_id, lock=True)
+            # Not locked for the exchange: attempts to one endpoint go out side by side.
+            endpoint = await repo.endpoint(tenant_id, delivery.endpoint_id)
             assert endpoint is not None  # deleting an endpoint deletes its deliveries
             if not endpoint.enabled and not delivery.manual:
                 delivery.status = DeliveryStatus.CANCELLED
@@ -140,6 +149,8 @@ class WebhookSender:
             shown = {k: v for k, v in headers.items() if k != "webhook-signature"}
             shown["webhook-signature"] = f"({len(secrets)} signature(s), not kept)"
             delivery.request_headers = json.dumps(shown)
+            # The endpoint as it is now, locked for the rest of this short tail.
+            endpoint = await repo.endpoint(tenant_id, delivery.endpoint_id, lock=True) or endpoint
             if is_success(status):
                 delivery.status = DeliveryStatus.SUCCEEDED
                 if endpoint.failing_since is not None:
