@@ -27,6 +27,7 @@ from persistence.outbox import write_events
 from persistence.posts.repositories import SqlPostRepository
 from persistence.ratings.repositories import SqlRatingRepository
 from persistence.tenants.repositories import SqlApiKeyRepository, SqlAuditLog, SqlTenantRepository
+from persistence.webhooks.repositories import SqlWebhookRepository
 
 
 class SqlUnitOfWork:
@@ -72,6 +73,7 @@ class SqlUnitOfWork:
         self.moderation = SqlModerationRepository(self._tx)
         self.ratings = SqlRatingRepository(self._tx)
         self.insights = SqlInsightsRepository(self._tx)
+        self.webhooks = SqlWebhookRepository(self._tx)
         return self
 
     async def __aexit__(
