@@ -39,6 +39,7 @@ from api.kit.routing import new_router
 from api.kit.schemas import IDEMPOTENCY_KEY
 from api.kit.sites import CONTRIBUTION_PROBLEMS, SiteReaderDep
 from api.problems import ApiProblem
+from api.public_cache import cached
 from domain.comments import use_cases
 from domain.comments.model import Comment, NewComment, Origin, ReportReason
 from domain.comments.threads import has_held
@@ -102,6 +103,7 @@ def _answer(comment: Comment) -> tuple[int, Any]:
         422: {"description": "Malformed cursor or limit"},
     },
 )
+@cached("post")
 async def list_comments(
     request: Request,
     reader: SiteReaderDep,
@@ -172,6 +174,7 @@ async def create_comment(
         honeypot=body.honeypot,
     )
     origin = Origin(ip_hash=fingerprint)
+    ctx.uow.public_change_limited_to(post_id)  # its thread, its count, the post lists
     if idempotency_key is None:
         comment = await use_cases.post_comment(
             ctx.uow,
