@@ -22,7 +22,7 @@ CONSOLE_SOURCES := $(shell find $(FRONTENDS)/console/src $(FRONTENDS)/console/pu
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: run test install lock lint typecheck layers openapi bench bench-burst bench-events clean help \
+.PHONY: run test install lock lint typecheck layers openapi bench bench-cache bench-burst bench-events clean help \
 	frontends client frontends-test npm-ci chromium nginx contract-lint
 
 help:
@@ -148,6 +148,11 @@ bench: install
 	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || \
 		echo "wrk is not installed: the slower Python load client is used"
 	$(BIN)/python -m bench.run
+
+bench-cache: install
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || \
+		echo "wrk is not installed: the slower Python load client is used"
+	$(BIN)/python -m bench.public_cache
 
 bench-burst: install
 	$(BIN)/python -m bench.signup_burst
