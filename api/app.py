@@ -22,7 +22,7 @@ from api.events.schemas import document_webhooks
 from api.kit import contract
 from api.kit.routing import CheckedRoute
 from api.middleware import RequestContextMiddleware
-from api.public_cache import PublicCache
+from api.public_cache import COMPRESS_FROM_BYTES, PublicCache
 from api.registry import ROUTERS, TAGS
 from api.settings import Settings, get_settings
 from api.startup import StartupError
@@ -33,8 +33,6 @@ from persistence.database import Database, app_role_url, create_engine, sync_url
 
 log = logging.getLogger("causerie.app")
 
-# Answers smaller than this go out as they are: gzip would save a packet at most.
-COMPRESS_FROM_BYTES = 512
 
 API_DESCRIPTION = """\
 Causerie is a headless, white-label blogging platform. Every error is an RFC 9457

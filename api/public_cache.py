@@ -39,6 +39,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gzip
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -69,6 +70,9 @@ HIT, MISS, BYPASS = (READS.labels(result) for result in ("hit", "miss", "bypass"
 
 Scope = Literal["site", "list", "post"]
 MAX_ENTRIES = 20_000
+# Answers smaller than this go out as they are: gzip would save a packet at most (the
+# gzip middleware of api/app.py uses the same threshold).
+COMPRESS_FROM_BYTES = 512
 MAX_BODY_BYTES = 2 * 1024 * 1024
 RECONNECT_SECONDS = 1.0
 _FAR = datetime.max.replace(tzinfo=UTC)
@@ -97,7 +101,7 @@ class _Tenant:
     skew: timedelta = timedelta(0)  # the database's clock minus this process's
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Entry:
     tenant: _Tenant
     activity: int | None  # the tenant's activity generation (lists), or None
@@ -107,6 +111,26 @@ class _Entry:
     body: bytes
     media_type: str
     headers: dict[str, str]
+    gzipped: bytes | None = None  # compressed once, at its first hit that accepts gzip
+
+    def answer(self, request: Request) -> Response:
+        """The kept answer: a 304, the gzipped bytes (compressed once, not per hit as the
+        gzip middleware would), or the bytes as they are."""
+        if (
+            len(self.body) < COMPRESS_FROM_BYTES
+            or "gzip" not in request.headers.get("accept-encoding", "")
+            or "if-none-match" in request.headers
+        ):
+            return answer_bytes(request, self.body, self.media_type, self.headers)
+        if self.gzipped is None:
+            self.gzipped = gzip.compress(self.body, compresslevel=9, mtime=0)
+        vary = self.headers.get("Vary")
+        headers = {
+            **self.headers,
+            "Content-Encoding": "gzip",
+            "Vary": f"{vary}, Accept-Encoding" if vary else "Accept-Encoding",
+        }
+        return Response(self.gzipped, media_type=self.media_type, headers=headers)
 
 
 @dataclass(frozen=True)
@@ -332,7 +356,7 @@ def cached(
             if entry is not None:
                 cache.hits += 1
                 HIT.inc()
-                return answer_bytes(request, entry.body, entry.media_type, entry.headers)
+                return entry.answer(request)
             cache.misses += 1
             MISS.inc()
             reader = kwargs.get("reader")

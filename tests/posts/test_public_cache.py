@@ -49,6 +49,10 @@ async def test_an_answer_is_kept_and_forgotten_when_a_post_changes(client, facto
         assert again == 1 and same.content == answer.content, path
         assert same.headers["etag"] == answer.headers["etag"]
         assert same.headers["cache-control"].startswith("public")
+        # a kept answer is compressed once and sent as such to clients that take gzip
+        assert same.headers.get("content-encoding") == answer.headers.get("content-encoding")
+        if same.headers.get("content-encoding") == "gzip":
+            assert "Accept-Encoding" in same.headers["vary"]
         revalidated, not_modified = await hits_of(
             cache, client, path, headers={"If-None-Match": answer.headers["etag"]}
         )
