@@ -74,6 +74,8 @@ MAX_ENTRIES = 20_000
 # gzip middleware of api/app.py uses the same threshold).
 COMPRESS_FROM_BYTES = 512
 MAX_BODY_BYTES = 2 * 1024 * 1024
+# The bodies kept per process, all entries together; past it, all are dropped at once.
+MAX_KEPT_BYTES = 128 * 1024 * 1024
 RECONNECT_SECONDS = 1.0
 _FAR = datetime.max.replace(tzinfo=UTC)
 
@@ -153,6 +155,7 @@ class PublicCache:
         self._forget_site = forget_site
         self._max = max_entries
         self._entries: dict[tuple[UUID, str, str], _Entry] = {}
+        self._kept_bytes = 0
         self._tenants: dict[UUID, _Tenant] = {}
         self._listener: asyncpg.Connection | None = None
         self._keeper: asyncio.Task[None] | None = None
@@ -216,6 +219,7 @@ class PublicCache:
 
     def _drop_everything(self) -> None:
         self._entries.clear()
+        self._kept_bytes = 0
         self._tenants.clear()
         self._forget_site(None)
 
@@ -261,9 +265,14 @@ class PublicCache:
             or (entry.activity is not None and entry.activity != tenant.activity)
             or (entry.post is not None and tenant.posts.get(entry.post, 0) != entry.post_generation)
         ):
-            self._entries.pop((tenant_id, path, query), None)
+            self._forget((tenant_id, path, query))
             return None
         return entry
+
+    def _forget(self, key: tuple[UUID, str, str]) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._kept_bytes -= len(entry.body)
 
     async def snapshot(self, tenant_id: UUID, uow: SqlUnitOfWork | None = None) -> _Snapshot | None:
         """The tenant's generation before a read runs; None when it cannot be kept.
@@ -308,9 +317,13 @@ class PublicCache:
         status, body, media_type, headers = answer
         if len(body) > MAX_BODY_BYTES:
             return
-        if len(self._entries) >= self._max:
+        key = (tenant_id, path, query)
+        self._forget(key)
+        if len(self._entries) >= self._max or self._kept_bytes + len(body) > MAX_KEPT_BYTES:
             self._entries.clear()
-        self._entries[(tenant_id, path, query)] = _Entry(
+            self._kept_bytes = 0
+        self._kept_bytes += len(body)
+        self._entries[key] = _Entry(
             tenant=tenant,
             activity=snapshot.activity if scope == "list" else None,
             post=post if scope == "post" else None,
