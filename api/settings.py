@@ -34,6 +34,11 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("REDIS_URL", "CAUSERIE_REDIS_URL")
     )
 
+    # The public-read cache (api/public_cache.py): each process keeps anonymous public
+    # answers until a committed write changes them (told by LISTEN/NOTIFY).
+    public_cache: bool = True
+    public_cache_entries: int = Field(default=20_000, ge=100, le=1_000_000)
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     public_base_url: str | None = None
