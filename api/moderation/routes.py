@@ -204,6 +204,7 @@ async def pin(
     """Keep one visible top-level comment first on the post. One per post: pinning
     another replaces it. Rejecting or deleting the comment unpins it. Audited
     (``comment.pin``)."""
+    ctx.uow.public_change_limited_to(post_id)  # its thread only, in every public cache
     comment = await use_cases.pin_comment(ctx.uow, ctx.actor, ctx.tenant, post_id, body.comment_id)
     return ModerationCommentRead.of(comment)
 
@@ -218,6 +219,7 @@ async def pin(
 async def unpin(ctx: ModeratingAll, tenant: TenantSlug, post_id: UUID) -> Response:
     """The post's comments go back to their order (``comment.unpin``, audited); nothing
     pinned: nothing changes."""
+    ctx.uow.public_change_limited_to(post_id)
     await use_cases.unpin_comment(ctx.uow, ctx.actor, ctx.tenant, post_id)
     return Response(status_code=204)
 

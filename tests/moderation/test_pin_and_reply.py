@@ -10,6 +10,8 @@ import pytest
 
 from tests.comments.helpers import comments_url, db_comment_count, seed, site
 from tests.events.helpers import outbox_types
+from tests.posts.test_public_cache import cache as public_cache
+from tests.posts.test_public_cache import hits_of
 from tests.test_foundation import assert_problem
 
 
@@ -215,3 +217,28 @@ async def test_the_pinned_comment_comes_first_once_across_pages(client, factory)
         headers=world.headers["owner"],
     )
     assert [e["target_id"] for e in log.json()["items"]] == [ids[1]]
+
+
+cache = public_cache  # the public-read cache of this process, as a fixture
+
+
+async def test_pins_and_staff_replies_clear_the_public_cache(client, factory, cache):
+    world, _, post = await site(factory)
+    older = await seed(factory, world, post.id)
+    newer = await seed(factory, world, post.id)
+    path = comments_url(world, post.id)
+
+    async def first_id() -> tuple[int, str]:
+        hit, answer = await hits_of(cache, client, path)
+        return hit, answer.json()["items"][0]["id"]
+
+    assert await first_id() == (0, str(older.id))
+    assert await first_id() == (1, str(older.id))  # kept
+    assert (await pin(client, world, post.id, newer.id)).status_code == 200
+    assert await first_id() == (0, str(newer.id))  # forgotten by the pin
+    assert await first_id() == (1, str(newer.id))
+    assert (await reply(client, world, older.id)).status_code == 201
+    hit, answer = await hits_of(cache, client, path)
+    assert hit == 0 and answer.json()["items"][1]["replies"][0]["staff"] is True
+    await client.delete(pin_url(world, post.id), headers=world.headers["manager"])
+    assert await first_id() == (0, str(older.id))
