@@ -116,9 +116,11 @@ async def list_comments(
     (signed keyset cursor), each with its replies nested (at most 3 levels). A signed-in
     reader also sees their own comments awaiting review, marked ``held``; such answers
     are ``Cache-Control: private, no-store`` (and every variant says ``Vary: Authorization``).
+    The pinned comment (``pinned: true``, at most one per post) comes first on the first
+    page, before the page's ``limit`` threads, and never again on a later page.
     Strong ``ETag``; ``If-None-Match`` answers 304."""
     async with site_unit_of_work(request, site, principal) as uow:
-        rows = await use_cases.threads(
+        pinned, rows = await use_cases.threads(
             uow,
             principal,
             site.row.id,
@@ -128,6 +130,8 @@ async def list_comments(
         )
     page, next_cursor = paging.split(THREADS, rows)
     threads = [row.thread for row in page if row.thread is not None]
+    if pinned is not None:
+        threads.insert(0, pinned)
     body = CommentThreadsPage(
         items=[PublicCommentRead.of(n) for n in threads], next_cursor=next_cursor
     )

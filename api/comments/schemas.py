@@ -43,6 +43,13 @@ class PublicCommentRead(StrictModel):
         "window and delete it); always false for anonymous readers."
     )
     author: CommentAuthorRead | None
+    staff: bool = Field(
+        description="Written by the site's staff (owner, manager or moderator) replying "
+        "from the console."
+    )
+    pinned: bool = Field(
+        description="Kept first on the post by the site's moderators (at most one per post)."
+    )
     body_html: str | None
     created_at: datetime
     edited_at: datetime | None
@@ -59,6 +66,8 @@ class PublicCommentRead(StrictModel):
             held=node.shown is Shown.HELD,
             mine=node.mine,
             author=None if placeholder else CommentAuthorRead.of(c),
+            staff=c.staff and not placeholder,
+            pinned=c.is_pinned and c.parent_id is None,
             body_html=None if placeholder else c.body_html,
             created_at=c.created_at,
             edited_at=None if placeholder else c.edited_at,

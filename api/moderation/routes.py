@@ -12,6 +12,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from api.access import Requires, ServicesDep, TenantActor, TenantSlug
 from api.kit.cursors import time_id
@@ -27,7 +28,9 @@ from api.moderation.schemas import (
     ModerationCommentDetail,
     ModerationCommentRead,
     ModerationCounts,
+    PinWrite,
     ReportRead,
+    StaffReplyCreate,
     StatusName,
     ToneName,
 )
@@ -149,6 +152,78 @@ async def moderate_bulk(
     return ModeratedList(items=[ModerationCommentRead.of(c) for c in done])
 
 
+# Speaking or pinning in the site's name is the moderators' (and staff's), not an
+# author's: the gate asks for MODERATE.
+ModeratingAll = Annotated[TenantActor, Requires(Action.MODERATE)]
+
+
+@router.post(
+    "/tenants/{tenant}/comments/{comment_id}/replies",
+    operation_id="comments-staff-reply",
+    status_code=201,
+    response_model=ModerationCommentRead,
+    responses={
+        **PROBLEMS,
+        409: {"description": "The comment is not visible, or the thread is full"},
+    },
+)
+async def staff_reply(
+    ctx: ModeratingAll,
+    tenant: TenantSlug,
+    comment_id: UUID,
+    body: StaffReplyCreate,
+    services: ServicesDep,
+) -> JSONResponse:
+    """Reply to a visible comment as the site's staff: published at once (never held by
+    the comment policy), a normal reply in the thread, marked ``staff`` in public
+    answers. A held comment is answered 409: approve it first."""
+    reply = await use_cases.staff_reply(
+        ctx.uow,
+        ctx.actor,
+        ctx.tenant,
+        comment_id,
+        body.body,
+        renderer=services.comment_text,
+        tone=services.tone,
+    )
+    return JSONResponse(ModerationCommentRead.of(reply).model_dump(mode="json"), status_code=201)
+
+
+@router.put(
+    "/tenants/{tenant}/posts/{post_id}/pinned-comment",
+    operation_id="comments-pin",
+    response_model=ModerationCommentRead,
+    responses={
+        **PROBLEMS,
+        409: {"description": "Not a visible top-level comment"},
+    },
+)
+async def pin(
+    ctx: ModeratingAll, tenant: TenantSlug, post_id: UUID, body: PinWrite
+) -> ModerationCommentRead:
+    """Keep one visible top-level comment first on the post. One per post: pinning
+    another replaces it. Rejecting or deleting the comment unpins it. Audited
+    (``comment.pin``)."""
+    ctx.uow.public_change_limited_to(post_id)  # its thread only, in every public cache
+    comment = await use_cases.pin_comment(ctx.uow, ctx.actor, ctx.tenant, post_id, body.comment_id)
+    return ModerationCommentRead.of(comment)
+
+
+@router.delete(
+    "/tenants/{tenant}/posts/{post_id}/pinned-comment",
+    operation_id="comments-unpin",
+    status_code=204,
+    response_class=Response,
+    responses=PROBLEMS,
+)
+async def unpin(ctx: ModeratingAll, tenant: TenantSlug, post_id: UUID) -> Response:
+    """The post's comments go back to their order (``comment.unpin``, audited); nothing
+    pinned: nothing changes."""
+    ctx.uow.public_change_limited_to(post_id)
+    await use_cases.unpin_comment(ctx.uow, ctx.actor, ctx.tenant, post_id)
+    return Response(status_code=204)
+
+
 @router.post(
     "/tenants/{tenant}/comments/{comment_id}/{action}",
     operation_id="comments-moderate",
@@ -170,8 +245,7 @@ async def moderate_one(
     return ModerationCommentRead.of(done[0])
 
 
-# Judging people across the tenant is the moderators' (and staff's), not an author's.
-ModeratingAll = Annotated[TenantActor, Requires(Action.MODERATE)]
+# Judging people across the tenant is the moderators' too (ModeratingAll above).
 
 
 @router.get(

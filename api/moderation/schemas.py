@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import Field
 
 from api.kit.schemas import StrictModel
-from domain.comments.model import Comment, Report
+from domain.comments.model import MAX_BODY_CHARS, Comment, Report
 from domain.moderation.model import MAX_BULK, MAX_NOTE, CommenterProfile
 
 StatusName = Literal["pending", "approved", "rejected", "spam", "deleted"]
@@ -45,6 +45,8 @@ class ModerationCommentRead(StrictModel):
     edited_at: datetime | None
     moderated_at: datetime | None
     moderated_by: UUID | None
+    staff: bool = Field(description="A staff reply written from the console")
+    pinned: bool = Field(description="Kept first on its post (visible comments only)")
 
     @classmethod
     def of(cls, c: Comment) -> ModerationCommentRead:
@@ -68,6 +70,8 @@ class ModerationCommentRead(StrictModel):
             edited_at=c.edited_at,
             moderated_at=c.moderated_at,
             moderated_by=c.moderated_by,
+            staff=c.staff,
+            pinned=c.is_pinned,
         )
 
 
@@ -150,3 +154,11 @@ class CommenterRead(StrictModel):
 class CommenterStandingWrite(StrictModel):
     standing: StandingName | None
     note: Annotated[str, Field(max_length=MAX_NOTE)] = ""
+
+
+class StaffReplyCreate(StrictModel):
+    body: Annotated[str, Field(min_length=1, max_length=MAX_BODY_CHARS)]
+
+
+class PinWrite(StrictModel):
+    comment_id: UUID = Field(description="A visible top-level comment of the post")

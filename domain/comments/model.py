@@ -111,6 +111,17 @@ class Comment:
     language: str | None = None  # the post's blog's language, where a look-up joins it
     sentiment: str | None = None  # positive, neutral or negative (insights), set on write
     first_moderated_at: datetime | None = None  # the first moderator decision, kept
+    pinned_at: datetime | None = None  # kept first on its post by a moderator
+    pinned_by: UUID | None = None
+    staff: bool = False  # written by the tenant's staff from the console
+
+    @property
+    def is_pinned(self) -> bool:
+        """Shown first on its post: pinned, and still visible."""
+        return self.pinned_at is not None and self.is_visible
+
+    def unpin(self) -> None:
+        self.pinned_at, self.pinned_by = None, None
 
     @property
     def is_visible(self) -> bool:
@@ -134,6 +145,7 @@ class Comment:
         self.status_before = self.status
         self.status = CommentStatus.DELETED
         self.held_reason = None
+        self.unpin()
         self.body_markdown = ""
         self.body_html = ""
         self.author_url = None

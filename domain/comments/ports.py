@@ -89,7 +89,16 @@ class CommentRepository(Protocol):
         limit: int,
     ) -> list[Comment]:
         """Top-level comments worth showing, oldest first: approved ones, the viewer's
-        own held ones, and hidden ones that have approved replies (as placeholders)."""
+        own held ones, and hidden ones that have approved replies (as placeholders);
+        never the pinned one (see ``pinned``)."""
+        ...
+
+    async def pinned(self, post_id: UUID) -> Comment | None:
+        """The post's pinned top-level comment, when it is visible."""
+        ...
+
+    async def pinned_ids(self, post_id: UUID) -> list[UUID]:
+        """The post's comments marked pinned, visible or not (none, or one)."""
         ...
 
     async def replies(self, root_ids: list[UUID]) -> list[Comment]: ...

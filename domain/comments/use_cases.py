@@ -343,16 +343,21 @@ async def threads(
     *,
     after: tuple[datetime, UUID] | None,
     fetch: int,
-) -> list[ThreadRow]:
-    """Up to ``fetch`` top-level comments after ``after`` (oldest first), each with its
-    replies, read in ``uow`` (already in the site's tenant). A member also sees their own
-    comments held for review."""
+) -> tuple[ThreadNode | None, list[ThreadRow]]:
+    """The pinned thread (first page only, else None) and up to ``fetch`` other
+    top-level comments after ``after`` (oldest first), each with its replies, read in
+    ``uow`` (already in the site's tenant). A member also sees their own comments held
+    for review. The pinned comment is never among the paged rows, so cursors cut the
+    same list whatever is pinned."""
     await _public_post(uow, post_id)
     viewer: UUID | None = None
     if principal.user_id is not None:
         role, _ = await uow.tenants.standing(tenant_id, principal.user_id)
         viewer = principal.user_id if role is not None else None
+    pinned = await uow.comments.pinned(post_id) if after is None else None
     tops = await uow.comments.top_level(post_id, viewer_id=viewer, after=after, limit=fetch)
-    replies = await uow.comments.replies([c.id for c in tops]) if tops else []
-    shown = {node.comment.id: node for node in build_threads(tops, replies, viewer)}
-    return [ThreadRow(top, shown.get(top.id)) for top in tops]
+    everything = ([pinned] if pinned else []) + tops
+    replies = await uow.comments.replies([c.id for c in everything]) if everything else []
+    shown = {node.comment.id: node for node in build_threads(everything, replies, viewer)}
+    first = shown.get(pinned.id) if pinned else None
+    return first, [ThreadRow(top, shown.get(top.id)) for top in tops]

@@ -95,6 +95,8 @@ def decide(comment: Comment, action: ModerationAction, by: UUID | None, now: dat
         return False
     comment.status_before = comment.status
     comment.status = target
+    if target is not CommentStatus.APPROVED:
+        comment.unpin()  # a hidden comment is no longer kept first on its post
     comment.moderated_at, comment.moderated_by, comment.updated_at = now, by, now
     if comment.first_moderated_at is None:
         comment.first_moderated_at = now

@@ -7,7 +7,7 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.comments.model import Comment, Report, Standing
-from domain.comments.ports import CommentRepository
+from domain.comments.ports import Commenters, CommentRepository
 from domain.kernel.ports import UnitOfWorkBase
 from domain.moderation.model import CommenterProfile, QueueFilter
 from domain.tenants.ports import AuditLog
@@ -38,5 +38,7 @@ class ModerationUnitOfWork(UnitOfWorkBase, Protocol):
     def comments(self) -> CommentRepository: ...
     @property
     def moderation(self) -> ModerationRepository: ...
+    @property
+    def users(self) -> Commenters: ...
     @property
     def audit(self) -> AuditLog: ...

@@ -9,14 +9,25 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from domain.comments.model import Comment, CommentStatus, Report, Standing, comment_event
-from domain.comments.ports import ToneClassifier
-from domain.comments.use_cases import tone_of
+from domain.comments.model import (
+    MAX_DEPTH,
+    MAX_NAME_CHARS,
+    Comment,
+    CommentStatus,
+    Report,
+    Standing,
+    comment_event,
+    comment_payload,
+)
+from domain.comments.ports import CommentRenderer, ToneClassifier
+from domain.comments.text import body_fingerprint
+from domain.comments.use_cases import _check_body, tone_of
 from domain.kernel import clock
 from domain.kernel.access import Actor
-from domain.kernel.errors import Forbidden, InvalidInput, NotFound
+from domain.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from domain.kernel.events import DomainEvent, EventType
 from domain.moderation.model import (
     MAX_BULK,
     MAX_NOTE,
@@ -191,3 +202,132 @@ async def set_commenter_standing(
     )
     await uow.commit()
     return replace(before, standing=standing, note=note, standing_set_at=now)
+
+
+def _staff_only(actor: Actor, tenant: Tenant, what: str) -> None:
+    """Staff replies and pins speak for the site: the tenant's moderators (and staff),
+    never an author moderating their own posts."""
+    if moderation_scope(actor, tenant.settings, write=True) is not None:
+        raise Forbidden(f"Only the tenant's moderators {what}.")
+
+
+async def staff_reply(
+    uow: ModerationUnitOfWork,
+    actor: Actor,
+    tenant: Tenant,
+    comment_id: UUID,
+    body: str,
+    *,
+    renderer: CommentRenderer,
+    tone: ToneClassifier,
+) -> Comment:
+    """A moderator answers a comment in the site's name: a normal reply in the thread
+    (its parent is the comment), visible at once whatever the comment policy (staff's
+    own words are not held for review), marked ``staff``. The comment answered must be
+    visible: a held one is decided first (409)."""
+    _staff_only(actor, tenant, "reply as staff")
+    text = _check_body(body)
+    parent = await uow.comments.get(comment_id)
+    if parent is None:
+        raise NotFound("No such comment.")
+    if parent.status is not CommentStatus.APPROVED:
+        raise Conflict("Approve the comment before replying to it: replies go to visible ones.")
+    if parent.depth + 1 >= MAX_DEPTH:
+        raise Conflict(f"Threads are at most {MAX_DEPTH} levels deep.")
+    post = await uow.comments.post_target(parent.post_id)
+    if post is None or not post.is_public(clock.now()):
+        raise Conflict("The comment's post is not public: nobody would read the reply.")
+    if actor.user_id is None:
+        raise Unauthenticated("Sign in to reply.")
+    user = await uow.users.get(actor.user_id)
+    if user is None:
+        raise Unauthenticated("Sign in again.")
+    now = clock.now()
+    reply = Comment(
+        id=uuid4(),
+        tenant_id=actor.tenant_id,
+        post_id=parent.post_id,
+        parent_id=parent.id,
+        root_id=parent.root_id,
+        depth=parent.depth + 1,
+        author_user_id=actor.user_id,
+        author_name=user.display_name[:MAX_NAME_CHARS],
+        author_email=None,
+        author_url=None,
+        body_markdown=text,
+        body_html=renderer.render(text),
+        body_hash=body_fingerprint(text),
+        status=CommentStatus.APPROVED,
+        held_reason=None,
+        ip_hash=None,
+        created_at=now,
+        updated_at=now,
+        post_author_id=post.author_id,
+        blog_id=post.blog_id,
+        language=post.language,
+        sentiment=tone_of(text, tone, post.language),
+        staff=True,
+    )
+    await uow.comments.add(reply)
+    await uow.comments.add_to_comment_count(reply.post_id, 1)
+    uow.record(DomainEvent(EventType.COMMENT_CREATED, reply.tenant_id, comment_payload(reply)))
+    await uow.commit()
+    return reply
+
+
+async def pin_comment(
+    uow: ModerationUnitOfWork, actor: Actor, tenant: Tenant, post_id: UUID, comment_id: UUID
+) -> Comment:
+    """Keep a visible top-level comment first on its post. One per post: pinning
+    another replaces it (both audited as ``comment.pin``, with the one replaced)."""
+    _staff_only(actor, tenant, "pin comments")
+    # The post's row lock puts concurrent pins of one post in turn.
+    post = await uow.comments.post_target(post_id, lock=True)
+    if post is None:
+        raise NotFound("No such post.")
+    comment = await uow.comments.get(comment_id, lock=True)
+    if comment is None:
+        raise NotFound("No such comment.")
+    if comment.post_id != post.id:
+        raise InvalidInput("The comment is not on this post.")
+    if comment.parent_id is not None:
+        raise Conflict("Only a top-level comment can be pinned; a reply stays in its thread.")
+    if comment.status is not CommentStatus.APPROVED:
+        raise Conflict("Only a published (approved) comment can be pinned.")
+    if comment.pinned_at is not None:
+        return comment
+    now = clock.now()
+    replaced = [i for i in await uow.comments.pinned_ids(post.id) if i != comment.id]
+    for previous in await uow.comments.get_many(replaced, lock=True):
+        previous.unpin()
+        await uow.comments.update(previous)
+    comment.pinned_at, comment.pinned_by = now, actor.user_id
+    await uow.comments.update(comment)
+    await audit(
+        uow,
+        actor,
+        "comment.pin",
+        "comment",
+        comment.id,
+        post=str(post.id),
+        replaced=str(replaced[0]) if replaced else None,
+    )
+    await uow.commit()
+    return comment
+
+
+async def unpin_comment(
+    uow: ModerationUnitOfWork, actor: Actor, tenant: Tenant, post_id: UUID
+) -> None:
+    """The post's comments go back to their order; audited as ``comment.unpin`` when
+    one was pinned (nothing pinned: nothing to do)."""
+    _staff_only(actor, tenant, "unpin comments")
+    post = await uow.comments.post_target(post_id, lock=True)
+    if post is None:
+        raise NotFound("No such post.")
+    pinned = await uow.comments.get_many(await uow.comments.pinned_ids(post.id), lock=True)
+    for comment in pinned:
+        comment.unpin()
+        await uow.comments.update(comment)
+        await audit(uow, actor, "comment.unpin", "comment", comment.id, post=str(post.id))
+    await uow.commit()

@@ -54,6 +54,9 @@ comments = sa.Table(
     sa.Column("moderated_by", U, sa.ForeignKey("users.id", ondelete="SET NULL")),
     sa.Column("sentiment", sa.String(8)),
     _ts("first_moderated_at"),
+    _ts("pinned_at"),
+    sa.Column("pinned_by", U, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    sa.Column("staff", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.ForeignKeyConstraint(
         ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
     ),
@@ -80,6 +83,13 @@ comments = sa.Table(
         "tenant_id",
         "first_moderated_at",
         postgresql_where=sa.text("first_moderated_at IS NOT NULL"),
+    ),
+    sa.Index(
+        "comments_pinned_one",
+        "tenant_id",
+        "post_id",
+        unique=True,
+        postgresql_where=sa.text("pinned_at IS NOT NULL"),
     ),
 )
 
@@ -166,6 +176,9 @@ def comment_of(row: Any) -> Comment:
         language=m.get("language"),
         sentiment=m.get("sentiment"),
         first_moderated_at=m.get("first_moderated_at"),
+        pinned_at=m.get("pinned_at"),
+        pinned_by=m.get("pinned_by"),
+        staff=bool(m.get("staff")),
     )
 
 
@@ -196,6 +209,9 @@ def _values(comment: Comment) -> dict[str, Any]:
         "moderated_by": comment.moderated_by,
         "sentiment": comment.sentiment,
         "first_moderated_at": comment.first_moderated_at,
+        "pinned_at": comment.pinned_at,
+        "pinned_by": comment.pinned_by,
+        "staff": comment.staff,
     }
 
 
@@ -358,14 +374,38 @@ class SqlCommentRepository(TenantScoped):
         if viewer_id is not None:
             held = (CommentStatus.PENDING.value, CommentStatus.SPAM.value)
             shown.append(sa.and_(_c.c.author_user_id == viewer_id, _c.c.status.in_(held)))
+        # The pinned comment is listed before the first page (``pinned``), never in
+        # the pages, so that a cursor neither skips nor repeats it.
+        pinned = sa.and_(_c.c.pinned_at.is_not(None), _c.c.status == CommentStatus.APPROVED.value)
         query = sa.select(_c).where(
             _c.c.tenant_id == self.tenant_id,
             _c.c.post_id == post_id,
             _c.c.parent_id.is_(None),
             sa.or_(*shown),
+            sa.not_(pinned),
         )
         query = keyset(query, _c.c.created_at, _c.c.id, after, limit, newest_first=False)
         return [comment_of(r) for r in await self.conn.execute(query)]
+
+    async def pinned(self, post_id: UUID) -> Comment | None:
+        query = sa.select(_c).where(
+            _c.c.tenant_id == self.tenant_id,
+            _c.c.post_id == post_id,
+            _c.c.parent_id.is_(None),
+            _c.c.pinned_at.is_not(None),
+            _c.c.status == CommentStatus.APPROVED.value,
+        )
+        row = (await self.conn.execute(query)).first()
+        return comment_of(row) if row is not None else None
+
+    async def pinned_ids(self, post_id: UUID) -> list[UUID]:
+        """Every comment of the post marked pinned, visible or not."""
+        query = sa.select(_c.c.id).where(
+            _c.c.tenant_id == self.tenant_id,
+            _c.c.post_id == post_id,
+            _c.c.pinned_at.is_not(None),
+        )
+        return list((await self.conn.execute(query)).scalars())
 
     async def replies(self, root_ids: list[UUID]) -> list[Comment]:
         query = (

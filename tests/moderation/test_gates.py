@@ -1,7 +1,8 @@
 """Every route of the moderation slice declares one gate: the console's members come in
 (USE_CONSOLE, so authors reach the queue where the tenant lets them moderate their own
 posts); ``moderation_scope`` in the use cases decides what each may see and do. The
-commenter panel (trust, ban, note) is for moderators only (MODERATE)."""
+commenter panel (trust, ban, note), staff replies and pins are for moderators only
+(MODERATE)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,17 @@ OPERATIONS = {
     "comments-moderate",
     "commenters-get",
     "commenters-set-standing",
+    "comments-staff-reply",
+    "comments-pin",
+    "comments-unpin",
 }
-MODERATORS_ONLY = {"commenters-get", "commenters-set-standing"}
+MODERATORS_ONLY = {
+    "commenters-get",
+    "commenters-set-standing",
+    "comments-staff-reply",
+    "comments-pin",
+    "comments-unpin",
+}
 ROUTES = routes_of(moderation)
 
 

@@ -638,6 +638,8 @@ export interface paths {
          *     (signed keyset cursor), each with its replies nested (at most 3 levels). A signed-in
          *     reader also sees their own comments awaiting review, marked ``held``; such answers
          *     are ``Cache-Control: private, no-store`` (and every variant says ``Vary: Authorization``).
+         *     The pinned comment (``pinned: true``, at most one per post) comes first on the first
+         *     page, before the page's ``limit`` threads, and never again on a later page.
          *     Strong ``ETag``; ``If-None-Match`` answers 304.
          *
          *     **Who may call:** Anyone: credentials are optional (a bad one is still a 401; an API key needs `content:read`).
@@ -1163,6 +1165,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenant}/comments/{comment_id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Staff Reply
+         * @description Reply to a visible comment as the site's staff: published at once (never held by
+         *     the comment policy), a normal reply in the thread, marked ``staff`` in public
+         *     answers. A held comment is answered 409: approve it first.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `moderate`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        post: operations["comments-staff-reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{tenant}/comments/{comment_id}/{action}": {
         parameters: {
             query?: never;
@@ -1572,6 +1598,37 @@ export interface paths {
          */
         post: operations["posts-archive"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/posts/{post_id}/pinned-comment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Pin
+         * @description Keep one visible top-level comment first on the post. One per post: pinning
+         *     another replaces it. Rejecting or deleting the comment unpins it. Audited
+         *     (``comment.pin``).
+         *
+         *     **Who may call:** Members of the tenant whose role allows `moderate`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        put: operations["comments-pin"];
+        post?: never;
+        /**
+         * Unpin
+         * @description The post's comments go back to their order (``comment.unpin``, audited); nothing
+         *     pinned: nothing changes.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `moderate`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        delete: operations["comments-unpin"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3935,12 +3992,22 @@ export interface components {
             /** Parent Id */
             parent_id: string | null;
             /**
+             * Pinned
+             * @description Kept first on its post (visible comments only)
+             */
+            pinned: boolean;
+            /**
              * Post Id
              * Format: uuid
              */
             post_id: string;
             /** Reports */
             reports: components["schemas"]["ReportRead"][];
+            /**
+             * Staff
+             * @description A staff reply written from the console
+             */
+            staff: boolean;
             /**
              * Status
              * @enum {string}
@@ -3994,10 +4061,20 @@ export interface components {
             /** Parent Id */
             parent_id: string | null;
             /**
+             * Pinned
+             * @description Kept first on its post (visible comments only)
+             */
+            pinned: boolean;
+            /**
              * Post Id
              * Format: uuid
              */
             post_id: string;
+            /**
+             * Staff
+             * @description A staff reply written from the console
+             */
+            staff: boolean;
             /**
              * Status
              * @enum {string}
@@ -4142,6 +4219,15 @@ export interface components {
             current_password: string;
             /** New Password */
             new_password: string;
+        };
+        /** PinWrite */
+        PinWrite: {
+            /**
+             * Comment Id
+             * Format: uuid
+             * @description A visible top-level comment of the post
+             */
+            comment_id: string;
         };
         /** PlanCreate */
         PlanCreate: {
@@ -4520,8 +4606,18 @@ export interface components {
             mine: boolean;
             /** Parent Id */
             parent_id: string | null;
+            /**
+             * Pinned
+             * @description Kept first on the post by the site's moderators (at most one per post).
+             */
+            pinned: boolean;
             /** Replies */
             replies: components["schemas"]["PublicCommentRead"][];
+            /**
+             * Staff
+             * @description Written by the site's staff (owner, manager or moderator) replying from the console.
+             */
+            staff: boolean;
             /**
              * Status
              * @description held: your own comment awaiting review (only you see it); deleted and removed: placeholders kept because replies hang below them.
@@ -4937,6 +5033,11 @@ export interface components {
             slug: string;
             /** Url */
             url: string;
+        };
+        /** StaffReplyCreate */
+        StaffReplyCreate: {
+            /** Body */
+            body: string;
         };
         /** SubscriptionEventData */
         SubscriptionEventData: {
@@ -12229,6 +12330,148 @@ export interface operations {
             };
         };
     };
+    "comments-staff-reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+                comment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffReplyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModerationCommentRead"];
+                };
+            };
+            /** @description Malformed JSON or Bad request or Idempotency-Key missing or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The comment is not visible, or the thread is full */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "comments-moderate": {
         parameters: {
             query?: never;
@@ -14744,6 +14987,257 @@ export interface operations {
             };
             /** @description Precondition required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "comments-pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModerationCommentRead"];
+                };
+            };
+            /** @description Malformed JSON or Bad request or Idempotency-Key missing or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a visible top-level comment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "comments-unpin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A comment cannot take that decision (deleted, not rejected…) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -71,6 +71,7 @@ const FAMILIES: Record<string, readonly string[]> = {
   "moderation.decided": enumOf("BulkModeration", "action"),
   "commenter.standing": ["none", ...enumOf("CommenterRead", "standing")],
   "commenter.standingHint": ["none", ...enumOf("CommenterRead", "standing")],
+  "webhooks.status": enumOf("DeliveryRead", "status"),
   "audit.sentence": KNOWN_ACTIONS,
   "audit.family": ACTION_FAMILIES,
   "audit.resource": RESOURCES,

@@ -26,6 +26,8 @@ export const KNOWN_ACTIONS = [
   "comment.reject",
   "comment.spam",
   "comment.restore",
+  "comment.pin",
+  "comment.unpin",
   "commenter.trust",
   "commenter.ban",
   "commenter.clear",

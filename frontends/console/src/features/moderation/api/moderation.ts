@@ -142,3 +142,35 @@ export function useSetStanding(tenant: string, userId: string) {
     onSuccess: (saved) => client.setQueryData(["moderation", tenant, "commenter", userId], saved),
   });
 }
+
+/** A reply written as the site's staff: published at once, marked "staff" on the site. */
+export function useStaffReply(tenant: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ commentId, body }: { commentId: string; body: string }) =>
+      unwrap(
+        api.POST("/v1/tenants/{tenant}/comments/{comment_id}/replies", {
+          params: { path: { tenant, comment_id: commentId } },
+          body: { body },
+        }),
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["moderation", tenant] }),
+  });
+}
+
+/** Pin a visible top-level comment first on its post (one per post), or unpin it. */
+export function usePin(tenant: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ postId, commentId, pin }: { postId: string; commentId: string; pin: boolean }) => {
+      const path = { tenant, post_id: postId };
+      if (pin) {
+        await unwrap(api.PUT("/v1/tenants/{tenant}/posts/{post_id}/pinned-comment", { params: { path }, body: { comment_id: commentId } }));
+      } else {
+        await unwrap(api.DELETE("/v1/tenants/{tenant}/posts/{post_id}/pinned-comment", { params: { path } }));
+      }
+      return pin;
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: ["moderation", tenant] }),
+  });
+}

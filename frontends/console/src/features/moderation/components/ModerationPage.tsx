@@ -19,6 +19,7 @@ import {
   useBlogsForFilter,
   useCounts,
   useDecide,
+  usePin,
   usePostsForFilter,
   useQueue,
   type CommentStatus,
@@ -38,6 +39,7 @@ import { holdReasonKey } from "../holdReasons";
 import { undoable, useUndoOffer } from "../undo";
 import { CommentContext } from "./CommentContext";
 import { CommenterPanel } from "./CommenterPanel";
+import { ReplyBox } from "./ReplyBox";
 import { ShortcutHelp } from "./ShortcutHelp";
 
 const TONES_FIRST_NEGATIVE = ["negative", "neutral", "positive"] as const;
@@ -98,6 +100,9 @@ export function ModerationPage() {
   const [selection, setSelection] = useState<Set<string>>(new Set());
   const [openId, setOpenId] = useState<string | null>(null);
   const [personId, setPersonId] = useState<string | null>(null);
+  // The comment whose inline staff reply box is open (staff only, visible comments).
+  const [replyingId, setReplyingId] = useState<string | null>(null);
+  const pin = usePin(slug);
   const [done, setDone] = useState("");
   const undo = useUndoOffer();
   const rows = useRef<(HTMLLIElement | null)[]>([]);
@@ -121,7 +126,9 @@ export function ModerationPage() {
   }, [items]);
 
   useEffect(() => {
-    if (listHasFocus.current) rows.current[cursor]?.focus();
+    // Focus stays where it is inside the current comment (its reply box, a button).
+    const row = rows.current[cursor];
+    if (listHasFocus.current && row && !row.contains(document.activeElement)) row.focus();
   }, [cursor, items]);
 
   const act = useCallback(
@@ -342,6 +349,7 @@ export function ModerationPage() {
         ) : null}
       </div>
       {decide.error ? <ErrorNotice error={decide.error} /> : null}
+      {pin.error ? <ErrorNotice error={pin.error} /> : null}
 
       <div className="split">
         <section className="split__list" aria-labelledby="queue-heading">
@@ -391,6 +399,8 @@ export function ModerationPage() {
                         {comment.author.user_id ? null : ` (${f.t("moderation.anonymous")})`}
                       </strong>
                       <Badge tone={TONES[comment.status]}>{f.t(`status.${comment.status}` as MessageKey)}</Badge>
+                      {comment.staff ? <Badge tone="neutral">{f.t("moderation.staff")}</Badge> : null}
+                      {comment.pinned ? <Badge tone="success">{f.t("moderation.pinned")}</Badge> : null}
                       {comment.tone ? (
                         <Badge tone={TONE_BADGES[comment.tone]} label={f.t("moderation.toneOf", { tone: f.t(`tone.${comment.tone}` as MessageKey) })}>
                           {f.t(`tone.${comment.tone}` as MessageKey)}
@@ -449,6 +459,43 @@ export function ModerationPage() {
                           {f.t("moderation.author")}
                         </button>
                       ) : null}
+                      {judgesPeople && comment.status === "approved" && comment.depth < 2 ? (
+                        <button
+                          type="button"
+                          className="button button--small button--secondary"
+                          aria-label={`${f.t("moderation.reply")} — ${comment.author.name}`}
+                          aria-expanded={replyingId === comment.id}
+                          data-testid="reply-open"
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            setReplyingId(replyingId === comment.id ? null : comment.id);
+                          }}
+                        >
+                          {f.t("moderation.reply")}
+                        </button>
+                      ) : null}
+                      {judgesPeople && comment.status === "approved" && comment.depth === 0 ? (
+                        <button
+                          type="button"
+                          className="button button--small button--secondary"
+                          aria-label={`${f.t(comment.pinned ? "moderation.unpin" : "moderation.pin")} — ${comment.author.name}`}
+                          aria-pressed={comment.pinned}
+                          disabled={pin.isPending}
+                          data-testid="pin-toggle"
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            pin.mutate(
+                              { postId: comment.post_id, commentId: comment.id, pin: !comment.pinned },
+                              {
+                                onSuccess: (pinned) =>
+                                  setDone(f.t(pinned ? "moderation.pinnedDone" : "moderation.unpinnedDone")),
+                              },
+                            );
+                          }}
+                        >
+                          {f.t(comment.pinned ? "moderation.unpin" : "moderation.pin")}
+                        </button>
+                      ) : null}
                       {comment.author.user_id && judgesPeople ? (
                         <button
                           type="button"
@@ -464,6 +511,16 @@ export function ModerationPage() {
                         </button>
                       ) : null}
                     </div>
+                    {replyingId === comment.id ? (
+                      <ReplyBox
+                        comment={comment}
+                        onClose={() => setReplyingId(null)}
+                        onSent={(message) => {
+                          setReplyingId(null);
+                          setDone(message);
+                        }}
+                      />
+                    ) : null}
                   </li>
                 );
               })}

@@ -39,7 +39,13 @@ function CommentItem({
   const mine = isMine(comment);
   const close = () => setTool(null);
   return (
-    <li className={`comment${mine ? " comment--mine" : ""}${comment.held ? " comment--held" : ""}`} id={`comment-${comment.id}`}>
+    <li
+      className={`comment${mine ? " comment--mine" : ""}${comment.held ? " comment--held" : ""}${
+        comment.pinned ? " comment--pinned" : ""
+      }`}
+      id={`comment-${comment.id}`}
+      data-testid={comment.pinned ? "pinned-comment" : undefined}
+    >
       <article aria-label={name || undefined} data-testid={mine ? "my-comment" : undefined}>
         {placeholder ? (
           <p className="comment__placeholder muted">
@@ -59,6 +65,16 @@ function CommentItem({
                     name
                   )}
                 </span>
+                {comment.staff ? (
+                  <span className="badge" title={f.t("comments.staffBadgeLabel")} data-testid="staff-badge">
+                    {f.t("comments.staffBadge")}
+                  </span>
+                ) : null}
+                {comment.pinned ? (
+                  <span className="badge badge--quiet" title={f.t("comments.pinnedBadgeLabel")} data-testid="pinned-badge">
+                    {f.t("comments.pinnedBadge")}
+                  </span>
+                ) : null}
                 {mine ? <span className="badge badge--quiet">{f.t("comments.yours")}</span> : null}
                 {comment.held ? <span className="badge">{f.t("comments.heldBadge")}</span> : null}
                 <br />
