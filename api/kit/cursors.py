@@ -26,6 +26,10 @@ from api.problems import ApiProblem
 
 VERSION = 1
 _MAC_BYTES = 16
+# The shape every cursor has (a payload, a dot, the 16-byte mac), as the OpenAPI declares
+# it. The shape is all a schema can say: a value of this shape that the server did not
+# sign is still refused.
+PATTERN = r"^[A-Za-z0-9_-]{1,480}\.[A-Za-z0-9_-]{22}$"
 
 # What one element of a position may be, and how it travels in JSON.
 PositionType = type[datetime] | type[UUID] | type[int] | type[float] | type[str]

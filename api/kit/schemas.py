@@ -10,7 +10,14 @@ import re
 from typing import Annotated, Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from domain.tenants.model import LANGUAGES
 
@@ -29,7 +36,26 @@ def _email(value: str) -> str:
         raise ValueError(str(exc)) from exc
 
 
-Email = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_email)]
+# Declared ``format: email``: what the checker accepts is what an e-mail address is.
+Email = Annotated[
+    str,
+    Field(min_length=3, max_length=254, json_schema_extra={"format": "email"}),
+    AfterValidator(_email),
+]
+
+
+def _whole(value: Any) -> Any:
+    """JSON Schema's ``integer`` is a number without a fraction, ``5.0`` included; a
+    boolean or a string is still refused (the strict type checks what is left)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# An integer as the schema's ``type: integer`` means it: 5 and 5.0, never true or "5".
+# Placed last in an ``Annotated[StrictInt, Field(…), WHOLE]`` (after the bounds, so the
+# schema keeps them as ``minimum``/``maximum``).
+WHOLE = BeforeValidator(_whole)
 Password = Annotated[str, Field(min_length=1, max_length=256)]
 Name = Annotated[
     str,

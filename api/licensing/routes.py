@@ -192,7 +192,7 @@ async def set_subscription(
     One older than the last applied change is answered 200 with ``applied: false`` and
     ignored (no transition check, no history entry).
     """
-    if idempotency_key is None or not IDEMPOTENCY_KEY.match(idempotency_key):
+    if idempotency_key is None or not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
         raise ApiProblem(
             "idempotency_key_invalid",
             "Send an Idempotency-Key header of 8 to 255 characters from A-Z a-z 0-9 . _ : -.",

@@ -2787,7 +2787,10 @@ export interface components {
         };
         /** DomainCreate */
         DomainCreate: {
-            /** Host */
+            /**
+             * Host
+             * @description A host name such as blog.example.com (stored in lower case).
+             */
             host: string;
         };
         /** DomainRead */
@@ -3280,7 +3283,10 @@ export interface components {
         };
         /** InvitationCreate */
         InvitationCreate: {
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /**
              * Role
@@ -4381,7 +4387,10 @@ export interface components {
         SignUp: {
             /** Display Name */
             display_name: string;
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /** Password */
             password: string;
@@ -4598,7 +4607,10 @@ export interface components {
             external_ref?: string | null;
             /** Name */
             name: string;
-            /** Owner Email */
+            /**
+             * Owner Email
+             * Format: email
+             */
             owner_email: string;
             /**
              * Plan
@@ -4653,14 +4665,21 @@ export interface components {
             /** Plan */
             plan: string;
         };
-        /** TenantUpdate */
+        /**
+         * TenantUpdate
+         * @description Fields left out are unchanged; ``null`` is no value for any of them (inside
+         *     ``branding`` and ``settings`` a ``null`` leaves that field as it is).
+         */
         TenantUpdate: {
-            branding?: components["schemas"]["BrandingUpdate"] | null;
-            /** Default Language */
-            default_language?: ("en" | "fr" | "de" | "es" | "it" | "nl" | "pt") | null;
+            branding?: components["schemas"]["BrandingUpdate"];
+            /**
+             * Default Language
+             * @enum {string}
+             */
+            default_language?: "en" | "fr" | "de" | "es" | "it" | "nl" | "pt";
             /** Name */
-            name?: string | null;
-            settings?: components["schemas"]["SettingsUpdate"] | null;
+            name?: string;
+            settings?: components["schemas"]["SettingsUpdate"];
         };
         /** TokenPairRead */
         TokenPairRead: {
@@ -6938,8 +6957,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -7956,19 +7975,19 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A blog slug. */
-                blog?: string | null;
+                blog?: string;
                 /** @description A tag slug or name (any case). */
-                tag?: string | null;
+                tag?: string;
                 /** @description An author handle. */
-                author?: string | null;
+                author?: string;
                 /** @description Full-text search, French and English aware (stems, accents ignored). Web-search syntax: "exact phrase", -exclude, or. At most 200 characters. */
-                q?: string | null;
+                q?: string;
                 /** @description `recent` (newest first; the default without `q`), `top_rated` (Bayesian average: 5 imaginary votes of 3 stars are added to every post, so one 5-star vote does not top the list), `most_discussed` (comment count), `relevance` (search rank; the default with `q`, and only allowed with it). */
-                sort?: ("recent" | "top_rated" | "most_discussed" | "relevance") | null;
+                sort?: "recent" | "top_rated" | "most_discussed" | "relevance";
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -8071,8 +8090,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -8175,7 +8194,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description The tenant's slug. */
@@ -8329,7 +8348,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Anonymous voters: the opaque token the theme keeps (16-128 of A-Z a-z 0-9 _ -). */
-                "X-Voter-Token"?: string | null;
+                "X-Voter-Token"?: string;
             };
             path: {
                 /** @description The tenant's slug. */
@@ -8425,7 +8444,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Anonymous voters: the opaque token the theme keeps (16-128 of A-Z a-z 0-9 _ -). */
-                "X-Voter-Token"?: string | null;
+                "X-Voter-Token"?: string;
             };
             path: {
                 /** @description The tenant's slug. */
@@ -8570,7 +8589,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Anonymous voters: the opaque token the theme keeps (16-128 of A-Z a-z 0-9 _ -). */
-                "X-Voter-Token"?: string | null;
+                "X-Voter-Token"?: string;
             };
             path: {
                 /** @description The tenant's slug. */
@@ -9033,8 +9052,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -9858,19 +9877,19 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only what this person did */
-                actor?: string | null;
+                actor?: string;
                 /** @description An action ("post.published") or a family of them ("post.") */
-                action?: string | null;
+                action?: string;
                 /** @description post, blog, user, comment… */
-                target_type?: string | null;
+                target_type?: string;
                 /** @description First day (UTC), included */
-                from?: string | null;
+                from?: string;
                 /** @description Last day (UTC), included */
-                to?: string | null;
+                to?: string;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -9975,8 +9994,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -11225,23 +11244,23 @@ export interface operations {
     "comments-queue": {
         parameters: {
             query?: {
-                status?: ("pending" | "approved" | "rejected" | "spam" | "deleted") | null;
+                status?: "pending" | "approved" | "rejected" | "spam" | "deleted";
                 /** @description A blog id */
-                blog?: string | null;
+                blog?: string;
                 /** @description A post id */
-                post?: string | null;
+                post?: string;
                 /** @description The commenter's user id */
-                author?: string | null;
+                author?: string;
                 /** @description true: only the comments held because readers reported them (the `reported` count); false: every comment but those. */
-                reported?: boolean | null;
+                reported?: boolean;
                 /** @description The comment's tone */
-                tone?: ("positive" | "neutral" | "negative") | null;
+                tone?: "positive" | "neutral" | "negative";
                 /** @description Words the comment's text or its author's name contain, ignoring case and accents. */
-                q?: string | null;
+                q?: string;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -12180,14 +12199,14 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -12294,11 +12313,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -12408,15 +12427,15 @@ export interface operations {
                 /** @description day, week (ISO, from Monday) or month, in `tz`. */
                 bucket?: "day" | "week" | "month";
                 /** @description One blog's figures */
-                blog?: string | null;
+                blog?: string;
                 /** @description One author's figures (user id) */
-                author?: string | null;
+                author?: string;
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -12523,11 +12542,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -12636,11 +12655,11 @@ export interface operations {
                 /** @description day, week (ISO, from Monday) or month, in `tz`. */
                 bucket?: "day" | "week" | "month";
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -12747,16 +12766,16 @@ export interface operations {
         parameters: {
             query?: {
                 by?: "comments" | "rating" | "reads";
-                blog?: string | null;
-                author?: string | null;
+                blog?: string;
+                author?: string;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -13137,8 +13156,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -13493,17 +13512,17 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this blog's posts. */
-                blog?: string | null;
+                blog?: string;
                 /** @description Only this author's posts. */
-                author?: string | null;
+                author?: string;
                 /** @description Shown status. */
-                status?: ("draft" | "scheduled" | "published" | "archived") | null;
+                status?: "draft" | "scheduled" | "published" | "archived";
                 /** @description true: the trash instead. */
                 deleted?: boolean;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -14455,8 +14474,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -15213,7 +15232,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description The tenant's slug. */
@@ -15357,8 +15376,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
