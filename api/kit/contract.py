@@ -30,7 +30,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from api.access import Gate, gates_of
-from api.kit.schemas import IDEMPOTENCY_KEY
+from api.kit.schemas import CHECKED_REQUIRED, IDEMPOTENCY_KEY
 from api.problems import CATALOGUE, MEMBERS, PROBLEM_MEDIA_TYPE
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -206,6 +206,8 @@ def _parameters(operation: dict[str, Any]) -> None:
         schema = _without_null(parameter.get("schema", {}))
         if parameter["in"] == "header":
             schema = {**schema, **_REQUEST_HEADER_SHAPES.get(parameter["name"].lower(), {})}
+        if schema.pop(CHECKED_REQUIRED, False):
+            parameter["required"] = True
         parameter["schema"] = schema
 
 

@@ -27,7 +27,7 @@ from api.kit.caching import PLANS_CACHE_CONTROL, cacheable
 from api.kit.cursors import time_id
 from api.kit.pages import Page, PageQuery, page_of
 from api.kit.routing import new_router
-from api.kit.schemas import IDEMPOTENCY_KEY
+from api.kit.schemas import CHECKED_REQUIRED, IDEMPOTENCY_KEY
 from api.licensing.schemas import (
     OPERATOR_PROBLEMS,
     PROBLEMS,
@@ -178,7 +178,10 @@ async def set_subscription(
     body: SubscriptionPut,
     ctx: Billing,
     services: ServicesDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=300)] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias="Idempotency-Key", max_length=300, json_schema_extra={CHECKED_REQUIRED: True}),
+    ] = None,
 ) -> Response:
     """Set the plan and status (billing system or operators). Needs an ``Idempotency-Key``:
     the same key and body replay the first answer (``Idempotent-Replayed: true``); the

@@ -15231,8 +15231,8 @@ export interface operations {
     "subscription-set": {
         parameters: {
             query?: never;
-            header?: {
-                "Idempotency-Key"?: string;
+            header: {
+                "Idempotency-Key": string;
             };
             path: {
                 /** @description The tenant's slug. */
