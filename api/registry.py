@@ -9,6 +9,7 @@ from api.accounts import routes as accounts
 from api.blogs import public as blogs_public
 from api.blogs import routes as blogs
 from api.comments import routes as comments
+from api.insights import headline as insights_headline
 from api.insights import routes as insights
 from api.licensing import routes as licensing
 from api.members import routes as members
@@ -38,6 +39,7 @@ ROUTERS: list[APIRouter] = [
     ratings.router,
     moderation.router,
     insights.router,
+    insights_headline.router,
 ]
 
 # The OpenAPI tags, in the order a reader meets them.

@@ -1306,6 +1306,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenant}/insights/headline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Headline
+         * @description Six headline figures of the window (comments, new commenters, reads, weighted
+         *     rating, queue, median time to a decision), each beside the previous period of the
+         *     same length and the change. Plan level ``basic``; owners, managers and operators.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `insights_full`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        get: operations["insights-headline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{tenant}/insights/moderation": {
         parameters: {
             query?: never;
@@ -1480,7 +1504,8 @@ export interface paths {
         /**
          * List Posts
          * @description The console's post list, most recently changed first (authors: their own posts and
-         *     the public posts of their blogs; staff and moderators: all).
+         *     the public posts of their blogs; staff and moderators: all), each with its author's
+         *     name, approved comments and votes.
          *
          *     **Who may call:** Members of the tenant whose role allows `use_console`, operators where the policy table says so, and API keys holding a scope that allows it.
          */
@@ -3271,6 +3296,53 @@ export interface components {
             /** White Label */
             white_label?: boolean;
         };
+        /** HeadlineFigureRead */
+        HeadlineFigureRead: {
+            /**
+             * Change
+             * @description current minus previous
+             */
+            change: number | null;
+            /**
+             * Change Share
+             * @description The change as a share of the previous figure (none when that is 0)
+             */
+            change_share: number | null;
+            /**
+             * Current
+             * @description The window's figure (none: nothing to measure)
+             */
+            current: number | null;
+            /**
+             * Name
+             * @description comments written; people whose first approved comment falls in the period; counted reads; the Bayesian average of the period's votes (5 imaginary votes of 3 stars added); comments held at the period's end (or now); median minutes from a comment to its first decision
+             * @enum {string}
+             */
+            name: "comments" | "new_commenters" | "reads" | "weighted_rating" | "queue" | "median_minutes_to_decision";
+            /**
+             * Previous
+             * @description The same figure for the previous period
+             */
+            previous: number | null;
+        };
+        /** HeadlineRead */
+        HeadlineRead: {
+            /** Figures */
+            figures: components["schemas"]["HeadlineFigureRead"][];
+            /** @description The period compared with: as many days, ending the day before `from` */
+            previous: components["schemas"]["WindowRead"];
+            /**
+             * Previous Ratings
+             * @description Votes behind the previous period's
+             */
+            previous_ratings: number;
+            /**
+             * Ratings
+             * @description Votes behind the window's weighted rating
+             */
+            ratings: number;
+            window: components["schemas"]["WindowRead"];
+        };
         /** Health */
         Health: {
             /** Status */
@@ -3624,10 +3696,10 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** Page[PostSummary] */
-        Page_PostSummary_: {
+        /** Page[PostListItem] */
+        Page_PostListItem_: {
             /** Items */
-            items: components["schemas"]["PostSummary"][];
+            items: components["schemas"]["PostListItem"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -3759,6 +3831,79 @@ export interface components {
              */
             version: number;
         };
+        /**
+         * PostListItem
+         * @description A post of the console's list, with what the list shows beside it.
+         */
+        PostListItem: {
+            /**
+             * Author Id
+             * Format: uuid
+             */
+            author_id: string;
+            /** Author Name */
+            author_name: string;
+            /**
+             * Blog Id
+             * Format: uuid
+             */
+            blog_id: string;
+            /**
+             * Comment Count
+             * @description Approved comments
+             */
+            comment_count: number;
+            /** Cover Image Url */
+            cover_image_url: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deleted At */
+            deleted_at: string | null;
+            /** Excerpt */
+            excerpt: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Language */
+            language: string;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Rating Average
+             * @description Mean of the votes (none without votes)
+             */
+            rating_average: number | null;
+            /**
+             * Rating Count
+             * @description Votes
+             */
+            rating_count: number;
+            /** Reading Minutes */
+            reading_minutes: number;
+            /** Slug */
+            slug: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "scheduled" | "published" | "archived";
+            /** Tags */
+            tags: string[];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
         /** PostPage */
         PostPage: {
             /** Items */
@@ -3785,59 +3930,6 @@ export interface components {
             body_html: string;
             /** Body Markdown */
             body_markdown: string;
-            /** Cover Image Url */
-            cover_image_url: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Deleted At */
-            deleted_at: string | null;
-            /** Excerpt */
-            excerpt: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Language */
-            language: string;
-            /** Published At */
-            published_at: string | null;
-            /** Reading Minutes */
-            reading_minutes: number;
-            /** Slug */
-            slug: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "draft" | "scheduled" | "published" | "archived";
-            /** Tags */
-            tags: string[];
-            /** Title */
-            title: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Version */
-            version: number;
-        };
-        /** PostSummary */
-        PostSummary: {
-            /**
-             * Author Id
-             * Format: uuid
-             */
-            author_id: string;
-            /**
-             * Blog Id
-             * Format: uuid
-             */
-            blog_id: string;
             /** Cover Image Url */
             cover_image_url: string | null;
             /**
@@ -12538,6 +12630,117 @@ export interface operations {
             };
         };
     };
+    "insights-headline": {
+        parameters: {
+            query?: {
+                /** @description csv for a spreadsheet (or send Accept: text/csv). */
+                format?: ("json" | "csv") | null;
+                /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
+                from?: string | null;
+                /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
+                to?: string | null;
+                /** @description IANA time zone of days and buckets. */
+                tz?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadlineRead"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No credentials */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The plan has no insights, or not the level this view needs */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not see these figures */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant, blog or author */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid window, bucket, time zone or filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "insights-moderation": {
         parameters: {
             query?: {
@@ -13519,6 +13722,8 @@ export interface operations {
                 status?: "draft" | "scheduled" | "published" | "archived";
                 /** @description true: the trash instead. */
                 deleted?: boolean;
+                /** @description Words the title or the excerpt contain, ignoring case and accents (the first eight). */
+                q?: string | null;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
@@ -13539,7 +13744,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_PostSummary_"];
+                    "application/json": components["schemas"]["Page_PostListItem_"];
                 };
             };
             /** @description Not signed in */
