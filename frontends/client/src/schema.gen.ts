@@ -12634,11 +12634,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -13723,7 +13723,7 @@ export interface operations {
                 /** @description true: the trash instead. */
                 deleted?: boolean;
                 /** @description Words the title or the excerpt contain, ignoring case and accents (the first eight). */
-                q?: string | null;
+                q?: string;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
