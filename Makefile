@@ -22,7 +22,7 @@ CONSOLE_SOURCES := $(shell find $(FRONTENDS)/console/src $(FRONTENDS)/console/pu
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: run test install lock lint typecheck layers openapi bench bench-burst bench-events bench-votes clean help \
+.PHONY: run test install lock lint typecheck layers openapi bench bench-cache bench-burst bench-events bench-votes clean help \
 	frontends client frontends-test npm-ci chromium nginx contract-lint
 
 help:
@@ -35,6 +35,7 @@ help:
 	@echo "make bench    run the benchmarks in bench/ (writes bench/results/)"
 	@echo "make bench-burst  public reads during a 60-sign-up burst (bench/signup_burst.py)"
 	@echo "make bench-events  outbox -> worker throughput, latency, a comment's event cost (bench/events.py)"
+	@echo "make bench-cache  the public-read cache: uncached, cached, 304 against the bare app (bench/public_cache.py)"
 	@echo "make bench-votes  200 concurrent votes on one post, before and after the fix (bench/hot_post.py)"
 
 # The Python packages come from the lock, with their hashes: the same pins as the Docker
@@ -150,6 +151,11 @@ bench: install
 	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || \
 		echo "wrk is not installed: the slower Python load client is used"
 	$(BIN)/python -m bench.run
+
+bench-cache: install
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || \
+		echo "wrk is not installed: the slower Python load client is used"
+	$(BIN)/python -m bench.public_cache
 
 bench-burst: install
 	$(BIN)/python -m bench.signup_burst

@@ -103,6 +103,7 @@ async def get_principal(request: Request, _: object = Security(_bearer)) -> Prin
     async with SqlUnitOfWork(request.app.state.db, request_id=request_id(request)) as uow:
         principal = await resolve_principal(uow, services.keyring, authorization)
         if principal.is_service:
+            uow.public_site_unchanged()
             await uow.commit()  # keeps the key's last-used time
     request.state.principal = principal
     return principal
@@ -148,6 +149,19 @@ class Caller:
     def work(self) -> SqlUnitOfWork:
         assert self.uow is not None, "this route's gate gives no unit of work"
         return self.uow
+
+    @property
+    def quiet_short_units(self) -> Callable[[], SqlUnitOfWork]:
+        """``short_units`` for use cases that change nothing a public site shows (a
+        sign-in, a reader's sign-up): their commits invalidate no public answer."""
+        make = self.short_units
+
+        def unit() -> SqlUnitOfWork:
+            uow = make()
+            uow.public_site_unchanged()
+            return uow
+
+        return unit
 
     @property
     def short_units(self) -> Callable[[], SqlUnitOfWork]:

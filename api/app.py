@@ -22,18 +22,17 @@ from api.events.schemas import document_webhooks
 from api.kit import contract
 from api.kit.routing import CheckedRoute
 from api.middleware import RequestContextMiddleware
+from api.public_cache import COMPRESS_FROM_BYTES, PublicCache
 from api.registry import ROUTERS, TAGS
 from api.settings import Settings, get_settings
 from api.startup import StartupError
 from api.static import console_mount, robots_route, theme_mount
 from api.system import routes as system
 from api.tenant_limits import tenant_rate_limit
-from persistence.database import Database, app_role_url, create_engine
+from persistence.database import Database, app_role_url, create_engine, sync_url
 
 log = logging.getLogger("causerie.app")
 
-# Answers smaller than this go out as they are: gzip would save a packet at most.
-COMPRESS_FROM_BYTES = 512
 
 API_DESCRIPTION = """\
 Causerie is a headless, white-label blogging platform. Every error is an RFC 9457
@@ -91,17 +90,45 @@ async def _resolve_host(scope: Scope, host: str) -> str | None:
     return await services.hosts.slug_for(state.db, host)
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+def _public_cache(app: FastAPI, settings: Settings, owns_database: bool) -> PublicCache:
+    db: Database = app.state.db
+    services: Services = app.state.services
+    # A process serving from its own pool listens for other processes' writes; one given
+    # a database (tests) is the only writer, and hears its own commits.
+    dsn = sync_url(db.engine.url).render_as_string(hide_password=False) if owns_database else None
+    return PublicCache(
+        db,
+        dsn=dsn,
+        forget_site=services.sites.forget_tenant,
+        max_entries=settings.public_cache_entries,
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    public_cache: bool | None = None,
+) -> FastAPI:
+    """``public_cache``: None follows the settings for a process with its own database
+    and leaves it off for one given a database (tests ask for it explicitly)."""
     settings = settings or get_settings()
     owns_database = database is None
+    if public_cache is None:
+        public_cache = settings.public_cache and owns_database
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if owns_database:
             await _refuse_privileged_role(app.state.db, settings)
+        cache: PublicCache | None = app.state.public_cache
+        if cache is not None:
+            await cache.start()
         try:
             yield
         finally:
+            if cache is not None:
+                await cache.stop()
             await app.state.services.aclose()
             if owns_database:
                 await app.state.db.dispose()
@@ -122,6 +149,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     app.state.db = database or database_for(settings)
     app.state.services = Services.from_settings(settings)
+    app.state.public_cache = _public_cache(app, settings, owns_database) if public_cache else None
 
     problems.install(app)
     contract.install(app, TAGS)

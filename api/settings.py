@@ -34,6 +34,11 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("REDIS_URL", "CAUSERIE_REDIS_URL")
     )
 
+    # The public-read cache (api/public_cache.py): each process keeps anonymous public
+    # answers until a committed write changes them (told by LISTEN/NOTIFY).
+    public_cache: bool = True
+    public_cache_entries: int = Field(default=20_000, ge=100, le=1_000_000)
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     public_base_url: str | None = None
@@ -92,6 +97,10 @@ class Settings(BaseSettings):
     outbound_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     outbound_max_response_bytes: int = Field(default=1024 * 1024, ge=1024)
     outbound_allow_loopback: bool | None = None
+    # The key that encrypts webhook signing secrets at rest (any string of 32+ characters;
+    # SHA-256 of it is the AES key). Unset: derived from the JWT keys, so rotating those
+    # would make every stored webhook secret unreadable: set it in production.
+    webhook_secret_key: SecretStr | None = None
 
     @model_validator(mode="after")
     def _loopback_never_in_production(self) -> Settings:

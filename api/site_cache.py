@@ -6,7 +6,8 @@ subscription status (a cancelled site is offline), its plan's features and its
 branding. Those change rarely, so each worker keeps them for ``TTL_SECONDS``; an
 unknown slug is remembered for ``MISS_TTL_SECONDS`` only, so a new tenant shows up
 quickly. A tenant PATCH or a subscription change made through this process forgets
-the entry at once; other workers catch up within the TTL.
+the entry at once; with the public-read cache on (the default), so does every other
+worker when it hears of the write; without it, they catch up within the TTL.
 
 Custom domains are looked up by CORS on every cross-origin public request and by
 ``/v1/sites/resolve`` when a theme starts; an answer is kept ``HOST_TTL_SECONDS``, and a
@@ -19,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+from uuid import UUID
 
 from domain.licensing.model import Feature, SubscriptionStatus
 from domain.tenants.use_cases import resolve_host
@@ -77,19 +79,36 @@ class Site:
 class SiteCache:
     def __init__(self) -> None:
         self._cache = ExpiringCache[Site](ttl=TTL_SECONDS, miss_ttl=MISS_TTL_SECONDS)
+        self._slugs: dict[UUID, str] = {}
 
     async def get(self, db: Database, slug: str) -> Site | None:
         async def load() -> Site | None:
             row = await load_site(db, slug)
-            return Site(row) if row is not None else None
+            if row is None:
+                return None
+            if len(self._slugs) >= MAX_ENTRIES:
+                self._slugs.clear()
+            self._slugs[row.id] = slug
+            return Site(row)
 
         return await self._cache.get(slug, load)
 
     def forget(self, slug: str) -> None:
         self._cache.forget(slug)
 
+    def forget_tenant(self, tenant_id: UUID | None) -> None:
+        """A tenant's entry (every entry for None), when any process changed the tenant:
+        the public-read cache (``api/public_cache.py``) calls this on every worker."""
+        if tenant_id is None:
+            self.clear()
+            return
+        slug = self._slugs.pop(tenant_id, None)
+        if slug is not None:
+            self._cache.forget(slug)
+
     def clear(self) -> None:
         self._cache.clear()
+        self._slugs.clear()
 
 
 class HostCache:

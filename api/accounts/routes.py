@@ -82,7 +82,7 @@ async def sign_in(
     """OAuth2 password grant: e-mail and password in a form; an access and a refresh token out."""
     await _limit_sign_in(services, client_ip(request), username)
     pair = await use_cases.sign_in(
-        caller.short_units, services.hasher, services.sessions, username, password
+        caller.quiet_short_units, services.hasher, services.sessions, username, password
     )
     return TokenPairRead.of(pair)
 
@@ -101,6 +101,7 @@ async def refresh(
     caller: OpenCallerWithTransaction,
 ) -> TokenPairRead:
     """Trade a refresh token for a new pair. The old one is spent; reusing it ends the session."""
+    caller.work.public_site_unchanged()
     pair = await use_cases.refresh_session(caller.work, services.sessions, body.refresh_token)
     return TokenPairRead.of(pair)
 
@@ -119,6 +120,7 @@ async def revoke(
     caller: OpenCallerWithTransaction,
 ) -> Response:
     """Sign out: the refresh token and its whole family stop working."""
+    caller.work.public_site_unchanged()
     await use_cases.sign_out(caller.work, services.sessions, body.refresh_token)
     return Response(status_code=204)
 
@@ -190,6 +192,7 @@ async def change_password(
 ) -> TokenPairRead:
     """Change the password. Every other session ends; a fresh pair for this one is returned."""
     assert caller.principal.user_id is not None
+    caller.work.public_site_unchanged()
     pair = await use_cases.change_password(
         caller.work,
         services.hasher,
@@ -230,7 +233,7 @@ async def sign_up(
     # An existing account joins with its password: the sign-in limits apply.
     await _limit_sign_in(services, client_ip(request), str(body.email))
     pair = await members.sign_up_reader(
-        caller.short_units,
+        caller.quiet_short_units,
         PlanLicence,
         services.hasher,
         services.text,

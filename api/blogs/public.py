@@ -15,6 +15,7 @@ from api.kit.cursors import Keyset
 from api.kit.pages import PageQuery, link_header
 from api.kit.routing import new_router
 from api.kit.sites import READ_PROBLEMS, Links, SiteDep, SlugPath
+from api.public_cache import cached
 from domain.kernel.errors import NotFound
 from persistence.posts.public_reads import public_reader
 
@@ -40,6 +41,7 @@ def _blog_public(row: Any, links: Links) -> dict[str, Any]:
     response_model=BlogPage,
     responses=READ_PROBLEMS,
 )
+@cached("site")
 async def list_blogs(request: Request, site: SiteDep, paging: PageQuery) -> Response:
     """The site's active blogs, by slug (archived blogs are not listed)."""
     after = paging.after(SITE_BLOGS)
@@ -59,6 +61,7 @@ async def list_blogs(request: Request, site: SiteDep, paging: PageQuery) -> Resp
     response_model=BlogDetail,
     responses=READ_PROBLEMS,
 )
+@cached("site")
 async def get_blog(request: Request, site: SiteDep, blog: SlugPath) -> Response:
     """One active blog, with how many public posts it holds."""
     async with public_reader(request.app.state.db, site.row.id) as reader:

@@ -37,8 +37,9 @@ from api.kit.fingerprints import ip_fingerprint
 from api.kit.pages import PageQuery, link_header
 from api.kit.routing import new_router
 from api.kit.schemas import IDEMPOTENCY_KEY
-from api.kit.sites import CONTRIBUTION_PROBLEMS, SiteReaderDep
+from api.kit.sites import CONTRIBUTION_PROBLEMS, ReaderDep, SiteDep, site_unit_of_work
 from api.problems import ApiProblem
+from api.public_cache import cached
 from domain.comments import use_cases
 from domain.comments.model import Comment, NewComment, Origin, ReportReason
 from domain.comments.threads import has_held
@@ -102,9 +103,11 @@ def _answer(comment: Comment) -> tuple[int, Any]:
         422: {"description": "Malformed cursor or limit"},
     },
 )
+@cached("post")
 async def list_comments(
     request: Request,
-    reader: SiteReaderDep,
+    site: SiteDep,
+    principal: ReaderDep,
     tenant: TenantSlug,
     post_id: UUID,
     paging: PageQuery,
@@ -114,15 +117,15 @@ async def list_comments(
     reader also sees their own comments awaiting review, marked ``held``; such answers
     are ``Cache-Control: private, no-store`` (and every variant says ``Vary: Authorization``).
     Strong ``ETag``; ``If-None-Match`` answers 304."""
-    principal = reader.principal
-    rows = await use_cases.threads(
-        reader.uow,
-        principal,
-        reader.site.row.id,
-        post_id,
-        after=paging.after(THREADS),
-        fetch=paging.fetch,
-    )
+    async with site_unit_of_work(request, site, principal) as uow:
+        rows = await use_cases.threads(
+            uow,
+            principal,
+            site.row.id,
+            post_id,
+            after=paging.after(THREADS),
+            fetch=paging.fetch,
+        )
     page, next_cursor = paging.split(THREADS, rows)
     threads = [row.thread for row in page if row.thread is not None]
     body = CommentThreadsPage(
@@ -172,6 +175,7 @@ async def create_comment(
         honeypot=body.honeypot,
     )
     origin = Origin(ip_hash=fingerprint)
+    ctx.uow.public_change_limited_to(post_id)  # its thread, its count, the post lists
     if idempotency_key is None:
         comment = await use_cases.post_comment(
             ctx.uow,

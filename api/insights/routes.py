@@ -312,6 +312,7 @@ async def record_view(
     keyed hash of the address and user agent under a salt that changes every day, never
     stored as such) is counted once per post and day; robots get 204 and are not counted;
     drafts and other non-public posts are a 404."""
+    visit.uow.public_site_unchanged()  # views are counted for insights, never shown
     await use_cases.record_read(
         visit.uow,
         post_id,

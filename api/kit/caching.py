@@ -60,10 +60,20 @@ def cacheable(
 ) -> Response:
     etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
     all_headers = {"ETag": etag, "Cache-Control": cache_control, **(headers or {})}
-    if _etag_matches(request.headers.get("if-none-match"), etag):
-        all_headers.pop("Link", None)
-        return Response(status_code=304, headers=all_headers)
-    return Response(body, media_type=media_type, headers=all_headers)
+    if cache_control.startswith("public"):
+        # What the public-read cache (``api/public_cache.py``) may keep of this answer.
+        request.state.public_answer = (200, body, media_type, all_headers)
+    return answer_bytes(request, body, media_type, all_headers)
+
+
+def answer_bytes(
+    request: Request, body: bytes, media_type: str, headers: dict[str, str]
+) -> Response:
+    """A serialised answer whose headers (``ETag`` among them) are ready: the body, or a
+    bodiless 304 when ``If-None-Match`` holds that ETag."""
+    if _etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
+        return Response(status_code=304, headers={k: v for k, v in headers.items() if k != "Link"})
+    return Response(body, media_type=media_type, headers=dict(headers))
 
 
 def json_answer(

@@ -64,6 +64,19 @@ class _PublicReadGate(Gate):
 
 current_site = _PublicReadGate()
 SiteDep = Annotated[Site, Depends(current_site)]
+# The same reader the gate decided on (FastAPI resolves it once per request).
+ReaderDep = Annotated[Principal, Depends(reader_principal)]
+
+
+def site_unit_of_work(request: Request, site: Site, principal: Principal) -> SqlUnitOfWork:
+    """A unit of work in the site's tenant, for a read that opens it only when needed
+    (after the public-read cache had no answer)."""
+    return SqlUnitOfWork(
+        request.app.state.db,
+        tenant_id=site.row.id,
+        user_id=principal.user_id,
+        request_id=request_id(request),
+    )
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from api.kit.caching import cacheable
 from api.kit.routing import new_router
 from api.kit.sites import NOT_FOUND, READ_PROBLEMS, Links, SiteDep, SlugPath
 from api.posts.schemas import tag_refs
+from api.public_cache import cached
 from domain.kernel.errors import NotFound
 from persistence.posts.public_reads import public_reader
 
@@ -90,6 +91,7 @@ def _atom(
     response_class=Response,
     responses={200: {"content": {ATOM: {}}, "description": "Atom 1.0"}, **FEED_RESPONSES},
 )
+@cached("site")
 async def site_feed_atom(request: Request, site: SiteDep) -> Response:
     """The site's latest public posts as an Atom feed."""
     async with public_reader(request.app.state.db, site.row.id) as reader:
@@ -107,6 +109,7 @@ async def site_feed_atom(request: Request, site: SiteDep) -> Response:
     response_class=Response,
     responses={200: {"content": {ATOM: {}}, "description": "Atom 1.0"}, **FEED_RESPONSES},
 )
+@cached("site")
 async def blog_feed_atom(request: Request, site: SiteDep, blog: SlugPath) -> Response:
     """One blog's latest public posts as an Atom feed."""
     async with public_reader(request.app.state.db, site.row.id) as reader:
@@ -135,6 +138,7 @@ async def blog_feed_atom(request: Request, site: SiteDep, blog: SlugPath) -> Res
         **FEED_RESPONSES,
     },
 )
+@cached("site")
 async def site_feed_json(request: Request, site: SiteDep) -> Response:
     """The site's latest public posts as a JSON Feed 1.1."""
     async with public_reader(request.app.state.db, site.row.id) as reader:
@@ -178,6 +182,7 @@ async def site_feed_json(request: Request, site: SiteDep) -> Response:
         **FEED_RESPONSES,
     },
 )
+@cached("site")
 async def sitemap(request: Request, site: SiteDep) -> Response:
     """The home page, every active blog and the newest public posts (at most 50,000)."""
     async with public_reader(request.app.state.db, site.row.id) as reader:

@@ -46,6 +46,7 @@ from api.posts.schemas import (
     tag_refs,
 )
 from api.problems import ApiProblem
+from api.public_cache import cached
 from domain.kernel.errors import NotFound
 from domain.posts.use_cases import tag_slug_of
 from persistence.posts.public_reads import (
@@ -136,6 +137,7 @@ SortQuery = Annotated[
     response_model=PostPage,
     responses=READ_PROBLEMS,
 )
+@cached("list")
 async def list_posts(
     request: Request,
     site: SiteDep,
@@ -219,6 +221,7 @@ async def list_posts(
         **READ_PROBLEMS,
     },
 )
+@cached("post")
 async def get_post(request: Request, site: SiteDep, blog: SlugPath, slug: SlugPath) -> Response:
     """One public post with its body, author, blog, tags, rating summary and comment count.
 
@@ -228,6 +231,7 @@ async def get_post(request: Request, site: SiteDep, blog: SlugPath, slug: SlugPa
         row = await reader.post(blog, slug)
     if row is None:
         raise NotFound("No such post.")
+    request.state.public_post_id = row["id"]  # what the public-read cache ties it to
     links = Links(request, site)
     if row["slug"] != slug:
         return Response(
@@ -255,6 +259,7 @@ async def get_post(request: Request, site: SiteDep, blog: SlugPath, slug: SlugPa
     response_model=TagPage,
     responses=READ_PROBLEMS,
 )
+@cached("site")
 async def list_tags(request: Request, site: SiteDep, paging: PageQuery) -> Response:
     """Tags carried by public posts, most used first, with their public post counts."""
     after = paging.after(TAGS)
@@ -273,6 +278,7 @@ async def list_tags(request: Request, site: SiteDep, paging: PageQuery) -> Respo
     response_model=AuthorRead,
     responses=READ_PROBLEMS,
 )
+@cached("site")
 async def get_author(request: Request, site: SiteDep, handle: HandlePath) -> Response:
     """An author of the site: someone with at least one public post here."""
     async with public_reader(request.app.state.db, site.row.id) as reader:

@@ -110,6 +110,7 @@ async def put_rating(
     by a voter token, of which only a hash is kept. Needs the plan's ``ratings``.
     Votes are limited per client address (429 with Retry-After)."""
     await _limit_votes(request, services, tenant)
+    ctx.uow.public_change_limited_to(post_id)  # its summary, its page, the post lists
     summary, stars = await use_cases.rate(
         ctx.uow,
         ctx.actor,
@@ -137,6 +138,7 @@ async def delete_rating(
 ) -> RatingRead:
     """Withdraw one's vote (anonymous voters send their X-Voter-Token)."""
     await _limit_votes(request, services, tenant)
+    ctx.uow.public_change_limited_to(post_id)
     summary, stars = await use_cases.withdraw_rating(
         ctx.uow, ctx.actor, ctx.tenant, post_id, _token_hash(voter_token, None)
     )

@@ -11,6 +11,7 @@ from api.access import OpenCaller, get_services
 from api.kit.caching import json_answer
 from api.kit.routing import new_router
 from api.kit.sites import READ_PROBLEMS, Links, SiteDep, reader_principal
+from api.public_cache import cached
 from api.tenants.schemas import BrandingPublic, Resolved, SiteFeatures, SiteRead
 from domain.kernel.access import Principal
 from domain.kernel.errors import NotFound
@@ -60,6 +61,7 @@ async def resolve_host(
     response_model=SiteRead,
     responses=READ_PROBLEMS,
 )
+@cached("site")
 async def get_site(request: Request, site: SiteDep) -> Response:
     """What the theme needs to draw the site: name, languages, branding, features on."""
     row, links = site.row, Links(request, site)

@@ -17,14 +17,14 @@ of that transaction does not see its own changes yet (nothing in the application
 ``SET CONSTRAINTS ALL IMMEDIATE`` fires them on demand).
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-01
 """
 
 from alembic import op
 
 revision = "0018"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
