@@ -16844,8 +16844,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
