@@ -131,15 +131,16 @@ openapi: install $(NPM_STAMP)
 	$(BIN)/causerie export-openapi
 	cd $(FRONTENDS) && npm run generate -w client
 
-# Spectral's OpenAPI rules on the committed document (openapi/.spectral.yaml lists the
-# warnings kept); openapi-spec-validator runs in pytest (tests/test_contract.py).
+# Spectral's and Redocly's OpenAPI rules on the committed document (openapi/.spectral.yaml
+# and openapi/redocly.yaml list the warnings kept); openapi-spec-validator runs in pytest
+# (tests/test_contract.py).
 LINT_NPM_STAMP := openapi/lint/node_modules/.installed
 $(LINT_NPM_STAMP): openapi/lint/package.json openapi/lint/package-lock.json
 	cd openapi/lint && npm ci --no-audit --no-fund
 	touch $(LINT_NPM_STAMP)
 
 contract-lint: $(LINT_NPM_STAMP)
-	cd openapi/lint && npm run --silent spectral
+	cd openapi/lint && npm run --silent spectral && npm run --silent redocly
 
 # pytest stays last: its closing line is the run's summary.
 test: lint typecheck layers frontends-test contract-lint chromium nginx

@@ -8,8 +8,10 @@ call before the route runs::
 The kinds (each is a ``Gate``, so a test can find the declaration of every route):
 
 - ``Requires(action)``: a tenant's console (``/tenants/{tenant}/…``). Resolves the
-  principal, the tenant (404 for unknown ones, and for callers who are not members, so
-  a tenant's existence is never confirmed), the caller's role there and the
+  principal (a call without any credentials is a 401 before the tenant is looked up, so
+  it is the same answer for every slug), the tenant (404 for unknown ones, and for
+  signed-in callers and keys that are not members, so a tenant's existence is never
+  confirmed), the caller's role there and the
   subscription's standing, then checks ``action`` against the policy table (403 for a
   member whose role does not allow it, 402 for a write while suspended).
 - ``Contributes(action, anonymous_if=…)``: a reader's part in a public site
@@ -48,6 +50,7 @@ from domain.kernel.access import (
     Action,
     Actor,
     Principal,
+    refuse_anonymous,
     require,
     require_contributor,
     require_platform,
@@ -193,10 +196,16 @@ class _TenantGate(Gate):
     async def __call__(
         self, request: Request, tenant: TenantSlug, principal: PrincipalDep
     ) -> AsyncIterator[TenantActor]:
+        self.before_lookup(principal)
         async with _unit_of_work(request, principal) as uow:
             found, actor = await enter_tenant(uow, principal, tenant)
             await self.admit(uow, found, actor)
             yield TenantActor(uow=uow, actor=actor, tenant=found)
+
+    def before_lookup(self, principal: Principal) -> None:
+        """Refusals that need no tenant: a console call without credentials."""
+        assert self.action is not None
+        refuse_anonymous(principal, self.action)
 
     async def admit(self, uow: SqlUnitOfWork, tenant: Tenant, actor: Actor) -> None:
         self.check(actor, tenant.settings)
@@ -212,6 +221,10 @@ class _ContributorGate(_TenantGate):
     def check(self, actor: Actor, settings: TenantSettings) -> None:
         allowed = self.anonymous_if(settings) if self.anonymous_if else False
         require_contributor(actor, allowed)
+
+    def before_lookup(self, principal: Principal) -> None:
+        """Whether an anonymous reader may take part is the tenant's setting: nothing is
+        refused before it is read."""
 
     async def admit(self, uow: SqlUnitOfWork, tenant: Tenant, actor: Actor) -> None:
         await require_site_online(uow, tenant.id)

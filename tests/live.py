@@ -1,17 +1,20 @@
 """A live API process for tests that need a real socket: a database of its own, migrated
 and seeded with the demo tenant, and ``causerie serve`` (uvicorn) on a free loopback port.
-Waits are on conditions (a port answering) with a generous bound; nothing is timed."""
+Waits are on conditions (a port answering) with a generous bound (``until``, the one poll
+of the suite); nothing is timed."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -31,17 +34,38 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+async def until(
+    condition: Callable[[], Any], what: str, *, bound: float = BOUND, every: float = 0.05
+) -> Any:
+    """Poll ``condition`` (a plain or an async callable) until it gives something true,
+    and return that; fail the test, naming ``what``, when ``bound`` seconds pass first.
+
+    The one wait of the suite for progress that no event announces: another process
+    answering, other tasks or threads getting somewhere, a server reloading."""
+    deadline = time.monotonic() + bound
+    while True:
+        value = condition()
+        if inspect.isawaitable(value):
+            value = await value
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"not within {bound} s: {what}")
+        await asyncio.sleep(every)
+
+
 def wait_until_answering(url: str, process: subprocess.Popen[str], what: str) -> None:
-    deadline = time.monotonic() + BOUND
-    while time.monotonic() < deadline:
+    """Until ``url`` answers 200 (from a test that runs no event loop of its own)."""
+
+    def answering() -> bool:
         if process.poll() is not None:
             pytest.fail(f"{what} exited: {process.stderr.read() if process.stderr else ''}")
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
+            return httpx.get(url, timeout=2).status_code == 200
         except httpx.TransportError:
-            time.sleep(0.1)
-    pytest.fail(f"{what} did not answer within {BOUND} s")
+            return False
+
+    asyncio.run(until(answering, f"{what} answers {url}", every=0.1))
 
 
 def stop(process: subprocess.Popen[str]) -> None:

@@ -33,6 +33,7 @@ from persistence.database import Database, app_role_url, create_engine
 from persistence.embedded import EmbeddedPostgres
 from tests.conftest import JWT_KEYS, ROOT
 from tests.factories import Factory
+from tests.live import until
 
 DATABASE = "causerie_faults"
 
@@ -48,17 +49,6 @@ class Cluster:
 
     def dsn(self) -> str:
         return self.owner_url.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-async def wait_until(predicate, *, bound: float, what: str):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + bound
-    while True:
-        value = await predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {bound} s: {what}")
-        await asyncio.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +132,7 @@ async def served(cluster: Cluster, tmp_path: Path) -> AsyncIterator[Served]:
             return False
 
     try:
-        await wait_until(up, bound=60, what="uvicorn answers /readyz")
+        await until(up, bound=60, what="uvicorn answers /readyz")
         yield Served(process, base, tmp_path / "uvicorn.log", log)
     finally:
         if process.poll() is None:
@@ -212,20 +202,16 @@ async def test_a_restart_under_looping_clients_gives_503s_then_recovers(cluster,
         tasks = [asyncio.create_task(writer(http)) for _ in range(6)]
         tasks += [asyncio.create_task(reader(http)) for _ in range(4)]
         try:
-            await wait_until(
-                lambda: _true(len(acknowledged) >= 10), bound=60, what="writes before restart"
-            )
+            await until(lambda: len(acknowledged) >= 10, bound=60, what="writes before restart")
             await asyncio.to_thread(cluster.server.restart, "fast")
             back_at.append(time.monotonic())
-            await wait_until(
-                lambda: _true(bool(first_success_after)),
+            await until(
+                lambda: bool(first_success_after),
                 bound=5,
                 what="a write succeeds after the server is back",
             )
             settled = len(acknowledged) + 10
-            await wait_until(
-                lambda: _true(len(acknowledged) >= settled), bound=60, what="writes go on"
-            )
+            await until(lambda: len(acknowledged) >= settled, bound=60, what="writes go on")
         finally:
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -239,10 +225,6 @@ async def test_a_restart_under_looping_clients_gives_503s_then_recovers(cluster,
         f"{statuses.count(503)}x503, first success "
         f"{first_success_after[0] - back_at[0]:.2f} s after the server was back"
     )
-
-
-async def _true(value: bool) -> bool:
-    return value
 
 
 async def _backends(cluster: Cluster, state: str | None = None, waiting: bool = False) -> int:
@@ -283,7 +265,7 @@ async def test_a_client_gone_mid_transaction_leaves_no_idle_transaction(cluster,
         await tx.start()
         await locker.execute("SELECT 1 FROM posts WHERE id = $1 FOR UPDATE", post["id"])
         edit = asyncio.create_task(_edit(served, cluster, post, "gone"))
-        await wait_until(
+        await until(
             lambda: _backends(cluster, waiting=True), bound=30, what="the edit waits on the lock"
         )
         edit.cancel()  # the client hangs up while its transaction is open
@@ -295,7 +277,7 @@ async def test_a_client_gone_mid_transaction_leaves_no_idle_transaction(cluster,
     async def none_idle() -> bool:
         return await _backends(cluster, state="idle in transaction") == 0
 
-    await wait_until(none_idle, bound=30, what="no session left idle in transaction")
+    await until(none_idle, bound=30, what="no session left idle in transaction")
 
 
 async def test_sigterm_lets_an_in_flight_write_finish(cluster, served):
@@ -306,7 +288,7 @@ async def test_sigterm_lets_an_in_flight_write_finish(cluster, served):
         await tx.start()
         await locker.execute("SELECT 1 FROM posts WHERE id = $1 FOR UPDATE", post["id"])
         edit = asyncio.create_task(_edit(served, cluster, post, "finished after SIGTERM"))
-        await wait_until(
+        await until(
             lambda: _backends(cluster, waiting=True), bound=30, what="the edit waits on the lock"
         )
         served.process.send_signal(signal.SIGTERM)
@@ -344,7 +326,7 @@ async def test_an_exhausted_pool_answers_503_with_retry_after_and_recovers(clust
         async def all_waiting() -> bool:
             return await _backends(cluster, waiting=True) >= 4
 
-        await wait_until(all_waiting, bound=30, what="four edits hold the pool")
+        await until(all_waiting, bound=30, what="four edits hold the pool")
         async with httpx.AsyncClient(base_url=served.base_url, timeout=60) as http:
             busy = await http.get(f"/v1/sites/{cluster.slug}/posts")
         assert busy.status_code == 503, busy.text

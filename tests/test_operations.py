@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import tomllib
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from sqlalchemy.engine import URL
 from persistence import migrate
 from persistence.admin import drop_database, ensure_database
 from tests.conftest import JWT_KEYS, ROOT
-from tests.live import free_port, stop, wait_until_answering
+from tests.live import free_port, stop, until, wait_until_answering
 
 BOUND = 120.0
 BANNER = "Causerie is serving"
@@ -107,12 +106,13 @@ async def test_two_processes_migrating_a_fresh_database_at_once_both_succeed(
         )
         for _ in range(2)
     ]  # fmt: skip
+
+    async def both_waiting() -> bool:
+        assert all(r.returncode is None for r in replicas), "a replica ran without waiting"
+        return await _waiting_for_the_lock(holder, fresh_database.database) >= 2
+
     try:
-        deadline = time.monotonic() + BOUND
-        while await _waiting_for_the_lock(holder, fresh_database.database) < 2:
-            assert all(r.returncode is None for r in replicas), "a replica ran without waiting"
-            assert time.monotonic() < deadline, "the replicas never reached the lock"
-            await asyncio.sleep(0.1)
+        await until(both_waiting, "both replicas wait on the lock", bound=BOUND, every=0.1)
         await holder.execute("SELECT pg_advisory_unlock($1)", migrate.MIGRATION_LOCK)
         outcomes = [await asyncio.wait_for(r.communicate(), BOUND) for r in replicas]
         assert [r.returncode for r in replicas] == [0, 0], outcomes
@@ -206,15 +206,16 @@ def test_a_refused_password_is_one_clear_line(tmp_path):
 
 async def _until_refused(url: str) -> None:
     """The reload is signalled, not awaited: wait until the server asks for passwords."""
-    deadline = time.monotonic() + BOUND
-    while time.monotonic() < deadline:
+
+    async def refused() -> bool:
         try:
             conn = await asyncpg.connect(url)
         except asyncpg.InvalidPasswordError:
-            return
+            return True
         await conn.close()
-        await asyncio.sleep(0.1)
-    pytest.fail("the server never asked for the password")
+        return False
+
+    await until(refused, "the server asks for the password", bound=BOUND, every=0.1)
 
 
 @pytest.mark.parametrize(

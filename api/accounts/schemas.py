@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.kit.schemas import Email, Name, Password, StrictModel
+from api.kit.schemas import Email, Name, NewPassword, Password, StrictModel
 from domain.accounts.model import TokenPair
 
 
@@ -51,10 +51,10 @@ class MeUpdate(StrictModel):
 
 class PasswordChange(StrictModel):
     current_password: Password
-    new_password: Password
+    new_password: NewPassword
 
 
 class SignUp(StrictModel):
     email: Email
-    password: Password
+    password: NewPassword
     display_name: Name

@@ -8,13 +8,14 @@ from uuid import UUID
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from api.kit.schemas import Language, StrictModel, storable, unchanged
+from api.kit.schemas import NO_NUL, NOT_BLANK, Language, StrictModel, storable, unchanged
 from domain.blogs.model import Blog, BlogAuthor
 
 # One-line texts are trimmed and may not be empty; free texts may be empty. All bounded.
 BlogTitle = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    NOT_BLANK,
     AfterValidator(storable),
 ]
 BlogSlug = Annotated[
@@ -26,7 +27,7 @@ BlogSlug = Annotated[
         description="Lower-case letters, digits and single hyphens.",
     ),
 ]
-Description = Annotated[str, Field(max_length=2000), AfterValidator(storable)]
+Description = Annotated[str, Field(max_length=2000), NO_NUL, AfterValidator(storable)]
 PolicyName = Literal["open", "trusted", "pre", "closed"]
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {

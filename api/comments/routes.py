@@ -162,7 +162,7 @@ async def create_comment(
     anonymous readers held), ``pre`` (all held), ``closed`` (403 ``comments_closed``).
     Limited per client address and per reader (429 with ``Retry-After``). With an
     ``Idempotency-Key`` a retried post is taken once and its first answer replayed."""
-    if idempotency_key is not None and not IDEMPOTENCY_KEY.match(idempotency_key):
+    if idempotency_key is not None and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
         raise ApiProblem(
             "idempotency_key_invalid",
             "An Idempotency-Key has 8 to 255 characters from A-Z a-z 0-9 . _ : -.",

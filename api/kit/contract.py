@@ -10,6 +10,9 @@ operation, derived here from what each route declares, never written by hand per
   a tenant's plan or standing decides, 404 where a path names something, 409 on writes,
   412/428 where ``If-Match`` is taken (and then required), 400/413/415/422 where input is
   read, and 429/500/503 everywhere.
+- A parameter (path, query, header) is a string on the wire, never JSON ``null``: an
+  optional one is simply left out, so its schema loses FastAPI's ``null`` branch. Headers
+  the server parses itself get the shape it checks (``Idempotency-Key``).
 - Headers get schemas, optional credentials are declared optional (``{}`` beside the
   bearer scheme), operations are tagged and described (with who may call them), and a
   creation links to the reads and edits of what it created.
@@ -27,6 +30,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from api.access import Gate, gates_of
+from api.kit.schemas import CHECKED_REQUIRED, IDEMPOTENCY_KEY
 from api.problems import CATALOGUE, MEMBERS, PROBLEM_MEDIA_TYPE
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -53,6 +57,11 @@ _ERROR_HEADERS: dict[int, dict[str, Any]] = {
     405: {"Allow": {"description": "The methods the path accepts", "schema": _STRING}},
     429: {"Retry-After": {"description": "Seconds to wait", "schema": _SECONDS}},
     503: {"Retry-After": {"description": "Seconds to wait", "schema": _SECONDS}},
+}
+# Request headers that routes read as plain strings and check themselves (a malformed one
+# is a 400 of its own code): the schema says the shape the check accepts.
+_REQUEST_HEADER_SHAPES: dict[str, dict[str, Any]] = {
+    "idempotency-key": {"type": "string", "pattern": IDEMPOTENCY_KEY.pattern},
 }
 _HEADER_SCHEMAS: dict[str, dict[str, Any]] = {
     "ratelimit-limit": _SECONDS,
@@ -150,12 +159,12 @@ class _Facts:
             out |= {412, 428}
         return out
 
-    def security(self) -> list[dict[str, list[str]]] | None:
+    def security(self) -> list[dict[str, list[str]]]:
         if self.kind in ("tenant", "platform", "user"):
             return [{BEARER: []}]
         if self.reads_credentials or self.kind == "site":
             return [{BEARER: []}, {}]
-        return None
+        return []
 
     def access(self) -> str:
         action = self.gate.action.value if self.gate and self.gate.action else ""
@@ -180,16 +189,33 @@ def _schema_headers(responses: dict[str, Any]) -> None:
             header.setdefault("schema", dict(_HEADER_SCHEMAS.get(name.lower(), _STRING)))
 
 
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """``anyOf: [X, null]`` becomes ``X`` (with the schema's own description and title)."""
+    options = [s for s in schema.get("anyOf", []) if s.get("type") != "null"]
+    if "anyOf" not in schema or len(options) != 1:
+        return schema
+    described = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
+    if schema.get("default") is not None:
+        described["default"] = schema["default"]
+    return {**described, **options[0]}
+
+
+def _parameters(operation: dict[str, Any]) -> None:
+    """Parameters as they travel: never ``null``; checked headers with their shape."""
+    for parameter in operation.get("parameters", []):
+        schema = _without_null(parameter.get("schema", {}))
+        if parameter["in"] == "header":
+            schema = {**schema, **_REQUEST_HEADER_SHAPES.get(parameter["name"].lower(), {})}
+        if schema.pop(CHECKED_REQUIRED, False):
+            parameter["required"] = True
+        parameter["schema"] = schema
+
+
 def _require_if_match(operation: dict[str, Any]) -> None:
     """``If-Match`` is required where its absence is a 428."""
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "header" and parameter["name"].lower() == "if-match":
             parameter["required"] = True
-            schema = parameter.get("schema", {})
-            options = [s for s in schema.get("anyOf", []) if s.get("type") != "null"]
-            if options:
-                described = {k: v for k, v in schema.items() if k != "anyOf"}
-                parameter["schema"] = {**described, **options[0]}
 
 
 def _has_id(response: dict[str, Any], schemas: dict[str, Any]) -> bool:
@@ -254,9 +280,12 @@ def build(app: FastAPI, tag_descriptions: Iterable[tuple[str, str]] = ()) -> dic
     schemas["Problem"] = problem_schema()
     # A webhook entry describes what a receiver is sent; FastAPI's 422 there is ours, not
     # the receiver's, and names the validation schema removed above.
+    # A receiver checks a delivery by its Standard Webhooks signature headers, not by any
+    # of the API's security schemes: none is declared, explicitly.
     for operations in document.get("webhooks", {}).values():
         for operation in operations.values():
             operation.get("responses", {}).pop("422", None)
+            operation["security"] = []
     routes = _routes(app)
     used_tags: set[str] = set()
     for path, operations in document["paths"].items():
@@ -269,13 +298,11 @@ def build(app: FastAPI, tag_descriptions: Iterable[tuple[str, str]] = ()) -> dic
                 if key.isdigit() and int(key) >= 400:
                     responses[key] = _error_response(response, int(key))
             _schema_headers(responses)
+            _parameters(operation)
             if 428 in facts.statuses():
                 _require_if_match(operation)
-            security = facts.security()
-            if security is None:
-                operation.pop("security", None)
-            else:
-                operation["security"] = security
+            # Open routes say so (``[]``: no credentials read), rather than leaving it unsaid.
+            operation["security"] = facts.security()
             access = f"**Who may call:** {facts.access()}"
             summary = operation.get("description") or operation.get("summary", "")
             operation["description"] = f"{summary}\n\n{access}".strip()

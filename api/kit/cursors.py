@@ -26,6 +26,12 @@ from api.problems import ApiProblem
 
 VERSION = 1
 _MAC_BYTES = 16
+# The shape every cursor has (a payload, a dot, the 16-byte mac), as the OpenAPI declares
+# it. The shape is all a schema can say: a value of this shape that the server did not
+# sign is still refused. The payload's bound holds the longest position a list carries
+# (a text of 300 characters, each escaped in the JSON at worst: the ranking's author names).
+PATTERN = r"^[A-Za-z0-9_-]{1,2600}\.[A-Za-z0-9_-]{22}$"
+MAX_LENGTH = 2623
 
 # What one element of a position may be, and how it travels in JSON.
 PositionType = type[datetime] | type[UUID] | type[int] | type[float] | type[str]
@@ -117,7 +123,9 @@ class CursorCodec:
 
     def encode(self, keyset: Keyset, position: Sequence[Any]) -> str:
         payload = json.dumps(
-            [VERSION, keyset.name, [_dump(v) for v in position]], separators=(",", ":")
+            [VERSION, keyset.name, [_dump(v) for v in position]],
+            separators=(",", ":"),
+            ensure_ascii=False,
         ).encode()
         return f"{_b64(payload)}.{_b64(self._mac(payload))}"
 

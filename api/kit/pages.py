@@ -16,7 +16,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel
 
-from api.kit.cursors import CursorCodec, Keyset
+from api.kit.cursors import MAX_LENGTH, PATTERN, CursorCodec, Keyset
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -32,7 +32,12 @@ LimitQuery = Annotated[
 ]
 CursorQuery = Annotated[
     str | None,
-    Query(max_length=512, description="The `next_cursor` of the previous page (opaque)."),
+    Query(
+        max_length=MAX_LENGTH,
+        pattern=PATTERN,
+        description="The `next_cursor` of the previous page (opaque; only cursors the "
+        "server issued for this list and sort are accepted).",
+    ),
 ]
 
 

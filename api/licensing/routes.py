@@ -27,7 +27,7 @@ from api.kit.caching import PLANS_CACHE_CONTROL, cacheable
 from api.kit.cursors import time_id
 from api.kit.pages import Page, PageQuery, page_of
 from api.kit.routing import new_router
-from api.kit.schemas import IDEMPOTENCY_KEY
+from api.kit.schemas import CHECKED_REQUIRED, IDEMPOTENCY_KEY
 from api.licensing.schemas import (
     OPERATOR_PROBLEMS,
     PROBLEMS,
@@ -178,7 +178,10 @@ async def set_subscription(
     body: SubscriptionPut,
     ctx: Billing,
     services: ServicesDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=300)] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias="Idempotency-Key", max_length=300, json_schema_extra={CHECKED_REQUIRED: True}),
+    ] = None,
 ) -> Response:
     """Set the plan and status (billing system or operators). Needs an ``Idempotency-Key``:
     the same key and body replay the first answer (``Idempotent-Replayed: true``); the
@@ -192,7 +195,7 @@ async def set_subscription(
     One older than the last applied change is answered 200 with ``applied: false`` and
     ignored (no transition check, no history entry).
     """
-    if idempotency_key is None or not IDEMPOTENCY_KEY.match(idempotency_key):
+    if idempotency_key is None or not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
         raise ApiProblem(
             "idempotency_key_invalid",
             "Send an Idempotency-Key header of 8 to 255 characters from A-Z a-z 0-9 . _ : -.",

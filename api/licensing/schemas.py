@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, AwareDatetime, Field, StrictBool, StrictInt, StringConstraints
 
-from api.kit.schemas import StrictModel, storable, unchanged
+from api.kit.schemas import NOT_BLANK, WHOLE, StrictModel, storable, unchanged
 from domain.licensing.model import Plan, Subscription
 from domain.licensing.ports import SubscriptionEvent
 from domain.licensing.use_cases import QuotaUsage
@@ -19,10 +19,11 @@ PlanId = Annotated[
     str, Field(min_length=2, max_length=40, pattern=r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")
 ]
 # Strict: a plan is edited by hand, so `true` is no quota and `0` no feature.
-Limit = Annotated[StrictInt, Field(ge=0, le=10_000_000)] | None
+Limit = Annotated[StrictInt, Field(ge=0, le=10_000_000), WHOLE] | None
 PlanName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=80),
+    NOT_BLANK,
     AfterValidator(storable),
 ]
 InsightsLevel = Literal["none", "basic", "full"]

@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import Header
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
-from api.kit.schemas import Language, StrictModel, storable, unchanged
+from api.kit.schemas import NO_NUL, NOT_BLANK, Language, StrictModel, storable, unchanged
 from domain.posts import use_cases
 from domain.posts.model import Post
 from domain.posts.ports import ListedFigures, Revision
@@ -30,6 +30,7 @@ def _web_url(value: str) -> str:
 PostTitle = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    NOT_BLANK,
     AfterValidator(storable),
 ]
 PostSlug = Annotated[
@@ -44,9 +45,10 @@ PostSlug = Annotated[
 Body = Annotated[
     str,
     Field(max_length=MAX_BODY_CHARS, description="Markdown (CommonMark, tables, strikethrough)."),
+    NO_NUL,
     AfterValidator(storable),
 ]
-Excerpt = Annotated[str, Field(max_length=1000), AfterValidator(storable)]
+Excerpt = Annotated[str, Field(max_length=1000), NO_NUL, AfterValidator(storable)]
 CoverUrl = Annotated[
     str,
     Field(max_length=2000, pattern=r"^[hH][tT][tT][pP][sS]?://\S+$"),
@@ -55,6 +57,7 @@ CoverUrl = Annotated[
 TagName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
+    NOT_BLANK,
     AfterValidator(storable),
 ]
 Tags = Annotated[

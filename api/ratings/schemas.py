@@ -6,14 +6,14 @@ from typing import Annotated
 
 from pydantic import Field, StrictInt
 
-from api.kit.schemas import StrictModel
+from api.kit.schemas import WHOLE, StrictModel
 from domain.ratings.model import RatingSummary
 
 VOTER_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{16,128}$"
 
 
 class RatingPut(StrictModel):
-    stars: Annotated[StrictInt, Field(ge=1, le=5, description="An integer from 1 to 5.")]
+    stars: Annotated[StrictInt, Field(ge=1, le=5, description="An integer from 1 to 5."), WHOLE]
     voter_token: Annotated[str, Field(pattern=VOTER_TOKEN_PATTERN)] | None = Field(
         default=None,
         description="Anonymous voters: an opaque token the theme keeps (or X-Voter-Token).",

@@ -8,10 +8,18 @@ from uuid import UUID
 
 from pydantic import Field, HttpUrl
 
-from api.kit.schemas import Email, Language, Name, StrictModel
+from api.kit.schemas import Email, Language, Name, StrictModel, unchanged
 from api.licensing.schemas import SubscriptionRead  # the provisioned subscription
 from api.members.schemas import InvitationRead
-from domain.tenants.model import TYPOGRAPHY, ApiKey, AuditEntry, CommentPolicy, Tenant
+from domain.tenants.model import (
+    HOST_LENGTH,
+    HOST_RULE,
+    TYPOGRAPHY,
+    ApiKey,
+    AuditEntry,
+    CommentPolicy,
+    Tenant,
+)
 
 Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 Typography = Literal["system", "serif", "sans", "humanist", "mono"]
@@ -99,10 +107,13 @@ class TenantCreate(StrictModel):
 
 
 class TenantUpdate(StrictModel):
-    name: Name | None = None
-    default_language: Language | None = None
-    branding: BrandingUpdate | None = None
-    settings: SettingsUpdate | None = None
+    """Fields left out are unchanged; ``null`` is no value for any of them (inside
+    ``branding`` and ``settings`` a ``null`` leaves that field as it is)."""
+
+    name: Name = unchanged()
+    default_language: Language = unchanged()
+    branding: BrandingUpdate = unchanged()
+    settings: SettingsUpdate = unchanged()
 
 
 class TenantCreated(StrictModel):
@@ -112,7 +123,15 @@ class TenantCreated(StrictModel):
 
 
 class DomainCreate(StrictModel):
-    host: Annotated[str, Field(min_length=4, max_length=253)]
+    host: Annotated[
+        str,
+        Field(
+            min_length=HOST_LENGTH[0],
+            max_length=HOST_LENGTH[1],
+            pattern=HOST_RULE,
+            description="A host name such as blog.example.com (stored in lower case).",
+        ),
+    ]
 
 
 class DomainRead(StrictModel):

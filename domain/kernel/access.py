@@ -1,8 +1,10 @@
 """Who may do what: the roles table of API.md, in one place.
 
-Every endpoint asks ``require(actor, Action.X)``. A caller with no role in the tenant
-gets ``NotFound`` (the tenant's existence is not confirmed); a member whose role does
-not allow the action gets ``Forbidden``.
+Every endpoint asks ``require(actor, Action.X)``. A caller who sent no credentials at
+all gets ``Unauthenticated`` (the answer is the same for every tenant, existing or not,
+so it confirms nothing); a signed-in caller or a key with no role in the tenant gets
+``NotFound`` (the tenant's existence is not confirmed); a member whose role does not
+allow the action gets ``Forbidden``.
 """
 
 from __future__ import annotations
@@ -107,6 +109,11 @@ class Principal:
     def is_service(self) -> bool:
         return self.key_id is not None
 
+    @property
+    def is_anonymous(self) -> bool:
+        """No credentials were sent: neither a user's token nor an API key."""
+        return self.user_id is None and self.key_id is None
+
 
 ANONYMOUS = Principal()
 
@@ -146,10 +153,20 @@ def require(actor: Actor, action: Action) -> None:
                 "The subscription is suspended or cancelled: changes are refused until it is resumed."
             )
         return
+    if actor.principal.is_anonymous:
+        # Said alike for every tenant, so it confirms none: credentials are missing.
+        raise Unauthenticated("Sign in or send an API key.")
     if actor.role is None and not actor.principal.is_operator:
         # Not a member: do not confirm the tenant (or resource) exists.
         raise NotFound("No such tenant.")
     raise Forbidden(f"Your role does not allow {action.value.replace('_', ' ')}.")
+
+
+def refuse_anonymous(principal: Principal, action: Action) -> None:
+    """A caller without credentials is refused before any tenant is looked up, where the
+    action is not open to everyone: the 401 then says nothing about the tenant."""
+    if principal.is_anonymous and action not in PUBLIC_ACTIONS:
+        raise Unauthenticated("Sign in or send an API key.")
 
 
 def require_contributor(actor: Actor, anonymous_allowed: bool, what: str = "take part") -> bool:

@@ -14,9 +14,16 @@ from domain.kernel.access import Scope
 from domain.kernel.errors import InvalidInput
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-HOST_PATTERN = re.compile(
-    r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
+# A host name: dot-separated labels of letters, digits and inner hyphens, the last one
+# starting with a letter; 4 to 253 characters in all. It may come in either case, with a
+# final dot and surrounding spaces: it is stored trimmed, without the dot, in lower case.
+# The API's schema declares this very rule, and refuses what it does not match.
+HOST_RULE = (
+    r"^ *(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9]\.? *$"
 )
+HOST_LENGTH = (4, 253)
+HOST_PATTERN = re.compile(HOST_RULE)
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pt")
 TYPOGRAPHY = ("system", "serif", "sans", "humanist", "mono")
@@ -54,7 +61,7 @@ def check_tenant_slug(slug: str) -> str:
 
 def check_host(host: str) -> str:
     host = host.strip().lower().rstrip(".")
-    if not HOST_PATTERN.match(host):
+    if not (HOST_LENGTH[0] <= len(host) <= HOST_LENGTH[1] and HOST_PATTERN.fullmatch(host)):
         raise InvalidInput("The domain must be a plain host name such as blog.example.com.")
     return host
 

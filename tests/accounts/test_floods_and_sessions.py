@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -34,6 +34,7 @@ from tests.accounts.test_auth import (
     tokens,
 )
 from tests.factories import PASSWORD, Factory
+from tests.live import until
 
 BOUND = 30.0  # seconds: generous bounds on waits for conditions, never a timing claim
 
@@ -53,14 +54,6 @@ async def committed(app, app_engine, owner_url, settings):
         await conn.execute(text("DELETE FROM tenants WHERE slug LIKE 't-%'"))
         await conn.execute(text("DELETE FROM users WHERE email LIKE '%@example.test'"))
     await engine.dispose()
-
-
-async def until(condition: Callable[[], bool], what: str) -> None:
-    async with asyncio.timeout(BOUND):
-        # The conditions are other tasks' and threads' progress: polled, not signalled.
-        while not condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
-    assert condition(), what
 
 
 def email() -> str:
@@ -124,8 +117,12 @@ async def test_a_sign_up_and_sign_in_burst_beyond_the_queue_is_refused_fast_and_
     await until(
         lambda: sum(task.done() for task in tasks) == len(tasks) - admitted,
         "every request beyond the hashing queue is answered before any hash ends",
+        bound=BOUND,
+        every=0.01,
     )
-    await until(lambda: gated.waiting == 1, "one hash runs, the others queue")
+    await until(
+        lambda: gated.waiting == 1, "one hash runs, the others queue", bound=BOUND, every=0.01
+    )
     # Three requests are in or before their hash: none of them holds a connection...
     assert pool.checkedout() == held_before
     # ...and the public reads are answered meanwhile.

@@ -264,7 +264,7 @@ CREATE_BLOG = {
     "other author": 201,
     "reader": 403,
     "outsider": 404,
-    "anonymous": 404,
+    "anonymous": 401,
     "other-tenant owner": 404,
 }
 READ_BLOGS = {
@@ -276,7 +276,7 @@ READ_BLOGS = {
     "other author": 200,
     "reader": 403,
     "outsider": 404,
-    "anonymous": 404,
+    "anonymous": 401,
     "other-tenant owner": 404,
 }
 # On a blog owned by the world's author.
@@ -289,7 +289,7 @@ EDIT_BLOG = {
     "other author": 403,
     "reader": 403,
     "outsider": 404,
-    "anonymous": 404,
+    "anonymous": 401,
     "other-tenant owner": 404,
 }
 WRITE_IN_BLOG = {
@@ -301,7 +301,7 @@ WRITE_IN_BLOG = {
     "other author": 403,
     "reader": 403,
     "outsider": 404,
-    "anonymous": 404,
+    "anonymous": 401,
     "other-tenant owner": 404,
 }
 

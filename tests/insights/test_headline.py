@@ -67,7 +67,7 @@ async def test_bad_windows_are_422(client, factory, query):
         ("author", 403),
         ("reader", 403),
         ("outsider", 404),
-        ("anonymous", 404),
+        ("anonymous", 401),
     ],
 )
 async def test_who_reads_the_headline(client, factory, role, status):

@@ -256,7 +256,7 @@ async def test_a_moderator_sees_moderation_but_not_full_insights(client, factory
         ("author", 403),
         ("reader", 403),
         ("outsider", 404),
-        ("anonymous", 404),
+        ("anonymous", 401),
     ],
 )
 async def test_the_ranking_role_matrix(client, factory, role, status):

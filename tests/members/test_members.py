@@ -341,12 +341,15 @@ async def test_members_without_the_right_cannot_change_or_remove_others(client, 
     assert_problem(await change(client, world, own, "manager", by=caller), 403, "forbidden")
 
 
-@pytest.mark.parametrize("caller", ["outsider", "anonymous"])
-async def test_non_members_get_404_on_member_changes(client, factory, caller):
+@pytest.mark.parametrize(
+    ("caller", "status", "code"),
+    [("outsider", 404, "not_found"), ("anonymous", 401, "unauthenticated")],
+)
+async def test_non_members_cannot_change_members(client, factory, caller, status, code):
     world = await factory.world()
     target = world.users["author"].id
-    assert_problem(await change(client, world, target, "reader", by=caller), 404, "not_found")
-    assert_problem(await remove(client, world, target, by=caller), 404, "not_found")
+    assert_problem(await change(client, world, target, "reader", by=caller), status, code)
+    assert_problem(await remove(client, world, target, by=caller), status, code)
     outsider_id = world.users["outsider"].id
     assert_problem(await remove(client, world, outsider_id, by="outsider"), 404, "not_found")
 

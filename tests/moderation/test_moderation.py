@@ -31,7 +31,7 @@ async def bulk(client, world, action: str, ids, who: str = "moderator"):
 
 
 EVERYONE = {"operator": 200, "owner": 200, "manager": 200, "moderator": 200}
-NOBODY = {"author": 403, "reader": 403, "outsider": 404, "anonymous": 404}
+NOBODY = {"author": 403, "reader": 403, "outsider": 404, "anonymous": 401}
 
 
 @pytest.mark.parametrize("who", sorted({**EVERYONE, **NOBODY}))
@@ -46,7 +46,8 @@ async def test_role_matrix(client, factory, who):
         if expected == 200:
             assert answer.status_code == 200, answer.text
         else:
-            assert_problem(answer, expected, "forbidden" if expected == 403 else "not_found")
+            codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}
+            assert_problem(answer, expected, codes[expected])
     assert await db_comment_count(factory, world, post.id) == (
         (1, 1) if expected == 200 else (0, 0)
     )

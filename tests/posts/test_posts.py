@@ -610,7 +610,7 @@ EDIT_OWN_POST = {  # a post written by the world's author
     "other author": 404,  # a draft of someone else is not found
     "reader": 403,
     "outsider": 404,
-    "anonymous": 404,
+    "anonymous": 401,
     "other-tenant owner": 404,
 }
 
@@ -638,7 +638,7 @@ UNPUBLISH = {
     "other author": 404,  # public, but not in a blog they write for: not theirs to see here
     "reader": 403,
     "outsider": 404,
-    "anonymous": 404,
+    "anonymous": 401,
     "other-tenant owner": 404,
 }
 

@@ -50,7 +50,7 @@ EXPECTED_STATUS = {
     "reader": 403,
     # Non-members never learn that the tenant exists; anonymous callers are non-members.
     "outsider": 404,
-    "anonymous": 404,
+    "anonymous": 401,
     "other-tenant owner": 404,
 }
 
@@ -101,18 +101,34 @@ async def test_role_matrix(client, factory, caller: str, action: str):
     if expected == "2xx":
         assert response.status_code in (200, 201), response.text
     else:
-        assert_problem(response, expected, {403: "forbidden", 404: "not_found"}[expected])
+        codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}
+        assert_problem(response, expected, codes[expected])
         after = await client.get(f"/v1/tenants/{world.slug}", headers=world.headers["owner"])
         assert after.json() == before
 
 
-@pytest.mark.parametrize("caller", ["operator", "owner", "outsider", "anonymous"])
-async def test_an_unknown_tenant_is_a_404_for_everyone(client, factory, caller):
+@pytest.mark.parametrize("caller", ["operator", "owner", "outsider"])
+async def test_an_unknown_tenant_is_a_404_for_everyone_signed_in(client, factory, caller):
     world = await factory.world()
     for make in ACTIONS.values():
         method, path, body = make("no-such-tenant")
         response = await client.request(method, path, json=body, headers=world.headers[caller])
         assert_problem(response, 404, "not_found")
+
+
+async def test_without_credentials_every_tenant_answers_the_same_401(client, factory):
+    """Refused before the tenant is looked up: an existing tenant and an unknown one give
+    the same answer, so a caller without credentials learns nothing about either."""
+    world = await factory.world()
+    for make in ACTIONS.values():
+        answers = []
+        for slug in (world.slug, "no-such-tenant"):
+            method, path, body = make(slug)
+            answer = await client.request(method, path, json=body)
+            problem = assert_problem(answer, 401, "unauthenticated")
+            assert answer.headers["www-authenticate"].startswith("Bearer")
+            answers.append((problem["detail"], answer.headers["www-authenticate"]))
+        assert answers[0] == answers[1], (method, answers)
 
 
 async def test_a_manager_sees_the_same_404_for_an_unknown_and_a_foreign_tenant(client, factory):

@@ -175,7 +175,7 @@ async def test_a_plan_without_webhooks_is_402(client, factory):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("moderator", 403), ("author", 403), ("reader", 403), ("outsider", 404), ("anonymous", 404)],
+    [("moderator", 403), ("author", 403), ("reader", 403), ("outsider", 404), ("anonymous", 401)],
 )
 async def test_only_owners_and_managers_manage_endpoints(client, factory, who, status):
     world = await factory.world()

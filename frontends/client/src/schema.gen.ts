@@ -3172,7 +3172,10 @@ export interface components {
         };
         /** DomainCreate */
         DomainCreate: {
-            /** Host */
+            /**
+             * Host
+             * @description A host name such as blog.example.com (stored in lower case).
+             */
             host: string;
         };
         /** DomainRead */
@@ -3827,7 +3830,10 @@ export interface components {
         };
         /** InvitationCreate */
         InvitationCreate: {
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /**
              * Role
@@ -4994,7 +5000,10 @@ export interface components {
         SignUp: {
             /** Display Name */
             display_name: string;
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /** Password */
             password: string;
@@ -5216,7 +5225,10 @@ export interface components {
             external_ref?: string | null;
             /** Name */
             name: string;
-            /** Owner Email */
+            /**
+             * Owner Email
+             * Format: email
+             */
             owner_email: string;
             /**
              * Plan
@@ -5271,14 +5283,21 @@ export interface components {
             /** Plan */
             plan: string;
         };
-        /** TenantUpdate */
+        /**
+         * TenantUpdate
+         * @description Fields left out are unchanged; ``null`` is no value for any of them (inside
+         *     ``branding`` and ``settings`` a ``null`` leaves that field as it is).
+         */
         TenantUpdate: {
-            branding?: components["schemas"]["BrandingUpdate"] | null;
-            /** Default Language */
-            default_language?: ("en" | "fr" | "de" | "es" | "it" | "nl" | "pt") | null;
+            branding?: components["schemas"]["BrandingUpdate"];
+            /**
+             * Default Language
+             * @enum {string}
+             */
+            default_language?: "en" | "fr" | "de" | "es" | "it" | "nl" | "pt";
             /** Name */
-            name?: string | null;
-            settings?: components["schemas"]["SettingsUpdate"] | null;
+            name?: string;
+            settings?: components["schemas"]["SettingsUpdate"];
         };
         /** TokenPairRead */
         TokenPairRead: {
@@ -7556,8 +7575,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -8574,19 +8593,19 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A blog slug. */
-                blog?: string | null;
+                blog?: string;
                 /** @description A tag slug or name (any case). */
-                tag?: string | null;
+                tag?: string;
                 /** @description An author handle. */
-                author?: string | null;
+                author?: string;
                 /** @description Full-text search, French and English aware (stems, accents ignored). Web-search syntax: "exact phrase", -exclude, or. At most 200 characters. */
-                q?: string | null;
+                q?: string;
                 /** @description `recent` (newest first; the default without `q`), `top_rated` (Bayesian average: 5 imaginary votes of 3 stars are added to every post, so one 5-star vote does not top the list), `most_discussed` (comment count), `relevance` (search rank; the default with `q`, and only allowed with it). */
-                sort?: ("recent" | "top_rated" | "most_discussed" | "relevance") | null;
+                sort?: "recent" | "top_rated" | "most_discussed" | "relevance";
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -8689,8 +8708,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -8793,7 +8812,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description The tenant's slug. */
@@ -8947,7 +8966,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Anonymous voters: the opaque token the theme keeps (16-128 of A-Z a-z 0-9 _ -). */
-                "X-Voter-Token"?: string | null;
+                "X-Voter-Token"?: string;
             };
             path: {
                 /** @description The tenant's slug. */
@@ -9043,7 +9062,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Anonymous voters: the opaque token the theme keeps (16-128 of A-Z a-z 0-9 _ -). */
-                "X-Voter-Token"?: string | null;
+                "X-Voter-Token"?: string;
             };
             path: {
                 /** @description The tenant's slug. */
@@ -9188,7 +9207,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Anonymous voters: the opaque token the theme keeps (16-128 of A-Z a-z 0-9 _ -). */
-                "X-Voter-Token"?: string | null;
+                "X-Voter-Token"?: string;
             };
             path: {
                 /** @description The tenant's slug. */
@@ -9651,8 +9670,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -10476,19 +10495,19 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only what this person did */
-                actor?: string | null;
+                actor?: string;
                 /** @description An action ("post.published") or a family of them ("post.") */
-                action?: string | null;
+                action?: string;
                 /** @description post, blog, user, comment… */
-                target_type?: string | null;
+                target_type?: string;
                 /** @description First day (UTC), included */
-                from?: string | null;
+                from?: string;
                 /** @description Last day (UTC), included */
-                to?: string | null;
+                to?: string;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -10593,8 +10612,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -11843,23 +11862,23 @@ export interface operations {
     "comments-queue": {
         parameters: {
             query?: {
-                status?: ("pending" | "approved" | "rejected" | "spam" | "deleted") | null;
+                status?: "pending" | "approved" | "rejected" | "spam" | "deleted";
                 /** @description A blog id */
-                blog?: string | null;
+                blog?: string;
                 /** @description A post id */
-                post?: string | null;
+                post?: string;
                 /** @description The commenter's user id */
-                author?: string | null;
+                author?: string;
                 /** @description true: only the comments held because readers reported them (the `reported` count); false: every comment but those. */
-                reported?: boolean | null;
+                reported?: boolean;
                 /** @description The comment's tone */
-                tone?: ("positive" | "neutral" | "negative") | null;
+                tone?: "positive" | "neutral" | "negative";
                 /** @description Words the comment's text or its author's name contain, ignoring case and accents. */
-                q?: string | null;
+                q?: string;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -12940,14 +12959,14 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -13054,11 +13073,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -13168,15 +13187,15 @@ export interface operations {
                 /** @description day, week (ISO, from Monday) or month, in `tz`. */
                 bucket?: "day" | "week" | "month";
                 /** @description One blog's figures */
-                blog?: string | null;
+                blog?: string;
                 /** @description One author's figures (user id) */
-                author?: string | null;
+                author?: string;
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -13283,11 +13302,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -13394,11 +13413,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -13507,11 +13526,11 @@ export interface operations {
                 /** @description day, week (ISO, from Monday) or month, in `tz`. */
                 bucket?: "day" | "week" | "month";
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -13618,16 +13637,16 @@ export interface operations {
         parameters: {
             query?: {
                 by?: "comments" | "rating" | "reads";
-                blog?: string | null;
-                author?: string | null;
+                blog?: string;
+                author?: string;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -14008,8 +14027,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -14364,19 +14383,19 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this blog's posts. */
-                blog?: string | null;
+                blog?: string;
                 /** @description Only this author's posts. */
-                author?: string | null;
+                author?: string;
                 /** @description Shown status. */
-                status?: ("draft" | "scheduled" | "published" | "archived") | null;
+                status?: "draft" | "scheduled" | "published" | "archived";
                 /** @description true: the trash instead. */
                 deleted?: boolean;
                 /** @description Words the title or the excerpt contain, ignoring case and accents (the first eight). */
-                q?: string | null;
+                q?: string;
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -15579,8 +15598,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -16336,8 +16355,8 @@ export interface operations {
     "subscription-set": {
         parameters: {
             query?: never;
-            header?: {
-                "Idempotency-Key"?: string | null;
+            header: {
+                "Idempotency-Key": string;
             };
             path: {
                 /** @description The tenant's slug. */
@@ -16481,8 +16500,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -17319,8 +17338,8 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page (opaque). */
-                cursor?: string | null;
+                /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */
+                cursor?: string;
             };
             header?: never;
             path: {

@@ -1,0 +1,62 @@
+"""What the OpenAPI cannot say, taught to Schemathesis (loaded through SCHEMATHESIS_HOOKS).
+
+A JSON Schema describes one value at a time, and only its shape. Three rules of the API
+are beyond that, and the schema says them in words instead:
+
+- a cursor must be one the server signed, for that very list and sort: the schema gives
+  its shape (``api/kit/cursors.PATTERN``), which a made-up value can match;
+- an insights window (``from``..``to``) spans at most 366 days and ends no later than
+  tomorrow: a rule between two parameters and the clock;
+- ``tz`` must name a zone of the server's time-zone database.
+
+Only the *positive* cases (those Schemathesis sends as valid, for the
+``positive_data_acceptance`` check) are touched, and only by leaving out the optional
+parameter that breaks such a rule, so the rest of the request is still tested as
+generated. Negative cases go out as generated: the server must refuse them, and does.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import schemathesis
+
+from domain.insights.model import window
+from domain.kernel.errors import DomainError
+
+
+def _positive(case: Any) -> bool:
+    meta = case.meta
+    return meta is not None and meta.generation.mode.is_positive
+
+
+def _day(value: Any) -> date | None:
+    if value is None:
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _breaks_the_window_rule(query: dict[str, Any]) -> bool:
+    try:
+        window(
+            _day(query.get("from")),
+            _day(query.get("to")),
+            str(query.get("tz", "UTC")),
+            now=datetime.now(UTC),
+        )
+    except (DomainError, ValueError):
+        return True
+    return False
+
+
+@schemathesis.hook
+def map_case(context: Any, case: Any) -> Any:
+    query = case.query
+    if not _positive(case) or not isinstance(query, dict):
+        return case
+    query.pop("cursor", None)
+    if {"from", "to", "tz"} & set(query) and _breaks_the_window_rule(query):
+        for name in ("from", "to", "tz"):
+            query.pop(name, None)
+    return case
