@@ -549,6 +549,24 @@ insight_post_weeks = _rollup(
     sa.Column("author_id", U, nullable=False),
 )
 
+# --- what is said (migration 0020) ----------------------------------------------------------
+
+insight_topic_days = sa.Table(
+    "insight_topic_days",
+    metadata,
+    sa.Column("tenant_id", U, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("term", sa.Text, primary_key=True),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("comments", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("positive", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("neutral", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("negative", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("examples", ARRAY(U), nullable=False, server_default="{}"),
+    sa.Column("negative_examples", ARRAY(U), nullable=False, server_default="{}"),
+    sa.Index("insight_topic_days_term", "tenant_id", "term", "day"),
+)
+
 # --- events (migration 0014) --------------------------------------------------------------
 
 outbox = sa.Table(

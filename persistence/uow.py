@@ -14,7 +14,7 @@ from persistence.blogs.repositories import SqlBlogRepository
 from persistence.comments.repositories import SqlCommentRepository
 from persistence.database import Database, Transaction
 from persistence.errors import unique_violation
-from persistence.insights.repositories import SqlInsightsRepository
+from persistence.insights.repositories import SqlInsightsRepository, SqlTopicsRepository
 from persistence.licensing.repositories import (
     SqlIdempotencyStore,
     SqlPlanRepository,
@@ -72,6 +72,7 @@ class SqlUnitOfWork:
         self.moderation = SqlModerationRepository(self._tx)
         self.ratings = SqlRatingRepository(self._tx)
         self.insights = SqlInsightsRepository(self._tx)
+        self.topics = SqlTopicsRepository(self._tx)
         return self
 
     async def __aexit__(

@@ -35,6 +35,7 @@ from api.insights.schemas import (
     EngagementRead,
     ModerationHealthRead,
     ToneRead,
+    TopicsRead,
     TopPostRead,
     TopPostsRead,
     WindowRead,
@@ -48,8 +49,10 @@ from api.kit.sites import SiteReaderDep
 from domain.insights import use_cases
 from domain.insights.model import (
     MAX_RANGE_DAYS,
+    TOPICS_DEFAULT,
     Bucket,
     TopBy,
+    TopicTone,
     Window,
     rank_key,
     window,
@@ -249,6 +252,37 @@ async def tone(
     report = await use_cases.tone(ctx.uow, ctx.actor, win, Bucket(bucket))
     model = ToneRead.of(win, bucket, report)
     return json_or_csv(request, format, model, ToneRead.table, "tone")
+
+
+# --- what is said ------------------------------------------------------------------------
+
+
+@router.get(
+    "/tenants/{tenant}/insights/topics",
+    operation_id="insights-topics",
+    response_model=TopicsRead,
+    responses=ANSWERS,
+)
+async def topics(
+    request: Request,
+    tenant: TenantSlug,
+    ctx: Full,
+    win: WindowDep,
+    tone: Annotated[
+        Literal["all", "negative"],
+        Query(description="all approved comments, or the negative ones alone"),
+    ] = "all",
+    limit: Annotated[int, Query(ge=1, le=50, description="Terms per list")] = TOPICS_DEFAULT,
+    format: FormatQuery = None,
+) -> Any:
+    """What is said: the terms and short phrases most approved comments of the window
+    carry, those rising against the previous period of the same length, each with its
+    tone split and up to three example comments; ``tone=negative`` gives the same over
+    negative comments alone (what the complaints are about). Plan level ``full``; owners
+    and managers."""
+    report = await use_cases.topics(ctx.uow, ctx.actor, win, TopicTone(tone), limit)
+    model = TopicsRead.of(win, report)
+    return json_or_csv(request, format, model, TopicsRead.table, f"topics-{tone}")
 
 
 # --- moderation health --------------------------------------------------------------------

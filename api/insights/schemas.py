@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +16,8 @@ from domain.insights.model import (
     ModerationFigures,
     PostFigures,
     SeriesPoint,
+    Topic,
+    Topics,
     Window,
     share,
 )
@@ -499,3 +501,106 @@ class ModerationHealthRead(StrictModel):
         ]
         rows += [[f"actions:{x.name}", x.total] for x in self.moderators]
         return ["figure", "value"], rows
+
+
+# --- what is said ---------------------------------------------------------------------------
+
+TOPICS_METHOD = (
+    "Terms are the stems of PostgreSQL text search (French or English stop words and "
+    "stemming by the blog's language, accents ignored) and pairs of stems side by side "
+    "in one clause; counts are approved comments carrying the term, per UTC day. "
+    "top: most comments in the window; rising: (comments + 1) / (previous + 1) against "
+    "the previous period of the same length, highest first, with more comments than then."
+)
+
+
+class TopicExampleRead(StrictModel):
+    comment_id: UUID
+    post_id: UUID
+    post_title: str
+    author_name: str
+    excerpt: str = Field(description="The first 280 characters of the comment's text")
+    tone: str | None
+    created_at: datetime
+
+
+class TopicRead(StrictModel):
+    term: str = Field(description="The stem, or two stems for a phrase")
+    label: str = Field(description="The term as first written in a comment (lower case)")
+    phrase: bool
+    comments: int = Field(description="Comments of the window carrying the term")
+    previous: int = Field(description="The same over the previous period of the same length")
+    change: int
+    growth: float = Field(description="(comments + 1) / (previous + 1)")
+    tone: ToneCounts = Field(description="The window's comments carrying the term, by tone")
+    examples: list[TopicExampleRead]
+
+    @classmethod
+    def of(cls, t: Topic) -> TopicRead:
+        counts = Counts(positive=t.positive, neutral=t.neutral, negative=t.negative)
+        return cls(
+            term=t.term,
+            label=t.label,
+            phrase=t.phrase,
+            comments=t.comments,
+            previous=t.previous,
+            change=t.change,
+            growth=t.growth,
+            tone=ToneCounts.of(counts),
+            examples=[TopicExampleRead(**vars(e)) for e in t.examples],
+        )
+
+
+class TopicDaysRead(StrictModel):
+    from_: date = Field(alias="from", serialization_alias="from")
+    to: date
+
+
+class TopicsRead(StrictModel):
+    window: WindowRead
+    days: TopicDaysRead = Field(description="The UTC days read (terms are kept per UTC day)")
+    previous: TopicDaysRead = Field(description="The previous period of the same length")
+    tone: str = Field(description="all, or negative: negative comments alone")
+    method: str
+    comments: int = Field(description="Approved comments of those days (negative ones alone)")
+    top: list[TopicRead]
+    rising: list[TopicRead]
+
+    @classmethod
+    def of(cls, win: Window, report: Topics) -> TopicsRead:
+        d = report.days
+        one = timedelta(days=1)
+        return cls(
+            window=WindowRead.of(win),
+            days=TopicDaysRead.model_validate({"from": d.first, "to": d.end - one}),
+            previous=TopicDaysRead.model_validate({"from": d.previous, "to": d.first - one}),
+            tone=report.tone.value,
+            method=TOPICS_METHOD,
+            comments=report.comments,
+            top=[TopicRead.of(t) for t in report.top],
+            rising=[TopicRead.of(t) for t in report.rising],
+        )
+
+    def table(self) -> Table:
+        columns = ["list", "term", "label", "phrase", "comments", "previous", "change", "growth"]
+        columns += ["positive", "neutral", "negative", "positive_share", "negative_share"]
+        columns += ["example"]
+        rows: list[list[Any]] = []
+        for name, topics in (("top", self.top), ("rising", self.rising)):
+            for t in topics:
+                example = t.examples[0].excerpt if t.examples else ""
+                rows.append(
+                    [
+                        name,
+                        t.term,
+                        t.label,
+                        t.phrase,
+                        t.comments,
+                        t.previous,
+                        t.change,
+                        t.growth,
+                        *t.tone.cells(),
+                        example,
+                    ]
+                )
+        return columns, rows

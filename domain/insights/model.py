@@ -341,3 +341,88 @@ class ModerationFigures:
 
 def share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
+
+
+# --- what is said: topics of the conversation ------------------------------------------------
+
+TOPICS_DEFAULT = 20  # terms per list unless ``limit`` says otherwise
+MAX_TOPICS = 50
+MIN_TOPIC_COMMENTS = 2  # a term needs this many comments in the window to be listed
+TOPIC_EXAMPLES = 3
+
+
+class TopicTone(StrEnum):
+    ALL = "all"  # every approved comment
+    NEGATIVE = "negative"  # the negative ones alone: what the complaints are about
+
+
+@dataclass(frozen=True)
+class TopicDays:
+    """The UTC days a topics window reads: ``[first, end)``, and the previous period of
+    the same length, ``[previous, first)``. The terms are kept per UTC day, so a window
+    in another zone covers the UTC days its local days overlap."""
+
+    first: date
+    end: date
+    previous: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.first).days
+
+
+def topic_days(win: Window) -> TopicDays:
+    first = win.start.astimezone(UTC).date()
+    last_instant = win.end.astimezone(UTC) - timedelta(microseconds=1)
+    end = last_instant.date() + timedelta(days=1)
+    return TopicDays(first, end, first - (end - first))
+
+
+@dataclass(frozen=True)
+class TopicExample:
+    comment_id: UUID
+    post_id: UUID
+    post_title: str
+    author_name: str
+    excerpt: str
+    tone: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A term (a stem, or two stems side by side for a phrase) and what carries it: the
+    approved comments of the window (``comments``) and of the previous period of the same
+    length (``previous``), and the window's comments by tone."""
+
+    term: str
+    label: str
+    comments: int
+    previous: int
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+    examples: list[TopicExample] = field(default_factory=list)
+
+    @property
+    def phrase(self) -> bool:
+        return " " in self.term
+
+    @property
+    def change(self) -> int:
+        return self.comments - self.previous
+
+    @property
+    def growth(self) -> float:
+        """(comments + 1) / (previous + 1): the rising list's order, smoothed so that a term
+        new with two comments does not outrank one that went from 10 to 40."""
+        return round((self.comments + 1) / (self.previous + 1), 3)
+
+
+@dataclass(frozen=True)
+class Topics:
+    days: TopicDays
+    tone: TopicTone
+    comments: int  # approved comments in the window's days (negative ones for NEGATIVE)
+    top: list[Topic]
+    rising: list[Topic]

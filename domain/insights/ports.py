@@ -14,6 +14,10 @@ from domain.insights.model import (
     Ranking,
     RankKey,
     TopBy,
+    Topic,
+    TopicDays,
+    TopicExample,
+    TopicTone,
 )
 from domain.licensing.ports import LicensingUnitOfWork
 
@@ -77,8 +81,23 @@ class InsightsRepository(Protocol):
         ...
 
 
+class TopicsRepository(Protocol):
+    async def topics(
+        self, days: TopicDays, tone: TopicTone, limit: int, minimum: int
+    ) -> tuple[int, list[Topic], list[Topic]]:
+        """(approved comments of the window, the most frequent terms, the rising ones)."""
+        ...
+
+    async def examples(
+        self, terms: list[str], days: TopicDays, tone: TopicTone, per_term: int
+    ) -> dict[str, list[TopicExample]]: ...
+
+
 class InsightsUnitOfWork(LicensingUnitOfWork, Protocol):
     """The sums, and the plan that decides which of them a tenant sees."""
 
     @property
     def insights(self) -> InsightsRepository: ...
+
+    @property
+    def topics(self) -> TopicsRepository: ...

@@ -1376,6 +1376,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenant}/insights/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Topics
+         * @description What is said: the terms and short phrases most approved comments of the window
+         *     carry, those rising against the previous period of the same length, each with its
+         *     tone split and up to three example comments; ``tone=negative`` gives the same over
+         *     negative comments alone (what the complaints are about). Plan level ``full``; owners
+         *     and managers.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `insights_full`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        get: operations["insights-topics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{tenant}/invitations": {
         parameters: {
             query?: never;
@@ -4802,6 +4828,108 @@ export interface components {
             by: string;
             /** Items */
             items: components["schemas"]["TopPostRead"][];
+            window: components["schemas"]["WindowRead"];
+        };
+        /** TopicDaysRead */
+        TopicDaysRead: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+        };
+        /** TopicExampleRead */
+        TopicExampleRead: {
+            /** Author Name */
+            author_name: string;
+            /**
+             * Comment Id
+             * Format: uuid
+             */
+            comment_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Excerpt
+             * @description The first 280 characters of the comment's text
+             */
+            excerpt: string;
+            /**
+             * Post Id
+             * Format: uuid
+             */
+            post_id: string;
+            /** Post Title */
+            post_title: string;
+            /** Tone */
+            tone: string | null;
+        };
+        /** TopicRead */
+        TopicRead: {
+            /** Change */
+            change: number;
+            /**
+             * Comments
+             * @description Comments of the window carrying the term
+             */
+            comments: number;
+            /** Examples */
+            examples: components["schemas"]["TopicExampleRead"][];
+            /**
+             * Growth
+             * @description (comments + 1) / (previous + 1)
+             */
+            growth: number;
+            /**
+             * Label
+             * @description The term as first written in a comment (lower case)
+             */
+            label: string;
+            /** Phrase */
+            phrase: boolean;
+            /**
+             * Previous
+             * @description The same over the previous period of the same length
+             */
+            previous: number;
+            /**
+             * Term
+             * @description The stem, or two stems for a phrase
+             */
+            term: string;
+            /** @description The window's comments carrying the term, by tone */
+            tone: components["schemas"]["ToneCounts"];
+        };
+        /** TopicsRead */
+        TopicsRead: {
+            /**
+             * Comments
+             * @description Approved comments of those days (negative ones alone)
+             */
+            comments: number;
+            /** @description The UTC days read (terms are kept per UTC day) */
+            days: components["schemas"]["TopicDaysRead"];
+            /** Method */
+            method: string;
+            /** @description The previous period of the same length */
+            previous: components["schemas"]["TopicDaysRead"];
+            /** Rising */
+            rising: components["schemas"]["TopicRead"][];
+            /**
+             * Tone
+             * @description all, or negative: negative comments alone
+             */
+            tone: string;
+            /** Top */
+            top: components["schemas"]["TopicRead"][];
             window: components["schemas"]["WindowRead"];
         };
         /** UsageRead */
@@ -12776,6 +12904,121 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TopPostsRead"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No credentials */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The plan has no insights, or not the level this view needs */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not see these figures */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant, blog or author */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid window, bucket, time zone or filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "insights-topics": {
+        parameters: {
+            query?: {
+                /** @description all approved comments, or the negative ones alone */
+                tone?: "all" | "negative";
+                /** @description Terms per list */
+                limit?: number;
+                /** @description csv for a spreadsheet (or send Accept: text/csv). */
+                format?: ("json" | "csv") | null;
+                /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
+                from?: string | null;
+                /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
+                to?: string | null;
+                /** @description IANA time zone of days and buckets. */
+                tz?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicsRead"];
                     "text/csv": string;
                 };
             };
