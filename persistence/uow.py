@@ -14,7 +14,11 @@ from persistence.blogs.repositories import SqlBlogRepository
 from persistence.comments.repositories import SqlCommentRepository
 from persistence.database import Database, Transaction
 from persistence.errors import unique_violation
-from persistence.insights.repositories import SqlInsightsRepository, SqlTopicsRepository
+from persistence.insights.repositories import (
+    SqlCommentersRepository,
+    SqlInsightsRepository,
+    SqlTopicsRepository,
+)
 from persistence.licensing.repositories import (
     SqlIdempotencyStore,
     SqlPlanRepository,
@@ -73,6 +77,7 @@ class SqlUnitOfWork:
         self.ratings = SqlRatingRepository(self._tx)
         self.insights = SqlInsightsRepository(self._tx)
         self.topics = SqlTopicsRepository(self._tx)
+        self.commenters = SqlCommentersRepository(self._tx)
         return self
 
     async def __aexit__(

@@ -31,6 +31,7 @@ from api.insights.schemas import (
     AuthorDetailRead,
     AuthorRankingRead,
     AuthorRankRead,
+    CommenterRankingRead,
     EngagementPoint,
     EngagementRead,
     ModerationHealthRead,
@@ -51,6 +52,7 @@ from domain.insights.model import (
     MAX_RANGE_DAYS,
     TOPICS_DEFAULT,
     Bucket,
+    CommenterFilter,
     TopBy,
     TopicTone,
     Window,
@@ -228,6 +230,36 @@ async def author_detail(
     detail = await use_cases.author_detail(ctx.uow, ctx.actor, win, author_id)
     model = AuthorDetailRead.of_detail(win, detail)
     return json_or_csv(request, format, model, AuthorDetailRead.table, "author")
+
+
+@router.get(
+    "/tenants/{tenant}/insights/commenters",
+    operation_id="insights-commenters",
+    response_model=CommenterRankingRead,
+    responses=ANSWERS,
+)
+async def commenters(
+    request: Request,
+    tenant: TenantSlug,
+    ctx: Full,
+    win: WindowDep,
+    filter: Annotated[
+        Literal["all", "new", "members", "authors"],
+        Query(
+            description="new: first approved comment here in the window; members: already "
+            "members; authors: already wrote a post"
+        ),
+    ] = "all",
+    limit: LimitQuery = 10,
+    format: FormatQuery = None,
+) -> Any:
+    """People who matter, readers included: signed-in commenters ranked by the
+    conversation they create (distinct people replying to them, replies, the days they
+    came back, their comments, the votes of the posts they talk on), each with the parts
+    of their score. Plan level ``full``; owners and managers."""
+    ranking = await use_cases.commenters(ctx.uow, ctx.actor, win, CommenterFilter(filter), limit)
+    model = CommenterRankingRead.of(win, filter, ranking)
+    return json_or_csv(request, format, model, CommenterRankingRead.table, f"commenters-{filter}")
 
 
 # --- tone ---------------------------------------------------------------------------------

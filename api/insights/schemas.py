@@ -11,6 +11,8 @@ from pydantic import Field
 from api.kit.csv import Table
 from api.kit.schemas import StrictModel
 from domain.insights.model import (
+    COMMENTER_FORMULA,
+    CommenterInfluence,
     Counts,
     Influence,
     ModerationFigures,
@@ -21,7 +23,7 @@ from domain.insights.model import (
     Window,
     share,
 )
-from domain.insights.use_cases import AuthorDetail, ToneReport
+from domain.insights.use_cases import AuthorDetail, CommenterRanking, ToneReport
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No credentials"},
@@ -603,4 +605,72 @@ class TopicsRead(StrictModel):
                         example,
                     ]
                 )
+        return columns, rows
+
+
+# --- people who matter, readers included ----------------------------------------------------
+
+_COMMENTER_PARTS = ["repliers", "replies", "active_days", "comments", "ratings"]
+
+
+class CommenterRankRead(StrictModel):
+    rank: int = Field(description="Rank among every signed-in commenter of the window")
+    user_id: UUID
+    name: str
+    handle: str
+    score: float
+    parts: list[ScorePartRead] = Field(
+        description="repliers, replies, active_days, comments, ratings, rating_average: "
+        "why they rank where they do"
+    )
+    new: bool = Field(description="Their first approved comment here is in the window")
+    role: str | None = Field(description="Their role in the tenant, if they are a member")
+    author: bool = Field(description="They already wrote a post here")
+
+    @classmethod
+    def of(cls, i: CommenterInfluence) -> CommenterRankRead:
+        f = i.figures
+        return cls(
+            rank=i.rank,
+            user_id=f.user_id,
+            name=f.name,
+            handle=f.handle,
+            score=i.score,
+            parts=[ScorePartRead(name=p.name, figure=p.figure, points=p.points) for p in i.parts],
+            new=f.new,
+            role=f.role,
+            author=f.author,
+        )
+
+
+class CommenterRankingRead(StrictModel):
+    window: WindowRead
+    formula: str
+    filter: str
+    ranked_commenters: int
+    items: list[CommenterRankRead]
+
+    @classmethod
+    def of(cls, win: Window, which: str, ranking: CommenterRanking) -> CommenterRankingRead:
+        return cls(
+            window=WindowRead.of(win),
+            formula=COMMENTER_FORMULA,
+            filter=which,
+            ranked_commenters=ranking.ranked,
+            items=[CommenterRankRead.of(i) for i in ranking.items],
+        )
+
+    def table(self) -> Table:
+        columns = ["rank", "user_id", "name", "handle", "score"]
+        for name in _COMMENTER_PARTS:
+            columns += [name, f"{name}_points"]
+        columns += ["rating_average", "new", "role", "author"]
+        rows: list[list[Any]] = []
+        for i in self.items:
+            parts = {p.name: p for p in i.parts}
+            row: list[Any] = [i.rank, str(i.user_id), i.name, i.handle, i.score]
+            for name in _COMMENTER_PARTS:
+                row += [parts[name].figure, parts[name].points]
+            row += [parts["rating_average"].figure, i.new, i.role or "", i.author]
+            rows.append(row)
         return columns, rows

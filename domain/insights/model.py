@@ -426,3 +426,88 @@ class Topics:
     comments: int  # approved comments in the window's days (negative ones for NEGATIVE)
     top: list[Topic]
     rising: list[Topic]
+
+
+# --- people who matter, readers included: the commenter ranking ------------------------------
+
+MAX_COMMENTERS = 100
+
+# Points per part, weight x ln(1 + figure), as for authors: the conversation a person
+# starts (distinct people answering them) weighs most, then the answers, then how many
+# days they came back, their own comments, and the votes of the posts they talk on.
+COMMENTER_WEIGHTS: dict[str, float] = {
+    "repliers": 3.0,  # distinct people whose approved replies answer their comments
+    "replies": 2.0,  # approved replies to their comments
+    "active_days": 2.0,  # UTC days of the window with an approved comment of theirs
+    "comments": 1.0,  # their approved comments
+    "ratings": 1.0,  # votes on the posts they commented on, scaled by the Bayesian average
+}
+COMMENTER_FORMULA = (
+    "3 ln(1+repliers) + 2 ln(1+replies) + 2 ln(1+active_days) + ln(1+comments) "
+    "+ ln(1+ratings) x (bayesian_average - 1) / 2"
+)
+
+
+class CommenterFilter(StrEnum):
+    ALL = "all"
+    NEW = "new"  # their first approved comment in the tenant falls in the window
+    MEMBERS = "members"  # they already hold a membership of the tenant
+    AUTHORS = "authors"  # they already wrote a post in the tenant
+
+
+@dataclass(frozen=True)
+class CommenterFigures:
+    """What one signed-in commenter's comments drew in a window."""
+
+    user_id: UUID
+    name: str
+    handle: str
+    comments: int = 0
+    replies: int = 0
+    repliers: int = 0
+    active_days: int = 0
+    ratings: int = 0
+    rating_sum: int = 0
+    new: bool = False
+    role: str | None = None  # their membership's role, if any
+    author: bool = False  # wrote a post in the tenant
+
+
+@dataclass(frozen=True)
+class CommenterInfluence:
+    figures: CommenterFigures
+    score: float
+    parts: list[ScorePart]
+    rank: int = 0
+
+
+def commenter_influence(f: CommenterFigures) -> CommenterInfluence:
+    """score = 3 ln(1+repliers) + 2 ln(1+replies) + 2 ln(1+active_days) + ln(1+comments)
+    + ln(1+ratings) x (bayesian - 1) / 2"""
+    average = bayesian_average(f.ratings, f.rating_sum)
+    raw = {
+        "repliers": f.repliers,
+        "replies": f.replies,
+        "active_days": f.active_days,
+        "comments": f.comments,
+        "ratings": f.ratings,
+    }
+    parts = []
+    for name, figure in raw.items():
+        points = COMMENTER_WEIGHTS[name] * math.log1p(max(figure, 0))
+        if name == "ratings":
+            points *= (average - 1.0) / 2.0
+        parts.append(ScorePart(name, float(figure), round(points, 3)))
+    parts.append(ScorePart("rating_average", round(average, 3), 0.0))
+    return CommenterInfluence(f, round(sum(p.points for p in parts), 3), parts)
+
+
+def rank_commenters(figures: list[CommenterFigures]) -> list[CommenterInfluence]:
+    """Highest score first; ties by more repliers, then the name, then the id."""
+    scored = [commenter_influence(f) for f in figures]
+    scored.sort(
+        key=lambda i: (-i.score, -i.figures.repliers, i.figures.name, str(i.figures.user_id))
+    )
+    return [
+        CommenterInfluence(i.figures, i.score, i.parts, n) for n, i in enumerate(scored, start=1)
+    ]

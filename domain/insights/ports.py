@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.insights.model import (
     BlogFigures,
+    CommenterFigures,
     Counts,
     ModerationFigures,
     PostFigures,
@@ -93,6 +94,12 @@ class TopicsRepository(Protocol):
     ) -> dict[str, list[TopicExample]]: ...
 
 
+class CommentersRepository(Protocol):
+    async def commenters(self, start: datetime, end: datetime) -> list[CommenterFigures]:
+        """Every signed-in person with approved comments in the window, with their figures."""
+        ...
+
+
 class InsightsUnitOfWork(LicensingUnitOfWork, Protocol):
     """The sums, and the plan that decides which of them a tenant sees."""
 
@@ -101,3 +108,6 @@ class InsightsUnitOfWork(LicensingUnitOfWork, Protocol):
 
     @property
     def topics(self) -> TopicsRepository: ...
+
+    @property
+    def commenters(self) -> CommentersRepository: ...

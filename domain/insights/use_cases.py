@@ -18,12 +18,15 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from domain.insights.model import (
+    MAX_COMMENTERS,
     MAX_TOPICS,
     MIN_TOPIC_COMMENTS,
     TOPIC_EXAMPLES,
     AuthorFigures,
     BlogFigures,
     Bucket,
+    CommenterFilter,
+    CommenterInfluence,
     Counts,
     Influence,
     ModerationFigures,
@@ -37,6 +40,7 @@ from domain.insights.model import (
     Window,
     explained,
     influence,
+    rank_commenters,
     topic_days,
 )
 from domain.insights.ports import InsightsUnitOfWork
@@ -235,6 +239,36 @@ async def topics(
         return replace(t, examples=examples.get(t.term, []))
 
     return Topics(days, tone, comments, [shown(t) for t in top], [shown(t) for t in rising])
+
+
+@dataclass(frozen=True)
+class CommenterRanking:
+    ranked: int  # signed-in commenters with approved comments in the window
+    items: list[CommenterInfluence]  # those the filter keeps, in rank order, up to limit
+
+
+def _kept(i: CommenterInfluence, which: CommenterFilter) -> bool:
+    f = i.figures
+    if which is CommenterFilter.NEW:
+        return f.new
+    if which is CommenterFilter.MEMBERS:
+        return f.role is not None
+    if which is CommenterFilter.AUTHORS:
+        return f.author
+    return True
+
+
+async def commenters(
+    uow: InsightsUnitOfWork, actor: Actor, win: Window, which: CommenterFilter, limit: int
+) -> CommenterRanking:
+    """People who matter, readers included: signed-in commenters ranked by the
+    conversation they create, each with the parts of their score. The rank is over
+    everyone; the filter (new this window, members, authors) only chooses who is shown."""
+    require(actor, Action.INSIGHTS_FULL)
+    await _gate(uow, actor, FULL)
+    ranked = rank_commenters(await uow.commenters.commenters(win.start, win.end))
+    kept = [i for i in ranked if _kept(i, which)]
+    return CommenterRanking(len(ranked), kept[: max(1, min(limit, MAX_COMMENTERS))])
 
 
 async def moderation(uow: InsightsUnitOfWork, actor: Actor, win: Window) -> ModerationFigures:

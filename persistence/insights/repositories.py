@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from domain.insights.model import (
     AuthorFigures,
     BlogFigures,
+    CommenterFigures,
     Counts,
     ModerationFigures,
     ModeratorActions,
@@ -630,3 +631,78 @@ class SqlTopicsRepository(TenantScoped):
                 )
             )
         return out
+
+
+# --- people who matter, readers included ----------------------------------------------------
+
+_PERSON = "coalesce('\\x75'::bytea || uuid_send({r}.author_user_id), {r}.ip_hash)"
+
+
+class SqlCommentersRepository(TenantScoped):
+    async def commenters(self, start: datetime, end: datetime) -> list[CommenterFigures]:
+        """One statement: per signed-in person with approved comments in the window, their
+        comments and the UTC days they came, the approved replies to those comments (by
+        someone else) and how many distinct people wrote them, the votes of the posts they
+        commented on, and whether they are new, members, authors. Reads the window's
+        comments of signed-in people through ``comments_author`` and their replies
+        through ``comments_root``; anonymous commenters cannot be invited and are left out."""
+        sql = f"""
+            WITH mine AS (
+                SELECT c.author_user_id AS uid, c.id, c.root_id, c.post_id, c.created_at
+                FROM comments c
+                WHERE c.tenant_id = :t AND c.author_user_id IS NOT NULL
+                  AND c.status = 'approved' AND c.created_at >= :a AND c.created_at < :b),
+            written AS (
+                SELECT uid, count(*) AS comments,
+                       count(DISTINCT (created_at AT TIME ZONE 'UTC')::date) AS active_days
+                FROM mine GROUP BY uid),
+            answered AS (
+                SELECT m.uid, count(*) AS replies,
+                       count(DISTINCT {_PERSON.format(r="r")}) AS repliers
+                FROM mine m
+                JOIN comments r ON r.tenant_id = :t AND r.root_id = m.root_id
+                                AND r.parent_id = m.id
+                WHERE r.status = 'approved' AND r.created_at >= :a AND r.created_at < :b
+                  AND r.author_user_id IS DISTINCT FROM m.uid
+                GROUP BY m.uid),
+            rated AS (
+                SELECT x.uid, sum(h.ratings) AS ratings, sum(h.rating_sum) AS rating_sum
+                FROM (SELECT DISTINCT uid, post_id FROM mine) x
+                JOIN insight_post_hours h ON h.tenant_id = :t AND h.post_id = x.post_id
+                                          AND h.hour >= :a AND h.hour < :b
+                GROUP BY x.uid)
+            SELECT u.id, u.display_name AS name, u.handle, w.comments, w.active_days,
+                   coalesce(an.replies, 0) AS replies, coalesce(an.repliers, 0) AS repliers,
+                   coalesce(ra.ratings, 0) AS ratings, coalesce(ra.rating_sum, 0) AS rating_sum,
+                   NOT EXISTS (
+                       SELECT 1 FROM comments e
+                       WHERE e.tenant_id = :t AND e.author_user_id = u.id
+                         AND e.status = 'approved' AND e.created_at < :a) AS new,
+                   (SELECT ms.role FROM memberships ms
+                    WHERE ms.tenant_id = :t AND ms.user_id = u.id) AS role,
+                   EXISTS (
+                       SELECT 1 FROM posts p WHERE p.tenant_id = :t AND p.author_id = u.id
+                         AND p.deleted_at IS NULL) AS author
+            FROM written w
+            JOIN users u ON u.id = w.uid
+            LEFT JOIN answered an ON an.uid = w.uid
+            LEFT JOIN rated ra ON ra.uid = w.uid
+        """
+        rows = await self.conn.execute(sa.text(sql), {"t": self.tenant_id, "a": start, "b": end})
+        return [
+            CommenterFigures(
+                user_id=r.id,
+                name=r.name,
+                handle=r.handle,
+                comments=int(r.comments),
+                replies=int(r.replies),
+                repliers=int(r.repliers),
+                active_days=int(r.active_days),
+                ratings=int(r.ratings),
+                rating_sum=int(r.rating_sum),
+                new=bool(r.new),
+                role=r.role,
+                author=bool(r.author),
+            )
+            for r in rows
+        ]

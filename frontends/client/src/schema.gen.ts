@@ -1282,6 +1282,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenant}/insights/commenters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Commenters
+         * @description People who matter, readers included: signed-in commenters ranked by the
+         *     conversation they create (distinct people replying to them, replies, the days they
+         *     came back, their comments, the votes of the posts they talk on), each with the parts
+         *     of their score. Plan level ``full``; owners and managers.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `insights_full`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        get: operations["insights-commenters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{tenant}/insights/engagement": {
         parameters: {
             query?: never;
@@ -2756,6 +2781,57 @@ export interface components {
              * @enum {string}
              */
             status: "approved" | "pending" | "deleted";
+        };
+        /** CommenterRankRead */
+        CommenterRankRead: {
+            /**
+             * Author
+             * @description They already wrote a post here
+             */
+            author: boolean;
+            /** Handle */
+            handle: string;
+            /** Name */
+            name: string;
+            /**
+             * New
+             * @description Their first approved comment here is in the window
+             */
+            new: boolean;
+            /**
+             * Parts
+             * @description repliers, replies, active_days, comments, ratings, rating_average: why they rank where they do
+             */
+            parts: components["schemas"]["ScorePartRead"][];
+            /**
+             * Rank
+             * @description Rank among every signed-in commenter of the window
+             */
+            rank: number;
+            /**
+             * Role
+             * @description Their role in the tenant, if they are a member
+             */
+            role: string | null;
+            /** Score */
+            score: number;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /** CommenterRankingRead */
+        CommenterRankingRead: {
+            /** Filter */
+            filter: string;
+            /** Formula */
+            formula: string;
+            /** Items */
+            items: components["schemas"]["CommenterRankRead"][];
+            /** Ranked Commenters */
+            ranked_commenters: number;
+            window: components["schemas"]["WindowRead"];
         };
         /** CommenterRead */
         CommenterRead: {
@@ -12447,6 +12523,121 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuthorDetailRead"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No credentials */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The plan has no insights, or not the level this view needs */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not see these figures */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant, blog or author */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid window, bucket, time zone or filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "insights-commenters": {
+        parameters: {
+            query?: {
+                /** @description new: first approved comment here in the window; members: already members; authors: already wrote a post */
+                filter?: "all" | "new" | "members" | "authors";
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: number;
+                /** @description csv for a spreadsheet (or send Accept: text/csv). */
+                format?: ("json" | "csv") | null;
+                /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
+                from?: string | null;
+                /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
+                to?: string | null;
+                /** @description IANA time zone of days and buckets. */
+                tz?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommenterRankingRead"];
                     "text/csv": string;
                 };
             };
