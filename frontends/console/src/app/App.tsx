@@ -18,6 +18,8 @@ import { SignInPage } from "../features/auth/components/SignInPage";
 import { ApiKeysPage } from "../features/apikeys/components/ApiKeysPage";
 import { AuditPage } from "../features/audit/components/AuditPage";
 import { BlogsPage } from "../features/blogs/components/BlogsPage";
+import { ConversationPage } from "../features/conversation/components/ConversationPage";
+import { PeoplePage } from "../features/people/components/PeoplePage";
 import { BrandingPage } from "../features/branding/components/BrandingPage";
 import { DomainsPage } from "../features/domains/components/DomainsPage";
 import { MembersPage } from "../features/members/components/MembersPage";
@@ -114,6 +116,8 @@ function TenantScreens({ me }: { me: Me }) {
           <Route path="domains" element={<Guard screen="domains"><DomainsPage /></Guard>} />
           <Route path="subscription" element={<Guard screen="subscription"><SubscriptionPage /></Guard>} />
           <Route path="audit" element={<Guard screen="audit"><AuditPage /></Guard>} />
+          <Route path="conversation" element={<Guard screen="conversation"><ConversationPage /></Guard>} />
+          <Route path="people" element={<Guard screen="people"><PeoplePage /></Guard>} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Shell>

@@ -7,6 +7,8 @@ describe("role → screens", () => {
     for (const role of ["owner", "manager", "operator"] as const) {
       expect(allowedScreens(role)).toEqual([
         "dashboard",
+        "conversation",
+        "people",
         "moderation",
         "posts",
         "blogs",
@@ -22,7 +24,7 @@ describe("role → screens", () => {
 
   it("gives moderators the queue, posts (to unpublish) and their figures only", () => {
     expect(allowedScreens("moderator")).toEqual(["dashboard", "moderation", "posts"]);
-    for (const screen of ["members", "apiKeys", "branding", "domains", "subscription", "audit", "blogs"] as const) {
+    for (const screen of ["members", "apiKeys", "branding", "domains", "subscription", "audit", "blogs", "conversation", "people"] as const) {
       expect(canOpen("moderator", screen)).toBe(false);
     }
   });

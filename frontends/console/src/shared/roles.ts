@@ -9,6 +9,8 @@ export type Role = (typeof ROLES)[number];
 
 export const SCREENS = [
   "dashboard",
+  "conversation",
+  "people",
   "moderation",
   "posts",
   "blogs",
@@ -37,6 +39,10 @@ const ALLOWED: Record<Screen, readonly Role[]> = {
   domains: STAFF,
   subscription: STAFF,
   audit: STAFF,
+  // full insights: what is said
+  conversation: STAFF,
+  // full insights: the commenter ranking
+  people: STAFF,
 };
 
 export function isRole(value: string): value is Role {
@@ -99,4 +105,6 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   domains: "domains",
   subscription: "subscription",
   audit: "audit",
+  conversation: "conversation",
+  people: "people",
 };
