@@ -14,6 +14,7 @@ from persistence.blogs.repositories import SqlBlogRepository
 from persistence.comments.repositories import SqlCommentRepository
 from persistence.database import Database, Transaction
 from persistence.errors import unique_violation
+from persistence.insights.actions import SqlAmbassadorsRepository
 from persistence.insights.repositories import (
     SqlCommentersRepository,
     SqlInsightsRepository,
@@ -78,6 +79,7 @@ class SqlUnitOfWork:
         self.insights = SqlInsightsRepository(self._tx)
         self.topics = SqlTopicsRepository(self._tx)
         self.commenters = SqlCommentersRepository(self._tx)
+        self.ambassadors = SqlAmbassadorsRepository(self._tx)
         return self
 
     async def __aexit__(

@@ -10,12 +10,16 @@ from pydantic import Field
 
 from api.kit.csv import Table
 from api.kit.schemas import StrictModel
+from domain.insights.actions import AmbassadorActivity
 from domain.insights.model import (
     COMMENTER_FORMULA,
+    AmbassadorFigures,
+    Brief,
     CommenterInfluence,
     Counts,
     Influence,
     ModerationFigures,
+    Person,
     PostFigures,
     SeriesPoint,
     Topic,
@@ -674,3 +678,101 @@ class CommenterRankingRead(StrictModel):
             row += [parts["rating_average"].figure, i.new, i.role or "", i.author]
             rows.append(row)
         return columns, rows
+
+
+# --- from insight to action -----------------------------------------------------------------
+
+
+class AmbassadorMarkRead(StrictModel):
+    user_id: UUID
+    name: str
+    handle: str
+    role: str | None
+    ambassador: bool
+
+    @classmethod
+    def of(cls, p: Person) -> AmbassadorMarkRead:
+        return cls(user_id=p.user_id, name=p.name, handle=p.handle, role=p.role, ambassador=True)
+
+
+class AmbassadorRead(StrictModel):
+    user_id: UUID
+    name: str
+    handle: str
+    role: str | None
+    marked_at: datetime
+    comments: int = Field(description="Approved comments in the window")
+    posts: int = Field(description="Posts published in the window")
+    briefs_claimed: int
+    briefs_done: int
+
+
+class AmbassadorsRead(StrictModel):
+    window: WindowRead
+    items: list[AmbassadorRead]
+
+    @classmethod
+    def of(cls, win: Window, rows: list[AmbassadorFigures]) -> AmbassadorsRead:
+        return cls(
+            window=WindowRead.of(win),
+            items=[AmbassadorRead(**vars(r)) for r in rows],
+        )
+
+
+class ActivityPointRead(StrictModel):
+    start: datetime
+    comments: int
+    posts: int
+
+
+class AmbassadorActivityRead(StrictModel):
+    window: WindowRead
+    bucket: str
+    user_id: UUID
+    name: str
+    items: list[ActivityPointRead]
+
+    @classmethod
+    def of(cls, win: Window, bucket: str, a: AmbassadorActivity) -> AmbassadorActivityRead:
+        return cls(
+            window=WindowRead.of(win),
+            bucket=bucket,
+            user_id=a.person.user_id,
+            name=a.person.name,
+            items=[
+                ActivityPointRead(start=p.start, comments=p.comments, posts=p.posts)
+                for p in a.points
+            ],
+        )
+
+
+class BriefCreate(StrictModel):
+    topic: str = Field(min_length=1, max_length=200)
+    body: str = Field(default="", max_length=2000)
+    due_on: date
+
+
+class BriefPostLink(StrictModel):
+    post_id: UUID
+
+
+class BriefRead(StrictModel):
+    id: UUID
+    topic: str
+    body: str
+    due_on: date
+    status: str = Field(description="open, claimed or done")
+    created_by: UUID | None
+    claimed_by: UUID | None
+    claimed_at: datetime | None
+    post_id: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, b: Brief) -> BriefRead:
+        return cls(**{**vars(b), "status": b.status.value})
+
+
+class BriefsRead(StrictModel):
+    items: list[BriefRead]

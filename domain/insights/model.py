@@ -511,3 +511,59 @@ def rank_commenters(figures: list[CommenterFigures]) -> list[CommenterInfluence]
     return [
         CommenterInfluence(i.figures, i.score, i.parts, n) for n, i in enumerate(scored, start=1)
     ]
+
+
+# --- from insight to action: ambassadors and briefs ------------------------------------------
+
+
+class BriefStatus(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"  # an ambassador took it and is writing
+    DONE = "done"  # the post is linked
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone the tenant knows: a member, or a signed-in commenter or author of its posts."""
+
+    user_id: UUID
+    name: str
+    handle: str
+    email: str
+    role: str | None
+    ambassador: bool
+
+
+@dataclass(frozen=True)
+class AmbassadorFigures:
+    user_id: UUID
+    name: str
+    handle: str
+    role: str | None
+    marked_at: datetime
+    comments: int = 0  # approved comments in the window
+    posts: int = 0  # posts published in the window
+    briefs_claimed: int = 0  # briefs they hold (claimed, not yet done)
+    briefs_done: int = 0
+
+
+@dataclass(frozen=True)
+class ActivityPoint:
+    start: datetime
+    comments: int
+    posts: int
+
+
+@dataclass(frozen=True)
+class Brief:
+    id: UUID
+    topic: str
+    body: str
+    due_on: date
+    status: BriefStatus
+    created_by: UUID | None
+    claimed_by: UUID | None
+    claimed_at: datetime | None
+    post_id: UUID | None
+    created_at: datetime
+    updated_at: datetime

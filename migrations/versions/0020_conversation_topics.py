@@ -18,7 +18,15 @@
 - ``insight_topics_rollup()`` rebuilds the current tenant's rows from the comments (the
   benchmark's bulk seed runs with the trigger off and calls it once).
 
-Row-level security ENABLE + FORCE, as every tenant table.
+From insight to action:
+
+- ``ambassadors``: the people a manager marked as speaking for the brand (one row per
+  tenant and person, who marked them and when).
+- ``briefs``: topics the brand suggests to its ambassadors, with a short text and a due
+  date; an ambassador claims one (``claimed_by``), writes the post, and the brief links
+  to it (``post_id``, status ``done``).
+
+Row-level security ENABLE + FORCE on every new table, as every tenant table.
 
 Revision ID: 0020
 Revises: 0015
@@ -168,6 +176,37 @@ $$
 
 def upgrade() -> None:
     op.create_table(
+        "ambassadors",
+        sa.Column(
+            "tenant_id", U, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column("user_id", U, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("marked_by", U, sa.ForeignKey("users.id", ondelete="SET NULL")),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    enable_tenant_rls("ambassadors")
+    op.create_table(
+        "briefs",
+        sa.Column(
+            "tenant_id", U, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column("id", U, primary_key=True),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("body", sa.String(2000), nullable=False, server_default=""),
+        sa.Column("due_on", sa.Date, nullable=False),
+        sa.Column("status", sa.String(10), nullable=False, server_default="open"),
+        sa.Column("created_by", U, sa.ForeignKey("users.id", ondelete="SET NULL")),
+        sa.Column("claimed_by", U, sa.ForeignKey("users.id", ondelete="SET NULL")),
+        sa.Column("claimed_at", sa.DateTime(timezone=True)),
+        sa.Column("post_id", U),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("status IN ('open','claimed','done')", name="briefs_status"),
+    )
+    op.create_index("briefs_due", "briefs", ["tenant_id", "due_on", "id"])
+    enable_tenant_rls("briefs")
+
+    op.create_table(
         "insight_topic_days",
         sa.Column(
             "tenant_id", U, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
@@ -202,6 +241,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("briefs")
+    op.drop_table("ambassadors")
     op.execute("DROP TRIGGER IF EXISTS comments_topics ON comments")
     op.execute("DROP FUNCTION IF EXISTS insight_topic_change()")
     op.execute("DROP FUNCTION IF EXISTS insight_topics_rollup()")
