@@ -261,10 +261,10 @@ async def commenters(
     ctx: Full,
     win: WindowDep,
     filter: Annotated[
-        Literal["all", "new", "members", "authors"],
+        Literal["all", "new", "members", "authors", "ambassadors"],
         Query(
             description="new: first approved comment here in the window; members: already "
-            "members; authors: already wrote a post"
+            "members; authors: already wrote a post; ambassadors: marked as ambassadors"
         ),
     ] = "all",
     limit: LimitQuery = 10,

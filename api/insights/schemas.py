@@ -630,6 +630,7 @@ class CommenterRankRead(StrictModel):
     new: bool = Field(description="Their first approved comment here is in the window")
     role: str | None = Field(description="Their role in the tenant, if they are a member")
     author: bool = Field(description="They already wrote a post here")
+    ambassador: bool = Field(description="Marked as an ambassador of the brand")
 
     @classmethod
     def of(cls, i: CommenterInfluence) -> CommenterRankRead:
@@ -644,6 +645,7 @@ class CommenterRankRead(StrictModel):
             new=f.new,
             role=f.role,
             author=f.author,
+            ambassador=f.ambassador,
         )
 
 
@@ -668,14 +670,14 @@ class CommenterRankingRead(StrictModel):
         columns = ["rank", "user_id", "name", "handle", "score"]
         for name in _COMMENTER_PARTS:
             columns += [name, f"{name}_points"]
-        columns += ["rating_average", "new", "role", "author"]
+        columns += ["rating_average", "new", "role", "author", "ambassador"]
         rows: list[list[Any]] = []
         for i in self.items:
             parts = {p.name: p for p in i.parts}
             row: list[Any] = [i.rank, str(i.user_id), i.name, i.handle, i.score]
             for name in _COMMENTER_PARTS:
                 row += [parts[name].figure, parts[name].points]
-            row += [parts["rating_average"].figure, i.new, i.role or "", i.author]
+            row += [parts["rating_average"].figure, i.new, i.role or "", i.author, i.ambassador]
             rows.append(row)
         return columns, rows
 

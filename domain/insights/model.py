@@ -453,6 +453,7 @@ class CommenterFilter(StrEnum):
     NEW = "new"  # their first approved comment in the tenant falls in the window
     MEMBERS = "members"  # they already hold a membership of the tenant
     AUTHORS = "authors"  # they already wrote a post in the tenant
+    AMBASSADORS = "ambassadors"  # marked as ambassadors
 
 
 @dataclass(frozen=True)
@@ -471,6 +472,7 @@ class CommenterFigures:
     new: bool = False
     role: str | None = None  # their membership's role, if any
     author: bool = False  # wrote a post in the tenant
+    ambassador: bool = False
 
 
 @dataclass(frozen=True)

@@ -255,6 +255,8 @@ def _kept(i: CommenterInfluence, which: CommenterFilter) -> bool:
         return f.role is not None
     if which is CommenterFilter.AUTHORS:
         return f.author
+    if which is CommenterFilter.AMBASSADORS:
+        return f.ambassador
     return True
 
 

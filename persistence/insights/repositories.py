@@ -682,7 +682,10 @@ class SqlCommentersRepository(TenantScoped):
                     WHERE ms.tenant_id = :t AND ms.user_id = u.id) AS role,
                    EXISTS (
                        SELECT 1 FROM posts p WHERE p.tenant_id = :t AND p.author_id = u.id
-                         AND p.deleted_at IS NULL) AS author
+                         AND p.deleted_at IS NULL) AS author,
+                   EXISTS (
+                       SELECT 1 FROM ambassadors am
+                       WHERE am.tenant_id = :t AND am.user_id = u.id) AS ambassador
             FROM written w
             JOIN users u ON u.id = w.uid
             LEFT JOIN answered an ON an.uid = w.uid
@@ -703,6 +706,7 @@ class SqlCommentersRepository(TenantScoped):
                 new=bool(r.new),
                 role=r.role,
                 author=bool(r.author),
+                ambassador=bool(r.ambassador),
             )
             for r in rows
         ]

@@ -22,6 +22,7 @@ SCREENS = [
     ("dashboard", "authors-table"),
     ("conversation", "topics-top-card"),
     ("people", None),
+    ("briefs", None),
     ("moderation", "queue"),
     ("posts", "posts-table"),
     ("posts/new", "post-preview"),

@@ -117,6 +117,12 @@ async def test_an_ambassador_is_marked_followed_and_unmarked(client, factory, mo
     days = activity.json()["items"]
     assert len(days) == 15 and sum(d["comments"] for d in days) == 1
     assert next(d for d in days if d["start"].startswith("2026-06-12"))["comments"] == 1
+    ranked = await client.get(
+        turl(world, "insights/commenters?from=2026-06-01&to=2026-06-15&filter=ambassadors"),
+        headers=manager,
+    )
+    assert [i["user_id"] for i in ranked.json()["items"]] == [str(rita.id)]
+    assert ranked.json()["items"][0]["ambassador"] is True
     gone = await client.delete(turl(world, f"insights/ambassadors/{rita.id}"), headers=manager)
     assert gone.status_code == 204
     log = await _audit(factory, world)

@@ -3090,6 +3090,11 @@ export interface components {
         /** CommenterRankRead */
         CommenterRankRead: {
             /**
+             * Ambassador
+             * @description Marked as an ambassador of the brand
+             */
+            ambassador: boolean;
+            /**
              * Author
              * @description They already wrote a post here
              */
@@ -13866,8 +13871,8 @@ export interface operations {
     "insights-commenters": {
         parameters: {
             query?: {
-                /** @description new: first approved comment here in the window; members: already members; authors: already wrote a post */
-                filter?: "all" | "new" | "members" | "authors";
+                /** @description new: first approved comment here in the window; members: already members; authors: already wrote a post; ambassadors: marked as ambassadors */
+                filter?: "all" | "new" | "members" | "authors" | "ambassadors";
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */

@@ -20,6 +20,7 @@ import { AuditPage } from "../features/audit/components/AuditPage";
 import { BlogsPage } from "../features/blogs/components/BlogsPage";
 import { ConversationPage } from "../features/conversation/components/ConversationPage";
 import { PeoplePage } from "../features/people/components/PeoplePage";
+import { BriefsPage } from "../features/briefs/components/BriefsPage";
 import { BrandingPage } from "../features/branding/components/BrandingPage";
 import { DomainsPage } from "../features/domains/components/DomainsPage";
 import { MembersPage } from "../features/members/components/MembersPage";
@@ -118,6 +119,7 @@ function TenantScreens({ me }: { me: Me }) {
           <Route path="audit" element={<Guard screen="audit"><AuditPage /></Guard>} />
           <Route path="conversation" element={<Guard screen="conversation"><ConversationPage /></Guard>} />
           <Route path="people" element={<Guard screen="people"><PeoplePage /></Guard>} />
+          <Route path="briefs" element={<Guard screen="briefs"><BriefsPage /></Guard>} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Shell>

@@ -20,6 +20,7 @@ export const SCREENS = [
   "domains",
   "subscription",
   "audit",
+  "briefs",
 ] as const;
 export type Screen = (typeof SCREENS)[number];
 
@@ -43,6 +44,8 @@ const ALLOWED: Record<Screen, readonly Role[]> = {
   conversation: STAFF,
   // full insights: the commenter ranking
   people: STAFF,
+  // briefs: staff write them, ambassadors (authors) claim them; operators do not write
+  briefs: ["owner", "manager", "author"],
 };
 
 export function isRole(value: string): value is Role {
@@ -107,4 +110,5 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   audit: "audit",
   conversation: "conversation",
   people: "people",
+  briefs: "briefs",
 };

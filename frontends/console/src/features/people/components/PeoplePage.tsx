@@ -12,7 +12,7 @@ import { TableScroll } from "../../../shared/components/TableScroll";
 import { PRESETS, presetRange } from "../../../shared/dates";
 import { isMessageKey, useI18n } from "../../../shared/i18n";
 import { useTenant } from "../../../shared/tenant";
-import { useCommenters, type CommenterFilter } from "../api/commenters";
+import { useAmbassador, useCommenters, useInviteToWrite, type CommenterFilter, type Invitation } from "../api/commenters";
 
 function localZone(): string {
   try {
@@ -22,7 +22,8 @@ function localZone(): string {
   }
 }
 
-const FILTERS: CommenterFilter[] = ["all", "new", "members", "authors"];
+const FILTERS: CommenterFilter[] = ["all", "new", "members", "authors", "ambassadors"];
+const WRITERS = ["owner", "manager", "author"];
 
 export function PeoplePage() {
   const f = useI18n();
@@ -32,6 +33,9 @@ export function PeoplePage() {
   const [filter, setFilter] = useState<CommenterFilter>("all");
   const range = useMemo(() => presetRange(days), [days]);
   const result = useCommenters(slug, { ...range, tz, filter });
+  const invite = useInviteToWrite(slug);
+  const ambassador = useAmbassador(slug);
+  const [invited, setInvited] = useState<{ name: string; invitation: Invitation } | null>(null);
   const partName = (name: string) => {
     const key = `people.part.${name}`;
     return isMessageKey(key) ? f.t(key) : name;
@@ -62,6 +66,14 @@ export function PeoplePage() {
           </select>
         </div>
       </form>
+      {invited ? (
+        <div className="notice notice--success" role="status" data-testid="invitation-link">
+          <p>{f.t("people.invited", { name: invited.name })}</p>
+          <input className="copy-field" readOnly value={invited.invitation.accept_url} aria-label={f.t("people.link")} onFocus={(e) => e.target.select()} />
+        </div>
+      ) : null}
+      {invite.error ? <ErrorNotice error={invite.error} /> : null}
+      {ambassador.error ? <ErrorNotice error={ambassador.error} /> : null}
       {result.isPending ? (
         <Loading />
       ) : result.error ? (
@@ -82,6 +94,7 @@ export function PeoplePage() {
                   <th scope="col">{f.t("people.person")}</th>
                   <th scope="col">{f.t("people.score")}</th>
                   <th scope="col">{f.t("people.why")}</th>
+                  <th scope="col">{f.t("people.act")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -91,7 +104,8 @@ export function PeoplePage() {
                     <th scope="row">
                       {p.name} <span className="hint">@{p.handle}</span>{" "}
                       {p.new ? <Badge tone="info">{f.t("people.new")}</Badge> : null}{" "}
-                      {p.author ? <Badge>{f.t("people.author")}</Badge> : null}
+                      {p.author ? <Badge>{f.t("people.author")}</Badge> : null}{" "}
+                      {p.ambassador ? <Badge tone="success">{f.t("people.ambassador")}</Badge> : null}
                     </th>
                     <td>{f.number(p.score, 2)}</td>
                     <td>
@@ -108,6 +122,33 @@ export function PeoplePage() {
                             </li>
                           ))}
                       </ul>
+                    </td>
+                    <td>
+                      <div className="button-row">
+                        {p.author || WRITERS.includes(p.role ?? "") ? null : (
+                          <button
+                            type="button"
+                            className="button button--small"
+                            disabled={invite.isPending}
+                            aria-label={f.t("people.inviteOf", { name: p.name })}
+                            onClick={() => {
+                              setInvited(null);
+                              invite.mutate(p.user_id, { onSuccess: (invitation) => setInvited({ name: p.name, invitation }) });
+                            }}
+                          >
+                            {f.t("people.invite")}
+                          </button>
+                        )}
+                        <button
+                          type="button"
+                          className="button button--small button--secondary"
+                          disabled={ambassador.isPending}
+                          aria-label={f.t(p.ambassador ? "people.unmarkOf" : "people.markOf", { name: p.name })}
+                          onClick={() => ambassador.mutate({ userId: p.user_id, on: !p.ambassador })}
+                        >
+                          {f.t(p.ambassador ? "people.unmark" : "people.mark")}
+                        </button>
+                      </div>
                     </td>
                   </tr>
                 ))}
