@@ -155,6 +155,17 @@ ROLLUP_FUNCTION = f"""
 CREATE FUNCTION insight_topics_rollup() RETURNS void
 LANGUAGE sql SET search_path = public AS $$
   DELETE FROM insight_topic_days WHERE tenant_id = app_current_tenant();
+  -- Each distinct text is read once, however many comments repeat it.
+  WITH approved AS (
+    SELECT c.tenant_id, c.id, c.created_at, c.sentiment, c.body_markdown, b.language
+    FROM comments c
+    JOIN posts p ON p.tenant_id = c.tenant_id AND p.id = c.post_id
+    JOIN blogs b ON b.tenant_id = p.tenant_id AND b.id = p.blog_id
+    WHERE c.tenant_id = app_current_tenant() AND c.status = 'approved'),
+  texts AS (
+    SELECT t.body_markdown, t.language, x.term, x.label
+    FROM (SELECT DISTINCT body_markdown, language FROM approved) t
+    CROSS JOIN LATERAL insight_comment_terms(t.body_markdown, t.language) x)
   INSERT INTO insight_topic_days (tenant_id, day, term, label, comments, positive, neutral,
                                   negative, examples, negative_examples)
   SELECT c.tenant_id, {_DAY.format(r="c")}, x.term, left(min(x.label), 200), count(*),
@@ -164,11 +175,8 @@ LANGUAGE sql SET search_path = public AS $$
          (array_agg(c.id ORDER BY c.created_at, c.id))[1:{EXAMPLES}],
          coalesce((array_agg(c.id ORDER BY c.created_at, c.id)
                    FILTER (WHERE c.sentiment = 'negative'))[1:{EXAMPLES}], '{{}}'::uuid[])
-  FROM comments c
-  JOIN posts p ON p.tenant_id = c.tenant_id AND p.id = c.post_id
-  JOIN blogs b ON b.tenant_id = p.tenant_id AND b.id = p.blog_id
-  CROSS JOIN LATERAL insight_comment_terms(c.body_markdown, b.language) x
-  WHERE c.tenant_id = app_current_tenant() AND c.status = 'approved'
+  FROM approved c
+  JOIN texts x ON x.body_markdown = c.body_markdown AND x.language = c.language
   GROUP BY 1, 2, 3;
 $$
 """

@@ -42,7 +42,7 @@ def test_a_manager_reads_what_the_conversation_is_about(browser_page, console):
     expect(row).to_contain_text("3")
     rising = page.get_by_test_id("topics-rising-card")
     expect(rising.get_by_role("rowheader", name="zeppelin")).to_have_count(1)
-    row.get_by_text("Read").click()
+    row.locator("summary").click()
     expect(row.locator("q").first).to_contain_text("zeppelin")
     screenshot(page, "console-conversation")
 

@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from domain.insights.model import CommenterFigures, commenter_influence, rank_commenters
 from domain.kernel.access import Role
@@ -50,6 +51,7 @@ async def _conversation(client, factory, monkeypatch):
     for name in ("rita", "tom", "ann", "bob"):
         await add_reader(factory, world, name)
     await add_member(factory, world, "old-timer", Role.READER)
+    await add_reader(factory, world, "cora")  # she comments, then leaves the site
     post = await factory.post(world, await factory.blog(world))
     frozen.set(NOW - timedelta(days=20))  # before the window: the old-timer is not new
     await seed(factory, world, post.id, who="old-timer", body="Premier passage ici.")
@@ -64,6 +66,12 @@ async def _conversation(client, factory, monkeypatch):
     for n in range(6):
         await seed(factory, world, post.id, who="tom", body=f"Encore moi, Tom, {n}.")
     mine = await seed(factory, world, post.id, who="author", body="Merci à tous !")
+    await seed(factory, world, post.id, who="cora", body="Je passais par là.")
+    async with factory.db.transaction(tenant_id=world.tenant.id) as tx:
+        await tx.connection.execute(
+            text("DELETE FROM memberships WHERE user_id = :u"), {"u": world.users["cora"].id}
+        )
+        await tx.commit()
     await seed(factory, world, post.id, who="old-timer", body="De rien.", parent_id=mine.id)
     await seed(factory, world, post.id, who="rita", body="Je réponds à moi-même", parent_id=mine.id)
     frozen.set(NOW)
@@ -87,7 +95,7 @@ async def test_the_ranking_finds_the_reader_who_starts_conversations(client, fac
     body = answer.json()
     names = [i["name"] for i in body["items"]]
     assert names[0] == world.users["rita"].display_name
-    assert body["ranked_commenters"] == 6  # rita, tom, ann, bob, author, old-timer
+    assert body["ranked_commenters"] == 7  # rita, tom, ann, bob, author, old-timer, cora
     rita = _parts(body["items"][0])
     assert rita["repliers"]["figure"] == 3 and rita["replies"]["figure"] == 6
     assert rita["active_days"]["figure"] == 4 and rita["comments"]["figure"] == 4
@@ -105,7 +113,7 @@ async def test_the_ranking_finds_the_reader_who_starts_conversations(client, fac
 @pytest.mark.parametrize(
     ("which", "expected"),
     [
-        ("new", {"rita", "tom", "ann", "bob", "author"}),
+        ("new", {"rita", "tom", "ann", "bob", "author", "cora"}),
         ("members", {"rita", "tom", "ann", "bob", "author", "old-timer"}),
         ("authors", {"author"}),
     ],
@@ -118,7 +126,7 @@ async def test_the_filters_new_members_and_authors(client, factory, monkeypatch,
     assert answer.status_code == 200, answer.text
     ids = {i["user_id"] for i in answer.json()["items"]}
     assert ids == {str(world.users[k].id) for k in expected}
-    assert answer.json()["ranked_commenters"] == 6  # the rank is over everyone
+    assert answer.json()["ranked_commenters"] == 7  # the rank is over everyone
 
 
 @pytest.mark.parametrize(

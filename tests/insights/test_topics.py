@@ -54,6 +54,7 @@ async def test_english_comments_use_the_english_stemmer(factory):
     terms = await _terms(factory, "The checkout keeps failing; checkouts failed twice.", "en")
     assert {"checkout", "fail", "checkout fail"} <= set(terms)
     assert "the" not in terms and "fail twice" in terms
+    assert "fail checkout" not in terms  # the semicolon ends the clause
 
 
 @pytest.mark.parametrize(
