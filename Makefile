@@ -22,7 +22,7 @@ CONSOLE_SOURCES := $(shell find $(FRONTENDS)/console/src $(FRONTENDS)/console/pu
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: run test install lock lint typecheck layers openapi bench bench-burst bench-events clean help \
+.PHONY: run test install lock lint typecheck layers openapi bench bench-burst bench-events bench-votes clean help \
 	frontends client frontends-test npm-ci chromium nginx contract-lint
 
 help:
@@ -35,6 +35,7 @@ help:
 	@echo "make bench    run the benchmarks in bench/ (writes bench/results/)"
 	@echo "make bench-burst  public reads during a 60-sign-up burst (bench/signup_burst.py)"
 	@echo "make bench-events  outbox -> worker throughput, latency, a comment's event cost (bench/events.py)"
+	@echo "make bench-votes  200 concurrent votes on one post, before and after the fix (bench/hot_post.py)"
 
 # The Python packages come from the lock, with their hashes: the same pins as the Docker
 # image (requirements.lock is the runtime subset of requirements-dev.lock). `make lock`
@@ -154,6 +155,9 @@ bench-burst: install
 
 bench-events: install
 	$(BIN)/python -m bench.events
+
+bench-votes: install
+	$(BIN)/python -m bench.hot_post
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-output \

@@ -3,6 +3,7 @@ here, once per app, from the settings, and handed to the code that needs it."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 from api.adapters.comment_text import MarkdownCommentRenderer
 from api.adapters.text import MarkdownTextEngine
 from api.adapters.tone import default_classifier
+from api.adapters.webhook_secrets import AesGcmSecretBox
 from api.kit.cursors import CursorCodec
 from api.settings import Settings
 from api.site_cache import HostCache, SiteCache
@@ -50,6 +52,16 @@ def _hash_secret(settings: Settings, jwt_spec: str) -> bytes:
     return hmac.new(jwt_spec.encode(), b"causerie client-address fingerprint", "sha256").digest()
 
 
+def webhook_box(settings: Settings) -> AesGcmSecretBox:
+    """The box that seals webhook signing secrets: the configured key, or one derived
+    from the JWT keys (the API and every worker derive the same one)."""
+    if settings.webhook_secret_key:
+        material = settings.webhook_secret_key.get_secret_value().encode()
+        return AesGcmSecretBox(hashlib.sha256(material).digest())
+    spec = _jwt_key_spec(settings)
+    return AesGcmSecretBox(hmac.new(spec.encode(), b"causerie webhook secrets", "sha256").digest())
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -59,6 +71,7 @@ class Services:
     limiter: RateLimiter
     cursors: CursorCodec
     hash_secret: bytes = b""
+    webhooks: AesGcmSecretBox | None = None
     sites: SiteCache = field(default_factory=SiteCache)
     hosts: HostCache = field(default_factory=HostCache)
     text: TextEngine = field(default_factory=MarkdownTextEngine)  # Markdown, slugs
@@ -89,6 +102,7 @@ class Services:
             limiter=RateLimiter(settings.redis_url, clock=clock),
             cursors=CursorCodec(secret),
             hash_secret=secret,
+            webhooks=webhook_box(settings),
         )
 
     async def aclose(self) -> None:

@@ -9,6 +9,7 @@ from api.accounts import routes as accounts
 from api.blogs import public as blogs_public
 from api.blogs import routes as blogs
 from api.comments import routes as comments
+from api.insights import headline as insights_headline
 from api.insights import routes as insights
 from api.licensing import routes as licensing
 from api.members import routes as members
@@ -20,6 +21,7 @@ from api.ratings import routes as ratings
 from api.system import meta
 from api.tenants import public as sites
 from api.tenants import routes as tenants
+from api.webhooks import routes as webhooks
 
 # The public read path comes first: routes are matched in order, and it is the hot path.
 ROUTERS: list[APIRouter] = [
@@ -38,6 +40,8 @@ ROUTERS: list[APIRouter] = [
     ratings.router,
     moderation.router,
     insights.router,
+    insights_headline.router,
+    webhooks.router,
 ]
 
 # The OpenAPI tags, in the order a reader meets them.
@@ -56,5 +60,6 @@ TAGS: list[tuple[str, str]] = [
     ("posts", "Writing, publishing and revising posts."),
     ("moderation", "The moderation queue and decisions."),
     ("insights", "Engagement, rankings, tone and moderation figures."),
+    ("webhooks", "Signed webhooks: endpoints, their secrets and the delivery log."),
     ("system", "Health, readiness and metrics."),
 ]

@@ -92,6 +92,10 @@ class Settings(BaseSettings):
     outbound_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     outbound_max_response_bytes: int = Field(default=1024 * 1024, ge=1024)
     outbound_allow_loopback: bool | None = None
+    # The key that encrypts webhook signing secrets at rest (any string of 32+ characters;
+    # SHA-256 of it is the AES key). Unset: derived from the JWT keys, so rotating those
+    # would make every stored webhook secret unreadable: set it in production.
+    webhook_secret_key: SecretStr | None = None
 
     @model_validator(mode="after")
     def _loopback_never_in_production(self) -> Settings:

@@ -22,7 +22,9 @@ from pgqueuer.domain.types import QueueExecutionMode
 from pgqueuer.models import Job
 from pgqueuer.qm import QueueManager
 
+from api.bootstrap import webhook_box
 from api.settings import Settings
+from api.webhooks.delivery import WebhookSender
 from domain.kernel import clock
 from domain.kernel.events import DomainEvent, EventType
 from persistence import jobs, outbox
@@ -31,8 +33,8 @@ from persistence.posts.repositories import SqlPostRepository
 
 log = structlog.get_logger("causerie.worker")
 
-# What is done with each dispatched event, in the dispatch's transaction (webhooks plan
-# their deliveries here). Without consumers events are only marked dispatched.
+# What is done with each dispatched event, in the dispatch's transaction. Webhooks plan
+# their deliveries there (always); tests add consumers of their own.
 Consumer = Callable[[Transaction, DomainEvent], Awaitable[None]]
 
 BATCH = 100
@@ -42,7 +44,9 @@ class Worker:
     def __init__(
         self, db: Database, settings: Settings, consumers: Sequence[Consumer] = ()
     ) -> None:
-        self.db, self.settings, self.consumers = db, settings, list(consumers)
+        self.db, self.settings = db, settings
+        self.webhooks = WebhookSender(db, settings, webhook_box(settings))
+        self.consumers: list[Consumer] = [self.webhooks.plan, *consumers]
 
     async def dispatch(self, tenant_id: UUID) -> int:
         """Hand the tenant's due events to the consumers; how many were taken."""
@@ -62,23 +66,29 @@ class Worker:
                 return taken
 
     async def sweep(self) -> int:
-        """Enqueue a dispatch for every tenant with events due by the domain's clock."""
+        """Enqueue a dispatch for every tenant with events due by the domain's clock,
+        and a delivery job for every webhook attempt that became due (retries)."""
         async with self.db.transaction() as tx:
             tenants = await outbox.tenants_with_due_events(tx, clock.now())
             raw = (await tx.connection.get_raw_connection()).driver_connection
             for tenant_id in tenants:
                 await jobs.enqueue_dispatch(raw, tenant_id)
             await tx.commit()
-        return len(tenants)
+        return len(tenants) + await self.webhooks.sweep()
 
     async def run_job(self, job: Job) -> None:
         tenant_id = UUID(jobs.read_payload(job.payload)["tenant_id"])
         taken = await self.dispatch(tenant_id)
         log.info("dispatched", tenant_id=str(tenant_id), events=taken, job_id=job.id)
 
+    async def run_delivery(self, job: Job) -> None:
+        payload = jobs.read_payload(job.payload)
+        await self.webhooks.deliver(UUID(payload["tenant_id"]), UUID(payload["delivery_id"]))
+
     def queue_manager(self, connection: asyncpg.Connection) -> QueueManager:
         manager = QueueManager(jobs.queries(connection))
         manager.entrypoint(jobs.DISPATCH)(self.run_job)
+        manager.entrypoint(jobs.DELIVER)(self.run_delivery)
         return manager
 
     async def run(self, connection: asyncpg.Connection, *, drain: bool = False) -> None:

@@ -14,8 +14,15 @@ would, but without HTTP in between.
 3. Cost: the same comment posts with the event recorded and with recording switched off,
    in alternating batches: the difference of the medians is the event's insert (and its
    dispatch job's).
+4. Webhooks over HTTP: an endpoint subscribed to ``comment.created`` points at a
+   receiver on loopback (a plain asyncio HTTP listener answering 200). Throughput:
+   ``BENCH_WEBHOOK_EVENTS`` (default 500) comments are committed, then a worker is started
+   and the clock runs until the receiver has every one, signed and sent through the
+   outbound guard: events per second, outbox to receipt. Latency: one comment at a time,
+   from its commit returning to the receiver reading the request, p50 / p99 over
+   ``BENCH_LATENCY_EVENTS``.
 
-There is no webhook receiver yet: the consumer records the time it is handed an event.
+Parts 1 to 3 time the consumer being handed an event; part 4 the receiver getting it.
 One run's figures on a shared machine: a measurement, not a threshold.
 """
 
@@ -36,6 +43,33 @@ ROOT = Path(__file__).resolve().parent.parent
 DB = "causerie_events"
 EVENTS = int(os.environ.get("BENCH_EVENTS", "2000"))
 LATENCY_EVENTS = int(os.environ.get("BENCH_LATENCY_EVENTS", "200"))
+WEBHOOK_EVENTS = int(os.environ.get("BENCH_WEBHOOK_EVENTS", "500"))
+
+
+class _Receiver:
+    """HTTP/1.1 on loopback: reads each POST, notes when its comment arrived, answers 200."""
+
+    def __init__(self) -> None:
+        self.arrived: dict[str, float] = {}
+        self.event = asyncio.Event()
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        import json
+
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.decode("latin-1").split("\r\n"):
+                if line.lower().startswith("content-length:"):
+                    length = int(line.split(":", 1)[1])
+            body = await reader.readexactly(length)
+            comment_id = json.loads(body)["data"]["comment_id"]
+            self.arrived[comment_id] = time.perf_counter()
+            self.event.set()
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            await writer.drain()
+        finally:
+            writer.close()
 
 
 def _p(values: list[float], q: float) -> float:
@@ -74,10 +108,10 @@ async def _bench(owner_url) -> list[str]:
             )
         ).scalar_one()
 
-    async def comment() -> None:
+    async def comment() -> object:
         async with SqlUnitOfWork(db) as uow:
             tenant, actor = await enter_tenant(uow, Principal(), "demo")
-            await comments.post_comment(
+            return await comments.post_comment(
                 uow,
                 actor,
                 tenant,
@@ -131,6 +165,8 @@ async def _bench(owner_url) -> list[str]:
                 await comment()
                 batch.append(time.perf_counter() - started)
     SqlUnitOfWork.record = original  # type: ignore[method-assign]
+    # 4. webhooks over HTTP, to a receiver on loopback
+    hooks = await _webhooks(db, settings, services, tenant.id, comment)
     await db.dispose()
     cost = (statistics.median(with_event) - statistics.median(without_event)) * 1000
     return [
@@ -139,6 +175,61 @@ async def _bench(owner_url) -> list[str]:
         f"p99 {_p(latencies, 0.99):.1f} ms",
         f"comment post: median {statistics.median(with_event) * 1000:.2f} ms with its event, "
         f"{statistics.median(without_event) * 1000:.2f} ms without: +{cost:.2f} ms",
+        *hooks,
+    ]
+
+
+async def _webhooks(db, settings, services, tenant_id, comment) -> list[str]:  # type: ignore[no-untyped-def]
+    from api.worker import Worker
+    from domain.kernel.access import Actor, Principal, Role
+    from domain.webhooks import use_cases as webhooks
+    from persistence.database import sync_url
+    from persistence.uow import SqlUnitOfWork
+
+    receiver = _Receiver()
+    server = await asyncio.start_server(receiver.handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    local = settings.model_copy(update={"outbound_allow_loopback": True})
+    owner = Actor(Principal(is_operator=True), tenant_id, Role.OWNER)
+
+    async def any_url(_: str) -> None:
+        return None
+
+    async with SqlUnitOfWork(db, tenant_id=tenant_id) as uow:
+        spec = webhooks.EndpointSpec(
+            f"http://127.0.0.1:{port}/hook", ["comment.created", "comment.held"]
+        )
+        await webhooks.create_endpoint(uow, owner, spec, services.webhooks, any_url)
+    # Throughput: a backlog of committed comments, then a worker drains it over HTTP.
+    ids = [str((await comment()).id) for _ in range(WEBHOOK_EVENTS)]
+    connection = await asyncpg.connect(
+        sync_url(db.engine.url).render_as_string(hide_password=False)
+    )
+    worker = Worker(db, local)
+    started = time.perf_counter()
+    running = asyncio.create_task(worker.run(connection))
+    while not all(i in receiver.arrived for i in ids):
+        receiver.event.clear()
+        await asyncio.wait_for(receiver.event.wait(), timeout=60)
+    rate = len(ids) / (max(receiver.arrived[i] for i in ids) - started)
+    # Latency: one comment at a time, commit to receipt.
+    latencies = []
+    for _ in range(LATENCY_EVENTS):
+        receiver.event.clear()
+        made = str((await comment()).id)
+        committed = time.perf_counter()
+        while made not in receiver.arrived:
+            receiver.event.clear()
+            await asyncio.wait_for(receiver.event.wait(), timeout=30)
+        latencies.append(receiver.arrived[made] - committed)
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+    await connection.close()
+    server.close()
+    return [
+        f"outbox -> worker -> HTTP receiver: {len(ids)} signed deliveries at {rate:,.0f} events/s",
+        f"commit -> receipt latency over {len(latencies)}: p50 {_p(latencies, 0.5):.1f} ms, "
+        f"p99 {_p(latencies, 0.99):.1f} ms",
     ]
 
 

@@ -33,6 +33,7 @@ _SET_CONTEXT_SQL = (
 )
 _SET_CONTEXT = text(_SET_CONTEXT_SQL.format(tenant=":tenant_id", user=":user_id"))
 _SET_TENANT_ONLY = _SET_CONTEXT_SQL.format(tenant="$1", user="''")
+_FIRE_DEFERRED = text("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def async_url(url: str | URL) -> URL:
@@ -253,6 +254,11 @@ class Transaction:
         )
 
     async def commit(self) -> None:
+        if self._tx.nested:  # type: ignore[attr-defined]
+            # A savepoint of a bound test connection: nothing really commits, so the
+            # triggers deferred to the commit (the insights' roll-ups) fire here, as the
+            # commit would fire them.
+            await self.connection.execute(_FIRE_DEFERRED)
         await self._tx.commit()  # type: ignore[attr-defined]
 
     async def close(self) -> None:

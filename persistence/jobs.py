@@ -58,3 +58,22 @@ async def enqueue_dispatch(
         dedupe_key=f"dispatch:{tenant_id}",
         on_conflict="skip",
     )
+
+
+DELIVER = "webhooks.deliver"
+
+
+def deliver_payload(tenant_id: UUID, delivery_id: UUID) -> bytes:
+    return json.dumps({"tenant_id": str(tenant_id), "delivery_id": str(delivery_id)}).encode()
+
+
+async def enqueue_delivery(
+    connection: asyncpg.Connection, tenant_id: UUID, delivery_id: UUID
+) -> None:
+    """One waiting job per delivery attempt: the sweep may ask again, it is skipped."""
+    await queries(connection).enqueue(
+        DELIVER,
+        deliver_payload(tenant_id, delivery_id),
+        dedupe_key=f"deliver:{delivery_id}",
+        on_conflict="skip",
+    )

@@ -622,3 +622,60 @@ outbox = sa.Table(
         postgresql_where=sa.text("dispatched_at IS NULL AND coalesce_key IS NOT NULL"),
     ),
 )
+
+# --- webhooks (migration 0016) ------------------------------------------------------------
+
+webhook_endpoints = sa.Table(
+    "webhook_endpoints",
+    metadata,
+    sa.Column("tenant_id", U, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("id", U, primary_key=True),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("description", sa.String(500), nullable=False, server_default=""),
+    sa.Column("event_types", ARRAY(sa.String(64)), nullable=False),
+    sa.Column("enabled", sa.Boolean(), nullable=False),
+    sa.Column("disabled_reason", sa.String(200)),
+    sa.Column("secret", sa.LargeBinary(), nullable=False),
+    sa.Column("previous_secret", sa.LargeBinary()),
+    _ts("previous_expires_at"),
+    _ts("failing_since"),
+    _ts("created_at", False),
+    _ts("updated_at", False),
+)
+
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("tenant_id", U, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("id", U, primary_key=True),
+    sa.Column("endpoint_id", U, nullable=False),
+    sa.Column("event_id", U, nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("body", sa.Text(), nullable=False),
+    sa.Column("attempt", sa.Integer(), nullable=False),
+    sa.Column("manual", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("status", sa.String(12), nullable=False),
+    _ts("due_at", False),
+    _ts("attempted_at"),
+    sa.Column("response_status", sa.Integer()),
+    sa.Column("duration_ms", sa.Integer()),
+    sa.Column("error", sa.String(500)),
+    sa.Column("request_headers", sa.Text()),
+    sa.Column("response_body", sa.Text()),
+    _ts("next_attempt_at"),
+    _ts("created_at", False),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "endpoint_id"],
+        ["webhook_endpoints.tenant_id", "webhook_endpoints.id"],
+        ondelete="CASCADE",
+        name="webhook_deliveries_endpoint",
+    ),
+    sa.Index(
+        "webhook_deliveries_recent",
+        "tenant_id",
+        "endpoint_id",
+        sa.text("created_at DESC"),
+        sa.text("id DESC"),
+    ),
+    sa.Index("webhook_deliveries_due", "due_at", postgresql_where=sa.text("status = 'pending'")),
+)

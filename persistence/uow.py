@@ -32,6 +32,7 @@ from persistence.outbox import write_events
 from persistence.posts.repositories import SqlPostRepository
 from persistence.ratings.repositories import SqlRatingRepository
 from persistence.tenants.repositories import SqlApiKeyRepository, SqlAuditLog, SqlTenantRepository
+from persistence.webhooks.repositories import SqlWebhookRepository
 
 
 class SqlUnitOfWork:
@@ -80,6 +81,7 @@ class SqlUnitOfWork:
         self.topics = SqlTopicsRepository(self._tx)
         self.commenters = SqlCommentersRepository(self._tx)
         self.ambassadors = SqlAmbassadorsRepository(self._tx)
+        self.webhooks = SqlWebhookRepository(self._tx)
         return self
 
     async def __aexit__(

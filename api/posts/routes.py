@@ -58,8 +58,8 @@ from api.posts.schemas import (
     READ_PROBLEMS,
     IfMatch,
     PostCreate,
+    PostListItem,
     PostRead,
-    PostSummary,
     PostUpdate,
     PublishBody,
     RevisionRead,
@@ -71,6 +71,8 @@ from domain.kernel import clock
 from domain.kernel.access import Action
 from domain.posts import use_cases
 from domain.posts.model import Post, PostStatus
+
+MAX_LIST_TEXT = 200
 
 router = new_router(tags=["posts"])
 
@@ -116,7 +118,7 @@ def _answer(response: Response, post: Post) -> PostRead:
 @router.get(
     "/tenants/{tenant}/posts",
     operation_id="posts-list",
-    response_model=Page[PostSummary],
+    response_model=Page[PostListItem],
     responses=READ_PROBLEMS,
 )
 async def list_posts(
@@ -129,20 +131,38 @@ async def list_posts(
     author: Annotated[UUID | None, Query(description="Only this author's posts.")] = None,
     status: Annotated[StatusName | None, Query(description="Shown status.")] = None,
     deleted: Annotated[bool, Query(description="true: the trash instead.")] = False,
-) -> Page[PostSummary]:
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_LIST_TEXT,
+            description="Words the title or the excerpt contain, ignoring case and accents "
+            "(the first eight).",
+        ),
+    ] = None,
+) -> Page[PostListItem]:
     """The console's post list, most recently changed first (authors: their own posts and
-    the public posts of their blogs; staff and moderators: all)."""
+    the public posts of their blogs; staff and moderators: all), each with its author's
+    name, approved comments and votes."""
     filters = use_cases.PostFilter(
         blog_id=blog,
         author_id=author,
         status=PostStatus(status) if status else None,
         deleted=deleted,
+        text=(q or "").strip() or None,
     )
     rows = await use_cases.list_posts(
         ctx.uow, ctx.actor, filters, paging.after(POSTS), paging.fetch
     )
+    figures = await use_cases.listed_figures(ctx.uow, rows[: paging.limit])
     now = clock.now()
-    return page_of(request, response, paging, POSTS, rows, lambda p: PostSummary.of(p, now))
+    return page_of(
+        request,
+        response,
+        paging,
+        POSTS,
+        rows,
+        lambda p: PostListItem.listed(p, now, figures.get(p.id)),
+    )
 
 
 @router.get(

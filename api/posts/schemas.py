@@ -14,7 +14,7 @@ from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 from api.kit.schemas import Language, StrictModel, storable, unchanged
 from domain.posts import use_cases
 from domain.posts.model import Post
-from domain.posts.ports import Revision
+from domain.posts.ports import ListedFigures, Revision
 
 MAX_BODY_CHARS = 200_000
 ETAG = re.compile(r'^\s*(W/)?"([0-9]{1,9})"\s*$')
@@ -129,6 +129,26 @@ class PostSummary(StrictModel):
     @classmethod
     def of(cls, post: Post, now: datetime) -> PostSummary:
         return cls(**cls.fields_of(post, now))
+
+
+class PostListItem(PostSummary):
+    """A post of the console's list, with what the list shows beside it."""
+
+    author_name: str
+    comment_count: int = Field(description="Approved comments")
+    rating_count: int = Field(description="Votes")
+    rating_average: float | None = Field(description="Mean of the votes (none without votes)")
+
+    @classmethod
+    def listed(cls, post: Post, now: datetime, figures: ListedFigures | None) -> PostListItem:
+        f = figures or ListedFigures("", 0, 0, 0)
+        return cls(
+            **cls.fields_of(post, now),
+            author_name=f.author_name,
+            comment_count=f.comments,
+            rating_count=f.ratings,
+            rating_average=round(f.rating_sum / f.ratings, 2) if f.ratings else None,
+        )
 
 
 class PostRead(PostSummary):

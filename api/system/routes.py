@@ -15,6 +15,7 @@ from api.kit.routing import new_router
 from api.problems import CATALOGUE, ApiProblem
 from domain.kernel import clock
 from persistence import outbox
+from persistence.webhooks.repositories import outcomes as webhook_outcomes
 
 log = structlog.get_logger("causerie.metrics")
 # The worker's backlog, read from the database at each scrape (any API process answers
@@ -23,6 +24,11 @@ OUTBOX_PENDING = Gauge("causerie_outbox_pending", "Due events not yet dispatched
 OUTBOX_OLDEST = Gauge("causerie_outbox_oldest_pending_seconds", "Wait of the oldest due event.")
 JOBS_QUEUED = Gauge("causerie_jobs_queued", "Jobs ready to run and not yet claimed.")
 JOBS_OLDEST = Gauge("causerie_jobs_oldest_queued_seconds", "Wait of the oldest ready job.")
+# Webhook attempts in the delivery log by outcome (pending, succeeded, failed, cancelled).
+WEBHOOK_DELIVERIES = Gauge(
+    "causerie_webhook_deliveries", "Webhook delivery attempts by outcome.", ["outcome"]
+)
+OUTCOMES = ("pending", "succeeded", "failed", "cancelled")
 
 router = new_router(tags=["system"])
 
@@ -55,10 +61,12 @@ async def readyz(request: Request, _: OpenCaller) -> Health:
 @router.get("/metrics", operation_id="system-metrics", response_class=Response)
 async def metrics(request: Request, _: OpenCaller) -> Response:
     """Prometheus text exposition of request counts and latencies, and the worker's
-    backlog (outbox events and queued jobs, with the oldest one's wait)."""
+    backlog (outbox events and queued jobs, with the oldest one's wait) and the webhook
+    delivery attempts by outcome."""
     try:
         async with request.app.state.db.transaction() as tx:
             figures = await outbox.backlog(tx, clock.now())
+            deliveries = await webhook_outcomes(tx)
     except Exception:  # the request figures still answer while the database is away
         log.warning("backlog unavailable")
     else:
@@ -66,6 +74,8 @@ async def metrics(request: Request, _: OpenCaller) -> Response:
             (OUTBOX_PENDING, OUTBOX_OLDEST, JOBS_QUEUED, JOBS_OLDEST), figures, strict=True
         ):
             gauge.set(value)
+        for outcome in OUTCOMES:
+            WEBHOOK_DELIVERIES.labels(outcome=outcome).set(deliveries.get(outcome, 0))
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 

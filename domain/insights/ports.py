@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from domain.insights.model import (
@@ -25,6 +25,9 @@ from domain.insights.model import (
 )
 from domain.licensing.ports import LicensingUnitOfWork
 from domain.members.ports import MembersUnitOfWork
+
+if TYPE_CHECKING:
+    from domain.insights.headline import PeriodFigures
 
 
 class InsightsRepository(Protocol):
@@ -78,6 +81,17 @@ class InsightsRepository(Protocol):
         self, start: datetime, end: datetime, limit: int
     ) -> list[BlogFigures]: ...
     async def moderation(self, start: datetime, end: datetime) -> ModerationFigures: ...
+    async def headline(
+        self,
+        previous_start: datetime,
+        start: datetime,
+        end: datetime,
+        queue_at_end: datetime,
+        queue_at_start: datetime,
+    ) -> tuple[PeriodFigures, PeriodFigures]:
+        """The headline figures of ``[start, end)`` and ``[previous_start, start)``."""
+        ...
+
     async def count_read(
         self, post_id: UUID, day: date, visitor: bytes, at: datetime
     ) -> bool | None:

@@ -14,6 +14,17 @@ from domain.tenants.ports import AuditUnitOfWork
 
 
 @dataclass(frozen=True)
+class ListedFigures:
+    """What the console's post list shows beside a post: who wrote it and how readers
+    answered (approved comments, votes and their stars)."""
+
+    author_name: str
+    comments: int
+    ratings: int
+    rating_sum: int
+
+
+@dataclass(frozen=True)
 class Revision:
     id: UUID
     post_id: UUID
@@ -51,10 +62,16 @@ class PostRepository(Protocol):
         limit: int,
         now: datetime,
         visible_to: UUID | None = None,
+        text: str | None = None,
     ) -> list[Post]:
         """Newest change first. ``status`` is the shown status (a scheduled post whose time
         has come counts as published). ``visible_to``: only that user's own posts and the
-        public posts of the blogs they write for."""
+        public posts of the blogs they write for. ``text``: every word is in the title
+        or the excerpt (ignoring case and accents)."""
+        ...
+
+    async def listed_figures(self, post_ids: list[UUID]) -> dict[UUID, ListedFigures]:
+        """Author names and readers' figures of the posts of a list page (one statement)."""
         ...
 
     async def ensure_tags(self, names: dict[str, str]) -> None:

@@ -17,7 +17,7 @@ from domain.kernel.text import TextEngine, slugify, unique_slug
 from domain.licensing.model import Quota
 from domain.licensing.quotas import plan_of
 from domain.posts.model import Post, PostStatus
-from domain.posts.ports import PostsUnitOfWork, Revision
+from domain.posts.ports import ListedFigures, PostsUnitOfWork, Revision
 from domain.posts.text import excerpt_of, render_body
 from domain.tenants.use_cases import audit
 
@@ -175,6 +175,7 @@ class PostFilter:
     author_id: UUID | None = None
     status: PostStatus | None = None
     deleted: bool = False
+    text: str | None = None  # words the title or excerpt contain
 
 
 async def list_posts(
@@ -198,7 +199,13 @@ async def list_posts(
         limit=limit,
         now=clock.now(),
         visible_to=None if sees_every_post(actor) else actor.user_id,
+        text=filters.text,
     )
+
+
+async def listed_figures(uow: PostsUnitOfWork, posts: list[Post]) -> dict[UUID, ListedFigures]:
+    """Beside each post of a list page: its author's name, approved comments and votes."""
+    return await uow.posts.listed_figures([p.id for p in posts])
 
 
 async def _may_read_revisions(uow: PostsUnitOfWork, actor: Actor, post_id: UUID) -> Post:

@@ -29,7 +29,7 @@ From insight to action:
 Row-level security ENABLE + FORCE on every new table, as every tenant table.
 
 Revision ID: 0020
-Revises: 0015
+Revises: 0018
 Create Date: 2026-12-01
 """
 
@@ -39,7 +39,7 @@ from helpers import enable_tenant_rls
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
 revision = "0020"
-down_revision = "0015"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -42,6 +42,7 @@ from domain.insights.model import (
     TopicTone,
 )
 from persistence.database import TenantScoped
+from persistence.insights.headline import HeadlineQueries
 from persistence.tables import INSIGHT_COUNTERS
 
 COUNTERS = INSIGHT_COUNTERS  # the counters every insight table carries, declared once
@@ -155,7 +156,7 @@ def _filters(blog_id: UUID | None, author_id: UUID | None, alias: str = "h") -> 
     return sql
 
 
-class SqlInsightsRepository(TenantScoped):
+class SqlInsightsRepository(HeadlineQueries, TenantScoped):
     def _params(self, start: datetime, end: datetime, **more: Any) -> dict[str, Any]:
         return {"t": self.tenant_id, "a": start, "b": end, **more}
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from domain.posts.model import Post, PostStatus
-from domain.posts.ports import Revision
+from domain.posts.ports import ListedFigures, Revision
 from persistence import tables as t
 from persistence.database import TenantScoped
 
@@ -46,6 +46,30 @@ def _post(row: Any) -> Post:
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+MAX_LIST_WORDS = 8
+
+
+def _folded(value: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    return sa.func.unaccent(sa.func.lower(value))
+
+
+def _words_in_title_or_excerpt(text: str) -> sa.ColumnElement[bool]:
+    """Every word (the first eight) is in the title or the excerpt, ignoring case and
+    accents; a substring match, LIKE's wildcards escaped so they match themselves."""
+    p = t.posts
+    clauses = []
+    for word in text.split()[:MAX_LIST_WORDS]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = _folded(sa.literal(f"%{escaped}%"))
+        clauses.append(
+            sa.or_(
+                _folded(p.c.title).like(pattern, escape="\\"),
+                _folded(p.c.excerpt).like(pattern, escape="\\"),
+            )
+        )
+    return sa.and_(sa.true(), *clauses)
 
 
 def _post_values(post: Post) -> dict[str, Any]:
@@ -136,6 +160,7 @@ class SqlPostRepository(TenantScoped):
         limit: int,
         now: datetime,
         visible_to: UUID | None = None,
+        text: str | None = None,
     ) -> list[Post]:
         p = t.posts
         due = sa.and_(p.c.status == "scheduled", p.c.published_at <= now)
@@ -169,9 +194,27 @@ class SqlPostRepository(TenantScoped):
             query = query.where(
                 sa.or_(p.c.author_id == visible_to, sa.and_(p.c.blog_id.in_(their_blogs), public))
             )
+        if text:
+            query = query.where(_words_in_title_or_excerpt(text))
         if after:
             query = query.where(sa.tuple_(p.c.updated_at, p.c.id) < sa.tuple_(*after))
         return [_post(r) for r in await self.conn.execute(query)]
+
+    async def listed_figures(self, post_ids: list[UUID]) -> dict[UUID, ListedFigures]:
+        if not post_ids:
+            return {}
+        p, u = t.posts, t.users
+        query = (
+            sa.select(p.c.id, u.c.display_name, p.c.comment_count, p.c.rating_count, p.c.rating_sum)
+            .join(u, u.c.id == p.c.author_id)
+            .where(p.c.tenant_id == self.tenant_id, p.c.id.in_(post_ids))
+        )
+        return {
+            r.id: ListedFigures(
+                r.display_name, int(r.comment_count), int(r.rating_count), int(r.rating_sum)
+            )
+            for r in await self.conn.execute(query)
+        }
 
     async def ensure_tags(self, names: dict[str, str]) -> None:
         if not names:

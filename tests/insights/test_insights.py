@@ -597,6 +597,7 @@ OWN_QUERIES = {
     "author": 3,
     "tone": 3,
     "moderation": 2,
+    "headline": 1,
 }
 
 

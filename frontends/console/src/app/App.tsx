@@ -23,6 +23,7 @@ import { PeoplePage } from "../features/people/components/PeoplePage";
 import { BriefsPage } from "../features/briefs/components/BriefsPage";
 import { BrandingPage } from "../features/branding/components/BrandingPage";
 import { DomainsPage } from "../features/domains/components/DomainsPage";
+import { WebhooksPage } from "../features/webhooks/components/WebhooksPage";
 import { MembersPage } from "../features/members/components/MembersPage";
 import { ModerationPage } from "../features/moderation/components/ModerationPage";
 import { PostEditorPage } from "../features/posts/components/PostEditorPage";
@@ -115,6 +116,7 @@ function TenantScreens({ me }: { me: Me }) {
           <Route path="api-keys" element={<Guard screen="apiKeys"><ApiKeysPage /></Guard>} />
           <Route path="branding" element={<Guard screen="branding"><BrandingPage /></Guard>} />
           <Route path="domains" element={<Guard screen="domains"><DomainsPage /></Guard>} />
+          <Route path="webhooks" element={<Guard screen="webhooks"><WebhooksPage /></Guard>} />
           <Route path="subscription" element={<Guard screen="subscription"><SubscriptionPage /></Guard>} />
           <Route path="audit" element={<Guard screen="audit"><AuditPage /></Guard>} />
           <Route path="conversation" element={<Guard screen="conversation"><ConversationPage /></Guard>} />

@@ -27,6 +27,17 @@ function featureName(feature: unknown, f: Formatter): string {
   return isMessageKey(key) ? f.t(key) : String(feature ?? "").replace(/_/g, " ");
 }
 
+/**
+ * What the API said, for the sentences that carry it: its own words in English (the
+ * API writes English), the dictionary's sentence for the problem's code otherwise, so
+ * a French console never shows an English sentence.
+ */
+function said(error: ApiError, f: Formatter): string {
+  if (f.language === "en") return error.detail || error.title;
+  const key = `problem.${error.code}`;
+  return isMessageKey(key) ? f.t(key) : f.t("problem.bad_request");
+}
+
 function fieldName(loc: (string | number)[]): string {
   const parts = loc.filter((p) => p !== "body" && p !== "query" && p !== "path");
   return parts.join(".") || String(loc[loc.length - 1] ?? "");
@@ -63,14 +74,14 @@ export function problemMessage(error: unknown, f: Formatter): ProblemMessage {
         return { kind: "plan", message: f.t("error.feature", { feature: featureName(ext.feature, f) }) };
       }
       if (error.code === "subscription_inactive") return { kind: "plan", message: f.t("error.inactive") };
-      return { kind: "plan", message: f.t("error.payment", { detail: error.detail || error.title }) };
+      return { kind: "plan", message: f.t("error.payment", { detail: said(error, f) }) };
     }
     case 403:
-      return { kind: "forbidden", message: error.detail || f.t("error.forbidden") };
+      return { kind: "forbidden", message: f.language === "en" && error.detail ? error.detail : f.t("error.forbidden") };
     case 404:
       return { kind: "missing", message: f.t("error.notFound") };
     case 409:
-      return { kind: "conflict", message: f.t("error.conflict", { detail: error.detail || error.title }) };
+      return { kind: "conflict", message: f.t("error.conflict", { detail: said(error, f) }) };
     case 412:
       return { kind: "precondition", message: f.t("error.precondition") };
     case 422: {
@@ -79,7 +90,7 @@ export function problemMessage(error: unknown, f: Formatter): ProblemMessage {
         kind: "validation",
         message: fields.length
           ? f.t("error.validation", { fields: fields.join("; ") })
-          : f.t("error.generic", { detail: error.detail || error.title }),
+          : f.t("error.generic", { detail: said(error, f) }),
       };
     }
     case 429:
@@ -91,7 +102,7 @@ export function problemMessage(error: unknown, f: Formatter): ProblemMessage {
             : f.t("error.rateLimitedSoon"),
       };
     default:
-      return { kind: "other", message: f.t("error.generic", { detail: error.detail || error.title }) };
+      return { kind: "other", message: f.t("error.generic", { detail: said(error, f) }) };
   }
 }
 

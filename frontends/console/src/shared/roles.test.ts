@@ -14,6 +14,7 @@ describe("role → screens", () => {
         "blogs",
         "members",
         "apiKeys",
+        "webhooks",
         "branding",
         "domains",
         "subscription",
@@ -26,7 +27,7 @@ describe("role → screens", () => {
 
   it("gives moderators the queue, posts (to unpublish) and their figures only", () => {
     expect(allowedScreens("moderator")).toEqual(["dashboard", "moderation", "posts"]);
-    for (const screen of ["members", "apiKeys", "branding", "domains", "subscription", "audit", "blogs", "conversation", "people"] as const) {
+    for (const screen of ["members", "apiKeys", "webhooks", "branding", "domains", "subscription", "audit", "blogs", "conversation", "people"] as const) {
       expect(canOpen("moderator", screen)).toBe(false);
     }
   });

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 
 import { Page } from "../../../shared/components/Page";
 import { Empty, ErrorNotice, Loading } from "../../../shared/components/states";
-import { useI18n } from "../../../shared/i18n";
+import { isMessageKey, useI18n, type MessageKey } from "../../../shared/i18n";
 import { useTenant } from "../../../shared/tenant";
 import { useCreateKey, useKeys, useRevokeKey, type CreatedKey } from "../api/keys";
 
@@ -60,7 +60,7 @@ export function ApiKeysPage() {
               <tr key={k.id}>
                 <th scope="row">{k.name}</th>
                 <td data-label={f.t("keys.prefix")}><code>{k.prefix}</code></td>
-                <td data-label={f.t("keys.scopes")}>{k.scopes.join(", ")}</td>
+                <td data-label={f.t("keys.scopes")}>{k.scopes.map((s) => (isMessageKey(`scope.${s}`) ? f.t(`scope.${s}` as MessageKey) : s)).join(", ")}</td>
                 <td data-label={f.t("keys.lastUsed")}>{k.last_used_at ? f.dateTime(k.last_used_at) : f.t("keys.never")}</td>
                 <td>
                   {k.revoked_at ? (

@@ -194,7 +194,7 @@ function BrandingForm({ tenant }: { tenant: TenantRecord }) {
             <select id="brand-language" value={form.default_language} onChange={(e) => set("default_language", e.target.value)}>
               {LANGUAGES.map((l) => (
                 <option key={l} value={l}>
-                  {l}
+                  {f.t(`language.${l}` as MessageKey)}
                 </option>
               ))}
             </select>

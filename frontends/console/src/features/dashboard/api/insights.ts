@@ -8,6 +8,7 @@ export type Engagement = Exclude<ResponseBody<"/v1/tenants/{tenant}/insights/eng
 export type Tone = Exclude<ResponseBody<"/v1/tenants/{tenant}/insights/tone", "get">, string>;
 export type Authors = Exclude<ResponseBody<"/v1/tenants/{tenant}/insights/authors", "get">, string>;
 export type TopPosts = Exclude<ResponseBody<"/v1/tenants/{tenant}/insights/top-posts", "get">, string>;
+export type Headline = Exclude<ResponseBody<"/v1/tenants/{tenant}/insights/headline", "get">, string>;
 export type ModerationHealth = Exclude<ResponseBody<"/v1/tenants/{tenant}/insights/moderation", "get">, string>;
 
 /** The JSON form of a report (the same operation also answers CSV). */
@@ -74,6 +75,15 @@ export function useModerationHealth(tenant: string, q: ReportQuery, enabled: boo
     queryKey: ["insights", tenant, "moderation", q],
     queryFn: () =>
       json(unwrap(api.GET("/v1/tenants/{tenant}/insights/moderation", { params: { path: { tenant }, query: span(q) } }))),
+    enabled,
+  });
+}
+
+export function useHeadline(tenant: string, q: ReportQuery, enabled: boolean) {
+  return useQuery({
+    queryKey: ["insights", tenant, "headline", span(q)],
+    queryFn: () =>
+      json(unwrap(api.GET("/v1/tenants/{tenant}/insights/headline", { params: { path: { tenant }, query: span(q) } }))),
     enabled,
   });
 }

@@ -28,8 +28,9 @@ import { PRESETS, presetRange, suggestedBucket, validateRange, type DateRange } 
 import { isMessageKey, useI18n, type MessageKey } from "../../../shared/i18n";
 import { insightsScope } from "../../../shared/roles";
 import { useTenant } from "../../../shared/tenant";
-import { useAuthors, useEngagement, useModerationHealth, useTone, useTopPosts } from "../api/insights";
+import { useAuthors, useEngagement, useHeadline, useModerationHealth, useTone, useTopPosts } from "../api/insights";
 import { csvFilename, csvUrl, type Report, type ReportQuery } from "../csv";
+import { changeText, figureText, trendOf } from "../headline";
 
 const COLOURS = {
   comments: "#1f6f5c",
@@ -178,6 +179,54 @@ function EngagementCard({ query, enabled }: { query: ReportQuery; enabled: boole
   );
 }
 
+function daysOf(from: string, to: string): number {
+  const ms = Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`);
+  return Number.isFinite(ms) ? Math.round(ms / 86_400_000) + 1 : 0;
+}
+
+/** Six figures of the window from the API, each with its change on the previous period. */
+function HeadlineTiles({ query }: { query: ReportQuery }) {
+  const f = useI18n();
+  const { slug } = useTenant();
+  const result = useHeadline(slug, query, true);
+  const h = result.data;
+  return (
+    <section className="headline" aria-labelledby="headline-title" data-testid="headline">
+      <h2 id="headline-title">{f.t("headline.title")}</h2>
+      {result.isPending ? (
+        <Loading />
+      ) : result.error || !h ? (
+        <ErrorNotice error={result.error} onRetry={() => void result.refetch()} />
+      ) : (
+        <>
+          <ul className="tiles">
+            {h.figures.map((figure) => {
+              const days = daysOf(h.window.from, h.window.to);
+              const trend = trendOf(figure);
+              return (
+                <li key={figure.name} className="tile" data-testid={`tile-${figure.name}`}>
+                  <p className="tile__label">
+                    {f.t(`headline.${figure.name}`)}
+                    {figure.name === "queue" ? <span className="visually-hidden"> ({f.t("headline.queueHint")})</span> : null}
+                  </p>
+                  <p className="tile__value">{figureText(f, figure.name, figure.current)}</p>
+                  <p className={`tile__change tile__change--${trend}`}>
+                    {changeText(f, figure, days)}
+                    {figure.previous != null ? ` · ${f.t("headline.was", { value: figureText(f, figure.name, figure.previous) })}` : ""}
+                  </p>
+                </li>
+              );
+            })}
+          </ul>
+          <p className="hint" data-testid="weighted-hint">
+            {h.ratings ? f.t("headline.votes", { votes: f.number(h.ratings) }) : f.t("dashboard.weightedHint")}
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
 function percent(f: ReturnType<typeof useI18n>, share: number | null | undefined): string {
   return share == null ? "—" : `${f.number(share * 100, 0)} %`;
 }
@@ -286,7 +335,8 @@ function AuthorsCard({ query, enabled }: { query: ReportQuery; enabled: boolean 
               <BarChart accessibilityLayer={false} data={data} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis type="number" />
-                <YAxis type="category" dataKey="name" width={140} />
+                {/* Every bar gets its name: no tick is dropped for lack of room. */}
+                <YAxis type="category" dataKey="name" width={140} interval={0} tickFormatter={(name: string) => (name.length > 18 ? `${name.slice(0, 17)}…` : name)} />
                 <Tooltip />
                 <Legend />
                 {partNames.map((name, i) => (
@@ -342,12 +392,13 @@ function TopPostsCard({ query, enabled }: { query: ReportQuery; enabled: boolean
     <Card title={f.t("dashboard.topPosts")} report="top-posts" query={q} testId="top-posts-card">
       <div className="field field--inline">
         <label htmlFor="top-by">{f.t("dashboard.rankBy")}</label>
-        <select id="top-by" value={by} onChange={(e) => setBy(e.target.value as typeof by)}>
+        <select id="top-by" value={by} onChange={(e) => setBy(e.target.value as typeof by)} aria-describedby={by === "rating" ? "top-by-hint" : undefined}>
           <option value="comments">{f.t("series.comments")}</option>
           <option value="rating">{f.t("series.rating_average")}</option>
           <option value="reads">{f.t("series.reads")}</option>
         </select>
       </div>
+      <p className="hint" id="top-by-hint">{f.t("dashboard.weightedHint")}</p>
       {result.isPending ? (
         <Loading />
       ) : result.error ? (
@@ -517,6 +568,7 @@ export function DashboardPage() {
           </p>
         ) : null}
       </form>
+      {full ? <HeadlineTiles query={query} /> : null}
       <div className="cards">
         {full || own ? <EngagementCard query={query} enabled /> : null}
         {full ? <ToneCard query={query} enabled /> : null}

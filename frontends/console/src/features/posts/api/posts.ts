@@ -16,6 +16,8 @@ export interface PostFilters {
   blog?: string;
   status?: PostStatus;
   author?: string;
+  /** Words of the title or excerpt. */
+  q?: string;
 }
 
 export function usePosts(tenant: string, filters: PostFilters) {
@@ -121,6 +123,15 @@ export function lifeCycle(tenant: string, id: string, action: LifeCycle, version
     case "unarchive":
       return unwrap(api.POST("/v1/tenants/{tenant}/posts/{post_id}/unarchive", { params }));
   }
+}
+
+/** Move a post to the trash (owners and managers can take it out again). */
+export async function deletePost(tenant: string, id: string, version: number): Promise<void> {
+  await unwrap(
+    api.DELETE("/v1/tenants/{tenant}/posts/{post_id}", {
+      params: { path: { tenant, post_id: id }, header: ifMatch(version) },
+    }),
+  );
 }
 
 export function restoreRevision(tenant: string, id: string, revisionId: string, version: number) {

@@ -3,7 +3,8 @@
  * If-Match, so no edit is lost), publish now, schedule, unpublish, earlier versions.
  * A 412 on save opens the conflict view instead of failing.
  */
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { useNavigate, useParams, useSearchParams } from "react-router";
 
 import { ApiError } from "../../../shared/api";
@@ -15,6 +16,7 @@ import { editsAnyPost, writesPosts } from "../../../shared/roles";
 import { useTenant } from "../../../shared/tenant";
 import {
   fetchPost,
+  deletePost,
   lifeCycle,
   restoreRevision,
   savePost,
@@ -29,6 +31,7 @@ import {
 import { parseTags } from "../preview";
 import { ConflictView, type Draft } from "./ConflictView";
 import { Preview } from "./Preview";
+import { FormatToolbar, shortcutHandler, useFormatter } from "./FormatToolbar";
 import { Revisions } from "./Revisions";
 
 function draftOf(post: Post): Draft {
@@ -93,6 +96,11 @@ function DraftFields({
 }) {
   const f = useI18n();
   const set = (name: keyof Draft) => (e: { target: { value: string } }) => onChange({ ...draft, [name]: e.target.value });
+  const body = useRef<HTMLTextAreaElement>(null);
+  // The latest draft, for an edit made after a render that has not caught up yet.
+  const latest = useRef(draft);
+  latest.current = draft;
+  const format = useFormatter(body, (text) => onChange({ ...latest.current, body_markdown: text }));
   const messages = (field: string) => (error instanceof ApiError ? error.fieldMessages(field) : []);
   const described = (field: string) => (messages(field).length ? `err-${field}` : undefined);
   const fieldError = (field: string) =>
@@ -110,7 +118,22 @@ function DraftFields({
       </div>
       <div className="field">
         <label htmlFor="post-body">{f.t("editor.body")}</label>
-        <textarea id="post-body" value={draft.body_markdown} onChange={set("body_markdown")} readOnly={readOnly} rows={16} aria-describedby={described("body_markdown")} />
+        {readOnly ? null : <FormatToolbar controls="post-body" onFormat={format} />}
+        <textarea
+          id="post-body"
+          ref={body}
+          value={draft.body_markdown}
+          onChange={set("body_markdown")}
+          onKeyDown={readOnly ? undefined : shortcutHandler(format)}
+          readOnly={readOnly}
+          rows={16}
+          aria-describedby={[described("body_markdown"), readOnly ? undefined : "post-body-hint"].filter(Boolean).join(" ") || undefined}
+        />
+        {readOnly ? null : (
+          <p className="hint" id="post-body-hint">
+            {f.t("toolbar.hint")}
+          </p>
+        )}
         {fieldError("body_markdown")}
       </div>
       <div className="field">
@@ -197,7 +220,9 @@ function NewPost() {
 
 function Editor({ initial }: { initial: Post }) {
   const f = useI18n();
-  const { slug, role, me } = useTenant();
+  const { slug, role, me, path } = useTenant();
+  const navigate = useNavigate();
+  const client = useQueryClient();
   const remember = usePostCache(slug);
   const [base, setBase] = useState<Post>(initial);
   const [draft, setDraft] = useState<Draft>(() => draftOf(initial));
@@ -261,9 +286,21 @@ function Editor({ initial }: { initial: Post }) {
       (post) => {
         adopt(post);
         if (action === "unpublish") setNotice(f.t("editor.unpublished"));
+        else if (action === "archive") setNotice(f.t("editor.archived"));
         else if (post.status === "scheduled") setNotice(f.t("editor.scheduled", { when: f.dateTime(post.published_at) }));
         else if (post.status === "published") setNotice(f.t("editor.published"));
         else setNotice(f.t("editor.status", { status: f.t(`status.${post.status}` as MessageKey) }));
+      },
+    );
+  }
+
+  function remove() {
+    if (!window.confirm(f.t("editor.confirmDelete", { title: base.title || f.t("posts.untitled") }))) return;
+    void run(
+      () => deletePost(slug, base.id, base.version),
+      () => {
+        void client.invalidateQueries({ queryKey: ["posts", slug, "list"] });
+        navigate(path("posts"));
       },
     );
   }
@@ -342,6 +379,24 @@ function Editor({ initial }: { initial: Post }) {
           <button type="button" className="button button--secondary" onClick={() => cycle("unpublish")} disabled={busy}>
             {f.t("editor.unpublish")}
           </button>
+        ) : null}
+        {mayEdit ? (
+          <div className="button-row">
+            {base.status === "archived" ? (
+              <button type="button" className="button button--secondary" onClick={() => cycle("unarchive")} disabled={busy}>
+                {f.t("editor.unarchive")}
+              </button>
+            ) : (
+              <button type="button" className="button button--secondary" onClick={() => cycle("archive")} disabled={busy}>
+                {f.t("editor.archive")}
+              </button>
+            )}
+            {base.status === "draft" ? (
+              <button type="button" className="button button--danger" onClick={remove} disabled={busy} data-testid="delete-draft">
+                {f.t("editor.delete")}
+              </button>
+            ) : null}
+          </div>
         ) : null}
       </section>
       {mayEdit ? <Revisions postId={base.id} currentVersion={base.version} onRestore={restore} disabled={busy} /> : null}

@@ -1,4 +1,9 @@
-/** Every post the role may see, filtered by blog and status (kept in the address). */
+/**
+ * Every post the role may see, with its author, status, approved comments and votes;
+ * filtered by blog and status and searched by words of the title or excerpt (the API's
+ * `q`), all kept in the address.
+ */
+import { useEffect, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 
 import { Badge } from "../../../shared/components/Badge";
@@ -19,7 +24,14 @@ export function PostListPage() {
   const filters: PostFilters = {
     blog: params.get("blog") || undefined,
     status: POST_STATUSES.includes(status as PostStatus) ? (status as PostStatus) : undefined,
+    q: params.get("q")?.trim() || undefined,
   };
+  const [search, setSearch] = useState(filters.q ?? "");
+  useEffect(() => setSearch(filters.q ?? ""), [filters.q]);
+  function submitSearch(event: FormEvent) {
+    event.preventDefault();
+    setFilter("q", search.trim());
+  }
   const posts = usePosts(slug, filters);
   const blogs = useBlogs(slug);
   const blogTitle = new Map((blogs.data?.items ?? []).map((b) => [b.id, b.title]));
@@ -34,6 +46,13 @@ export function PostListPage() {
         ) : null
       }
     >
+      <form className="filters" role="search" aria-label={f.t("posts.search")} onSubmit={submitSearch}>
+        <div className="field field--inline">
+          <label htmlFor="posts-q">{f.t("posts.searchLabel")}</label>
+          <input id="posts-q" type="search" value={search} maxLength={200} onChange={(e) => setSearch(e.target.value)} />
+          <button type="submit" className="button button--small">{f.t("posts.searchGo")}</button>
+        </div>
+      </form>
       <form className="filters" aria-label={f.t("posts.filters")} onSubmit={(e) => e.preventDefault()}>
         <FilterSelect
           id="posts-blog"
@@ -64,7 +83,10 @@ export function PostListPage() {
             <tr>
               <th scope="col">{f.t("posts.col.title")}</th>
               <th scope="col">{f.t("posts.col.status")}</th>
+              <th scope="col">{f.t("posts.col.author")}</th>
               <th scope="col">{f.t("posts.col.blog")}</th>
+              <th scope="col">{f.t("posts.col.comments")}</th>
+              <th scope="col">{f.t("posts.col.rating")}</th>
               <th scope="col">{f.t("posts.col.date")}</th>
             </tr>
           </thead>
@@ -79,7 +101,12 @@ export function PostListPage() {
                     {f.t(`status.${p.status}` as MessageKey)}
                   </Badge>
                 </td>
+                <td data-label={f.t("posts.col.author")}>{p.author_name}</td>
                 <td data-label={f.t("posts.col.blog")}>{blogTitle.get(p.blog_id) ?? ""}</td>
+                <td data-label={f.t("posts.col.comments")}>{f.number(p.comment_count)}</td>
+                <td data-label={f.t("posts.col.rating")}>
+                  {p.rating_average == null ? f.t("posts.noRating") : f.t("posts.rating", { average: f.number(p.rating_average, 1), count: f.number(p.rating_count) })}
+                </td>
                 <td data-label={f.t("posts.col.date")}>{p.published_at ? <time dateTime={p.published_at}>{f.dateTime(p.published_at)}</time> : "—"}</td>
               </tr>
             ))}

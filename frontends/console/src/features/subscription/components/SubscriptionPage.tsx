@@ -6,9 +6,12 @@ import { TableScroll } from "../../../shared/components/TableScroll";
 import { isMessageKey, useI18n, type MessageKey } from "../../../shared/i18n";
 import { useTenant } from "../../../shared/tenant";
 import { useHistory, usePlans, useSubscription, useUsage } from "../api/subscription";
+import { salesHref } from "../sales";
 
 const QUOTAS = ["blogs", "members", "posts_per_blog", "custom_domains", "api_requests_per_minute"] as const;
-const FEATURES = ["ratings", "custom_domain", "insights", "webhooks", "white_label"] as const;
+// The custom_domain feature is not a column of its own: the custom_domains quota beside
+// it already says how many a plan allows (0: none), so the table names them once.
+const FEATURES = ["ratings", "insights", "webhooks", "white_label"] as const;
 
 export function SubscriptionPage() {
   const f = useI18n();
@@ -19,7 +22,12 @@ export function SubscriptionPage() {
   const history = useHistory(slug);
   const quotaName = (q: string) => (isMessageKey(`quota.${q}`) ? f.t(`quota.${q}` as MessageKey) : q);
   const limitText = (limit: number | null | undefined) => (limit == null ? f.t("subscription.unlimited") : f.number(limit));
-  const featureValue = (v: unknown) => (typeof v === "boolean" ? (v ? f.t("subscription.yes") : f.t("subscription.no")) : String(v));
+  const featureValue = (v: unknown) => {
+    if (typeof v === "boolean") return v ? f.t("subscription.yes") : f.t("subscription.no");
+    const level = `level.${String(v)}`;
+    return isMessageKey(level) ? f.t(level) : String(v);
+  };
+  const planName = (id: string | null | undefined) => (id ? plans.data?.find((p) => p.id === id)?.name ?? id : "—");
 
   return (
     <Page title={f.t("subscription.title")}>
@@ -30,7 +38,7 @@ export function SubscriptionPage() {
             <dl className="figures-grid" data-testid="subscription">
               <div>
                 <dt>{f.t("subscription.plan")}</dt>
-                <dd>{plans.data?.find((p) => p.id === s.plan)?.name ?? s.plan}</dd>
+                <dd>{planName(s.plan)}</dd>
               </div>
               <div>
                 <dt>{f.t("subscription.status")}</dt>
@@ -46,7 +54,12 @@ export function SubscriptionPage() {
             {s.status === "past_due" ? <p className="notice notice--warning">{f.t("subscription.pastDue")}</p> : null}
             {!s.writable ? <p className="notice notice--error">{f.t("subscription.readonly")}</p> : null}
             {!s.site_online ? <p className="notice notice--error">{f.t("subscription.offline")}</p> : null}
-            <p className="hint">{f.t("subscription.changeNote")}</p>
+            <p className="hint">
+              {f.t("subscription.changeNote")}{" "}
+              <a href={salesHref(import.meta.env.VITE_SALES_URL, f.t("subscription.contactSubject", { tenant: `${slug} (${planName(s.plan)})` }))} data-testid="contact-sales">
+                {f.t("subscription.contactSales")}
+              </a>
+            </p>
           </section>
         )}
       </QueryState>
@@ -136,7 +149,7 @@ export function SubscriptionPage() {
             <ul className="plain-list">
               {h.items.map((e) => (
                 <li key={e.id}>
-                  {f.dateTime(e.created_at)} — {e.from_plan ?? "—"} → {e.to_plan} · {e.from_status ? f.t(`sub.${e.from_status}` as MessageKey) : "—"} → {f.t(`sub.${e.to_status}` as MessageKey)}
+                  {f.dateTime(e.created_at)} — {planName(e.from_plan)} → {planName(e.to_plan)} · {e.from_status ? f.t(`sub.${e.from_status}` as MessageKey) : "—"} → {f.t(`sub.${e.to_status}` as MessageKey)}
                 </li>
               ))}
             </ul>

@@ -1,0 +1,1 @@
+"""Webhooks: a tenant's endpoints, their signing secrets and the log of deliveries."""
