@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DURATION = float(os.environ.get("BENCH_SECONDS", "3"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))  # turns each app takes per endpoint
-BENCH_DB = "causerie_bench"
+BENCH_DB = os.environ.get("BENCH_DB", "causerie_bench")  # another name on a shared server
 # BENCH_REUSE=1 keeps a database seeded by an earlier run (same schema) instead of
 # seeding again; BENCH_ONLY=<regex> loads only the endpoints whose label matches it.
 REUSE = os.environ.get("BENCH_REUSE") == "1"
@@ -112,6 +112,8 @@ INSIGHTS = [
     ("insights: influence ranking", "/v1/tenants/bench/insights/authors"),
     ("insights: tone", "/v1/tenants/bench/insights/tone"),
     ("insights: moderation health", "/v1/tenants/bench/insights/moderation"),
+    ("insights: topics (what is said)", "/v1/tenants/bench/insights/topics"),
+    ("insights: topics of negative comments", "/v1/tenants/bench/insights/topics?tone=negative"),
 ]
 
 
@@ -369,6 +371,18 @@ async def _seed_site(conn, slug: str, posts: int, blogs: int, authors: list) -> 
     )
 
 
+# What readers write about, French and English, with fillers and stop words between: a
+# comment is 6 to 13 of these; comments on the posts of the last ten days also complain
+# of a slow delivery, so the topics have something rising.
+COMMENT_WORDS = [
+    "livraison", "recette", "merci", "photo", "article", "service", "client", "prix",
+    "qualité", "conseil", "voyage", "jardin", "le", "la", "et", "est", "très", "pour",
+    "delivery", "recipe", "thanks", "price", "quality", "advice", "garden", "travel",
+    "the", "and", "is", "very", "for", "great", "support", "order", "team", "app",
+    "update", "bug", "account", "video",
+]  # fmt: skip
+
+
 async def _seed_conversation(conn, owner_id) -> None:
     """Comments, ratings, a subscription and an owner for the big site, then the insights'
     aggregates rolled up from them (the row triggers are off for the bulk insert)."""
@@ -398,6 +412,7 @@ async def _seed_conversation(conn, owner_id) -> None:
         {"t": tenant, "u": owner_id},
     )
     await conn.execute(text("ALTER TABLE comments DISABLE TRIGGER comments_insights"))
+    await conn.execute(text("ALTER TABLE comments DISABLE TRIGGER comments_topics"))
     await conn.execute(text("ALTER TABLE ratings DISABLE TRIGGER ratings_insights"))
     # Comments arrive within three days of their post; 90 % approved, the rest held,
     # rejected or spam; one in ten was decided by a moderator within a few hours.
@@ -409,8 +424,8 @@ async def _seed_conversation(conn, owner_id) -> None:
             INSERT INTO comments (tenant_id, id, post_id, root_id, depth, author_name,
                 body_markdown, body_html, body_hash, status, ip_hash, sentiment, created_at,
                 updated_at, moderated_at, first_moderated_at)
-            SELECT :t, c.id, p.id, c.id, 0, 'Reader ' || (c.i % 5000), 'Comment ' || c.i,
-                   '<p>Comment ' || c.i || '</p>', sha256(int8send(c.i)),
+            SELECT :t, c.id, p.id, c.id, 0, 'Reader ' || (c.i % 5000), body.text,
+                   '<p>' || body.text || '</p>', sha256(int8send(c.i)),
                    CASE WHEN c.i % 100 < 90 THEN 'approved' WHEN c.i % 100 < 93 THEN 'pending'
                         WHEN c.i % 100 < 96 THEN 'rejected' ELSE 'spam' END,
                    sha256(int8send(c.i % 5000)),
@@ -421,9 +436,16 @@ async def _seed_conversation(conn, owner_id) -> None:
                    CASE WHEN c.i % 10 = 0 THEN p.published_at + (c.i % 72 + c.i % 7) * interval '1 hour' END
             FROM (SELECT i, gen_random_uuid() AS id FROM generate_series(1, :n) AS i) c
             JOIN p ON p.n = 1 + c.i % :posts
+            CROSS JOIN LATERAL (
+                SELECT string_agg(w.words[1 + (c.i * 7 + k * k * 13 + k * 31) % 40], ' ')
+                       || CASE WHEN p.published_at > now() - interval '10 days'
+                               AND c.i % 4 = 0 THEN '. Livraison lente !' ELSE '' END AS text
+                FROM (SELECT CAST(:words AS text[]) AS words) w,
+                     generate_series(1, 6 + c.i % 8) AS k
+            ) body
             """
         ),
-        {"t": tenant, "n": BIG_COMMENTS, "posts": BIG_POSTS},
+        {"t": tenant, "n": BIG_COMMENTS, "posts": BIG_POSTS, "words": COMMENT_WORDS},
     )
     await conn.execute(
         text(
@@ -466,11 +488,16 @@ async def _seed_conversation(conn, owner_id) -> None:
         {"t": tenant},
     )
     await conn.execute(text("ALTER TABLE comments ENABLE TRIGGER comments_insights"))
+    await conn.execute(text("ALTER TABLE comments ENABLE TRIGGER comments_topics"))
     await conn.execute(text("ALTER TABLE ratings ENABLE TRIGGER ratings_insights"))
     # The hourly rows are rebuilt from the comments and ratings; the coarser roll-ups
     # (per tenant, blog and author hour, per blog, author and post day, per post week)
     # follow them through their statement triggers, here and in the update of reads.
     await conn.execute(text("SELECT insight_rollup()"))
+    # The terms of what is said, per day (migration 0020), from the same comments.
+    started = time.perf_counter()
+    await conn.execute(text("SELECT insight_topics_rollup()"))
+    print(f"rolled up the comments' terms in {time.perf_counter() - started:.1f} s", flush=True)
     # Reads, as the counter would have left them: a few per post and hour of comments.
     await conn.execute(
         text(

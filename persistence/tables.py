@@ -549,6 +549,51 @@ insight_post_weeks = _rollup(
     sa.Column("author_id", U, nullable=False),
 )
 
+# --- what is said (migration 0020) ----------------------------------------------------------
+
+insight_topic_days = sa.Table(
+    "insight_topic_days",
+    metadata,
+    sa.Column("tenant_id", U, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("term", sa.Text, primary_key=True),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("comments", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("positive", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("neutral", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("negative", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("examples", ARRAY(U), nullable=False, server_default="{}"),
+    sa.Column("negative_examples", ARRAY(U), nullable=False, server_default="{}"),
+    sa.Index("insight_topic_days_term", "tenant_id", "term", "day"),
+)
+
+ambassadors = sa.Table(
+    "ambassadors",
+    metadata,
+    sa.Column("tenant_id", U, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", U, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("marked_by", U, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+briefs = sa.Table(
+    "briefs",
+    metadata,
+    sa.Column("tenant_id", U, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("id", U, primary_key=True),
+    sa.Column("topic", sa.String(200), nullable=False),
+    sa.Column("body", sa.String(2000), nullable=False, server_default=""),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False, server_default="open"),
+    sa.Column("created_by", U, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    sa.Column("claimed_by", U, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    sa.Column("claimed_at", sa.DateTime(timezone=True)),
+    sa.Column("post_id", U),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("briefs_due", "tenant_id", "due_on", "id"),
+)
+
 # --- events (migration 0014) --------------------------------------------------------------
 
 outbox = sa.Table(

@@ -16,7 +16,12 @@ from persistence.blogs.repositories import SqlBlogRepository
 from persistence.comments.repositories import SqlCommentRepository
 from persistence.database import Database, Transaction
 from persistence.errors import unique_violation
-from persistence.insights.repositories import SqlInsightsRepository
+from persistence.insights.actions import SqlAmbassadorsRepository
+from persistence.insights.repositories import (
+    SqlCommentersRepository,
+    SqlInsightsRepository,
+    SqlTopicsRepository,
+)
 from persistence.licensing.repositories import (
     SqlIdempotencyStore,
     SqlPlanRepository,
@@ -99,6 +104,9 @@ class SqlUnitOfWork:
         self.moderation = SqlModerationRepository(self._tx)
         self.ratings = SqlRatingRepository(self._tx)
         self.insights = SqlInsightsRepository(self._tx)
+        self.topics = SqlTopicsRepository(self._tx)
+        self.commenters = SqlCommentersRepository(self._tx)
+        self.ambassadors = SqlAmbassadorsRepository(self._tx)
         self.webhooks = SqlWebhookRepository(self._tx)
         return self
 

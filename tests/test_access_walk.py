@@ -79,6 +79,10 @@ REFINED: dict[tuple[str, str], tuple[int, str]] = {
         403,
         "authors see their own detail only: a random id is another's",
     ),
+    ("briefs-list", "author"): (
+        403,
+        "the briefs are for staff and ambassadors; an author who is not one is refused",
+    ),
 }
 
 # Refusals that only the gate gives: a 404 with one of these details says "this tenant

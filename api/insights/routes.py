@@ -12,7 +12,7 @@ case holds each caller to what they may see.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -28,13 +28,22 @@ from api.access import (
 from api.insights.schemas import (
     FORMULA,
     PROBLEMS,
+    AmbassadorActivityRead,
+    AmbassadorMarkRead,
+    AmbassadorsRead,
     AuthorDetailRead,
     AuthorRankingRead,
     AuthorRankRead,
+    BriefCreate,
+    BriefPostLink,
+    BriefRead,
+    BriefsRead,
+    CommenterRankingRead,
     EngagementPoint,
     EngagementRead,
     ModerationHealthRead,
     ToneRead,
+    TopicsRead,
     TopPostRead,
     TopPostsRead,
     WindowRead,
@@ -45,11 +54,16 @@ from api.kit.fingerprints import ip_fingerprint
 from api.kit.pages import CursorQuery, LimitQuery, PageRequest, link_header
 from api.kit.routing import new_router
 from api.kit.sites import SiteReaderDep
-from domain.insights import use_cases
+from api.members.schemas import InvitationRead
+from auth.secrets import new_token, token_hash
+from domain.insights import actions, use_cases
 from domain.insights.model import (
     MAX_RANGE_DAYS,
+    TOPICS_DEFAULT,
     Bucket,
+    CommenterFilter,
     TopBy,
+    TopicTone,
     Window,
     rank_key,
     window,
@@ -57,12 +71,20 @@ from domain.insights.model import (
 from domain.kernel import clock
 from domain.kernel.access import Action
 from domain.kernel.errors import RateLimited
+from domain.licensing.limits import PlanLicence
 
 router = new_router(tags=["insights"])
 
 Own = Annotated[TenantActor, Requires(Action.INSIGHTS_OWN)]
 Full = Annotated[TenantActor, Requires(Action.INSIGHTS_FULL)]
 Moderation = Annotated[TenantActor, Requires(Action.INSIGHTS_MODERATION)]
+Manager = Annotated[TenantActor, Requires(Action.MANAGE_TENANT)]
+Writer = Annotated[TenantActor, Requires(Action.WRITE_POSTS)]
+ACTION_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    **PROBLEMS,
+    404: {"description": "No such tenant, person, brief or post"},
+    409: {"description": "Already writes here, or the brief is already taken"},
+}
 ANSWERS = {**PROBLEMS, **CSV_CONTENT}
 
 # --- query parameters ---------------------------------------------------------------------
@@ -227,6 +249,36 @@ async def author_detail(
     return json_or_csv(request, format, model, AuthorDetailRead.table, "author")
 
 
+@router.get(
+    "/tenants/{tenant}/insights/commenters",
+    operation_id="insights-commenters",
+    response_model=CommenterRankingRead,
+    responses=ANSWERS,
+)
+async def commenters(
+    request: Request,
+    tenant: TenantSlug,
+    ctx: Full,
+    win: WindowDep,
+    filter: Annotated[
+        Literal["all", "new", "members", "authors", "ambassadors"],
+        Query(
+            description="new: first approved comment here in the window; members: already "
+            "members; authors: already wrote a post; ambassadors: marked as ambassadors"
+        ),
+    ] = "all",
+    limit: LimitQuery = 10,
+    format: FormatQuery = None,
+) -> Any:
+    """People who matter, readers included: signed-in commenters ranked by the
+    conversation they create (distinct people replying to them, replies, the days they
+    came back, their comments, the votes of the posts they talk on), each with the parts
+    of their score. Plan level ``full``; owners and managers."""
+    ranking = await use_cases.commenters(ctx.uow, ctx.actor, win, CommenterFilter(filter), limit)
+    model = CommenterRankingRead.of(win, filter, ranking)
+    return json_or_csv(request, format, model, CommenterRankingRead.table, f"commenters-{filter}")
+
+
 # --- tone ---------------------------------------------------------------------------------
 
 
@@ -249,6 +301,167 @@ async def tone(
     report = await use_cases.tone(ctx.uow, ctx.actor, win, Bucket(bucket))
     model = ToneRead.of(win, bucket, report)
     return json_or_csv(request, format, model, ToneRead.table, "tone")
+
+
+# --- what is said ------------------------------------------------------------------------
+
+
+@router.get(
+    "/tenants/{tenant}/insights/topics",
+    operation_id="insights-topics",
+    response_model=TopicsRead,
+    responses=ANSWERS,
+)
+async def topics(
+    request: Request,
+    tenant: TenantSlug,
+    ctx: Full,
+    win: WindowDep,
+    tone: Annotated[
+        Literal["all", "negative"],
+        Query(description="all approved comments, or the negative ones alone"),
+    ] = "all",
+    limit: Annotated[int, Query(ge=1, le=50, description="Terms per list")] = TOPICS_DEFAULT,
+    format: FormatQuery = None,
+) -> Any:
+    """What is said: the terms and short phrases most approved comments of the window
+    carry, those rising against the previous period of the same length, each with its
+    tone split and up to three example comments; ``tone=negative`` gives the same over
+    negative comments alone (what the complaints are about). Plan level ``full``; owners
+    and managers."""
+    report = await use_cases.topics(ctx.uow, ctx.actor, win, TopicTone(tone), limit)
+    model = TopicsRead.of(win, report)
+    return json_or_csv(request, format, model, TopicsRead.table, f"topics-{tone}")
+
+
+# --- from insight to action: invitations, ambassadors, briefs -----------------------------
+
+
+@router.post(
+    "/tenants/{tenant}/insights/people/{user_id}/invitation",
+    operation_id="insights-invite-to-write",
+    status_code=201,
+    response_model=InvitationRead,
+    responses=ACTION_PROBLEMS,
+)
+async def invite_to_write(
+    tenant: TenantSlug, user_id: UUID, ctx: Manager, services: ServicesDep
+) -> InvitationRead:
+    """From either ranking, in one step: invite this person to become an author, with the
+    member invitation to their own address. No mail is sent yet: the answer holds the
+    link to hand over (once). Owners and managers; someone who already writes is 409."""
+    token = new_token()
+    issued = await actions.invite_to_write(
+        ctx.uow,
+        ctx.actor,
+        user_id,
+        token,
+        token_hash(token),
+        timedelta(seconds=services.settings.invitation_ttl_seconds),
+        PlanLicence(ctx.uow),
+    )
+    return InvitationRead.of(issued, services.settings.base_url, ctx.tenant.slug)
+
+
+@router.put(
+    "/tenants/{tenant}/insights/ambassadors/{user_id}",
+    operation_id="insights-ambassador-mark",
+    response_model=AmbassadorMarkRead,
+    responses=ACTION_PROBLEMS,
+)
+async def mark_ambassador(tenant: TenantSlug, user_id: UUID, ctx: Manager) -> AmbassadorMarkRead:
+    """Mark a person the tenant knows (a member, a commenter, an author) as an ambassador;
+    marking twice changes nothing. Someone outside the tenant is 404."""
+    return AmbassadorMarkRead.of(await actions.mark_ambassador(ctx.uow, ctx.actor, user_id))
+
+
+@router.delete(
+    "/tenants/{tenant}/insights/ambassadors/{user_id}",
+    operation_id="insights-ambassador-unmark",
+    status_code=204,
+    response_class=Response,
+    responses=ACTION_PROBLEMS,
+)
+async def unmark_ambassador(tenant: TenantSlug, user_id: UUID, ctx: Manager) -> Response:
+    await actions.unmark_ambassador(ctx.uow, ctx.actor, user_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/tenants/{tenant}/insights/ambassadors",
+    operation_id="insights-ambassadors",
+    response_model=AmbassadorsRead,
+    responses=PROBLEMS,
+)
+async def list_ambassadors(tenant: TenantSlug, ctx: Full, win: WindowDep) -> AmbassadorsRead:
+    """The ambassadors, with their window's comments, posts and briefs."""
+    return AmbassadorsRead.of(win, await actions.ambassadors(ctx.uow, ctx.actor, win))
+
+
+@router.get(
+    "/tenants/{tenant}/insights/ambassadors/{user_id}",
+    operation_id="insights-ambassador-activity",
+    response_model=AmbassadorActivityRead,
+    responses=ACTION_PROBLEMS,
+)
+async def ambassador_activity(
+    tenant: TenantSlug, user_id: UUID, ctx: Full, win: WindowDep, bucket: BucketQuery = "week"
+) -> AmbassadorActivityRead:
+    """An ambassador's approved comments and published posts per day, week or month."""
+    activity = await actions.ambassador_activity(ctx.uow, ctx.actor, win, Bucket(bucket), user_id)
+    return AmbassadorActivityRead.of(win, bucket, activity)
+
+
+@router.get(
+    "/tenants/{tenant}/briefs",
+    operation_id="briefs-list",
+    response_model=BriefsRead,
+    responses=ACTION_PROBLEMS,
+)
+async def list_briefs(tenant: TenantSlug, ctx: Writer) -> BriefsRead:
+    """The brand's briefs, open and claimed first, by due date. Staff, and ambassadors who
+    write (other authors: 403)."""
+    return BriefsRead(
+        items=[BriefRead.of(b) for b in await actions.list_briefs(ctx.uow, ctx.actor)]
+    )
+
+
+@router.post(
+    "/tenants/{tenant}/briefs",
+    operation_id="briefs-create",
+    status_code=201,
+    response_model=BriefRead,
+    responses=ACTION_PROBLEMS,
+)
+async def create_brief(tenant: TenantSlug, body: BriefCreate, ctx: Manager) -> BriefRead:
+    """A topic the brand suggests to its ambassadors, a short text and a due date (today
+    to a year ahead). Owners and managers."""
+    brief = await actions.create_brief(ctx.uow, ctx.actor, body.topic, body.body, body.due_on)
+    return BriefRead.of(brief)
+
+
+@router.post(
+    "/tenants/{tenant}/briefs/{brief_id}/claim",
+    operation_id="briefs-claim",
+    response_model=BriefRead,
+    responses=ACTION_PROBLEMS,
+)
+async def claim_brief(tenant: TenantSlug, brief_id: UUID, ctx: Writer) -> BriefRead:
+    """An ambassador takes an open brief (anyone else: 403; a taken one: 409)."""
+    return BriefRead.of(await actions.claim_brief(ctx.uow, ctx.actor, brief_id))
+
+
+@router.post(
+    "/tenants/{tenant}/briefs/{brief_id}/post",
+    operation_id="briefs-link-post",
+    response_model=BriefRead,
+    responses=ACTION_PROBLEMS,
+)
+async def link_brief_post(
+    tenant: TenantSlug, brief_id: UUID, body: BriefPostLink, ctx: Writer
+) -> BriefRead:
+    """The ambassador who claimed the brief links the post they wrote for it: done."""
+    return BriefRead.of(await actions.link_post(ctx.uow, ctx.actor, brief_id, body.post_id))
 
 
 # --- moderation health --------------------------------------------------------------------

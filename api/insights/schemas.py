@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -10,16 +10,24 @@ from pydantic import Field
 
 from api.kit.csv import Table
 from api.kit.schemas import StrictModel
+from domain.insights.actions import AmbassadorActivity
 from domain.insights.model import (
+    COMMENTER_FORMULA,
+    AmbassadorFigures,
+    Brief,
+    CommenterInfluence,
     Counts,
     Influence,
     ModerationFigures,
+    Person,
     PostFigures,
     SeriesPoint,
+    Topic,
+    Topics,
     Window,
     share,
 )
-from domain.insights.use_cases import AuthorDetail, ToneReport
+from domain.insights.use_cases import AuthorDetail, CommenterRanking, ToneReport
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No credentials"},
@@ -499,3 +507,274 @@ class ModerationHealthRead(StrictModel):
         ]
         rows += [[f"actions:{x.name}", x.total] for x in self.moderators]
         return ["figure", "value"], rows
+
+
+# --- what is said ---------------------------------------------------------------------------
+
+TOPICS_METHOD = (
+    "Terms are the stems of PostgreSQL text search (French or English stop words and "
+    "stemming by the blog's language, accents ignored) and pairs of stems side by side "
+    "in one clause; counts are approved comments carrying the term, per UTC day. "
+    "top: most comments in the window; rising: (comments + 1) / (previous + 1) against "
+    "the previous period of the same length, highest first, with more comments than then."
+)
+
+
+class TopicExampleRead(StrictModel):
+    comment_id: UUID
+    post_id: UUID
+    post_title: str
+    author_name: str
+    excerpt: str = Field(description="The first 280 characters of the comment's text")
+    tone: str | None
+    created_at: datetime
+
+
+class TopicRead(StrictModel):
+    term: str = Field(description="The stem, or two stems for a phrase")
+    label: str = Field(description="The term as first written in a comment (lower case)")
+    phrase: bool
+    comments: int = Field(description="Comments of the window carrying the term")
+    previous: int = Field(description="The same over the previous period of the same length")
+    change: int
+    growth: float = Field(description="(comments + 1) / (previous + 1)")
+    tone: ToneCounts = Field(description="The window's comments carrying the term, by tone")
+    examples: list[TopicExampleRead]
+
+    @classmethod
+    def of(cls, t: Topic) -> TopicRead:
+        counts = Counts(positive=t.positive, neutral=t.neutral, negative=t.negative)
+        return cls(
+            term=t.term,
+            label=t.label,
+            phrase=t.phrase,
+            comments=t.comments,
+            previous=t.previous,
+            change=t.change,
+            growth=t.growth,
+            tone=ToneCounts.of(counts),
+            examples=[TopicExampleRead(**vars(e)) for e in t.examples],
+        )
+
+
+class TopicDaysRead(StrictModel):
+    from_: date = Field(alias="from", serialization_alias="from")
+    to: date
+
+
+class TopicsRead(StrictModel):
+    window: WindowRead
+    days: TopicDaysRead = Field(description="The UTC days read (terms are kept per UTC day)")
+    previous: TopicDaysRead = Field(description="The previous period of the same length")
+    tone: str = Field(description="all, or negative: negative comments alone")
+    method: str
+    comments: int = Field(description="Approved comments of those days (negative ones alone)")
+    top: list[TopicRead]
+    rising: list[TopicRead]
+
+    @classmethod
+    def of(cls, win: Window, report: Topics) -> TopicsRead:
+        d = report.days
+        one = timedelta(days=1)
+        return cls(
+            window=WindowRead.of(win),
+            days=TopicDaysRead.model_validate({"from": d.first, "to": d.end - one}),
+            previous=TopicDaysRead.model_validate({"from": d.previous, "to": d.first - one}),
+            tone=report.tone.value,
+            method=TOPICS_METHOD,
+            comments=report.comments,
+            top=[TopicRead.of(t) for t in report.top],
+            rising=[TopicRead.of(t) for t in report.rising],
+        )
+
+    def table(self) -> Table:
+        columns = ["list", "term", "label", "phrase", "comments", "previous", "change", "growth"]
+        columns += ["positive", "neutral", "negative", "positive_share", "negative_share"]
+        columns += ["example"]
+        rows: list[list[Any]] = []
+        for name, topics in (("top", self.top), ("rising", self.rising)):
+            for t in topics:
+                example = t.examples[0].excerpt if t.examples else ""
+                rows.append(
+                    [
+                        name,
+                        t.term,
+                        t.label,
+                        t.phrase,
+                        t.comments,
+                        t.previous,
+                        t.change,
+                        t.growth,
+                        *t.tone.cells(),
+                        example,
+                    ]
+                )
+        return columns, rows
+
+
+# --- people who matter, readers included ----------------------------------------------------
+
+_COMMENTER_PARTS = ["repliers", "replies", "active_days", "comments", "ratings"]
+
+
+class CommenterRankRead(StrictModel):
+    rank: int = Field(description="Rank among every signed-in commenter of the window")
+    user_id: UUID
+    name: str
+    handle: str
+    score: float
+    parts: list[ScorePartRead] = Field(
+        description="repliers, replies, active_days, comments, ratings, rating_average: "
+        "why they rank where they do"
+    )
+    new: bool = Field(description="Their first approved comment here is in the window")
+    role: str | None = Field(description="Their role in the tenant, if they are a member")
+    author: bool = Field(description="They already wrote a post here")
+    ambassador: bool = Field(description="Marked as an ambassador of the brand")
+
+    @classmethod
+    def of(cls, i: CommenterInfluence) -> CommenterRankRead:
+        f = i.figures
+        return cls(
+            rank=i.rank,
+            user_id=f.user_id,
+            name=f.name,
+            handle=f.handle,
+            score=i.score,
+            parts=[ScorePartRead(name=p.name, figure=p.figure, points=p.points) for p in i.parts],
+            new=f.new,
+            role=f.role,
+            author=f.author,
+            ambassador=f.ambassador,
+        )
+
+
+class CommenterRankingRead(StrictModel):
+    window: WindowRead
+    formula: str
+    filter: str
+    ranked_commenters: int
+    items: list[CommenterRankRead]
+
+    @classmethod
+    def of(cls, win: Window, which: str, ranking: CommenterRanking) -> CommenterRankingRead:
+        return cls(
+            window=WindowRead.of(win),
+            formula=COMMENTER_FORMULA,
+            filter=which,
+            ranked_commenters=ranking.ranked,
+            items=[CommenterRankRead.of(i) for i in ranking.items],
+        )
+
+    def table(self) -> Table:
+        columns = ["rank", "user_id", "name", "handle", "score"]
+        for name in _COMMENTER_PARTS:
+            columns += [name, f"{name}_points"]
+        columns += ["rating_average", "new", "role", "author", "ambassador"]
+        rows: list[list[Any]] = []
+        for i in self.items:
+            parts = {p.name: p for p in i.parts}
+            row: list[Any] = [i.rank, str(i.user_id), i.name, i.handle, i.score]
+            for name in _COMMENTER_PARTS:
+                row += [parts[name].figure, parts[name].points]
+            row += [parts["rating_average"].figure, i.new, i.role or "", i.author, i.ambassador]
+            rows.append(row)
+        return columns, rows
+
+
+# --- from insight to action -----------------------------------------------------------------
+
+
+class AmbassadorMarkRead(StrictModel):
+    user_id: UUID
+    name: str
+    handle: str
+    role: str | None
+    ambassador: bool
+
+    @classmethod
+    def of(cls, p: Person) -> AmbassadorMarkRead:
+        return cls(user_id=p.user_id, name=p.name, handle=p.handle, role=p.role, ambassador=True)
+
+
+class AmbassadorRead(StrictModel):
+    user_id: UUID
+    name: str
+    handle: str
+    role: str | None
+    marked_at: datetime
+    comments: int = Field(description="Approved comments in the window")
+    posts: int = Field(description="Posts published in the window")
+    briefs_claimed: int
+    briefs_done: int
+
+
+class AmbassadorsRead(StrictModel):
+    window: WindowRead
+    items: list[AmbassadorRead]
+
+    @classmethod
+    def of(cls, win: Window, rows: list[AmbassadorFigures]) -> AmbassadorsRead:
+        return cls(
+            window=WindowRead.of(win),
+            items=[AmbassadorRead(**vars(r)) for r in rows],
+        )
+
+
+class ActivityPointRead(StrictModel):
+    start: datetime
+    comments: int
+    posts: int
+
+
+class AmbassadorActivityRead(StrictModel):
+    window: WindowRead
+    bucket: str
+    user_id: UUID
+    name: str
+    items: list[ActivityPointRead]
+
+    @classmethod
+    def of(cls, win: Window, bucket: str, a: AmbassadorActivity) -> AmbassadorActivityRead:
+        return cls(
+            window=WindowRead.of(win),
+            bucket=bucket,
+            user_id=a.person.user_id,
+            name=a.person.name,
+            items=[
+                ActivityPointRead(start=p.start, comments=p.comments, posts=p.posts)
+                for p in a.points
+            ],
+        )
+
+
+class BriefCreate(StrictModel):
+    topic: str = Field(min_length=1, max_length=200)
+    body: str = Field(default="", max_length=2000)
+    due_on: date
+
+
+class BriefPostLink(StrictModel):
+    post_id: UUID
+
+
+class BriefRead(StrictModel):
+    id: UUID
+    topic: str
+    body: str
+    due_on: date
+    status: str = Field(description="open, claimed or done")
+    created_by: UUID | None
+    claimed_by: UUID | None
+    claimed_at: datetime | None
+    post_id: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, b: Brief) -> BriefRead:
+        return cls(**{**vars(b), "status": b.status.value})
+
+
+class BriefsRead(StrictModel):
+    items: list[BriefRead]

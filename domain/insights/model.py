@@ -341,3 +341,231 @@ class ModerationFigures:
 
 def share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
+
+
+# --- what is said: topics of the conversation ------------------------------------------------
+
+TOPICS_DEFAULT = 20  # terms per list unless ``limit`` says otherwise
+MAX_TOPICS = 50
+MIN_TOPIC_COMMENTS = 2  # a term needs this many comments in the window to be listed
+TOPIC_EXAMPLES = 3
+
+
+class TopicTone(StrEnum):
+    ALL = "all"  # every approved comment
+    NEGATIVE = "negative"  # the negative ones alone: what the complaints are about
+
+
+@dataclass(frozen=True)
+class TopicDays:
+    """The UTC days a topics window reads: ``[first, end)``, and the previous period of
+    the same length, ``[previous, first)``. The terms are kept per UTC day, so a window
+    in another zone covers the UTC days its local days overlap."""
+
+    first: date
+    end: date
+    previous: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.first).days
+
+
+def topic_days(win: Window) -> TopicDays:
+    first = win.start.astimezone(UTC).date()
+    last_instant = win.end.astimezone(UTC) - timedelta(microseconds=1)
+    end = last_instant.date() + timedelta(days=1)
+    return TopicDays(first, end, first - (end - first))
+
+
+@dataclass(frozen=True)
+class TopicExample:
+    comment_id: UUID
+    post_id: UUID
+    post_title: str
+    author_name: str
+    excerpt: str
+    tone: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A term (a stem, or two stems side by side for a phrase) and what carries it: the
+    approved comments of the window (``comments``) and of the previous period of the same
+    length (``previous``), and the window's comments by tone."""
+
+    term: str
+    label: str
+    comments: int
+    previous: int
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+    examples: list[TopicExample] = field(default_factory=list)
+
+    @property
+    def phrase(self) -> bool:
+        return " " in self.term
+
+    @property
+    def change(self) -> int:
+        return self.comments - self.previous
+
+    @property
+    def growth(self) -> float:
+        """(comments + 1) / (previous + 1): the rising list's order, smoothed so that a term
+        new with two comments does not outrank one that went from 10 to 40."""
+        return round((self.comments + 1) / (self.previous + 1), 3)
+
+
+@dataclass(frozen=True)
+class Topics:
+    days: TopicDays
+    tone: TopicTone
+    comments: int  # approved comments in the window's days (negative ones for NEGATIVE)
+    top: list[Topic]
+    rising: list[Topic]
+
+
+# --- people who matter, readers included: the commenter ranking ------------------------------
+
+MAX_COMMENTERS = 100
+
+# Points per part, weight x ln(1 + figure), as for authors: the conversation a person
+# starts (distinct people answering them) weighs most, then the answers, then how many
+# days they came back, their own comments, and the votes of the posts they talk on.
+COMMENTER_WEIGHTS: dict[str, float] = {
+    "repliers": 3.0,  # distinct people whose approved replies answer their comments
+    "replies": 2.0,  # approved replies to their comments
+    "active_days": 2.0,  # UTC days of the window with an approved comment of theirs
+    "comments": 1.0,  # their approved comments
+    "ratings": 1.0,  # votes on the posts they commented on, scaled by the Bayesian average
+}
+COMMENTER_FORMULA = (
+    "3 ln(1+repliers) + 2 ln(1+replies) + 2 ln(1+active_days) + ln(1+comments) "
+    "+ ln(1+ratings) x (bayesian_average - 1) / 2"
+)
+
+
+class CommenterFilter(StrEnum):
+    ALL = "all"
+    NEW = "new"  # their first approved comment in the tenant falls in the window
+    MEMBERS = "members"  # they already hold a membership of the tenant
+    AUTHORS = "authors"  # they already wrote a post in the tenant
+    AMBASSADORS = "ambassadors"  # marked as ambassadors
+
+
+@dataclass(frozen=True)
+class CommenterFigures:
+    """What one signed-in commenter's comments drew in a window."""
+
+    user_id: UUID
+    name: str
+    handle: str
+    comments: int = 0
+    replies: int = 0
+    repliers: int = 0
+    active_days: int = 0
+    ratings: int = 0
+    rating_sum: int = 0
+    new: bool = False
+    role: str | None = None  # their membership's role, if any
+    author: bool = False  # wrote a post in the tenant
+    ambassador: bool = False
+
+
+@dataclass(frozen=True)
+class CommenterInfluence:
+    figures: CommenterFigures
+    score: float
+    parts: list[ScorePart]
+    rank: int = 0
+
+
+def commenter_influence(f: CommenterFigures) -> CommenterInfluence:
+    """score = 3 ln(1+repliers) + 2 ln(1+replies) + 2 ln(1+active_days) + ln(1+comments)
+    + ln(1+ratings) x (bayesian - 1) / 2"""
+    average = bayesian_average(f.ratings, f.rating_sum)
+    raw = {
+        "repliers": f.repliers,
+        "replies": f.replies,
+        "active_days": f.active_days,
+        "comments": f.comments,
+        "ratings": f.ratings,
+    }
+    parts = []
+    for name, figure in raw.items():
+        points = COMMENTER_WEIGHTS[name] * math.log1p(max(figure, 0))
+        if name == "ratings":
+            points *= (average - 1.0) / 2.0
+        parts.append(ScorePart(name, float(figure), round(points, 3)))
+    parts.append(ScorePart("rating_average", round(average, 3), 0.0))
+    return CommenterInfluence(f, round(sum(p.points for p in parts), 3), parts)
+
+
+def rank_commenters(figures: list[CommenterFigures]) -> list[CommenterInfluence]:
+    """Highest score first; ties by more repliers, then the name, then the id."""
+    scored = [commenter_influence(f) for f in figures]
+    scored.sort(
+        key=lambda i: (-i.score, -i.figures.repliers, i.figures.name, str(i.figures.user_id))
+    )
+    return [
+        CommenterInfluence(i.figures, i.score, i.parts, n) for n, i in enumerate(scored, start=1)
+    ]
+
+
+# --- from insight to action: ambassadors and briefs ------------------------------------------
+
+
+class BriefStatus(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"  # an ambassador took it and is writing
+    DONE = "done"  # the post is linked
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone the tenant knows: a member, or a signed-in commenter or author of its posts."""
+
+    user_id: UUID
+    name: str
+    handle: str
+    email: str
+    role: str | None
+    ambassador: bool
+
+
+@dataclass(frozen=True)
+class AmbassadorFigures:
+    user_id: UUID
+    name: str
+    handle: str
+    role: str | None
+    marked_at: datetime
+    comments: int = 0  # approved comments in the window
+    posts: int = 0  # posts published in the window
+    briefs_claimed: int = 0  # briefs they hold (claimed, not yet done)
+    briefs_done: int = 0
+
+
+@dataclass(frozen=True)
+class ActivityPoint:
+    start: datetime
+    comments: int
+    posts: int
+
+
+@dataclass(frozen=True)
+class Brief:
+    id: UUID
+    topic: str
+    body: str
+    due_on: date
+    status: BriefStatus
+    created_by: UUID | None
+    claimed_by: UUID | None
+    claimed_at: datetime | None
+    post_id: UUID | None
+    created_at: datetime
+    updated_at: datetime

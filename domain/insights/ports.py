@@ -7,15 +7,24 @@ from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from domain.insights.model import (
+    AmbassadorFigures,
     BlogFigures,
+    Brief,
+    CommenterFigures,
     Counts,
     ModerationFigures,
+    Person,
     PostFigures,
     Ranking,
     RankKey,
     TopBy,
+    Topic,
+    TopicDays,
+    TopicExample,
+    TopicTone,
 )
 from domain.licensing.ports import LicensingUnitOfWork
+from domain.members.ports import MembersUnitOfWork
 
 if TYPE_CHECKING:
     from domain.insights.headline import PeriodFigures
@@ -91,8 +100,65 @@ class InsightsRepository(Protocol):
         ...
 
 
+class TopicsRepository(Protocol):
+    async def topics(
+        self, days: TopicDays, tone: TopicTone, limit: int, minimum: int
+    ) -> tuple[int, list[Topic], list[Topic]]:
+        """(approved comments of the window, the most frequent terms, the rising ones)."""
+        ...
+
+    async def examples(
+        self, terms: list[str], days: TopicDays, tone: TopicTone, per_term: int
+    ) -> dict[str, list[TopicExample]]: ...
+
+
+class CommentersRepository(Protocol):
+    async def commenters(self, start: datetime, end: datetime) -> list[CommenterFigures]:
+        """Every signed-in person with approved comments in the window, with their figures."""
+        ...
+
+
+class AmbassadorsRepository(Protocol):
+    async def person(self, user_id: UUID) -> Person | None:
+        """A member of the tenant, or someone who commented or wrote here; else None."""
+        ...
+
+    async def mark(self, user_id: UUID, by: UUID | None, at: datetime) -> bool:
+        """True when newly marked."""
+        ...
+
+    async def unmark(self, user_id: UUID) -> bool: ...
+    async def ambassadors(self, start: datetime, end: datetime) -> list[AmbassadorFigures]: ...
+    async def activity(
+        self, user_id: UUID, bounds: list[datetime], start: datetime, end: datetime
+    ) -> dict[int, tuple[int, int]]:
+        """Per bucket (1-based into ``bounds``): (approved comments, posts published)."""
+        ...
+
+    async def add_brief(self, brief: Brief) -> None: ...
+    async def brief(self, brief_id: UUID, *, lock: bool = False) -> Brief | None: ...
+    async def briefs(self) -> list[Brief]: ...
+    async def save_brief(self, brief: Brief) -> None: ...
+    async def post_author(self, post_id: UUID) -> UUID | None:
+        """The author of a post of the tenant (not deleted), or None."""
+        ...
+
+
 class InsightsUnitOfWork(LicensingUnitOfWork, Protocol):
     """The sums, and the plan that decides which of them a tenant sees."""
 
     @property
     def insights(self) -> InsightsRepository: ...
+
+    @property
+    def topics(self) -> TopicsRepository: ...
+
+    @property
+    def commenters(self) -> CommentersRepository: ...
+
+
+class ActionsUnitOfWork(InsightsUnitOfWork, MembersUnitOfWork, Protocol):
+    """From insight to action: the people, the ambassadors and briefs, and invitations."""
+
+    @property
+    def ambassadors(self) -> AmbassadorsRepository: ...

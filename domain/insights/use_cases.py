@@ -13,14 +13,20 @@ and 404 for a non-member.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from uuid import UUID
 
 from domain.insights.model import (
+    MAX_COMMENTERS,
+    MAX_TOPICS,
+    MIN_TOPIC_COMMENTS,
+    TOPIC_EXAMPLES,
     AuthorFigures,
     BlogFigures,
     Bucket,
+    CommenterFilter,
+    CommenterInfluence,
     Counts,
     Influence,
     ModerationFigures,
@@ -28,9 +34,14 @@ from domain.insights.model import (
     RankKey,
     SeriesPoint,
     TopBy,
+    Topic,
+    Topics,
+    TopicTone,
     Window,
     explained,
     influence,
+    rank_commenters,
+    topic_days,
 )
 from domain.insights.ports import InsightsUnitOfWork
 from domain.insights.reads import is_bot, visitor_key
@@ -207,6 +218,59 @@ async def tone(uow: InsightsUnitOfWork, actor: Actor, win: Window, bucket: Bucke
     posts = await uow.insights.negative_posts(win.start, win.end, HOTSPOTS)
     blogs = await uow.insights.negative_blogs(win.start, win.end, HOTSPOTS)
     return ToneReport(totals, series, posts, blogs)
+
+
+async def topics(
+    uow: InsightsUnitOfWork, actor: Actor, win: Window, tone: TopicTone, limit: int
+) -> Topics:
+    """What is said: the terms and short phrases that most approved comments of the
+    window carry, those rising against the previous period of the same length, each
+    with its tone split and a few example comments; with ``NEGATIVE``, the same over
+    negative comments alone."""
+    require(actor, Action.INSIGHTS_FULL)
+    await _gate(uow, actor, FULL)
+    days = topic_days(win)
+    limit = max(1, min(limit, MAX_TOPICS))
+    comments, top, rising = await uow.topics.topics(days, tone, limit, MIN_TOPIC_COMMENTS)
+    terms = sorted({t.term for t in top} | {t.term for t in rising})
+    examples = await uow.topics.examples(terms, days, tone, TOPIC_EXAMPLES)
+
+    def shown(t: Topic) -> Topic:
+        return replace(t, examples=examples.get(t.term, []))
+
+    return Topics(days, tone, comments, [shown(t) for t in top], [shown(t) for t in rising])
+
+
+@dataclass(frozen=True)
+class CommenterRanking:
+    ranked: int  # signed-in commenters with approved comments in the window
+    items: list[CommenterInfluence]  # those the filter keeps, in rank order, up to limit
+
+
+def _kept(i: CommenterInfluence, which: CommenterFilter) -> bool:
+    f = i.figures
+    if which is CommenterFilter.NEW:
+        return f.new
+    if which is CommenterFilter.MEMBERS:
+        return f.role is not None
+    if which is CommenterFilter.AUTHORS:
+        return f.author
+    if which is CommenterFilter.AMBASSADORS:
+        return f.ambassador
+    return True
+
+
+async def commenters(
+    uow: InsightsUnitOfWork, actor: Actor, win: Window, which: CommenterFilter, limit: int
+) -> CommenterRanking:
+    """People who matter, readers included: signed-in commenters ranked by the
+    conversation they create, each with the parts of their score. The rank is over
+    everyone; the filter (new this window, members, authors) only chooses who is shown."""
+    require(actor, Action.INSIGHTS_FULL)
+    await _gate(uow, actor, FULL)
+    ranked = rank_commenters(await uow.commenters.commenters(win.start, win.end))
+    kept = [i for i in ranked if _kept(i, which)]
+    return CommenterRanking(len(ranked), kept[: max(1, min(limit, MAX_COMMENTERS))])
 
 
 async def moderation(uow: InsightsUnitOfWork, actor: Actor, win: Window) -> ModerationFigures:

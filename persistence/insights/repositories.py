@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from domain.insights.model import (
     AuthorFigures,
     BlogFigures,
+    CommenterFigures,
     Counts,
     ModerationFigures,
     ModeratorActions,
@@ -35,6 +36,10 @@ from domain.insights.model import (
     Ranking,
     RankKey,
     TopBy,
+    Topic,
+    TopicDays,
+    TopicExample,
+    TopicTone,
 )
 from persistence.database import TenantScoped
 from persistence.insights.headline import HeadlineQueries
@@ -508,3 +513,201 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
         if not row.public:
             return None
         return bool(row.counted)
+
+
+# --- what is said ---------------------------------------------------------------------------
+
+# The count a topics list ranks by: every approved comment, or the negative ones alone.
+_TOPIC_COUNT = {TopicTone.ALL: "comments", TopicTone.NEGATIVE: "negative"}
+_TOPIC_EXAMPLES = {TopicTone.ALL: "examples", TopicTone.NEGATIVE: "negative_examples"}
+
+
+class SqlTopicsRepository(TenantScoped):
+    """Sums over ``insight_topic_days`` (migration 0020): one row per UTC day and term."""
+
+    async def topics(
+        self, days: TopicDays, tone: TopicTone, limit: int, minimum: int
+    ) -> tuple[int, list[Topic], list[Topic]]:
+        """One statement: the approved comments of the window's days (from the tenant's
+        hourly roll-up), then per term the window's and the previous period's counts, and
+        the two lists: the most frequent terms, and those rising most against the
+        previous period (more comments than then, at least ``minimum``)."""
+        count = _TOPIC_COUNT[tone]
+        total = "comments_approved" if tone is TopicTone.ALL else "negative"
+        sql = f"""
+            WITH t AS (
+                SELECT d.term, min(d.label) AS label,
+                       coalesce(sum(d.{count}) FILTER (WHERE d.day >= :d1), 0) AS cur,
+                       coalesce(sum(d.{count}) FILTER (WHERE d.day < :d1), 0) AS prev,
+                       coalesce(sum(d.positive) FILTER (WHERE d.day >= :d1), 0) AS positive,
+                       coalesce(sum(d.neutral) FILTER (WHERE d.day >= :d1), 0) AS neutral,
+                       coalesce(sum(d.negative) FILTER (WHERE d.day >= :d1), 0) AS negative
+                FROM insight_topic_days d
+                WHERE d.tenant_id = :t AND d.day >= :p1 AND d.day < :d2
+                GROUP BY d.term),
+            top AS (
+                SELECT 'top' AS list, t.* FROM t WHERE t.cur >= :minimum
+                ORDER BY t.cur DESC, t.term COLLATE "C" LIMIT :limit),
+            rising AS (
+                SELECT 'rising' AS list, t.* FROM t WHERE t.cur >= :minimum AND t.cur > t.prev
+                ORDER BY (t.cur + 1)::float8 / (t.prev + 1) DESC, t.cur DESC,
+                         t.term COLLATE "C"
+                LIMIT :limit)
+            SELECT 'total' AS list, NULL AS term, NULL AS label,
+                   (SELECT coalesce(sum(h.{total}), 0) FROM insight_tenant_hours h
+                    WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b) AS cur,
+                   0 AS prev, 0 AS positive, 0 AS neutral, 0 AS negative
+            UNION ALL SELECT * FROM top
+            UNION ALL SELECT * FROM rising
+        """
+        midnight = datetime.min.time()
+        params = {
+            "t": self.tenant_id,
+            "d1": days.first,
+            "d2": days.end,
+            "p1": days.previous,
+            "a": datetime.combine(days.first, midnight, tzinfo=UTC),
+            "b": datetime.combine(days.end, midnight, tzinfo=UTC),
+            "limit": limit,
+            "minimum": minimum,
+        }
+        comments = 0
+        lists: dict[str, list[Topic]] = {"top": [], "rising": []}
+        for r in await self.conn.execute(sa.text(sql), params):
+            if r.list == "total":
+                comments = int(r.cur)
+                continue
+            lists[r.list].append(
+                Topic(
+                    term=r.term,
+                    label=r.label,
+                    comments=int(r.cur),
+                    previous=int(r.prev),
+                    positive=int(r.positive),
+                    neutral=int(r.neutral),
+                    negative=int(r.negative),
+                )
+            )
+        return comments, lists["top"], lists["rising"]
+
+    async def examples(
+        self, terms: list[str], days: TopicDays, tone: TopicTone, per_term: int
+    ) -> dict[str, list[TopicExample]]:
+        """One statement: for each term, up to ``per_term`` of the example comments kept
+        on the window's days (newest days first) that are still approved."""
+        if not terms:
+            return {}
+        column = _TOPIC_EXAMPLES[tone]
+        sql = f"""
+            SELECT x.term, c.id, c.post_id, p.title, c.author_name,
+                   left(c.body_markdown, 280) AS excerpt, c.sentiment, c.created_at
+            FROM unnest(CAST(:terms AS text[])) AS x(term)
+            CROSS JOIN LATERAL (
+                SELECT e.id FROM insight_topic_days d, unnest(d.{column}) AS e(id)
+                JOIN comments c ON c.tenant_id = :t AND c.id = e.id AND c.status = 'approved'
+                WHERE d.tenant_id = :t AND d.term = x.term AND d.day >= :d1 AND d.day < :d2
+                ORDER BY d.day DESC, e.id LIMIT :n) ex
+            JOIN comments c ON c.tenant_id = :t AND c.id = ex.id
+            JOIN posts p ON p.tenant_id = :t AND p.id = c.post_id
+            ORDER BY x.term, c.created_at DESC, c.id
+        """
+        params = {
+            "t": self.tenant_id,
+            "terms": terms,
+            "d1": days.first,
+            "d2": days.end,
+            "n": per_term,
+        }
+        out: dict[str, list[TopicExample]] = {}
+        for r in await self.conn.execute(sa.text(sql), params):
+            out.setdefault(r.term, []).append(
+                TopicExample(
+                    comment_id=r.id,
+                    post_id=r.post_id,
+                    post_title=r.title,
+                    author_name=r.author_name,
+                    excerpt=r.excerpt,
+                    tone=r.sentiment,
+                    created_at=r.created_at,
+                )
+            )
+        return out
+
+
+# --- people who matter, readers included ----------------------------------------------------
+
+_PERSON = "coalesce('\\x75'::bytea || uuid_send({r}.author_user_id), {r}.ip_hash)"
+
+
+class SqlCommentersRepository(TenantScoped):
+    async def commenters(self, start: datetime, end: datetime) -> list[CommenterFigures]:
+        """One statement: per signed-in person with approved comments in the window, their
+        comments and the UTC days they came, the approved replies to those comments (by
+        someone else) and how many distinct people wrote them, the votes of the posts they
+        commented on, and whether they are new, members, authors. Reads the window's
+        comments of signed-in people through ``comments_author`` and their replies
+        through ``comments_root``; anonymous commenters cannot be invited and are left out."""
+        sql = f"""
+            WITH mine AS (
+                SELECT c.author_user_id AS uid, c.id, c.root_id, c.post_id, c.created_at
+                FROM comments c
+                WHERE c.tenant_id = :t AND c.author_user_id IS NOT NULL
+                  AND c.status = 'approved' AND c.created_at >= :a AND c.created_at < :b),
+            written AS (
+                SELECT uid, count(*) AS comments,
+                       count(DISTINCT (created_at AT TIME ZONE 'UTC')::date) AS active_days
+                FROM mine GROUP BY uid),
+            answered AS (
+                SELECT m.uid, count(*) AS replies,
+                       count(DISTINCT {_PERSON.format(r="r")}) AS repliers
+                FROM mine m
+                JOIN comments r ON r.tenant_id = :t AND r.root_id = m.root_id
+                                AND r.parent_id = m.id
+                WHERE r.status = 'approved' AND r.created_at >= :a AND r.created_at < :b
+                  AND r.author_user_id IS DISTINCT FROM m.uid
+                GROUP BY m.uid),
+            rated AS (
+                SELECT x.uid, sum(h.ratings) AS ratings, sum(h.rating_sum) AS rating_sum
+                FROM (SELECT DISTINCT uid, post_id FROM mine) x
+                JOIN insight_post_hours h ON h.tenant_id = :t AND h.post_id = x.post_id
+                                          AND h.hour >= :a AND h.hour < :b
+                GROUP BY x.uid)
+            SELECT u.id, u.display_name AS name, u.handle, w.comments, w.active_days,
+                   coalesce(an.replies, 0) AS replies, coalesce(an.repliers, 0) AS repliers,
+                   coalesce(ra.ratings, 0) AS ratings, coalesce(ra.rating_sum, 0) AS rating_sum,
+                   NOT EXISTS (
+                       SELECT 1 FROM comments e
+                       WHERE e.tenant_id = :t AND e.author_user_id = u.id
+                         AND e.status = 'approved' AND e.created_at < :a) AS new,
+                   (SELECT ms.role FROM memberships ms
+                    WHERE ms.tenant_id = :t AND ms.user_id = u.id) AS role,
+                   EXISTS (
+                       SELECT 1 FROM posts p WHERE p.tenant_id = :t AND p.author_id = u.id
+                         AND p.deleted_at IS NULL) AS author,
+                   EXISTS (
+                       SELECT 1 FROM ambassadors am
+                       WHERE am.tenant_id = :t AND am.user_id = u.id) AS ambassador
+            FROM written w
+            JOIN users u ON u.id = w.uid
+            LEFT JOIN answered an ON an.uid = w.uid
+            LEFT JOIN rated ra ON ra.uid = w.uid
+        """
+        rows = await self.conn.execute(sa.text(sql), {"t": self.tenant_id, "a": start, "b": end})
+        return [
+            CommenterFigures(
+                user_id=r.id,
+                name=r.name,
+                handle=r.handle,
+                comments=int(r.comments),
+                replies=int(r.replies),
+                repliers=int(r.repliers),
+                active_days=int(r.active_days),
+                ratings=int(r.ratings),
+                rating_sum=int(r.rating_sum),
+                new=bool(r.new),
+                role=r.role,
+                author=bool(r.author),
+                ambassador=bool(r.ambassador),
+            )
+            for r in rows
+        ]

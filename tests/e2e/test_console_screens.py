@@ -20,6 +20,9 @@ from tests.e2e.test_console_journeys import MANAGER, sign_in, welcome
 # Every screen a manager opens, with what shows once its data arrived.
 SCREENS = [
     ("dashboard", "authors-table"),
+    ("conversation", "topics-top-card"),
+    ("people", None),
+    ("briefs", None),
     ("moderation", "queue"),
     ("posts", "posts-table"),
     ("posts/new", "post-preview"),

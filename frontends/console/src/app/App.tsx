@@ -18,6 +18,9 @@ import { SignInPage } from "../features/auth/components/SignInPage";
 import { ApiKeysPage } from "../features/apikeys/components/ApiKeysPage";
 import { AuditPage } from "../features/audit/components/AuditPage";
 import { BlogsPage } from "../features/blogs/components/BlogsPage";
+import { ConversationPage } from "../features/conversation/components/ConversationPage";
+import { PeoplePage } from "../features/people/components/PeoplePage";
+import { BriefsPage } from "../features/briefs/components/BriefsPage";
 import { BrandingPage } from "../features/branding/components/BrandingPage";
 import { DomainsPage } from "../features/domains/components/DomainsPage";
 import { WebhooksPage } from "../features/webhooks/components/WebhooksPage";
@@ -116,6 +119,9 @@ function TenantScreens({ me }: { me: Me }) {
           <Route path="webhooks" element={<Guard screen="webhooks"><WebhooksPage /></Guard>} />
           <Route path="subscription" element={<Guard screen="subscription"><SubscriptionPage /></Guard>} />
           <Route path="audit" element={<Guard screen="audit"><AuditPage /></Guard>} />
+          <Route path="conversation" element={<Guard screen="conversation"><ConversationPage /></Guard>} />
+          <Route path="people" element={<Guard screen="people"><PeoplePage /></Guard>} />
+          <Route path="briefs" element={<Guard screen="briefs"><BriefsPage /></Guard>} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Shell>

@@ -5,8 +5,10 @@ import { allowedScreens, assignableRoles, canOpen, editsAnyPost, homeScreen, ins
 describe("role → screens", () => {
   it("opens everything to owners, managers and operators", () => {
     for (const role of ["owner", "manager", "operator"] as const) {
-      expect(allowedScreens(role)).toEqual([
+      expect(allowedScreens(role).filter((s) => s !== "briefs")).toEqual([
         "dashboard",
+        "conversation",
+        "people",
         "moderation",
         "posts",
         "blogs",
@@ -19,22 +21,24 @@ describe("role → screens", () => {
         "audit",
       ]);
     }
+    expect(canOpen("owner", "briefs")).toBe(true);
+    expect(canOpen("operator", "briefs")).toBe(false); // operators do not write
   });
 
   it("gives moderators the queue, posts (to unpublish) and their figures only", () => {
     expect(allowedScreens("moderator")).toEqual(["dashboard", "moderation", "posts"]);
-    for (const screen of ["members", "apiKeys", "webhooks", "branding", "domains", "subscription", "audit", "blogs"] as const) {
+    for (const screen of ["members", "apiKeys", "webhooks", "branding", "domains", "subscription", "audit", "blogs", "conversation", "people"] as const) {
       expect(canOpen("moderator", screen)).toBe(false);
     }
   });
 
   it("gives authors their posts, blogs and own figures", () => {
-    expect(allowedScreens("author")).toEqual(["dashboard", "posts", "blogs"]);
+    expect(allowedScreens("author")).toEqual(["dashboard", "posts", "blogs", "briefs"]);
     expect(canOpen("author", "moderation")).toBe(false);
   });
 
   it("opens the queue to authors only where their tenant lets them moderate", () => {
-    expect(allowedScreens("author", true)).toEqual(["dashboard", "moderation", "posts", "blogs"]);
+    expect(allowedScreens("author", true)).toEqual(["dashboard", "moderation", "posts", "blogs", "briefs"]);
     expect(canOpen("author", "moderation", true)).toBe(true);
     expect(canOpen("reader", "moderation", true)).toBe(false);
     expect(canOpen(null, "moderation", true)).toBe(false);

@@ -9,6 +9,8 @@ export type Role = (typeof ROLES)[number];
 
 export const SCREENS = [
   "dashboard",
+  "conversation",
+  "people",
   "moderation",
   "posts",
   "blogs",
@@ -19,6 +21,7 @@ export const SCREENS = [
   "domains",
   "subscription",
   "audit",
+  "briefs",
 ] as const;
 export type Screen = (typeof SCREENS)[number];
 
@@ -39,6 +42,12 @@ const ALLOWED: Record<Screen, readonly Role[]> = {
   domains: STAFF,
   subscription: STAFF,
   audit: STAFF,
+  // full insights: what is said
+  conversation: STAFF,
+  // full insights: the commenter ranking
+  people: STAFF,
+  // briefs: staff write them, ambassadors (authors) claim them; operators do not write
+  briefs: ["owner", "manager", "author"],
 };
 
 export function isRole(value: string): value is Role {
@@ -102,4 +111,7 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   domains: "domains",
   subscription: "subscription",
   audit: "audit",
+  conversation: "conversation",
+  people: "people",
+  briefs: "briefs",
 };

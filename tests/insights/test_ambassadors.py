@@ -1,0 +1,246 @@
+"""From insight to action: invite a person from a ranking to write (the member
+invitation, its link), mark ambassadors and follow their activity, and briefs that an
+ambassador claims and links to the post they wrote; roles, plan, audit and tenants."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from tests.comments.helpers import add_reader, seed
+from tests.factories import FrozenClock
+from tests.insights.test_insights import _plan
+from tests.test_foundation import assert_problem
+
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+
+
+def turl(world, rest: str) -> str:
+    return f"/v1/tenants/{world.slug}/{rest}"
+
+
+async def _audit(factory, world) -> list[str]:
+    async with factory.db.transaction(tenant_id=world.tenant.id) as tx:
+        rows = await tx.connection.execute(
+            text("SELECT action FROM audit_log ORDER BY created_at, action")
+        )
+        return [r.action for r in rows]
+
+
+async def _world_with_a_commenter(factory, monkeypatch):
+    frozen = FrozenClock(monkeypatch, NOW - timedelta(days=10))
+    world = await factory.world()
+    # A signed-in commenter who is not a member: known to the tenant by their comment.
+    user = await factory.user(name="Cora Commenter")
+    world.users["cora"], world.headers["cora"] = user, factory.auth(user)
+    post = await factory.post(world, await factory.blog(world))
+    await add_reader(factory, world, "rita")
+    frozen.set(NOW - timedelta(days=3))
+    await seed(factory, world, post.id, who="rita", body="Très bon billet, merci.")
+    frozen.set(NOW)
+    return world, post, frozen
+
+
+async def test_a_manager_invites_a_reader_from_the_ranking_in_one_step(
+    client, factory, monkeypatch
+):
+    world, _, _ = await _world_with_a_commenter(factory, monkeypatch)
+    rita = world.users["rita"]
+    answer = await client.post(
+        turl(world, f"insights/people/{rita.id}/invitation"), headers=world.headers["manager"]
+    )
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["role"] == "author" and body["email"] == rita.email.lower()
+    assert "accept-invitation" in body["accept_url"] and body["token"] in body["accept_url"]
+    accepted = await client.post(
+        turl(world, "invitations/accept"),
+        json={"token": body["token"]},
+        headers=world.headers["rita"],
+    )
+    assert accepted.status_code in (200, 201), accepted.text
+    assert "member.invited" in await _audit(factory, world)
+    # Now an author: a second invitation says so.
+    again = await client.post(
+        turl(world, f"insights/people/{rita.id}/invitation"), headers=world.headers["manager"]
+    )
+    assert_problem(again, 409, "conflict")
+
+
+async def test_an_author_may_not_invite(client, factory, monkeypatch):
+    world, _, _ = await _world_with_a_commenter(factory, monkeypatch)
+    answer = await client.post(
+        turl(world, f"insights/people/{world.users['rita'].id}/invitation"),
+        headers=world.headers["author"],
+    )
+    assert_problem(answer, 403, "forbidden")
+
+
+async def test_someone_outside_the_tenant_is_not_found(client, factory, monkeypatch):
+    world, _, _ = await _world_with_a_commenter(factory, monkeypatch)
+    other = await factory.world()
+    stranger = other.users["reader"]  # a member of another tenant only
+    owner = world.headers["owner"]
+    for method, path in (
+        ("PUT", f"insights/ambassadors/{stranger.id}"),
+        ("POST", f"insights/people/{stranger.id}/invitation"),
+        ("GET", f"insights/ambassadors/{stranger.id}"),
+        ("DELETE", f"insights/ambassadors/{world.users['rita'].id}"),  # known, not marked
+        ("PUT", f"insights/ambassadors/{uuid.uuid4()}"),
+    ):
+        answer = await client.request(method, turl(world, path), headers=owner)
+        assert_problem(answer, 404, "not_found")
+
+
+async def test_an_ambassador_is_marked_followed_and_unmarked(client, factory, monkeypatch):
+    world, _, _ = await _world_with_a_commenter(factory, monkeypatch)
+    rita = world.users["rita"]
+    manager = world.headers["manager"]
+    marked = await client.put(turl(world, f"insights/ambassadors/{rita.id}"), headers=manager)
+    assert marked.status_code == 200 and marked.json()["ambassador"] is True, marked.text
+    twice = await client.put(turl(world, f"insights/ambassadors/{rita.id}"), headers=manager)
+    assert twice.status_code == 200
+    listed = await client.get(
+        turl(world, "insights/ambassadors?from=2026-06-01&to=2026-06-15"), headers=manager
+    )
+    assert listed.status_code == 200, listed.text
+    (item,) = listed.json()["items"]
+    assert item["user_id"] == str(rita.id) and item["comments"] == 1
+    activity = await client.get(
+        turl(world, f"insights/ambassadors/{rita.id}?from=2026-06-01&to=2026-06-15&bucket=day"),
+        headers=manager,
+    )
+    assert activity.status_code == 200, activity.text
+    days = activity.json()["items"]
+    assert len(days) == 15 and sum(d["comments"] for d in days) == 1
+    assert next(d for d in days if d["start"].startswith("2026-06-12"))["comments"] == 1
+    ranked = await client.get(
+        turl(world, "insights/commenters?from=2026-06-01&to=2026-06-15&filter=ambassadors"),
+        headers=manager,
+    )
+    assert [i["user_id"] for i in ranked.json()["items"]] == [str(rita.id)]
+    assert ranked.json()["items"][0]["ambassador"] is True
+    gone = await client.delete(turl(world, f"insights/ambassadors/{rita.id}"), headers=manager)
+    assert gone.status_code == 204
+    log = await _audit(factory, world)
+    assert log.count("ambassador.marked") == 1 and "ambassador.unmarked" in log
+    # Another tenant's owner sees none of it.
+    other = await factory.world()
+    foreign = await client.get(turl(world, "insights/ambassadors"), headers=other.headers["owner"])
+    assert_problem(foreign, 404, "not_found")
+
+
+async def test_an_ambassador_claims_a_brief_and_links_the_post(client, factory, monkeypatch):
+    world, _, _ = await _world_with_a_commenter(factory, monkeypatch)
+    author = world.users["author"]
+    manager, mine = world.headers["manager"], world.headers["author"]
+    created = await client.post(
+        turl(world, "briefs"),
+        json={
+            "topic": "Nos recettes d'été",
+            "body": "Trois idées fraîches.",
+            "due_on": "2026-07-01",
+        },
+        headers=manager,
+    )
+    assert created.status_code == 201, created.text
+    brief = created.json()
+    assert brief["status"] == "open"
+    # Not yet an ambassador: the author neither sees nor claims briefs.
+    assert_problem(await client.get(turl(world, "briefs"), headers=mine), 403, "forbidden")
+    claim = turl(world, f"briefs/{brief['id']}/claim")
+    assert_problem(await client.post(claim, headers=mine), 403, "forbidden")
+    await client.put(turl(world, f"insights/ambassadors/{author.id}"), headers=manager)
+    listed = await client.get(turl(world, "briefs"), headers=mine)
+    assert [b["id"] for b in listed.json()["items"]] == [brief["id"]]
+    claimed = await client.post(claim, headers=mine)
+    assert claimed.status_code == 200 and claimed.json()["claimed_by"] == str(author.id)
+    assert_problem(await client.post(claim, headers=mine), 409, "conflict")
+    post = await factory.post(world, await factory.blog(world), "Recettes d'été")
+    link = turl(world, f"briefs/{brief['id']}/post")
+    done = await client.post(link, json={"post_id": str(post.id)}, headers=mine)
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "done" and done.json()["post_id"] == str(post.id)
+    # Someone else's post, a stranger's claim, an unknown post.
+    other_post = await factory.post(
+        world, await factory.blog(world, role="manager"), role="manager"
+    )
+    assert_problem(
+        await client.post(link, json={"post_id": str(other_post.id)}, headers=mine),
+        403,
+        "forbidden",
+    )
+    assert_problem(
+        await client.post(link, json={"post_id": str(uuid.uuid4())}, headers=mine),
+        404,
+        "not_found",
+    )
+    log = await _audit(factory, world)
+    assert {"brief.created", "brief.claimed", "brief.done"} <= set(log)
+
+
+async def test_a_brief_in_another_tenant_is_not_found(client, factory, monkeypatch):
+    world, _, _ = await _world_with_a_commenter(factory, monkeypatch)
+    other = await factory.world()
+    created = await client.post(
+        turl(other, "briefs"),
+        json={"topic": "Ailleurs", "due_on": "2026-07-01"},
+        headers=other.headers["manager"],
+    )
+    assert created.status_code == 201, created.text
+    theirs = created.json()["id"]
+    await client.put(
+        turl(world, f"insights/ambassadors/{world.users['author'].id}"),
+        headers=world.headers["manager"],
+    )
+    mine = world.headers["author"]
+    for path, body in (
+        (f"briefs/{theirs}/claim", None),
+        (f"briefs/{theirs}/post", {"post_id": str(uuid.uuid4())}),
+    ):
+        answer = await client.post(turl(world, path), json=body, headers=mine)
+        assert_problem(answer, 404, "not_found")
+    assert (await client.get(turl(world, "briefs"), headers=mine)).json()["items"] == []
+    foreign = await client.get(turl(world, "briefs"), headers=other.headers["owner"])
+    assert_problem(foreign, 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"topic": "", "due_on": "2026-07-01"}, "validation_failed"),
+        ({"topic": "   ", "due_on": "2026-07-01"}, "invalid_input"),
+        ({"topic": "x" * 201, "due_on": "2026-07-01"}, "validation_failed"),
+        ({"topic": "Hier", "due_on": "2026-06-14"}, "invalid_input"),  # in the past
+        ({"topic": "Loin", "due_on": "2028-01-01"}, "invalid_input"),  # over a year ahead
+        ({"topic": "Quand ?", "due_on": "bientôt"}, "validation_failed"),
+        ({"topic": "Long", "body": "x" * 2001, "due_on": "2026-07-01"}, "validation_failed"),
+    ],
+)
+async def test_bad_briefs_are_422(client, factory, monkeypatch, body, code):
+    FrozenClock(monkeypatch, NOW)
+    world = await factory.world()
+    answer = await client.post(turl(world, "briefs"), json=body, headers=world.headers["owner"])
+    assert_problem(answer, 422, code)
+
+
+async def test_plans_gate_ambassadors_and_briefs(client, factory):
+    basic = await factory.world(plan="starter")
+    owner = basic.headers["owner"]
+    for method, path, body in (
+        ("GET", "insights/ambassadors", None),
+        ("PUT", f"insights/ambassadors/{basic.users['reader'].id}", None),
+        (
+            "POST",
+            "briefs",
+            {"topic": "Été", "due_on": (date.today() + timedelta(days=9)).isoformat()},
+        ),
+    ):
+        answer = await client.request(method, turl(basic, path), json=body, headers=owner)
+        assert_problem(answer, 402, "feature_not_in_plan")
+    none = await factory.world(plan=await _plan(client, factory, "none"))
+    answer = await client.get(turl(none, "briefs"), headers=none.headers["owner"])
+    assert_problem(answer, 402, "feature_not_in_plan")
