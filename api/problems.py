@@ -244,7 +244,9 @@ def problem_body(code: str, detail: str, **extra: Any) -> dict[str, Any]:
         "detail": detail,
         "code": code,
     }
-    body.update({k: v for k, v in extra.items() if v is not None})
+    # An extension member never replaces a standard one: a Conflict carrying its own
+    # ``status`` must not turn the answer's status into a string.
+    body.update({k: v for k, v in extra.items() if v is not None and k not in body})
     return body
 
 

@@ -1,13 +1,15 @@
 """What the OpenAPI cannot say, taught to Schemathesis (loaded through SCHEMATHESIS_HOOKS).
 
-A JSON Schema describes one value at a time, and only its shape. Three rules of the API
+A JSON Schema describes one value at a time, and only its shape. Four rules of the API
 are beyond that, and the schema says them in words instead:
 
 - a cursor must be one the server signed, for that very list and sort: the schema gives
   its shape (``api/kit/cursors.PATTERN``), which a made-up value can match;
 - an insights window (``from``..``to``) spans at most 366 days and ends no later than
   tomorrow: a rule between two parameters and the clock;
-- ``tz`` must name a zone of the server's time-zone database.
+- ``tz`` must name a zone of the server's time-zone database;
+- a webhook endpoint's URL must resolve to an address the outbound guard lets through:
+  a positive case's URL is pointed at loopback, which the test server allows.
 
 Only the *positive* cases (those Schemathesis sends as valid, for the
 ``positive_data_acceptance`` check) are touched, and only by leaving out the optional
@@ -50,8 +52,16 @@ def _breaks_the_window_rule(query: dict[str, Any]) -> bool:
     return False
 
 
+# Allowed outside production; nothing listens there, so its deliveries simply fail.
+LOOPBACK_RECEIVER = "http://127.0.0.1:9/contract"
+
+
 @schemathesis.hook
 def map_case(context: Any, case: Any) -> Any:
+    body = case.body
+    webhook = "/webhooks" in case.operation.path
+    if _positive(case) and webhook and isinstance(body, dict) and "url" in body:
+        body["url"] = LOOPBACK_RECEIVER
     query = case.query
     if not _positive(case) or not isinstance(query, dict):
         return case

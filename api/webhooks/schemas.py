@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import Field
 
 from api.kit.schemas import StrictModel, unchanged
+from domain.kernel.events import EventType
 from domain.webhooks.model import Delivery, Endpoint
 
 Url = Annotated[
@@ -17,6 +18,9 @@ Url = Annotated[
     Field(
         min_length=1,
         max_length=2000,
+        # Documented, not enforced here: the outbound guard checks the scheme with the
+        # rest (port, addresses) and answers one problem for all of them.
+        json_schema_extra={"pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*$"},
         description="http(s), ports 80/443, resolving to public addresses only.",
     ),
 ]
@@ -25,6 +29,8 @@ EventTypeName = Annotated[
     Field(
         max_length=64,
         pattern=r"^[a-z_]+\.[a-z_]+$",
+        # The server refuses any other name (422); the list is the one the schema states.
+        json_schema_extra={"enum": [str(t) for t in EventType]},
         description="An event type of the `webhooks` section, e.g. `comment.created`.",
     ),
 ]
@@ -52,7 +58,7 @@ class EndpointRead(StrictModel):
     id: UUID
     url: str
     description: str
-    event_types: list[str]
+    event_types: list[EventTypeName]
     enabled: bool
     disabled_reason: str | None
     failing_since: datetime | None = Field(description="First failure since the last success.")

@@ -116,6 +116,13 @@ BEGIN
     RETURN NULL;  -- nothing the terms count has changed
   END IF;
   IF was THEN
+    -- Rows are locked in term order, here and below, so two comments sharing terms
+    -- never wait on each other crosswise (a deadlock).
+    PERFORM 1 FROM insight_topic_days d
+    WHERE d.tenant_id = OLD.tenant_id AND d.day = {_DAY.format(r="OLD")}
+      AND d.term IN (SELECT x.term FROM insight_comment_terms(OLD.body_markdown,
+                                                               {_LANG.format(r="OLD")}) x)
+    ORDER BY d.term FOR UPDATE;
     UPDATE insight_topic_days d SET
       comments = d.comments - 1,
       positive = d.positive - {_TONE.format(r="OLD", t="positive")},
@@ -135,6 +142,7 @@ BEGIN
            {_TONES.format(r="NEW")}, ARRAY[NEW.id],
            CASE WHEN NEW.sentiment = 'negative' THEN ARRAY[NEW.id] ELSE '{{}}'::uuid[] END
     FROM insight_comment_terms(NEW.body_markdown, {_LANG.format(r="NEW")}) x
+    ORDER BY x.term
     ON CONFLICT (tenant_id, day, term) DO UPDATE SET
       comments = d.comments + 1,
       positive = d.positive + EXCLUDED.positive,
@@ -242,9 +250,12 @@ def upgrade() -> None:
     bind.execute(sa.text("SELECT set_config('app.tenant_id', '', true)"))
     op.execute(CHANGE_FUNCTION)
     op.execute(
-        "CREATE TRIGGER comments_topics AFTER INSERT OR DELETE "
+        # Fired at commit, like the other insight triggers (0018): a hot day's term rows
+        # are locked only while the comment's transaction commits.
+        "CREATE CONSTRAINT TRIGGER comments_topics AFTER INSERT OR DELETE "
         "OR UPDATE OF status, sentiment, body_markdown, created_at "
-        "ON comments FOR EACH ROW EXECUTE FUNCTION insight_topic_change()"
+        "ON comments DEFERRABLE INITIALLY DEFERRED "
+        "FOR EACH ROW EXECUTE FUNCTION insight_topic_change()"
     )
 
 

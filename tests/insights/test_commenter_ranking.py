@@ -139,7 +139,7 @@ async def test_the_filters_new_members_and_authors(client, factory, monkeypatch,
         ("author", 403),
         ("reader", 403),
         ("outsider", 404),
-        ("anonymous", 404),
+        ("anonymous", 401),
     ],
 )
 async def test_the_commenter_ranking_role_matrix(client, factory, role, status):

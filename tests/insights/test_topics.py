@@ -207,7 +207,7 @@ async def test_the_term_days_follow_moderation_edits_and_equal_a_rebuild(
         ("author", 403),
         ("reader", 403),
         ("outsider", 404),
-        ("anonymous", 404),
+        ("anonymous", 401),
     ],
 )
 async def test_the_topics_role_matrix(client, factory, role, status):

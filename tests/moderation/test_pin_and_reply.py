@@ -46,7 +46,7 @@ def flat(pages: list[list[str]]) -> list[str]:
 
 
 STAFF = {"operator": 201, "owner": 201, "manager": 201, "moderator": 201}
-OTHERS = {"author": 403, "reader": 403, "outsider": 404, "anonymous": 404}
+OTHERS = {"author": 403, "reader": 403, "outsider": 404, "anonymous": 401}
 
 
 @pytest.mark.parametrize("who", sorted({**STAFF, **OTHERS}))
@@ -66,7 +66,7 @@ async def test_who_may_reply_as_staff_and_pin(client, factory, who):
         assert unpinned.status_code == 204
         assert await db_comment_count(factory, world, post.id) == (2, 2)
     else:
-        code = "forbidden" if expected == 403 else "not_found"
+        code = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}[expected]
         for answer in (replied, pinned, unpinned):
             assert_problem(answer, expected, code)
         assert await db_comment_count(factory, world, post.id) == (1, 1)

@@ -3613,7 +3613,7 @@ export interface components {
              */
             enabled: boolean;
             /** Event Types */
-            event_types: string[];
+            event_types: ("post.published" | "post.updated" | "post.unpublished" | "post.deleted" | "comment.created" | "comment.held" | "comment.approved" | "comment.rejected" | "comment.reported" | "rating.changed" | "member.joined" | "member.role_changed" | "member.removed" | "subscription.changed" | "tenant.suspended")[];
             /**
              * Url
              * @description http(s), ports 80/443, resolving to public addresses only.
@@ -3634,7 +3634,7 @@ export interface components {
             /** Enabled */
             enabled: boolean;
             /** Event Types */
-            event_types: string[];
+            event_types: ("post.published" | "post.updated" | "post.unpublished" | "post.deleted" | "comment.created" | "comment.held" | "comment.approved" | "comment.rejected" | "comment.reported" | "rating.changed" | "member.joined" | "member.role_changed" | "member.removed" | "subscription.changed" | "tenant.suspended")[];
             /**
              * Failing Since
              * @description First failure since the last success.
@@ -3668,7 +3668,7 @@ export interface components {
              */
             enabled?: boolean;
             /** Event Types */
-            event_types?: string[];
+            event_types?: ("post.published" | "post.updated" | "post.unpublished" | "post.deleted" | "comment.created" | "comment.held" | "comment.approved" | "comment.rejected" | "comment.reported" | "rating.changed" | "member.joined" | "member.role_changed" | "member.removed" | "subscription.changed" | "tenant.suspended")[];
             /** Url */
             url?: string;
         };
@@ -3686,7 +3686,7 @@ export interface components {
             /** Enabled */
             enabled: boolean;
             /** Event Types */
-            event_types: string[];
+            event_types: ("post.published" | "post.updated" | "post.unpublished" | "post.deleted" | "comment.created" | "comment.held" | "comment.approved" | "comment.rejected" | "comment.reported" | "rating.changed" | "member.joined" | "member.role_changed" | "member.removed" | "subscription.changed" | "tenant.suspended")[];
             /**
              * Failing Since
              * @description First failure since the last success.
@@ -13976,9 +13976,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -14086,9 +14086,9 @@ export interface operations {
                 /** @description day, week (ISO, from Monday) or month, in `tz`. */
                 bucket?: "day" | "week" | "month";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -14655,11 +14655,11 @@ export interface operations {
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };
@@ -15449,11 +15449,11 @@ export interface operations {
                 /** @description Terms per list */
                 limit?: number;
                 /** @description csv for a spreadsheet (or send Accept: text/csv). */
-                format?: ("json" | "csv") | null;
+                format?: "json" | "csv";
                 /** @description First local day of the window (YYYY-MM-DD); default: 30 days ending `to`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last local day, included (default: today in `tz`). At most 366 days from `from`; at most one day after today. */
-                to?: string | null;
+                to?: string;
                 /** @description IANA time zone of days and buckets. */
                 tz?: string;
             };

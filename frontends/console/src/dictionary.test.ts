@@ -68,7 +68,6 @@ const FAMILIES: Record<string, readonly string[]> = {
   hold: HOLD_REASONS,
   nav: SCREENS,
   moderation: enumOf("BulkModeration", "action"),
-  "webhooks.status": ["pending", "succeeded", "failed", "cancelled"],
   "briefs.status": ["open", "claimed", "done"],
   "people.part": ["repliers", "replies", "active_days", "comments", "ratings"],
   "people.filter": ["all", "new", "members", "authors", "ambassadors"],

@@ -20,12 +20,18 @@ describe("audit sentences", () => {
       }
     }
   });
+  it("reads a webhook entry as a sentence", () => {
+    expect(sentence({ ...entry, action: "webhook.endpoint_disabled", actor_name: null, target_label: null, target_type: "webhook" }, t("en"))).toBe(
+      "someone disabled a webhook endpoint that kept failing",
+    );
+  });
+
   it("falls back to a named resource, a detail, or the code of an unknown action", () => {
     expect(sentence({ ...entry, action: "domain.added", target_label: null, target_type: "domain", details: { host: "blog.example.com" } }, t("en"))).toBe(
       "Alice Auteur added the domain blog.example.com",
     );
-    expect(sentence({ ...entry, action: "webhook.created", actor_name: null, target_label: null, target_type: "webhook" }, t("fr"))).toBe(
-      "quelqu’un : webhook.created (webhook)",
+    expect(sentence({ ...entry, action: "newsletter.sent", actor_name: null, target_label: null, target_type: "newsletter" }, t("fr"))).toBe(
+      "quelqu’un : newsletter.sent (newsletter)",
     );
   });
 });

@@ -44,6 +44,12 @@ export const KNOWN_ACTIONS = [
   "tenant.created",
   "tenant.updated",
   "subscription.changed",
+  "webhook.created",
+  "webhook.updated",
+  "webhook.deleted",
+  "webhook.secret_rotated",
+  "webhook.delivery_resent",
+  "webhook.endpoint_disabled",
 ] as const;
 
 /** The families the log can be narrowed to ("post." and so on), in menu order. */
@@ -57,9 +63,10 @@ export const ACTION_FAMILIES = [
   "api_key",
   "tenant",
   "subscription",
+  "webhook",
 ] as const;
 
-export const RESOURCES = ["post", "blog", "comment", "user", "api_key", "domain", "invitation", "tenant", "subscription"] as const;
+export const RESOURCES = ["post", "blog", "comment", "user", "api_key", "domain", "invitation", "tenant", "subscription", "webhook"] as const;
 
 export interface SentenceParts {
   action: string;

@@ -1,16 +1,17 @@
 /** A tenant's webhook endpoints and their delivery log (plan feature `webhooks`). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { api, unwrap, type ResponseBody } from "../../../shared/api";
+import { api, unwrap, type ResponseBody, type Schemas } from "../../../shared/api";
 
 export type Endpoint = ResponseBody<"/v1/tenants/{tenant}/webhooks", "get">[number];
 export type EndpointWithSecret = ResponseBody<"/v1/tenants/{tenant}/webhooks", "post">;
 export type Delivery = ResponseBody<"/v1/tenants/{tenant}/webhooks/{endpoint_id}/deliveries", "get">["items"][number];
 export type DeliveryDetail = ResponseBody<"/v1/tenants/{tenant}/webhooks/{endpoint_id}/deliveries/{delivery_id}", "get">;
-export type EndpointFields = { url: string; description: string; event_types: string[] };
+export type EventTypeName = Schemas["EndpointCreate"]["event_types"][number];
+export type EndpointFields = { url: string; description: string; event_types: EventTypeName[] };
 
 /** What an endpoint may subscribe to: the event types of the API's `webhooks` section. */
-export const EVENT_TYPES = [
+export const EVENT_TYPES: readonly EventTypeName[] = [
   "post.published",
   "post.updated",
   "post.unpublished",
@@ -26,7 +27,7 @@ export const EVENT_TYPES = [
   "member.removed",
   "subscription.changed",
   "tenant.suspended",
-] as const;
+];
 
 const key = (tenant: string) => ["webhooks", tenant];
 

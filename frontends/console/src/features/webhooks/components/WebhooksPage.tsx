@@ -12,6 +12,7 @@ import { useI18n, type MessageKey } from "../../../shared/i18n";
 import { useTenant } from "../../../shared/tenant";
 import {
   EVENT_TYPES,
+  type EventTypeName,
   useCreateEndpoint,
   useDeleteEndpoint,
   useDeliveries,
@@ -160,8 +161,8 @@ function EndpointForm({
   const id = initial ? `edit-${initial.id}` : "new-webhook";
   const [url, setUrl] = useState(initial?.url ?? "");
   const [description, setDescription] = useState(initial?.description ?? "");
-  const [types, setTypes] = useState<string[]>(initial?.event_types ?? ["comment.created", "post.published"]);
-  const toggle = (t: string) => setTypes((now) => (now.includes(t) ? now.filter((x) => x !== t) : [...now, t]));
+  const [types, setTypes] = useState<EventTypeName[]>(initial?.event_types ?? ["comment.created", "post.published"]);
+  const toggle = (t: EventTypeName) => setTypes((now) => (now.includes(t) ? now.filter((x) => x !== t) : [...now, t]));
 
   function submit(event: FormEvent) {
     event.preventDefault();
