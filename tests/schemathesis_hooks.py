@@ -1,6 +1,6 @@
 """What the OpenAPI cannot say, taught to Schemathesis (loaded through SCHEMATHESIS_HOOKS).
 
-A JSON Schema describes one value at a time, and only its shape. Four rules of the API
+A JSON Schema describes one value at a time, and only its shape. Five rules of the API
 are beyond that, and the schema says them in words instead:
 
 - a cursor must be one the server signed, for that very list and sort: the schema gives
@@ -9,7 +9,9 @@ are beyond that, and the schema says them in words instead:
   tomorrow: a rule between two parameters and the clock;
 - ``tz`` must name a zone of the server's time-zone database;
 - a webhook endpoint's URL must resolve to an address the outbound guard lets through:
-  a positive case's URL is pointed at loopback, which the test server allows.
+  a positive case's URL is pointed at loopback, which the test server allows;
+- a brief's due date lies between today and 366 days from now: a positive case's date
+  is moved to a month from now.
 
 Only the *positive* cases (those Schemathesis sends as valid, for the
 ``positive_data_acceptance`` check) are touched, and only by leaving out the optional
@@ -19,7 +21,7 @@ generated. Negative cases go out as generated: the server must refuse them, and 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import schemathesis
@@ -62,6 +64,9 @@ def map_case(context: Any, case: Any) -> Any:
     webhook = "/webhooks" in case.operation.path
     if _positive(case) and webhook and isinstance(body, dict) and "url" in body:
         body["url"] = LOOPBACK_RECEIVER
+    if _positive(case) and "/briefs" in case.operation.path and isinstance(body, dict):
+        if "due_on" in body:
+            body["due_on"] = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
     query = case.query
     if not _positive(case) or not isinstance(query, dict):
         return case

@@ -75,7 +75,8 @@ CALLERS = [
 
 @pytest.fixture(scope="module")
 def live_server(pg_server):
-    with demo_server(pg_server, NAME) as base:
+    # Loopback is where the hooks point valid webhook URLs (the guard's address rule).
+    with demo_server(pg_server, NAME, CAUSERIE_OUTBOUND_ALLOW_LOOPBACK="true") as base:
         yield base
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, StringConstraints
 
 from api.kit.csv import Table
-from api.kit.schemas import StrictModel
+from api.kit.schemas import NO_NUL, NOT_BLANK, StrictModel, storable
 from domain.insights.actions import AmbassadorActivity
 from domain.insights.model import (
     COMMENTER_FORMULA,
@@ -749,8 +749,13 @@ class AmbassadorActivityRead(StrictModel):
 
 
 class BriefCreate(StrictModel):
-    topic: str = Field(min_length=1, max_length=200)
-    body: str = Field(default="", max_length=2000)
+    topic: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+        NOT_BLANK,
+        AfterValidator(storable),
+    ]
+    body: Annotated[str, Field(max_length=2000), NO_NUL, AfterValidator(storable)] = ""
     due_on: date
 
 

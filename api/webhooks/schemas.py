@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from api.kit.schemas import StrictModel, unchanged
+from api.kit.schemas import NO_NUL, StrictModel, storable, unchanged
 from domain.kernel.events import EventType
 from domain.webhooks.model import Delivery, Endpoint
 
@@ -35,7 +35,7 @@ EventTypeName = Annotated[
     ),
 ]
 EventTypes = Annotated[list[EventTypeName], Field(min_length=1, max_length=32)]
-Description = Annotated[str, Field(max_length=500)]
+Description = Annotated[str, Field(max_length=500), NO_NUL, AfterValidator(storable)]
 # What the log shows of a request's body (the whole body is kept for a resend).
 MAX_SHOWN_BODY = 10_000
 

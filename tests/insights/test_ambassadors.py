@@ -212,7 +212,9 @@ async def test_a_brief_in_another_tenant_is_not_found(client, factory, monkeypat
     ("body", "code"),
     [
         ({"topic": "", "due_on": "2026-07-01"}, "validation_failed"),
-        ({"topic": "   ", "due_on": "2026-07-01"}, "invalid_input"),
+        ({"topic": "   ", "due_on": "2026-07-01"}, "validation_failed"),
+        ({"topic": "Nul\u0000", "due_on": "2026-07-01"}, "validation_failed"),
+        ({"topic": "Corps", "body": "\u0000", "due_on": "2026-07-01"}, "validation_failed"),
         ({"topic": "x" * 201, "due_on": "2026-07-01"}, "validation_failed"),
         ({"topic": "Hier", "due_on": "2026-06-14"}, "invalid_input"),  # in the past
         ({"topic": "Loin", "due_on": "2028-01-01"}, "invalid_input"),  # over a year ahead
