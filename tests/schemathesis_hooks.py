@@ -60,12 +60,11 @@ LOOPBACK_RECEIVER = "http://127.0.0.1:9/contract"
 
 @schemathesis.hook
 def map_case(context: Any, case: Any) -> Any:
-    body = case.body
-    webhook = "/webhooks" in case.operation.path
-    if _positive(case) and webhook and isinstance(body, dict) and "url" in body:
-        body["url"] = LOOPBACK_RECEIVER
-    if _positive(case) and "/briefs" in case.operation.path and isinstance(body, dict):
-        if "due_on" in body:
+    body, path = case.body, case.operation.path
+    if _positive(case) and isinstance(body, dict):
+        if "/webhooks" in path and "url" in body:
+            body["url"] = LOOPBACK_RECEIVER
+        if "/briefs" in path and "due_on" in body:
             body["due_on"] = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
     query = case.query
     if not _positive(case) or not isinstance(query, dict):
