@@ -88,7 +88,9 @@ export function WebhooksPage() {
                   {e.url}
                   {e.description ? <div className="hint">{e.description}</div> : null}
                 </th>
-                <td data-label={f.t("webhooks.events")}>{e.event_types.join(", ")}</td>
+                <td data-label={f.t("webhooks.events")}>
+                  <code translate="no">{e.event_types.join(", ")}</code>
+                </td>
                 <td data-label={f.t("webhooks.state")}>
                   <Badge tone={e.enabled ? "success" : "neutral"}>{f.t(e.enabled ? "webhooks.enabled" : "webhooks.disabled")}</Badge>
                   {e.disabled_reason ? <div className="hint">{e.disabled_reason}</div> : null}
@@ -187,7 +189,7 @@ function EndpointForm({
         <legend>{f.t("webhooks.events")}</legend>
         {EVENT_TYPES.map((t) => (
           <label key={t} className="checkbox">
-            <input type="checkbox" checked={types.includes(t)} onChange={() => toggle(t)} /> <code>{t}</code>
+            <input type="checkbox" checked={types.includes(t)} onChange={() => toggle(t)} /> <code translate="no">{t}</code>
           </label>
         ))}
       </fieldset>
@@ -240,7 +242,7 @@ function Deliveries({ endpointId }: { endpointId: string }) {
           <tbody>
             {deliveries.data.items.map((d) => (
               <tr key={d.id}>
-                <th scope="row"><code>{d.event_type}</code></th>
+                <th scope="row"><code translate="no">{d.event_type}</code></th>
                 <td data-label={f.t("webhooks.status")}>
                   <Badge tone={TONES[d.status] ?? "neutral"}>{f.t(`webhooks.status.${d.status}` as MessageKey)}</Badge>
                 </td>
