@@ -59,17 +59,8 @@ CALLERS = [
     "manager",
     "owner",
     "content_key",
-    *(
-        # Open finding: a plan id that fits the schema but names no plan of the catalogue
-        # (which operators edit) is a 422 `invalid_input` on `POST /v1/tenants` and
-        # `PUT …/subscription`; Schemathesis wants a 404 or a 409 for a reference to what
-        # does not exist. To settle in the licensing slice, with its tests.
-        pytest.param(
-            caller,
-            marks=pytest.mark.xfail(reason="an unknown plan id is a 422", strict=False),
-        )
-        for caller in ("operator", "billing_key")
-    ),
+    "operator",
+    "billing_key",
 ]
 
 

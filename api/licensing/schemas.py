@@ -112,9 +112,9 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Missing or malformed Idempotency-Key"},
     401: {"description": "No credentials"},
     403: {"description": "Not the billing system"},
-    404: {"description": "No such tenant"},
+    404: {"description": "No such tenant, or no such plan"},
     409: {"description": "Idempotency-Key reused with another request"},
-    422: {"description": "Unknown plan or invalid status transition"},
+    422: {"description": "Invalid status transition"},
 }
 
 

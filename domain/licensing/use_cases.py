@@ -158,7 +158,7 @@ async def _change(
     if subscription.is_stale(change.event_at):
         return subscription, False
     if await uow.plans.get(change.plan_id) is None:
-        raise InvalidInput(f"Unknown plan '{change.plan_id}'.")
+        raise NotFound(f"No plan '{change.plan_id}' in the catalogue.")
     if not subscription.can_move_to(change.status):
         raise InvalidInput(
             f"A subscription cannot go from {subscription.status.value} to {change.status.value}.",

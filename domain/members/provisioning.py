@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from domain.kernel import clock
 from domain.kernel.access import Action, Principal, require_platform
-from domain.kernel.errors import InvalidInput
+from domain.kernel.errors import InvalidInput, NotFound
 from domain.licensing.model import Subscription, SubscriptionStatus
 from domain.licensing.use_cases import SubscriptionChange, record_change
 from domain.members.model import InvitationIssued
@@ -34,7 +34,8 @@ async def provision_tenant(
     if change.status not in (SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE):
         raise InvalidInput("A new tenant starts as trialing or active.")
     if await uow.plans.get(change.plan_id) is None:
-        raise InvalidInput(f"Unknown plan '{change.plan_id}'.")
+        # A reference to what does not exist, like an unknown id in a path: 404.
+        raise NotFound(f"No plan '{change.plan_id}' in the catalogue.")
     tenant, issued = await create_tenant_with_owner(
         uow, principal, spec, owner_token, owner_token_hash, invitation_ttl
     )
