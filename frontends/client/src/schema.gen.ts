@@ -18099,7 +18099,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such tenant */
+            /** @description No such tenant, or no such plan */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18117,7 +18117,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown plan or invalid status transition */
+            /** @description Invalid status transition */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18224,7 +18224,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such tenant */
+            /** @description No such tenant, or no such plan */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18260,7 +18260,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown plan or invalid status transition */
+            /** @description Invalid status transition */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18366,7 +18366,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such tenant */
+            /** @description No such tenant, or no such plan */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18384,7 +18384,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown plan or invalid status transition */
+            /** @description Invalid status transition */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18485,7 +18485,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such tenant */
+            /** @description No such tenant, or no such plan */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18503,7 +18503,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown plan or invalid status transition */
+            /** @description Invalid status transition */
             422: {
                 headers: {
                     [name: string]: unknown;
