@@ -17,7 +17,6 @@ from domain.insights.model import CommenterFigures, commenter_influence, rank_co
 from domain.kernel.access import Role
 from tests.comments.helpers import add_reader, seed
 from tests.factories import FrozenClock, add_member
-from tests.insights.test_insights import _plan
 from tests.test_foundation import assert_problem
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
@@ -127,41 +126,6 @@ async def test_the_filters_new_members_and_authors(client, factory, monkeypatch,
     ids = {i["user_id"] for i in answer.json()["items"]}
     assert ids == {str(world.users[k].id) for k in expected}
     assert answer.json()["ranked_commenters"] == 7  # the rank is over everyone
-
-
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [
-        ("owner", 200),
-        ("manager", 200),
-        ("operator", 200),
-        ("moderator", 403),
-        ("author", 403),
-        ("reader", 403),
-        ("outsider", 404),
-        ("anonymous", 401),
-    ],
-)
-async def test_the_commenter_ranking_role_matrix(client, factory, role, status):
-    world = await factory.world()
-    answer = await client.get(ranking_url(world), headers=world.headers[role])
-    assert answer.status_code == status, answer.text
-
-
-async def test_plans_gate_the_commenter_ranking(client, factory):
-    none = await factory.world(plan=await _plan(client, factory, "none"))
-    assert_problem(
-        await client.get(ranking_url(none), headers=none.headers["owner"]),
-        402,
-        "feature_not_in_plan",
-    )
-    basic = await factory.world(plan="starter")
-    body = assert_problem(
-        await client.get(ranking_url(basic), headers=basic.headers["owner"]),
-        402,
-        "feature_not_in_plan",
-    )
-    assert body["level"] == "full"
 
 
 @pytest.mark.parametrize(

@@ -246,6 +246,12 @@ async def test_a_moderator_sees_moderation_but_not_full_insights(client, factory
         assert_problem(await client.get(url(world, what), headers=moderator), 403, "forbidden")
 
 
+# The tenant-wide readings of the full level: the rankings (authors, commenters) and
+# what is said (topics).
+FULL_READINGS = ("authors", "commenters", "topics", "tone")
+
+
+@pytest.mark.parametrize("what", ["authors", "commenters", "topics"])
 @pytest.mark.parametrize(
     ("role", "status"),
     [
@@ -259,9 +265,9 @@ async def test_a_moderator_sees_moderation_but_not_full_insights(client, factory
         ("anonymous", 401),
     ],
 )
-async def test_the_ranking_role_matrix(client, factory, role, status):
+async def test_the_tenant_wide_readings_role_matrix(client, factory, what, role, status):
     world = await factory.world()
-    answer = await client.get(url(world, "authors"), headers=world.headers[role])
+    answer = await client.get(url(world, what), headers=world.headers[role])
     assert answer.status_code == status, answer.text
 
 
@@ -305,14 +311,14 @@ async def _plan(client, factory, insights: str) -> str:
 
 async def test_plans_gate_the_insights(client, factory):
     none = await factory.world(plan=await _plan(client, factory, "none"))
-    for what in ("engagement", "top-posts", "moderation", "authors", "tone"):
+    for what in ("engagement", "top-posts", "moderation", *FULL_READINGS):
         answer = await client.get(url(none, what), headers=none.headers["owner"])
         assert_problem(answer, 402, "feature_not_in_plan")
     basic = await factory.world(plan="starter")  # insights: basic
     owner = basic.headers["owner"]
     for what in ("engagement", "top-posts", "moderation"):
         assert (await client.get(url(basic, what), headers=owner)).status_code == 200
-    for what in ("authors", "tone"):
+    for what in FULL_READINGS:
         body = assert_problem(
             await client.get(url(basic, what), headers=owner), 402, "feature_not_in_plan"
         )

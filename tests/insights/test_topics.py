@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from tests.comments.helpers import seed
 from tests.factories import FrozenClock
-from tests.insights.test_insights import FORMULA_STARTS, HOSTILE, _plan, _statements
+from tests.insights.test_insights import FORMULA_STARTS, HOSTILE, _statements
 from tests.test_foundation import assert_problem
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
@@ -195,41 +195,6 @@ async def test_the_term_days_follow_moderation_edits_and_equal_a_rebuild(
     assert _by_term(answer.json()["top"])["livraison"]["comments"] == 4
     shown = {e["comment_id"] for e in _by_term(answer.json()["top"])["livraison"]["examples"]}
     assert str(ids["slow"][0]) not in shown  # a rejected comment is never an example
-
-
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [
-        ("owner", 200),
-        ("manager", 200),
-        ("operator", 200),
-        ("moderator", 403),
-        ("author", 403),
-        ("reader", 403),
-        ("outsider", 404),
-        ("anonymous", 401),
-    ],
-)
-async def test_the_topics_role_matrix(client, factory, role, status):
-    world = await factory.world()
-    answer = await client.get(topics_url(world), headers=world.headers[role])
-    assert answer.status_code == status, answer.text
-
-
-async def test_plans_gate_the_topics(client, factory):
-    none = await factory.world(plan=await _plan(client, factory, "none"))
-    assert_problem(
-        await client.get(topics_url(none), headers=none.headers["owner"]),
-        402,
-        "feature_not_in_plan",
-    )
-    basic = await factory.world(plan="starter")
-    body = assert_problem(
-        await client.get(topics_url(basic), headers=basic.headers["owner"]),
-        402,
-        "feature_not_in_plan",
-    )
-    assert body["level"] == "full"
 
 
 @pytest.mark.parametrize(
