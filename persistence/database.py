@@ -121,6 +121,10 @@ def create_engine(
         # checkout, replaced, and the request goes on: one short round trip per checkout.
         pool_pre_ping=True,
         # asyncpg's statement cache stays on: hot-path queries are prepared once per connection.
+        # No JIT: the planner overestimates the rows of some short queries (set-returning
+        # functions, unnest) past jit_above_cost, and compiling one costs hundreds of
+        # milliseconds, far more than any query here runs (see migration 0021).
+        connect_args={"server_settings": {"jit": "off"}},
     )
 
 
