@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel, Field, create_model
 
 from domain.kernel.events import EventType
+from domain.webhooks.model import TEST_EVENT
 
 
 class PostEventData(BaseModel):
@@ -74,6 +75,13 @@ class TenantSuspendedData(BaseModel):
     plan: str
 
 
+class WebhookTestData(BaseModel):
+    """What "send a test event" sends: never recorded in the outbox, never subscribed to."""
+
+    endpoint_id: UUID
+    message: str
+
+
 DATA = {
     EventType.POST_PUBLISHED: PostEventData,
     EventType.POST_UPDATED: PostEventData,
@@ -111,12 +119,17 @@ WHEN = {
 }
 
 
-def envelope(kind: EventType) -> type[BaseModel]:
-    data_model = DATA[kind]
-    name = "Event_" + kind.value.replace(".", "_")
+TEST_WHEN = "Sent on request to one endpoint, to check its receiver (also when disabled)."
+
+
+def envelope(kind: EventType | str) -> type[BaseModel]:
+    """The envelope model of an event type, or of ``webhook.test``."""
+    value = kind.value if isinstance(kind, EventType) else kind
+    data_model = WebhookTestData if value == TEST_EVENT else DATA[EventType(value)]
+    name = "Event_" + value.replace(".", "_")
     fields = {
         "id": (UUID, ...),
-        "type": (Literal[kind.value], ...),
+        "type": (Literal[value], ...),
         "tenant_id": (UUID, ...),
         "occurred_at": (datetime, ...),
         "version": (int, ...),
@@ -126,9 +139,10 @@ def envelope(kind: EventType) -> type[BaseModel]:
 
 
 def document_webhooks(app: FastAPI) -> None:
-    """One entry of the OpenAPI ``webhooks`` section per event type."""
-    for kind in EventType:
-        model = envelope(kind)
+    """One entry of the OpenAPI ``webhooks`` section per event type, and the test event."""
+    described = {kind.value: WHEN[kind] for kind in EventType} | {TEST_EVENT: TEST_WHEN}
+    for value, when in described.items():
+        model = envelope(value)
 
         async def receive(body: BaseModel) -> None:
             """Documentation only: what a receiver's endpoint is sent."""
@@ -136,6 +150,4 @@ def document_webhooks(app: FastAPI) -> None:
         # Set by hand: postponed annotations would leave FastAPI a name, not the model.
         receive.__annotations__ = {"body": model, "return": None}
 
-        app.webhooks.post(kind.value, summary=WHEN[kind], operation_id=f"webhook-{kind.value}")(
-            receive
-        )
+        app.webhooks.post(value, summary=when, operation_id=f"webhook-{value}")(receive)

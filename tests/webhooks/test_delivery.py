@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
+from api.events.schemas import envelope
 from domain.webhooks.model import FAILING_WINDOW, RETRY_DELAYS
 from tests.comments.helpers import say, site
 from tests.factories import FrozenClock
@@ -266,6 +267,7 @@ async def test_a_test_event_is_sent_signed_as_webhook_test(client, factory, work
         [got] = rec.received
     event = verified(made["secret"], got)
     assert event["type"] == "webhook.test" and event["data"]["endpoint_id"] == made["id"]
+    envelope("webhook.test").model_validate(event)  # as the OpenAPI webhooks section says
 
 
 async def test_a_deleted_endpoints_pending_attempts_go_nowhere(client, factory, worker):

@@ -2558,6 +2558,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sent on request to one endpoint, to check its receiver (also when disabled).
+         * @description Documentation only: what a receiver's endpoint is sent.
+         */
+        post: operations["webhook-webhook.test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -4145,6 +4165,32 @@ export interface components {
              * @constant
              */
             type: "tenant.suspended";
+            /** Version */
+            version: number;
+        };
+        /** Event_webhook_test */
+        Event_webhook_test: {
+            data: components["schemas"]["WebhookTestData"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "webhook.test";
             /** Version */
             version: number;
         };
@@ -5966,6 +6012,19 @@ export interface components {
              * @enum {string}
              */
             status: "trialing" | "active" | "past_due" | "suspended" | "cancelled";
+        };
+        /**
+         * WebhookTestData
+         * @description What "send a test event" sends: never recorded in the outbox, never subscribed to.
+         */
+        WebhookTestData: {
+            /**
+             * Endpoint Id
+             * Format: uuid
+             */
+            endpoint_id: string;
+            /** Message */
+            message: string;
         };
         /** WindowRead */
         WindowRead: {
@@ -20030,6 +20089,30 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Event_tenant_suspended"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    "webhook-webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event_webhook_test"];
             };
         };
         responses: {
