@@ -285,8 +285,11 @@ async def _work(settings: Settings) -> None:
 
     db = database_for(settings)
     dsn = sync_url(db.engine.url).render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn)
-    task = asyncio.create_task(Worker(db, settings).run(connection))
+
+    async def connect() -> asyncpg.Connection:
+        return await asyncpg.connect(dsn, timeout=10)
+
+    task = asyncio.create_task(Worker(db, settings).serve(connect))
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, task.cancel)
     try:
@@ -294,7 +297,6 @@ async def _work(settings: Settings) -> None:
     except asyncio.CancelledError:
         pass
     finally:
-        await connection.close()
         await db.dispose()
 
 

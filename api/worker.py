@@ -6,6 +6,12 @@ one ``events.dispatch`` job per tenant in its own transaction; the worker's swee
 post scheduled for 10:00 is announced at the first sweep after 10:00 by the domain's
 clock). A dispatch runs as the app role in its tenant's context, so row-level security
 holds for the worker as for a request.
+
+The queue's listening connection is one asyncpg connection. When the server goes away
+(a restart, a failover) that connection is dead for good: ``serve`` notices (its
+termination, an error out of the queue manager, or the manager's listener health check),
+stops the manager, and starts again on a new connection once the server answers. Jobs
+claimed when the connection died are taken again after their lease.
 """
 
 from __future__ import annotations
@@ -108,6 +114,52 @@ class Worker:
                 with contextlib.suppress(asyncio.CancelledError):
                     await sweeping
 
+    async def serve(
+        self,
+        connect: Callable[[], Awaitable[asyncpg.Connection]],
+        *,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        """Work until cancelled, on a new queue connection each time one is lost."""
+        sweeping = asyncio.create_task(self._sweep_forever())
+        try:
+            while True:
+                try:
+                    connection = await connect()
+                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                    log.warning("queue connection refused: retrying")
+                    await sleep(self.settings.worker_poll_seconds)
+                    continue
+                try:
+                    await self._work_on(connection)
+                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                    log.warning("queue connection lost: reconnecting", exc_info=True)
+                finally:
+                    connection.terminate()  # already dead, or to be replaced: no goodbye
+                await sleep(self.settings.worker_poll_seconds)
+        finally:
+            sweeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeping
+
+    async def _work_on(self, connection: asyncpg.Connection) -> None:
+        """Run the queue manager on ``connection`` until that connection is lost."""
+        manager = self.queue_manager(connection)
+        lost = asyncio.Event()
+        connection.add_termination_listener(lambda _: lost.set())
+        stopping = asyncio.create_task(_when(lost, manager.shutdown.set))
+        try:
+            await manager.run(
+                dequeue_timeout=timedelta(seconds=self.settings.worker_poll_seconds),
+                batch_size=self.settings.worker_concurrency,
+                heartbeat_timeout=timedelta(seconds=self.settings.worker_lease_seconds),
+                shutdown_on_listener_failure=True,
+            )
+        finally:
+            stopping.cancel()
+        if lost.is_set() or connection.is_closed():
+            raise asyncpg.InterfaceError("the queue connection was lost")
+
     async def _sweep_forever(self) -> None:
         while True:
             try:
@@ -115,6 +167,11 @@ class Worker:
             except Exception:  # a database restart: try again at the next tick
                 log.exception("sweep failed")
             await asyncio.sleep(self.settings.worker_poll_seconds)
+
+
+async def _when(event: asyncio.Event, then: Callable[[], object]) -> None:
+    await event.wait()
+    then()
 
 
 async def still_due(tx: Transaction, event: DomainEvent, now: object) -> bool:

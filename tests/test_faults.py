@@ -8,6 +8,7 @@ generous bound.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -25,15 +26,19 @@ import httpx
 import pytest
 from sqlalchemy.engine import URL
 
-from api.bootstrap import Services
+from api.bootstrap import Services, webhook_box
 from api.settings import Settings
+from domain.webhooks import use_cases as webhooks
 from persistence import migrate
 from persistence.admin import ensure_database
 from persistence.database import Database, app_role_url, create_engine
 from persistence.embedded import EmbeddedPostgres
+from persistence.uow import SqlUnitOfWork
 from tests.conftest import JWT_KEYS, ROOT
-from tests.factories import Factory
+from tests.factories import Factory, World
 from tests.live import until
+from tests.receiver import receiver
+from tests.webhooks.helpers import LOCAL, verified
 
 DATABASE = "causerie_faults"
 
@@ -46,6 +51,7 @@ class Cluster:
     slug: str
     blog_id: str
     author: dict[str, str]
+    world: World
 
     def dsn(self) -> str:
         return self.owner_url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -73,7 +79,7 @@ def cluster() -> Iterator[Cluster]:
             world = await factory.world(plan="business")
             blog = await factory.blog(world, "Faults")
             return Cluster(
-                server, owner, settings, world.slug, str(blog.id), world.headers["author"]
+                server, owner, settings, world.slug, str(blog.id), world.headers["author"], world
             )
         finally:
             await db.dispose()
@@ -224,6 +230,111 @@ async def test_a_restart_under_looping_clients_gives_503s_then_recovers(cluster,
         f"restart: {len(acknowledged)} acknowledged writes, 0 lost, "
         f"{statuses.count(503)}x503, first success "
         f"{first_success_after[0] - back_at[0]:.2f} s after the server was back"
+    )
+
+
+async def _subscribe(cluster: Cluster, url: str) -> str:
+    """A webhook endpoint of the cluster's tenant for ``post.published``; its secret."""
+    settings = cluster.settings.model_copy(update=LOCAL)
+    db = Database(create_engine(app_role_url(cluster.owner_url), pool_size=1))
+    try:
+        actor = await Factory(db, Services.from_settings(settings))._actor(cluster.world, "owner")
+        async with SqlUnitOfWork(db, user_id=actor.user_id) as uow:
+            await uow.set_tenant(cluster.world.tenant.id)
+
+            async def anything(_: str) -> None:
+                return None
+
+            spec = webhooks.EndpointSpec(url, ["post.published"])
+            _, secret = await webhooks.create_endpoint(
+                uow, actor, spec, webhook_box(settings), anything
+            )
+        return secret
+    finally:
+        await db.dispose()
+
+
+async def test_the_worker_delivers_every_acknowledged_event_across_a_restart(
+    cluster, served, tmp_path
+):
+    """Posts are published in a loop through the app while a worker process delivers
+    their ``post.published`` events to a receiver; PostgreSQL restarts in the middle. The
+    worker stays up, and every publication the API acknowledged reaches the receiver,
+    signed (the reference library checks), each event id once or more, never lost."""
+    async with receiver() as rec:
+        secret = await _subscribe(cluster, rec.url)
+        env = {
+            **os.environ,
+            "DATABASE_URL": cluster.settings.database_url or "",
+            "CAUSERIE_ENVIRONMENT": "test",
+            "CAUSERIE_JWT_KEYS": JWT_KEYS,  # the webhook key of the endpoint's secret
+            "CAUSERIE_OUTBOUND_ALLOW_LOOPBACK": "true",
+            "CAUSERIE_WORKER_POLL_SECONDS": "0.2",
+            "CAUSERIE_LOG_JSON": "false",
+        }
+        worker = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            "from api.cli import main; main()",
+            "worker",
+            env=env,
+            cwd=ROOT,
+            stdout=(tmp_path / "worker.log").open("wb"),
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        published: list[str] = []
+        stop = asyncio.Event()
+
+        async def publisher(http: httpx.AsyncClient) -> None:
+            while not stop.is_set():
+                path, body = _new_post(cluster)
+                try:
+                    made = await http.post(path, json=body, headers=cluster.author, timeout=30)
+                    if made.status_code != 201:
+                        continue
+                    post_id = made.json()["id"]
+                    done = await http.post(
+                        f"/v1/tenants/{cluster.slug}/posts/{post_id}/publish",
+                        json={},
+                        headers=cluster.author,
+                        timeout=30,
+                    )
+                except httpx.HTTPError:
+                    continue
+                if done.status_code == 200:
+                    published.append(post_id)
+
+        def delivered() -> set[str]:
+            return {json.loads(r.body)["data"]["post_id"] for r in rec.received}
+
+        try:
+            async with httpx.AsyncClient(base_url=served.base_url) as http:
+                tasks = [asyncio.create_task(publisher(http)) for _ in range(3)]
+                try:
+                    await until(lambda: len(delivered()) >= 5, bound=120, what="deliveries")
+                    await asyncio.to_thread(cluster.server.restart, "fast")
+                    settled = len(published) + 10
+                    await until(lambda: len(published) >= settled, bound=120, what="publishing")
+                finally:
+                    stop.set()
+                    await asyncio.gather(*tasks, return_exceptions=True)
+            try:
+                await until(lambda: delivered() >= set(published), bound=180, what="every delivery")
+            except BaseException:
+                missing = set(published) - delivered()
+                print(f"{len(missing)} of {len(published)} missing; worker log:")
+                print((tmp_path / "worker.log").read_text()[-6000:])
+                raise
+            assert worker.returncode is None  # the worker rode the restart out
+        finally:
+            if worker.returncode is None:
+                worker.terminate()
+            await worker.wait()
+    for got in rec.received:
+        verified(secret, got)
+    print(
+        f"worker across a restart: {len(published)} publications acknowledged, "
+        f"{len(delivered())} delivered, {len(rec.received)} requests received"
     )
 
 
