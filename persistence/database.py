@@ -24,7 +24,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from domain.kernel.errors import DomainError
+from domain.kernel.errors import DomainError, InvalidInput
+from persistence.errors import unstorable
 
 APP_ROLE = "causerie_app"
 
@@ -93,7 +94,9 @@ def is_unavailable(exc: BaseException) -> bool:
 
 
 @contextmanager
-def _unavailable_as_503() -> Iterator[None]:
+def _errors_as_answers() -> Iterator[None]:
+    """A lost database becomes ``DatabaseUnavailable`` (a 503), a value it cannot store
+    an ``InvalidInput`` (a 422); the domain's own errors pass as they are."""
     try:
         yield
     except (DatabaseBusy, DomainError):
@@ -102,6 +105,9 @@ def _unavailable_as_503() -> Iterator[None]:
     except Exception as exc:
         if is_unavailable(exc):
             raise DatabaseUnavailable(str(exc)) from exc
+        reason = unstorable(exc)
+        if reason:
+            raise InvalidInput(f"The request cannot be stored: {reason}.") from exc
         raise
 
 
@@ -146,16 +152,17 @@ class Database:
         self, *, tenant_id: UUID | None = None, user_id: UUID | None = None
     ) -> AsyncIterator[Transaction]:
         if self._bound is not None:
-            async with self._bound_lock:
-                nested = await self._bound.begin_nested()
-                tx = Transaction(self._bound, nested)
-                try:
-                    await tx.set_context(tenant_id, user_id)
-                    yield tx
-                finally:
-                    await tx.close()
+            with _errors_as_answers():
+                async with self._bound_lock:
+                    nested = await self._bound.begin_nested()
+                    tx = Transaction(self._bound, nested)
+                    try:
+                        await tx.set_context(tenant_id, user_id)
+                        yield tx
+                    finally:
+                        await tx.close()
             return
-        with _unavailable_as_503():
+        with _errors_as_answers():
             async with self._checkout() as conn:
                 outer = await conn.begin()
                 tx = Transaction(conn, outer)
@@ -195,8 +202,9 @@ class Database:
         ``transaction()``; the caller writes plain ``$1`` SQL and gets asyncpg records.
         """
         if self._bound is not None:
-            async with self._bound_lock:
-                nested = await self._bound.begin_nested()
+            with _errors_as_answers():
+                async with self._bound_lock:
+                    nested = await self._bound.begin_nested()
                 try:
                     raw = await self._driver_connection(self._bound)
                     await raw.execute(_SET_TENANT_ONLY, str(tenant_id))
@@ -204,7 +212,7 @@ class Database:
                 finally:
                     await nested.rollback()
             return
-        with _unavailable_as_503():
+        with _errors_as_answers():
             async with self._checkout() as conn:
                 raw = await self._driver_connection(conn)
                 try:
@@ -229,7 +237,7 @@ class Database:
         if self._bound is not None:
             async with self.transaction() as tx:
                 return bool((await tx.connection.execute(text("SELECT 1"))).scalar_one() == 1)
-        with _unavailable_as_503():
+        with _errors_as_answers():
             async with self._checkout() as conn:
                 autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
                 return bool((await autocommit.execute(text("SELECT 1"))).scalar_one() == 1)

@@ -458,7 +458,7 @@ def test_a_refusal_made_while_handling_an_os_error_stays_a_refusal():
     ``?tz=G`` used to come back as a 503 "database unreachable")."""
     from domain.insights.model import parse_zone
     from domain.kernel.errors import InvalidInput
-    from persistence.database import _unavailable_as_503
+    from persistence.database import _errors_as_answers
 
-    with pytest.raises(InvalidInput), _unavailable_as_503():
+    with pytest.raises(InvalidInput), _errors_as_answers():
         parse_zone("G")
