@@ -205,16 +205,26 @@ async def authors(
     ctx: Full,
     win: WindowDep,
     services: ServicesDep,
+    filter: Annotated[
+        Literal["all", "ambassadors"],
+        Query(description="ambassadors: only the authors marked as ambassadors"),
+    ] = "all",
     limit: LimitQuery = 10,
     cursor: CursorQuery = None,
     format: FormatQuery = None,
 ) -> Any:
     """The bloggers who matter: authors ranked by influence over the window, each with
     the parts of their score. Plan level ``full``; owners and managers. Keyset-paged:
-    ``next_cursor`` continues after the last author of the page."""
+    ``next_cursor`` continues after the last author of the page. Filtered to
+    ambassadors, each keeps the rank they hold among all authors."""
     paging = PageRequest(limit, cursor, services.cursors)  # the page kit, ten a page
     ranking = await use_cases.authors(
-        ctx.uow, ctx.actor, win, after=paging.after(AUTHORS), limit=paging.fetch
+        ctx.uow,
+        ctx.actor,
+        win,
+        after=paging.after(AUTHORS),
+        limit=paging.fetch,
+        ambassadors_only=filter == "ambassadors",
     )
     page, next_cursor = paging.split(AUTHORS, ranking.items)
     response.headers.update(link_header(request, next_cursor))

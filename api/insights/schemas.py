@@ -293,6 +293,7 @@ class AuthorRankRead(StrictModel):
     author_id: UUID
     name: str
     handle: str
+    ambassador: bool = Field(description="Marked by a manager as speaking for the brand")
     score: float
     parts: list[ScorePartRead] = Field(description="Why they rank where they do")
 
@@ -304,6 +305,7 @@ class AuthorRankRead(StrictModel):
             author_id=f.author_id,
             name=f.name,
             handle=f.handle,
+            ambassador=f.ambassador,
             score=i.score,
             parts=[ScorePartRead(name=p.name, figure=p.figure, points=p.points) for p in i.parts],
         )

@@ -152,6 +152,7 @@ class AuthorFigures:
     ratings: int = 0
     rating_sum: int = 0
     reads: int = 0
+    ambassador: bool = False  # marked by a manager as speaking for the brand
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ class InsightsRepository(Protocol):
         after: RankKey | None,
         limit: int,
         author_id: UUID | None = None,
+        ambassadors_only: bool = False,
     ) -> Ranking:
         """The authors ranked by influence over the window (one statement): how many are
         ranked, and the ``limit`` rows after ``after`` in rank order, or with

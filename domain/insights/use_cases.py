@@ -153,13 +153,22 @@ class AuthorRanking:
 
 
 async def authors(
-    uow: InsightsUnitOfWork, actor: Actor, win: Window, *, after: RankKey | None, limit: int
+    uow: InsightsUnitOfWork,
+    actor: Actor,
+    win: Window,
+    *,
+    after: RankKey | None,
+    limit: int,
+    ambassadors_only: bool = False,
 ) -> AuthorRanking:
     """The authors with activity in the window, ranked by influence score: ``limit`` of
-    them after the one at ``after`` (from the top without it)."""
+    them after the one at ``after`` (from the top without it); ambassadors alone, at
+    their rank among everyone, with ``ambassadors_only``."""
     require(actor, Action.INSIGHTS_FULL)
     await _gate(uow, actor, FULL)
-    ranking = await uow.insights.ranking(win.start, win.end, after=after, limit=limit)
+    ranking = await uow.insights.ranking(
+        win.start, win.end, after=after, limit=limit, ambassadors_only=ambassadors_only
+    )
     return AuthorRanking(ranking.ranked, [explained(row) for row in ranking.rows])
 
 

@@ -234,12 +234,14 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
         after: RankKey | None,
         limit: int,
         author_id: UUID | None = None,
+        ambassadors_only: bool = False,
     ) -> Ranking:
         """One statement: per author, what their posts received and what they published;
         the influence score of ``domain/insights/model.py`` (each part rounded to three
         places, as there); the rank over everyone; then the rows after the keyset
         position ``after`` (or the one author's) in rank order. A deep page costs what
-        the first one does: only the rows after the position leave the database."""
+        the first one does: only the rows after the position leave the database. With
+        ``ambassadors_only`` the page holds ambassadors alone, at their rank among all."""
         rows_in_window = _pieces(
             "insight_author_hours",
             "insight_author_days",
@@ -252,6 +254,8 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
             where = _AFTER_RANK
         else:
             where = "true"
+        if ambassadors_only:
+            where += " AND r.ambassador"
         sql = f"""
             WITH received AS (
                 SELECT h.author_id, sum(h.comments_approved) AS comments,
@@ -278,7 +282,9 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
                        coalesce(r.replies, 0)::bigint AS replies,
                        coalesce(r.ratings, 0)::bigint AS ratings,
                        coalesce(r.rating_sum, 0)::bigint AS rating_sum,
-                       coalesce(r.reads, 0)::bigint AS reads
+                       coalesce(r.reads, 0)::bigint AS reads,
+                       EXISTS (SELECT 1 FROM ambassadors am
+                               WHERE am.tenant_id = :t AND am.user_id = u.id) AS ambassador
                 FROM authors x
                 JOIN users u ON u.id = x.author_id
                 LEFT JOIN received r ON r.author_id = x.author_id
@@ -317,6 +323,7 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
                         ratings=int(r.ratings),
                         rating_sum=int(r.rating_sum),
                         reads=int(r.reads),
+                        ambassador=bool(r.ambassador),
                     ),
                     score=float(r.score),
                     rank=int(r.rank),

@@ -246,3 +246,36 @@ async def test_plans_gate_ambassadors_and_briefs(client, factory):
     none = await factory.world(plan=await _plan(client, factory, "none"))
     answer = await client.get(turl(none, "briefs"), headers=none.headers["owner"])
     assert_problem(answer, 402, "feature_not_in_plan")
+
+
+async def test_the_author_ranking_filters_ambassadors_at_their_rank_among_all(
+    client, factory, monkeypatch
+):
+    world, _, frozen = await _world_with_a_commenter(factory, monkeypatch)
+    # The manager writes too, and draws more conversation: first in the ranking.
+    frozen.set(NOW - timedelta(days=2))
+    busy = await factory.post(world, await factory.blog(world, "Autre"), role="manager")
+    await add_reader(factory, world, "rosa")
+    for who in ("rita", "rosa"):
+        await seed(factory, world, busy.id, who=who, body="Bien vu, et merci.")
+    frozen.set(NOW)
+    manager, window = world.headers["manager"], "from=2026-06-01&to=2026-06-15"
+    author = world.users["author"]
+    marked = await client.put(turl(world, f"insights/ambassadors/{author.id}"), headers=manager)
+    assert marked.status_code == 200, marked.text
+    everyone = (await client.get(turl(world, f"insights/authors?{window}"), headers=manager)).json()
+    assert [(i["handle"], i["ambassador"]) for i in everyone["items"]] == [
+        (world.users["manager"].handle, False),
+        (author.handle, True),
+    ]
+    only = await client.get(
+        turl(world, f"insights/authors?{window}&filter=ambassadors"), headers=manager
+    )
+    assert only.status_code == 200, only.text
+    [item] = only.json()["items"]
+    assert (item["author_id"], item["rank"], item["ambassador"]) == (str(author.id), 2, True)
+    assert only.json()["ranked_authors"] == 2  # the rank is among everyone
+    wrong = await client.get(
+        turl(world, f"insights/authors?{window}&filter=stars"), headers=manager
+    )
+    assert_problem(wrong, 422, "validation_failed")

@@ -1404,7 +1404,8 @@ export interface paths {
          * Authors
          * @description The bloggers who matter: authors ranked by influence over the window, each with
          *     the parts of their score. Plan level ``full``; owners and managers. Keyset-paged:
-         *     ``next_cursor`` continues after the last author of the page.
+         *     ``next_cursor`` continues after the last author of the page. Filtered to
+         *     ambassadors, each keeps the rank they hold among all authors.
          *
          *     **Who may call:** Members of the tenant whose role allows `insights_full`, operators where the policy table says so, and API keys holding a scope that allows it.
          */
@@ -2777,6 +2778,11 @@ export interface components {
         /** AuthorDetailRead */
         AuthorDetailRead: {
             /**
+             * Ambassador
+             * @description Marked by a manager as speaking for the brand
+             */
+            ambassador: boolean;
+            /**
              * Author Id
              * Format: uuid
              */
@@ -2810,6 +2816,11 @@ export interface components {
         };
         /** AuthorRankRead */
         AuthorRankRead: {
+            /**
+             * Ambassador
+             * @description Marked by a manager as speaking for the brand
+             */
+            ambassador: boolean;
             /**
              * Author Id
              * Format: uuid
@@ -14482,6 +14493,8 @@ export interface operations {
     "insights-authors": {
         parameters: {
             query?: {
+                /** @description ambassadors: only the authors marked as ambassadors */
+                filter?: "all" | "ambassadors";
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page (opaque; only cursors the server issued for this list and sort are accepted). */

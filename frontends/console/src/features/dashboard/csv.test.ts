@@ -16,6 +16,8 @@ describe("CSV links", () => {
       "/v1/tenants/demo/insights/top-posts?from=2026-01-01&to=2026-01-31&tz=Europe%2FParis&by=reads&limit=10&format=csv",
     );
     expect(csvUrl("", "demo", "authors", q)).toContain("limit=10&format=csv");
+    expect(csvUrl("", "demo", "authors", { ...q, filter: "ambassadors" })).toContain("limit=10&filter=ambassadors&format=csv");
+    expect(csvUrl("", "demo", "tone", { ...q, filter: "ambassadors" })).not.toContain("filter");
   });
 
   it("encodes the tenant and leaves out empty values", () => {

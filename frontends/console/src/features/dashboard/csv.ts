@@ -14,13 +14,14 @@ export interface ReportQuery {
   bucket?: "day" | "week" | "month";
   by?: "comments" | "rating" | "reads";
   limit?: number;
+  filter?: "all" | "ambassadors";
 }
 
 // Which parameters each report takes (anything else would be a 422).
 const ACCEPTS: Record<Report, (keyof ReportQuery)[]> = {
   engagement: ["from", "to", "tz", "bucket"],
   tone: ["from", "to", "tz", "bucket"],
-  authors: ["from", "to", "tz", "limit"],
+  authors: ["from", "to", "tz", "limit", "filter"],
   "top-posts": ["from", "to", "tz", "by", "limit"],
   moderation: ["from", "to", "tz"],
 };

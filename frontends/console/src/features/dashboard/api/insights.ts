@@ -44,13 +44,15 @@ export function useTone(tenant: string, q: ReportQuery, enabled: boolean) {
   });
 }
 
-export function useAuthors(tenant: string, q: ReportQuery, enabled: boolean) {
+export type AuthorFilter = "all" | "ambassadors";
+
+export function useAuthors(tenant: string, q: ReportQuery, enabled: boolean, filter: AuthorFilter = "all") {
   return useQuery({
-    queryKey: ["insights", tenant, "authors", q],
+    queryKey: ["insights", tenant, "authors", q, filter],
     queryFn: () =>
       json(unwrap(
         api.GET("/v1/tenants/{tenant}/insights/authors", {
-          params: { path: { tenant }, query: { ...span(q), limit: 10 } },
+          params: { path: { tenant }, query: { ...span(q), limit: 10, filter } },
         }),
       )),
     enabled,

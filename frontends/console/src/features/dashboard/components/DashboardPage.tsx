@@ -28,7 +28,8 @@ import { PRESETS, presetRange, suggestedBucket, validateRange, type DateRange } 
 import { isMessageKey, useI18n, type MessageKey } from "../../../shared/i18n";
 import { insightsScope } from "../../../shared/roles";
 import { useTenant } from "../../../shared/tenant";
-import { useAuthors, useEngagement, useHeadline, useModerationHealth, useTone, useTopPosts } from "../api/insights";
+import { Badge } from "../../../shared/components/Badge";
+import { type AuthorFilter, useAuthors, useEngagement, useHeadline, useModerationHealth, useTone, useTopPosts } from "../api/insights";
 import { csvFilename, csvUrl, type Report, type ReportQuery } from "../csv";
 import { changeText, figureText, trendOf } from "../headline";
 
@@ -310,7 +311,8 @@ function partName(f: ReturnType<typeof useI18n>, name: string): string {
 function AuthorsCard({ query, enabled }: { query: ReportQuery; enabled: boolean }) {
   const f = useI18n();
   const { slug } = useTenant();
-  const result = useAuthors(slug, query, enabled);
+  const [filter, setFilter] = useState<AuthorFilter>("all");
+  const result = useAuthors(slug, query, enabled, filter);
   const ranked = (result.data?.items ?? []).filter((a) => a.rank !== null);
   const partNames = [...new Set(ranked.flatMap((a) => a.parts.filter((p) => p.points > 0 || p.name !== "rating_average").map((p) => p.name)))].filter(
     (n) => n !== "rating_average",
@@ -321,7 +323,14 @@ function AuthorsCard({ query, enabled }: { query: ReportQuery; enabled: boolean 
     return row;
   });
   return (
-    <Card title={f.t("dashboard.authors")} report="authors" query={query} testId="authors-card">
+    <Card title={f.t("dashboard.authors")} report="authors" query={{ ...query, filter }} testId="authors-card">
+      <div className="field field--inline">
+        <label htmlFor="authors-filter">{f.t("people.filter")}</label>
+        <select id="authors-filter" value={filter} onChange={(e) => setFilter(e.target.value as AuthorFilter)}>
+          <option value="all">{f.t("people.filter.all")}</option>
+          <option value="ambassadors">{f.t("people.filter.ambassadors")}</option>
+        </select>
+      </div>
       {result.isPending ? (
         <Loading />
       ) : result.error ? (
@@ -359,7 +368,9 @@ function AuthorsCard({ query, enabled }: { query: ReportQuery; enabled: boolean 
               {ranked.map((a) => (
                 <tr key={a.author_id}>
                   <td data-label={f.t("dashboard.rank")}>{a.rank}</td>
-                  <th scope="row">{a.name}</th>
+                  <th scope="row">
+                    {a.name} {a.ambassador ? <Badge tone="success">{f.t("people.ambassador")}</Badge> : null}
+                  </th>
                   <td data-label={f.t("dashboard.score")}>{f.number(a.score, 1)}</td>
                   <td data-label={f.t("dashboard.parts")}>
                     <ul className="parts">
