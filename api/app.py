@@ -99,7 +99,7 @@ def _public_cache(app: FastAPI, settings: Settings, owns_database: bool) -> Publ
     return PublicCache(
         db,
         dsn=dsn,
-        forget_site=services.sites.forget_tenant,
+        forget_site=services.forget_tenant,
         max_entries=settings.public_cache_entries,
     )
 

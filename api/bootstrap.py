@@ -10,6 +10,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from uuid import UUID
 
 from api.adapters.comment_text import MarkdownCommentRenderer
 from api.adapters.text import MarkdownTextEngine
@@ -104,6 +105,13 @@ class Services:
             hash_secret=secret,
             webhooks=webhook_box(settings),
         )
+
+    def forget_tenant(self, tenant_id: UUID | None) -> None:
+        """What the public side keeps of a tenant (everything for None), when a process
+        changed it: its site entry and its custom domains (``api/site_cache.py``)."""
+        slug = self.sites.slug_of(tenant_id) if tenant_id is not None else None
+        self.sites.forget_tenant(tenant_id)
+        self.hosts.forget_tenant(slug)
 
     async def aclose(self) -> None:
         return None

@@ -11,7 +11,10 @@ worker when it hears of the write; without it, they catch up within the TTL.
 
 Custom domains are looked up by CORS on every cross-origin public request and by
 ``/v1/sites/resolve`` when a theme starts; an answer is kept ``HOST_TTL_SECONDS``, and a
-domain added or removed through this process is seen at once.
+domain added or removed through this process is seen at once. With the public-read cache
+on, a change of a tenant heard from another process forgets that tenant's hosts and
+every unknown host remembered (the new domain may be one of them), so a domain added or
+removed there is seen at once too.
 """
 
 from __future__ import annotations
@@ -58,6 +61,11 @@ class ExpiringCache(Generic[V]):
     def forget(self, key: str) -> None:
         self._entries.pop(key, None)
 
+    def forget_where(self, answer: Callable[[V | None], bool]) -> None:
+        """Every entry whose kept answer ``answer`` picks (None for a kept miss)."""
+        for key in [k for k, (_, value) in self._entries.items() if answer(value)]:
+            del self._entries[key]
+
     def clear(self) -> None:
         self._entries.clear()
 
@@ -96,6 +104,10 @@ class SiteCache:
     def forget(self, slug: str) -> None:
         self._cache.forget(slug)
 
+    def slug_of(self, tenant_id: UUID) -> str | None:
+        """The slug a kept entry of the tenant was loaded by, if one is kept."""
+        return self._slugs.get(tenant_id)
+
     def forget_tenant(self, tenant_id: UUID | None) -> None:
         """A tenant's entry (every entry for None), when any process changed the tenant:
         the public-read cache (``api/public_cache.py``) calls this on every worker."""
@@ -126,6 +138,14 @@ class HostCache:
 
     def forget(self, host: str) -> None:
         self._cache.forget(host)
+
+    def forget_tenant(self, slug: str | None) -> None:
+        """The hosts of the tenant with ``slug`` and every kept miss (its new domain may be
+        one); everything when the slug is unknown here."""
+        if slug is None:
+            self.clear()
+        else:
+            self._cache.forget_where(lambda kept: kept is None or kept == slug)
 
     def clear(self) -> None:
         self._cache.clear()

@@ -9,17 +9,19 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from api.public_cache import PublicCache
 from domain.tenants.model import CommentPolicy
 from persistence.posts import public_reads
+from persistence.public_changes import PublicChange
 from tests.factories import edit_post, post_transition
 from tests.posts.test_public import db_now, site
 
 
 @pytest.fixture
 async def cache(app, db, services) -> AsyncIterator[PublicCache]:
-    kept = PublicCache(db, dsn=None, forget_site=services.sites.forget_tenant)
+    kept = PublicCache(db, dsn=None, forget_site=services.forget_tenant)
     await kept.start()
     app.state.public_cache = kept
     try:
@@ -171,3 +173,36 @@ async def test_credentialed_readers_are_never_served_nor_stored(client, factory,
     assert hit == 1 and "En attente" not in anonymous.text
     hit, own = await hits_of(cache, client, thread, headers=reader)
     assert hit == 0 and "En attente" in own.text
+
+
+async def test_a_domain_changed_by_another_process_is_seen_at_once(client, factory, cache):
+    """A custom domain added (or removed) by another process: its row is committed there,
+    and its notification reaches this process's cache, which forgets the tenant's hosts
+    and the unknown hosts it remembered (within the host cache's 60 s, not after)."""
+    world, other = await factory.world(plan="business"), await factory.world(plan="business")
+    host = f"blog-{world.slug}.example.com"
+
+    async def resolve(name: str) -> int:
+        return (await client.get("/v1/sites/resolve", params={"host": name})).status_code
+
+    async def domains(sql: str, tenant_id, name: str) -> None:
+        async with factory.db.transaction(tenant_id=tenant_id) as tx:
+            await tx.connection.execute(text(sql), {"t": tenant_id, "h": name})
+            await tx.commit()
+
+    assert await resolve(host) == 404  # remembered as nobody's
+    await domains(
+        "INSERT INTO tenant_domains (tenant_id, id, host, created_at) "
+        "VALUES (:t, gen_random_uuid(), :h, now())",
+        world.tenant.id,
+        host,
+    )
+    assert await resolve(host) == 404  # the kept miss: nothing told this process yet
+    cache.apply(PublicChange(other.tenant.id))  # another tenant's change forgets misses
+    assert await resolve(host) == 200
+    await domains(
+        "DELETE FROM tenant_domains WHERE host = :h AND tenant_id = :t", world.tenant.id, host
+    )
+    assert await resolve(host) == 200  # kept
+    cache.apply(PublicChange(world.tenant.id))  # what the other process's NOTIFY carries
+    assert await resolve(host) == 404
