@@ -271,6 +271,7 @@ async def edit_comment(
     await uow.comments.update(comment)
     if was_visible and not comment.is_visible:
         await uow.comments.add_to_comment_count(comment.post_id, -1)
+    uow.public_change_limited_to(comment.post_id)  # its thread and count, nothing else
     await uow.commit()
     return comment
 
@@ -283,6 +284,7 @@ async def delete_comment(uow: CommentsUnitOfWork, actor: Actor, comment_id: UUID
     await uow.comments.update(comment)
     if was_visible:
         await uow.comments.add_to_comment_count(comment.post_id, -1)
+    uow.public_change_limited_to(comment.post_id)
     await uow.commit()
     return comment
 

@@ -22,6 +22,11 @@ class UnitOfWorkBase(Protocol):
         """Keep an event for the outbox; it is written only if the transaction commits."""
         ...
 
+    def public_change_limited_to(self, *post_ids: UUID) -> None:
+        """This transaction changes at most the activity (votes, comments) of these posts,
+        so what the public side keeps of the rest of the tenant stays valid."""
+        ...
+
     async def set_tenant(self, tenant_id: UUID | None) -> None:
         """Switch the transaction's tenant context (row-level security follows)."""
         ...

@@ -206,3 +206,33 @@ async def test_a_domain_changed_by_another_process_is_seen_at_once(client, facto
     assert await resolve(host) == 200  # kept
     cache.apply(PublicChange(world.tenant.id))  # what the other process's NOTIFY carries
     assert await resolve(host) == 404
+
+
+async def test_a_comment_edited_or_deleted_forgets_its_post_only(client, factory, cache):
+    world = await factory.world()
+    blog = await factory.blog(world)
+    talked, quiet = (
+        await factory.post(world, blog, "Talked"),
+        await factory.post(world, blog, "Quiet"),
+    )
+    s, reader = site(world), world.headers["reader"]
+    said = await client.post(
+        f"{s}/posts/{talked.id}/comments", json={"body": "Premier"}, headers=reader
+    )
+    assert said.status_code == 201, said.text
+    thread, other_thread = f"{s}/posts/{talked.id}/comments", f"{s}/posts/{quiet.id}/comments"
+    quiet_page = f"{s}/blogs/{blog.slug}/posts/{quiet.slug}"
+    for change in (
+        lambda: client.patch(
+            f"{s}/comments/{said.json()['id']}", json={"body": "Repris"}, headers=reader
+        ),
+        lambda: client.delete(f"{s}/comments/{said.json()['id']}", headers=reader),
+    ):
+        for path in (thread, other_thread, quiet_page):
+            await client.get(path)
+        assert (await change()).status_code in (200, 204)
+        hits = {
+            path: (await hits_of(cache, client, path))[0]
+            for path in (thread, other_thread, quiet_page)
+        }
+        assert hits == {thread: 0, other_thread: 1, quiet_page: 1}
