@@ -23,6 +23,7 @@ from contextvars import ContextVar
 from uuid import UUID, uuid4
 
 import asyncpg
+from prometheus_client import Counter
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
@@ -33,6 +34,12 @@ from domain.kernel.errors import DomainError
 APP_ROLE = "causerie_app"
 
 log = logging.getLogger("causerie.database")
+
+PUBLIC_READS = Counter(
+    "causerie_public_reads_total",
+    "Public read transactions, by the server that ran them",
+    ["server"],
+)
 
 # Set by the API for a request whose caller wrote a moment ago: its public reads go to
 # the primary, so a writer always reads their own write (see ``Replica``).
@@ -248,7 +255,9 @@ class Replica:
 
 
 _PRIMARY_LSN = "SELECT pg_current_wal_lsn()::text"
-_REPLAYED = "SELECT coalesce(pg_last_wal_replay_lsn() >= CAST(:target AS pg_lsn), true)"
+_REPLAYED = (
+    "SELECT coalesce(pg_last_wal_replay_lsn() >= CAST(CAST(:target AS text) AS pg_lsn), true)"
+)
 
 
 class Database:
@@ -308,16 +317,20 @@ class Database:
         """The replica's connection when it may serve this read, else the primary's."""
         replica = self.replica
         if replica is None or read_from_primary.get() or not replica.usable_for(tenant_id):
+            PUBLIC_READS.labels("primary").inc()
             return await self._start(self.engine)
         try:
-            return await self._start(replica.engine)
+            started = await self._start(replica.engine)
         except DatabaseBusy:
             raise
         except Exception as exc:
             if not is_unavailable(exc):
                 raise
             replica.mark_down(exc)
+            PUBLIC_READS.labels("primary").inc()
             return await self._start(self.engine)
+        PUBLIC_READS.labels("replica").inc()
+        return started
 
     @asynccontextmanager
     async def _checkout(
