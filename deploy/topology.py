@@ -23,6 +23,7 @@ primary and a streaming replica made from it with ``pg_basebackup -R`` -> Redis.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import secrets
@@ -426,10 +427,8 @@ def down(home: Path) -> None:
     for name in ("pgbouncer", "redis"):
         _stop_pid(topo, name)
     for cluster in ("replica", "primary"):
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             stop_cluster(topo, cluster, "immediate" if cluster == "replica" else "fast")
-        except subprocess.CalledProcessError:
-            pass
     topo.state_file.unlink(missing_ok=True)
 
 
