@@ -266,16 +266,29 @@ def start_redis(topo: Topology) -> None:
     wait_for_port(topo.redis_port)
 
 
-def _nginx(topo: Topology) -> None:
+def _nginx_conf(topo: Topology, ports: list[int]) -> Path:
     home = topo.home / "nginx"
     for sub in ("logs", "tmp"):
         (home / sub).mkdir(parents=True, exist_ok=True)
-    first = f"127.0.0.1:{topo.api_ports[0]}"
+    first = f"127.0.0.1:{ports[0]}"
     text = render(listen=f"127.0.0.1:{topo.nginx_port}", upstream=first, max_body_bytes=1 << 20)
-    servers = "\n        ".join(f"server 127.0.0.1:{p};" for p in topo.api_ports)
+    servers = "\n        ".join(f"server 127.0.0.1:{p};" for p in ports)
     text = text.replace(f"server {first};", servers)
     conf = home / "nginx.conf"
     conf.write_text(text.replace("worker_processes auto;", "worker_processes 1;"))
+    return conf
+
+
+def route_to(topo: Topology, ports: list[int]) -> None:
+    """nginx sends the API's traffic to these processes only (a graceful reload)."""
+    conf = _nginx_conf(topo, ports)
+    _run([NGINX, "-p", str(conf.parent), "-c", str(conf), "-e",
+          str(conf.parent / "logs" / "error.log"), "-s", "reload"])  # fmt: skip
+
+
+def _nginx(topo: Topology) -> None:
+    conf = _nginx_conf(topo, topo.api_ports)
+    home = conf.parent
     _run([NGINX, "-p", str(home), "-c", str(conf), "-e", str(home / "logs" / "error.log")])
     wait_for_port(topo.nginx_port)
     topo.pids["nginx"] = int((home / "nginx.pid").read_text())
