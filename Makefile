@@ -23,7 +23,8 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
 .PHONY: run test install lock lint typecheck layers openapi bench bench-cache bench-burst bench-events bench-votes clean help \
-	frontends client frontends-test npm-ci chromium nginx contract-lint
+	frontends client frontends-test npm-ci chromium nginx contract-lint \
+	topology topology-down test-topology bench-topology pgbouncer
 
 help:
 	@echo "make run      start API + front-ends + embedded PostgreSQL + demo data (PORT=$(PORT))"
@@ -113,6 +114,32 @@ nginx:
 		echo "The test of the nginx front will be skipped (outside CI)."; \
 	fi
 
+# Debian's PgBouncer and PostgreSQL 15 tools for the local production topology.
+pgbouncer:
+	@if command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		apt-get update && apt-get install -y pgbouncer; \
+	else \
+		echo "PgBouncer is missing and installing it needs root: run"; \
+		echo "  sudo apt-get update && sudo apt-get install -y pgbouncer"; \
+	fi
+
+# nginx -> N API + M workers -> PgBouncer -> primary + streaming replica -> Redis, on
+# loopback (deploy/topology.py; TOPOLOGY_API, TOPOLOGY_WORKERS, TOPOLOGY_PORT).
+topology: install nginx pgbouncer
+	$(BIN)/python -m deploy.topology up
+
+topology-down: install
+	$(BIN)/python -m deploy.topology down
+
+# The tests that start their own topology (marker `topology`, left out of `make test`'s
+# default selection by nothing but their own module: they take a minute or two).
+test-topology: install nginx pgbouncer
+	$(BIN)/pytest -q -m topology tests/topology
+
+bench-topology: install nginx pgbouncer
+	$(BIN)/python -m bench.topology
+
 run: install frontends
 	CAUSERIE_PORT=$(PORT) $(BIN)/causerie serve --seed-demo
 
@@ -145,6 +172,7 @@ contract-lint: $(LINT_NPM_STAMP)
 # pytest stays last: its closing line is the run's summary.
 test: lint typecheck layers frontends-test contract-lint chromium nginx
 	$(MAKE) frontends
+	$(MAKE) test-topology
 	$(BIN)/pytest -q
 
 bench: install

@@ -6,12 +6,14 @@ and ``api.main`` build it from the environment.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import Depends, FastAPI
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Scope
 
@@ -23,13 +25,14 @@ from api.kit import contract
 from api.kit.routing import CheckedRoute
 from api.middleware import RequestContextMiddleware
 from api.public_cache import COMPRESS_FROM_BYTES, PublicCache
+from api.read_routing import ReadYourWrites
 from api.registry import ROUTERS, TAGS
 from api.settings import Settings, get_settings
 from api.startup import StartupError
 from api.static import console_mount, robots_route, theme_mount
 from api.system import routes as system
 from api.tenant_limits import tenant_rate_limit
-from persistence.database import Database, app_role_url, create_engine, sync_url
+from persistence.database import Database, Replica, app_role_url, create_engine, sync_url
 
 log = logging.getLogger("causerie.app")
 
@@ -48,11 +51,26 @@ def database_for(settings: Settings) -> Database:
         url = app_role_url(settings.database_url, password).render_as_string(hide_password=False)
     else:
         raise RuntimeError("No database configured: set DATABASE_URL (or use `causerie serve`).")
-    return Database(
-        create_engine(
-            url, pool_size=settings.db_pool_size, pool_timeout=settings.db_pool_timeout_seconds
+
+    def engine(url: str, connect_timeout: float = 60.0) -> AsyncEngine:
+        return create_engine(
+            url,
+            pool_size=settings.db_pool_size,
+            pool_timeout=settings.db_pool_timeout_seconds,
+            connect_timeout=connect_timeout,
+            statement_cache=settings.db_statement_cache,
         )
-    )
+
+    replica = None
+    if settings.read_replica_url:
+        replica = Replica(
+            # A replica that does not answer is given up quickly: the primary serves.
+            engine(settings.read_replica_url, connect_timeout=2.0),
+            fresh_seconds=settings.replica_fresh_seconds,
+            retry_seconds=settings.replica_retry_seconds,
+            check_seconds=settings.replica_check_seconds,
+        )
+    return Database(engine(url), replica=replica)
 
 
 async def _refuse_privileged_role(db: Database, settings: Settings) -> None:
@@ -95,7 +113,8 @@ def _public_cache(app: FastAPI, settings: Settings, owns_database: bool) -> Publ
     services: Services = app.state.services
     # A process serving from its own pool listens for other processes' writes; one given
     # a database (tests) is the only writer, and hears its own commits.
-    dsn = sync_url(db.engine.url).render_as_string(hide_password=False) if owns_database else None
+    listen_url = settings.listen_database_url or db.engine.url
+    dsn = sync_url(listen_url).render_as_string(hide_password=False) if owns_database else None
     return PublicCache(
         db,
         dsn=dsn,
@@ -124,9 +143,19 @@ def create_app(
         cache: PublicCache | None = app.state.public_cache
         if cache is not None:
             await cache.start()
+        db: Database = app.state.db
+        watch = (
+            asyncio.create_task(db.replica.watch(db.engine))
+            if owns_database and db.replica is not None
+            else None
+        )
         try:
             yield
         finally:
+            if watch is not None:
+                watch.cancel()
+                with suppress(asyncio.CancelledError):
+                    await watch
             if cache is not None:
                 await cache.stop()
             await app.state.services.aclose()
@@ -164,6 +193,8 @@ def create_app(
         if mount is not None:
             app.router.routes.append(mount)
 
+    if settings.read_replica_url:
+        app.add_middleware(ReadYourWrites, fresh_seconds=settings.replica_fresh_seconds)
     app.add_middleware(
         TenantCors, console_origin=settings.console_origin, resolve_host=_resolve_host
     )

@@ -54,7 +54,7 @@ from sqlalchemy import text
 
 from api.kit.caching import answer_bytes
 from persistence import public_changes
-from persistence.database import Database
+from persistence.database import Database, read_from_primary
 from persistence.posts import public_reads
 from persistence.public_changes import CHANNEL, ORIGIN, PublicChange
 from persistence.uow import SqlUnitOfWork
@@ -218,12 +218,18 @@ class PublicCache:
     # --- invalidation -------------------------------------------------------------------
 
     def _drop_everything(self) -> None:
+        if self._db.replica is not None:
+            self._db.replica.note_change(None)
         self._entries.clear()
         self._kept_bytes = 0
         self._tenants.clear()
         self._forget_site(None)
 
     def apply(self, change: PublicChange) -> None:
+        if self._db.replica is not None:
+            # What is cached next for this tenant is read from the primary for a while:
+            # the replica may not have replayed this change yet.
+            self._db.replica.note_change(change.tenant_id)
         if change.tenant_id is None:
             self._drop_everything()
             return
@@ -358,7 +364,12 @@ def cached(
             request = kwargs["request"]
             assert isinstance(request, Request)
             cache: PublicCache | None = getattr(request.app.state, "public_cache", None)
-            if cache is None or not cache.live or "authorization" in request.headers:
+            if (
+                cache is None
+                or not cache.live
+                or "authorization" in request.headers
+                or read_from_primary.get()  # the caller's own write may be newer
+            ):
                 BYPASS.inc()
                 return await handler(*args, **kwargs)
             tenant_id = _site_id(kwargs)

@@ -29,6 +29,19 @@ class Settings(BaseSettings):
     app_db_password: SecretStr | None = None
     db_pool_size: int = Field(default=10, ge=1, le=200)
     db_pool_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # False behind PgBouncer in transaction mode (no prepared statement outlives its
+    # transaction there); see persistence/database.create_engine.
+    db_statement_cache: bool = True
+    # A direct connection to the primary for LISTEN (the public cache's change notices),
+    # which a pooler in transaction mode cannot carry. Unset: the app's own URL.
+    listen_database_url: str | None = None
+    # A streaming replica (app role) that public reads use while it is up and close
+    # behind (persistence/database.Replica); the caller's reads go to the primary for
+    # replica_fresh_seconds after a write of theirs, and a tenant's after it changed.
+    read_replica_url: str | None = None
+    replica_fresh_seconds: float = Field(default=5.0, ge=0, le=300)
+    replica_retry_seconds: float = Field(default=5.0, gt=0, le=300)
+    replica_check_seconds: float = Field(default=1.0, gt=0, le=60)
     data_dir: Path = Path("var")
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "CAUSERIE_REDIS_URL")

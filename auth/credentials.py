@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from auth.jwt_tokens import InvalidToken, KeyRing
-from auth.secrets import same_hash, split_api_key
+from auth.secrets import same_hash, split_api_key, token_hash
 from domain.accounts.ports import AccountsUnitOfWork
 from domain.accounts.use_cases import current_user
 from domain.kernel.access import ANONYMOUS, Principal
@@ -44,11 +44,11 @@ async def resolve_principal(
 
 async def _api_key_principal(uow: CredentialsUnitOfWork, key: str) -> Principal:
     prefix = split_api_key(key)
-    found = await uow.api_keys.find_by_prefix(prefix) if prefix else None
+    found = await uow.api_keys.find(prefix, token_hash(key)) if prefix else None
     if found is None:
         raise Unauthenticated("Unknown API key.")
     key_id, tenant_id, secret_hash, scopes, revoked_at = found
     if revoked_at is not None or not same_hash(secret_hash, key):
         raise Unauthenticated("Unknown API key.")
-    await uow.api_keys.touch(key_id)
+    await uow.api_keys.touch(tenant_id, key_id)
     return Principal(key_id=key_id, key_tenant_id=tenant_id, scopes=frozenset(scopes))

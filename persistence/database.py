@@ -14,11 +14,16 @@ request.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+import logging
+import math
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager, nullcontext, suppress
-from uuid import UUID
+from contextvars import ContextVar
+from uuid import UUID, uuid4
 
 import asyncpg
+from prometheus_client import Counter
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
@@ -28,6 +33,18 @@ from domain.kernel.errors import DomainError, InvalidInput
 from persistence.errors import unstorable
 
 APP_ROLE = "causerie_app"
+
+log = logging.getLogger("causerie.database")
+
+PUBLIC_READS = Counter(
+    "causerie_public_reads_total",
+    "Public read transactions, by the server that ran them",
+    ["server"],
+)
+
+# Set by the API for a request whose caller wrote a moment ago: its public reads go to
+# the primary, so a writer always reads their own write (see ``Replica``).
+read_from_primary: ContextVar[bool] = ContextVar("read_from_primary", default=False)
 
 _SET_CONTEXT_SQL = (
     "SELECT set_config('app.tenant_id', {tenant}, true), set_config('app.user_id', {user}, true)"
@@ -112,8 +129,30 @@ def _errors_as_answers() -> Iterator[None]:
 
 
 def create_engine(
-    url: str | URL, *, pool_size: int = 10, pool_timeout: float = 10.0
+    url: str | URL,
+    *,
+    pool_size: int = 10,
+    pool_timeout: float = 10.0,
+    connect_timeout: float = 60.0,
+    statement_cache: bool = True,
 ) -> AsyncEngine:
+    """``statement_cache`` False: behind PgBouncer in transaction mode, where two
+    transactions of one client connection may run on two server connections, so a
+    statement prepared on one is unknown (or another) on the next. asyncpg's cache is
+    then off and SQLAlchemy names no prepared statement."""
+    connect_args: dict[str, object] = {
+        # No JIT: the planner overestimates the rows of some short queries (set-returning
+        # functions, unnest) past jit_above_cost, and compiling one costs hundreds of
+        # milliseconds, far more than any query here runs (see migration 0021).
+        "server_settings": {"jit": "off"},
+        "timeout": connect_timeout,
+    }
+    if not statement_cache:
+        connect_args["statement_cache_size"] = 0
+        connect_args["prepared_statement_cache_size"] = 0
+        # A statement SQLAlchemy prepares by name stays on the server connection after
+        # the transaction, where another client may land: each name is used once.
+        connect_args["prepared_statement_name_func"] = _unique_statement_name
     # No overflow connections: one opened for a burst and closed after it costs a
     # connection start-up and the re-preparing of every statement; under 16 concurrent
     # readers on a pool of 10, that churn cost over a third of the single-post rate in
@@ -126,12 +165,105 @@ def create_engine(
         # A connection the server dropped (a restart, a failover) is found dead at
         # checkout, replaced, and the request goes on: one short round trip per checkout.
         pool_pre_ping=True,
-        # asyncpg's statement cache stays on: hot-path queries are prepared once per connection.
-        # No JIT: the planner overestimates the rows of some short queries (set-returning
-        # functions, unnest) past jit_above_cost, and compiling one costs hundreds of
-        # milliseconds, far more than any query here runs (see migration 0021).
-        connect_args={"server_settings": {"jit": "off"}},
+        # asyncpg's statement cache stays on unless PgBouncer sits between: hot-path
+        # queries are then prepared once per connection.
+        connect_args=connect_args,
     )
+
+
+def _unique_statement_name() -> str:
+    return f"__causerie_{uuid4().hex}__"
+
+
+class Replica:
+    """A streaming read replica that public reads use while it is up and close behind.
+
+    Reads go to the primary instead
+    - for a request whose caller wrote within the last ``fresh_seconds`` (the API sets
+      ``read_from_primary``): a writer reads their own write, whatever the lag;
+    - for a tenant whose public site changed within ``fresh_seconds`` (told by the
+      public-change notices): what a process caches after a change comes from the
+      primary, never from a replica that has not replayed the change yet;
+    - for ``retry_seconds`` after the replica could not be reached, and while the lag
+      watch (``watch``) sees it more than one check behind the primary.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        fresh_seconds: float = 5.0,
+        retry_seconds: float = 5.0,
+        check_seconds: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.engine = engine
+        self.fresh_seconds, self.retry_seconds = fresh_seconds, retry_seconds
+        self.check_seconds = check_seconds
+        self._clock = clock
+        self._down_until = -math.inf
+        self.lagging = False
+        self._changed: dict[UUID, float] = {}
+        self._all_changed = -math.inf
+
+    def usable_for(self, tenant_id: UUID) -> bool:
+        now = self._clock()
+        if self.lagging or now < self._down_until:
+            return False
+        changed = max(self._all_changed, self._changed.get(tenant_id, -math.inf))
+        return now - changed >= self.fresh_seconds
+
+    @property
+    def up(self) -> bool:
+        return not self.lagging and self._clock() >= self._down_until
+
+    def note_change(self, tenant_id: UUID | None) -> None:
+        now = self._clock()
+        if tenant_id is None:
+            self._all_changed = now
+            self._changed.clear()
+        else:
+            self._changed[tenant_id] = now
+        if len(self._changed) > 10_000:  # old notes say nothing any more
+            horizon = now - self.fresh_seconds
+            self._changed = {t: at for t, at in self._changed.items() if at >= horizon}
+
+    def mark_down(self, reason: object) -> None:
+        if self.up:
+            log.warning("read replica unavailable, reading from the primary: %s", reason)
+        self._down_until = self._clock() + self.retry_seconds
+
+    async def watch(self, primary: AsyncEngine) -> None:
+        """Every ``check_seconds``: is the replica reachable, and has it replayed what the
+        primary had written one check ago? Runs until cancelled."""
+        behind: str | None = None
+        while True:
+            try:
+                async with primary.connect() as conn:
+                    now_at = (await conn.execute(text(_PRIMARY_LSN))).scalar_one()
+                async with self.engine.connect() as conn:
+                    caught_up = (
+                        await conn.execute(text(_REPLAYED), {"target": behind or now_at})
+                    ).scalar_one()
+                lagging = not caught_up
+                if lagging != self.lagging:
+                    log.warning("read replica %s", "lagging" if lagging else "caught up")
+                self.lagging = lagging
+                behind = now_at
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if is_unavailable(exc) or isinstance(exc, sa_exc.TimeoutError):
+                    self.mark_down(exc)
+                else:
+                    log.warning("read replica check failed: %s", exc)
+            await asyncio.sleep(self.check_seconds)
+
+
+_PRIMARY_LSN = "SELECT pg_current_wal_lsn()::text"
+_REPLAYED = (
+    "SELECT coalesce(pg_last_wal_replay_lsn() >= CAST(CAST(:target AS text) AS pg_lsn), true)"
+)
 
 
 class Database:
@@ -142,8 +274,15 @@ class Database:
     test still commits and rolls back for real.
     """
 
-    def __init__(self, engine: AsyncEngine, *, bound_connection: AsyncConnection | None = None):
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        bound_connection: AsyncConnection | None = None,
+        replica: Replica | None = None,
+    ):
         self.engine = engine
+        self.replica = replica
         self._bound = bound_connection
         self._bound_lock = asyncio.Lock()
 
@@ -172,14 +311,40 @@ class Database:
                 finally:
                     await tx.close()
 
-    @asynccontextmanager
-    async def _checkout(self) -> AsyncIterator[AsyncConnection]:
-        """A pooled connection, or ``DatabaseBusy`` once the pool timeout has passed."""
-        conn = self.engine.connect()
+    @staticmethod
+    async def _start(engine: AsyncEngine) -> AsyncConnection:
+        conn = engine.connect()
         try:
             await conn.start()
         except sa_exc.TimeoutError as exc:
             raise DatabaseBusy from exc
+        return conn
+
+    async def _start_for_reads(self, tenant_id: UUID) -> AsyncConnection:
+        """The replica's connection when it may serve this read, else the primary's."""
+        replica = self.replica
+        if replica is None or read_from_primary.get() or not replica.usable_for(tenant_id):
+            PUBLIC_READS.labels("primary").inc()
+            return await self._start(self.engine)
+        try:
+            started = await self._start(replica.engine)
+        except DatabaseBusy:
+            raise
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            replica.mark_down(exc)
+            PUBLIC_READS.labels("primary").inc()
+            return await self._start(self.engine)
+        PUBLIC_READS.labels("replica").inc()
+        return started
+
+    @asynccontextmanager
+    async def _checkout(
+        self, started: AsyncConnection | None = None
+    ) -> AsyncIterator[AsyncConnection]:
+        """A pooled connection, or ``DatabaseBusy`` once the pool timeout has passed."""
+        conn = started if started is not None else await self._start(self.engine)
         try:
             yield conn
         except BaseException as exc:
@@ -194,7 +359,8 @@ class Database:
 
     @asynccontextmanager
     async def driver_reads(self, tenant_id: UUID) -> AsyncIterator[asyncpg.Connection]:
-        """The driver's own connection, in a read-only transaction in a tenant's context.
+        """The driver's own connection, in a read-only transaction in a tenant's context,
+        on the read replica when one is configured and may serve it (``Replica``).
 
         For the public read path only: its statements are so cheap that SQLAlchemy's
         per-statement work was a sizeable share of each request in bench/. The pool, the
@@ -205,15 +371,15 @@ class Database:
             with _errors_as_answers():
                 async with self._bound_lock:
                     nested = await self._bound.begin_nested()
-                try:
-                    raw = await self._driver_connection(self._bound)
-                    await raw.execute(_SET_TENANT_ONLY, str(tenant_id))
-                    yield raw
-                finally:
-                    await nested.rollback()
+                    try:
+                        raw = await self._driver_connection(self._bound)
+                        await raw.execute(_SET_TENANT_ONLY, str(tenant_id))
+                        yield raw
+                    finally:
+                        await nested.rollback()
             return
         with _errors_as_answers():
-            async with self._checkout() as conn:
+            async with self._checkout(await self._start_for_reads(tenant_id)) as conn:
                 raw = await self._driver_connection(conn)
                 try:
                     async with raw.transaction(readonly=True):
@@ -244,6 +410,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.replica is not None:
+            await self.replica.engine.dispose()
 
 
 class Transaction:

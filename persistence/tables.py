@@ -112,13 +112,14 @@ invitations = sa.Table(
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column("email", sa.String(254), nullable=False),
     sa.Column("role", sa.String(20), nullable=False),
-    sa.Column("token_hash", sa.LargeBinary(32), nullable=False, unique=True),
+    sa.Column("token_hash", sa.LargeBinary(32), nullable=False),
     sa.Column("invited_by", UUID(as_uuid=True), sa.ForeignKey("users.id", ondelete="SET NULL")),
     _ts("created_at", False),
     _ts("expires_at", False),
     _ts("accepted_at"),
     sa.Column("accepted_by", UUID(as_uuid=True), sa.ForeignKey("users.id", ondelete="SET NULL")),
     _ts("revoked_at"),
+    sa.UniqueConstraint("tenant_id", "token_hash", name="invitations_tenant_token"),
 )
 
 tenant_domains = sa.Table(
@@ -131,15 +132,39 @@ tenant_domains = sa.Table(
         primary_key=True,
     ),
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("host", sa.String(253), nullable=False, unique=True),
+    sa.Column("host", sa.String(253), nullable=False),
     _ts("created_at", False),
+    sa.UniqueConstraint("tenant_id", "host", name="tenant_domains_tenant_host"),
+    sa.Index("tenant_domains_host", "host"),
 )
 
 api_keys = sa.Table(
     "api_keys",
     metadata,
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("tenant_id", UUID(as_uuid=True), sa.ForeignKey("tenants.id", ondelete="CASCADE")),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("prefix", sa.String(16), nullable=False),
+    sa.Column("secret_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("scopes", ARRAY(sa.String(32)), nullable=False),
+    sa.Column("created_by", UUID(as_uuid=True), sa.ForeignKey("users.id", ondelete="SET NULL")),
+    _ts("created_at", False),
+    _ts("last_used_at"),
+    _ts("revoked_at"),
+    sa.UniqueConstraint("tenant_id", "prefix", name="api_keys_tenant_prefix"),
+    sa.Index("api_keys_prefix", "prefix"),
+)
+
+# The platform's own keys (the billing system's): they belong to no tenant.
+platform_api_keys = sa.Table(
+    "platform_api_keys",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column("name", sa.String(80), nullable=False),
     sa.Column("prefix", sa.String(16), nullable=False, unique=True),
     sa.Column("secret_hash", sa.LargeBinary(32), nullable=False),
@@ -148,7 +173,6 @@ api_keys = sa.Table(
     _ts("created_at", False),
     _ts("last_used_at"),
     _ts("revoked_at"),
-    sa.UniqueConstraint("tenant_id", "id", name="api_keys_tenant_id_id"),
 )
 
 audit_log = sa.Table(
@@ -231,18 +255,19 @@ subscription_events = sa.Table(
 idempotency_keys = sa.Table(
     "idempotency_keys",
     metadata,
-    sa.Column("caller", sa.String(80), primary_key=True),
-    sa.Column("key", sa.String(255), primary_key=True),
     sa.Column(
         "tenant_id",
         UUID(as_uuid=True),
         sa.ForeignKey("tenants.id", ondelete="CASCADE"),
-        nullable=False,
+        primary_key=True,
     ),
+    sa.Column("caller", sa.String(80), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
     sa.Column("request_hash", sa.LargeBinary(32), nullable=False),
     sa.Column("response_status", sa.Integer),
     sa.Column("response_body", JSONB),
     _ts("created_at", False),
+    sa.Index("idempotency_keys_caller_key", "caller", "key"),
 )
 
 blogs = sa.Table(

@@ -31,8 +31,10 @@ class IdempotencyLedger(Protocol):
         """True when this request now owns the key; False when the key was already used."""
         ...
 
-    async def stored(self, caller: str, key: str) -> StoredAnswer | None: ...
-    async def complete(self, caller: str, key: str, status: int, body: Any) -> None: ...
+    async def stored(self, caller: str, key: str, tenant_id: UUID) -> StoredAnswer | None: ...
+    async def complete(
+        self, caller: str, key: str, tenant_id: UUID, status: int, body: Any
+    ) -> None: ...
 
 
 class IdempotentUnitOfWork(UnitOfWorkBase, Protocol):
@@ -50,8 +52,8 @@ async def run_once(
 ) -> tuple[int, Any, bool]:
     """Returns ``(status, body, replayed)``; commits when it ran the action."""
     if not await uow.idempotency.claim(caller, key, tenant_id, request_hash):
-        stored = await uow.idempotency.stored(caller, key)
-        if stored is None:  # the key's row belongs to another tenant: invisible here
+        stored = await uow.idempotency.stored(caller, key, tenant_id)
+        if stored is None:  # another tenant holds the key (idempotency_key_elsewhere)
             raise Conflict("This Idempotency-Key was already used for another tenant.")
         if stored.request_hash != request_hash:
             raise Conflict("This Idempotency-Key was already used with a different request.")
@@ -59,6 +61,6 @@ async def run_once(
             raise Conflict("A request with this Idempotency-Key is still in progress.")
         return stored.status, stored.body, True
     status, body = await action()
-    await uow.idempotency.complete(caller, key, status, body)
+    await uow.idempotency.complete(caller, key, tenant_id, status, body)
     await uow.commit()
     return status, body, False

@@ -240,7 +240,7 @@ async def accept_invitation(
     assert principal.user_id is not None, "a signed-in user accepts"
     _, actor = await enter_tenant(uow, principal, tenant_slug)
     user = await accounts.signed_in_user(uow, principal.user_id)
-    invitation = await uow.invitations.by_token_hash(token_hash)
+    invitation = await uow.invitations.by_token_hash(actor.tenant_id, token_hash)
     now = clock.now()
     if invitation is None or invitation.tenant_id != actor.tenant_id:
         raise NotFound("No such invitation.")
@@ -248,7 +248,7 @@ async def accept_invitation(
         raise Conflict("This invitation has been used or has expired.")
     if invitation.email != normalise_email(user.email):
         raise Forbidden("This invitation was sent to another e-mail address.")
-    if not await uow.invitations.mark_accepted(invitation.id, user.id, now):
+    if not await uow.invitations.mark_accepted(actor.tenant_id, invitation.id, user.id, now):
         raise Conflict("This invitation has been used or has expired.")
     existing = await uow.memberships.get(actor.tenant_id, user.id)
     if invitation.role is not Role.READER and (existing is None or existing.role is Role.READER):

@@ -146,8 +146,15 @@ class SqlIdempotencyStore:
         self.conn = conn
 
     async def claim(self, caller: str, key: str, tenant_id: UUID, request_hash: bytes) -> bool:
-        # A concurrent request with the same key blocks here on the primary key until
-        # the first one commits (then we see its row) or rolls back (then we own it).
+        # The key is the caller's across tenants, but its primary key is per tenant
+        # (Citus): the definer function locks the key until this transaction ends, so a
+        # concurrent duplicate waits here until the first one commits (then we see its
+        # row) or rolls back (then we own it), and says whether another tenant holds it.
+        elsewhere = await self.conn.execute(
+            sa.select(sa.func.idempotency_key_elsewhere(tenant_id, caller, key))
+        )
+        if elsewhere.scalar_one():
+            return False
         result = await self.conn.execute(
             pg_insert(t.idempotency_keys)
             .values(
@@ -157,16 +164,16 @@ class SqlIdempotencyStore:
                 request_hash=request_hash,
                 created_at=sa.func.now(),
             )
-            .on_conflict_do_nothing(index_elements=["caller", "key"])
+            .on_conflict_do_nothing(index_elements=["tenant_id", "caller", "key"])
         )
         return bool(result.rowcount)
 
-    async def stored(self, caller: str, key: str) -> StoredResponse | None:
+    async def stored(self, caller: str, key: str, tenant_id: UUID) -> StoredResponse | None:
         k = t.idempotency_keys
         row = (
             await self.conn.execute(
                 sa.select(k.c.request_hash, k.c.response_status, k.c.response_body).where(
-                    k.c.caller == caller, k.c.key == key
+                    k.c.tenant_id == tenant_id, k.c.caller == caller, k.c.key == key
                 )
             )
         ).first()
@@ -174,11 +181,13 @@ class SqlIdempotencyStore:
             return None
         return StoredResponse(bytes(row.request_hash), row.response_status, row.response_body)
 
-    async def complete(self, caller: str, key: str, status: int, body: Any) -> None:
+    async def complete(
+        self, caller: str, key: str, tenant_id: UUID, status: int, body: Any
+    ) -> None:
         k = t.idempotency_keys
         await self.conn.execute(
             k.update()
-            .where(k.c.caller == caller, k.c.key == key)
+            .where(k.c.tenant_id == tenant_id, k.c.caller == caller, k.c.key == key)
             .values(response_status=status, response_body=body)
         )
 

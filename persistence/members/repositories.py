@@ -140,19 +140,26 @@ class SqlInvitationRepository:
             )
         )
 
-    async def by_token_hash(self, token_hash: bytes) -> Invitation | None:
+    async def by_token_hash(self, tenant_id: UUID, token_hash: bytes) -> Invitation | None:
+        i = t.invitations
         row = (
             await self.conn.execute(
-                sa.select(t.invitations).where(t.invitations.c.token_hash == token_hash)
+                sa.select(i).where(i.c.tenant_id == tenant_id, i.c.token_hash == token_hash)
             )
         ).first()
         return _invitation(row) if row else None
 
-    async def mark_accepted(self, invitation_id: UUID, user_id: UUID, at: datetime) -> bool:
+    async def mark_accepted(
+        self, tenant_id: UUID, invitation_id: UUID, user_id: UUID, at: datetime
+    ) -> bool:
         # The accepted_at guard makes acceptance single-use even under a race.
         result = await self.conn.execute(
             t.invitations.update()
-            .where(t.invitations.c.id == invitation_id, t.invitations.c.accepted_at.is_(None))
+            .where(
+                t.invitations.c.tenant_id == tenant_id,
+                t.invitations.c.id == invitation_id,
+                t.invitations.c.accepted_at.is_(None),
+            )
             .values(accepted_at=at, accepted_by=user_id)
         )
         return bool(result.rowcount)

@@ -126,11 +126,15 @@ class SqlTenantRepository:
         return [(r.id, r.host) for r in rows]
 
     async def add_domain(self, tenant_id: UUID, domain_id: UUID, host: str) -> bool:
-        # Host uniqueness is global; RLS hides other tenants' rows, so rely on the index.
+        # A host is unique across tenants, but the index holds it per tenant (Citus): the
+        # definer function locks the host until this transaction ends and looks across.
+        taken = await self.conn.execute(sa.select(sa.func.tenant_host_taken(host)))
+        if taken.scalar_one():
+            return False
         result = await self.conn.execute(
             pg_insert(t.tenant_domains)
             .values(tenant_id=tenant_id, id=domain_id, host=host, created_at=sa.func.now())
-            .on_conflict_do_nothing(index_elements=["host"])
+            .on_conflict_do_nothing(index_elements=["tenant_id", "host"])
         )
         return bool(result.rowcount)
 
@@ -156,50 +160,53 @@ def _api_key(row: Any) -> ApiKey:
     )
 
 
+def _keys_of(tenant_id: UUID | None) -> sa.Table:
+    """A tenant's keys, or the platform's (``tenant_id`` None)."""
+    return t.platform_api_keys if tenant_id is None else t.api_keys
+
+
 class SqlApiKeyRepository:
     def __init__(self, conn: AsyncConnection):
         self.conn = conn
 
     async def add(self, key: ApiKey, secret_hash: bytes, created_by: UUID | None) -> None:
-        await self.conn.execute(
-            t.api_keys.insert().values(
-                id=key.id,
-                tenant_id=key.tenant_id,
-                name=key.name,
-                prefix=key.prefix,
-                secret_hash=secret_hash,
-                scopes=[s.value for s in key.scopes],
-                created_by=created_by,
-                created_at=key.created_at,
-            )
-        )
+        values: dict[str, Any] = {
+            "id": key.id,
+            "name": key.name,
+            "prefix": key.prefix,
+            "secret_hash": secret_hash,
+            "scopes": [s.value for s in key.scopes],
+            "created_by": created_by,
+            "created_at": key.created_at,
+        }
+        if key.tenant_id is not None:
+            values["tenant_id"] = key.tenant_id
+        await self.conn.execute(_keys_of(key.tenant_id).insert().values(**values))
 
     async def all_for(self, tenant_id: UUID | None) -> list[ApiKey]:
-        column = t.api_keys.c.tenant_id
-        condition = column.is_(None) if tenant_id is None else column == tenant_id
-        rows = await self.conn.execute(
-            sa.select(t.api_keys).where(condition).order_by(t.api_keys.c.created_at)
-        )
+        keys = _keys_of(tenant_id)
+        query = sa.select(*keys.c, sa.null().label("tenant_id"))
+        if tenant_id is not None:
+            query = sa.select(keys).where(keys.c.tenant_id == tenant_id)
+        rows = await self.conn.execute(query.order_by(keys.c.created_at))
         return [_api_key(r) for r in rows]
 
     async def revoke(self, tenant_id: UUID | None, key_id: UUID, at: datetime) -> bool:
-        result = await self.conn.execute(
-            t.api_keys.update()
-            .where(
-                t.api_keys.c.tenant_id.is_not_distinct_from(tenant_id),
-                t.api_keys.c.id == key_id,
-                t.api_keys.c.revoked_at.is_(None),
-            )
-            .values(revoked_at=at)
-        )
+        keys = _keys_of(tenant_id)
+        query = keys.update().where(keys.c.id == key_id, keys.c.revoked_at.is_(None))
+        if tenant_id is not None:
+            query = query.where(keys.c.tenant_id == tenant_id)
+        result = await self.conn.execute(query.values(revoked_at=at))
         return bool(result.rowcount)
 
-    async def find_by_prefix(
-        self, prefix: str
+    async def find(
+        self, prefix: str, secret_hash: bytes
     ) -> tuple[UUID, UUID | None, bytes, list[Scope], datetime | None] | None:
+        # Prefixes are unique per tenant only: the secret's hash picks the key.
         row = (
             await self.conn.execute(
-                sa.text("SELECT * FROM find_api_key(:prefix)"), {"prefix": prefix}
+                sa.text("SELECT * FROM find_api_key(:prefix, :hash)"),
+                {"prefix": prefix, "hash": secret_hash},
             )
         ).first()
         if row is None:
@@ -212,8 +219,10 @@ class SqlApiKeyRepository:
             row.revoked_at,
         )
 
-    async def touch(self, key_id: UUID) -> None:
-        await self.conn.execute(sa.text("SELECT touch_api_key(:id)"), {"id": key_id})
+    async def touch(self, tenant_id: UUID | None, key_id: UUID) -> None:
+        await self.conn.execute(
+            sa.text("SELECT touch_api_key(:tenant_id, :id)"), {"tenant_id": tenant_id, "id": key_id}
+        )
 
 
 def _audit(row: Any) -> AuditEntry:
@@ -251,7 +260,9 @@ def _target_uuid(a: sa.Table) -> Any:
 def _actor_name(a: sa.Table) -> Any:
     """The person's display name, or the API key's name."""
     person = sa.select(t.users.c.display_name).where(t.users.c.id == a.c.actor_user_id)
-    key = sa.select(t.api_keys.c.name).where(t.api_keys.c.id == a.c.actor_key_id)
+    key = sa.select(t.api_keys.c.name).where(
+        t.api_keys.c.tenant_id == a.c.tenant_id, t.api_keys.c.id == a.c.actor_key_id
+    )
     return sa.func.coalesce(person.scalar_subquery(), key.scalar_subquery())
 
 

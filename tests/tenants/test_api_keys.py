@@ -314,13 +314,10 @@ async def test_platform_keys_are_stored_hashed(client, factory, db):
     async with db.transaction() as tx:
         rows = (
             await tx.connection.execute(
-                text(
-                    "SELECT row_to_json(k)::text AS doc, k.secret_hash, k.tenant_id FROM api_keys k"
-                )
+                text("SELECT row_to_json(k)::text AS doc, k.secret_hash FROM platform_api_keys k")
             )
         ).all()
     [row] = [r for r in rows if created["prefix"] in r.doc]
-    assert row.tenant_id is None
     assert created["secret"] not in row.doc
     assert bytes(row.secret_hash) == hashlib.sha256(created["secret"].encode()).digest()
 
