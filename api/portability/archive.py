@@ -177,8 +177,8 @@ def wxr(snapshot: dict[str, Any], base_url: str) -> str:
         x.el("wp:post_password", cdata(""), raw=True)
         x.el("wp:is_sticky", "0")
         x.el("category", cdata(blog["title"]), raw=True, domain="category", nicename=blog["slug"])
-        for name in post["tags"]:
-            slug = next((s for s, t in tags.items() if t["name"] == name), name)
+        for slug in post["tags"]:  # posts name their tags by slug
+            name = tags[slug]["name"] if slug in tags else slug
             x.el("category", cdata(name), raw=True, domain="post_tag", nicename=slug)
         if post["cover_image_url"]:
             x.open("wp:postmeta")
