@@ -14,7 +14,6 @@ from sqlalchemy import text
 
 from domain.kernel import clock
 from domain.portability.model import ARCHIVE_TTL, LINK_TTL
-from tests.comments.helpers import seed
 from tests.factories import FrozenClock, edit_post
 from tests.portability.helpers import document, exports_url, lively, run_exports, unzip
 from tests.test_foundation import assert_problem
@@ -92,7 +91,7 @@ async def test_export_holds_every_part_of_the_tenant(client, factory):
 
 
 async def test_wxr_parses_with_a_hardened_parser_and_keeps_the_threads(client, factory):
-    world, blog, post, made = await lively(factory)
+    world, _blog, post, _made = await lively(factory)
     export = await _ready(client, factory, world, "manager")
     files = unzip((await _download(client, export["download_url"])).content)
     root = SafeET.fromstring(files["wordpress.xml"])  # refuses DTDs, entities, bombs
@@ -261,6 +260,3 @@ async def test_the_export_job_is_enqueued_with_the_request(client, factory):
             )
         ).scalars()
         assert any(asked.json()["id"] in p for p in payloads)
-
-
-_ = seed
