@@ -177,19 +177,6 @@ async def my_data(tenant: TenantSlug, ctx: Member, response: Response) -> Reader
     return ReaderData.model_validate(await use_cases.reader_data(ctx.uow, ctx.actor))
 
 
-@router.delete(
-    "/sites/{tenant}/me",
-    operation_id="site-erase-me",
-    response_model=ErasureRead,
-    responses=OWN_PROBLEMS,
-)
-async def erase_me(tenant: TenantSlug, ctx: Member) -> ErasureRead:
-    """Leave the site and erase what it holds about you (GDPR Art. 17): your votes are
-    withdrawn, your comments stay in their threads as "[deleted]" without your name, e-mail
-    or address; your account elsewhere is untouched."""
-    return ErasureRead.of(await use_cases.erase_reader(ctx.uow, ctx.actor))
-
-
 @router.get(
     "/tenants/{tenant}/readers/{user_id}/data",
     operation_id="readers-data",
@@ -210,3 +197,18 @@ async def reader_data(tenant: TenantSlug, user_id: UUID, ctx: Admin) -> ReaderDa
 async def erase_reader(tenant: TenantSlug, user_id: UUID, ctx: Manager) -> ErasureRead:
     """Erase one reader from the tenant on their request (as `site-erase-me` does)."""
     return ErasureRead.of(await use_cases.erase_reader(ctx.uow, ctx.actor, user_id))
+
+
+# Last of the routes (this router is the last one mounted): it ends the caller's
+# membership, so a walk over every route as one member meets it after all the others.
+@router.delete(
+    "/sites/{tenant}/me",
+    operation_id="site-erase-me",
+    response_model=ErasureRead,
+    responses=OWN_PROBLEMS,
+)
+async def erase_me(tenant: TenantSlug, ctx: Member) -> ErasureRead:
+    """Leave the site and erase what it holds about you (GDPR Art. 17): your votes are
+    withdrawn, your comments stay in their threads as "[deleted]" without your name, e-mail
+    or address; your account elsewhere is untouched."""
+    return ErasureRead.of(await use_cases.erase_reader(ctx.uow, ctx.actor))
