@@ -321,6 +321,14 @@ class SqlPortabilityRepository(TenantScoped):
             sa.text("DELETE FROM comment_reports WHERE tenant_id = :t AND reporter_id = :u"),
             params,
         )
+        # The insights' "who was active" rows name a member by their id ('u' || id).
+        await self.conn.execute(
+            sa.text(
+                "DELETE FROM insight_presence WHERE tenant_id = :t"
+                " AND person = '\\x75'::bytea || uuid_send(CAST(:u AS uuid))"
+            ),
+            params,
+        )
         for table in ("commenter_standings", "ambassadors", "memberships"):
             await self.conn.execute(
                 sa.text(f"DELETE FROM {table} WHERE tenant_id = :t AND user_id = :u"),  # noqa: S608

@@ -29,6 +29,19 @@ def readers(world, user_id) -> str:
     return f"/v1/tenants/{world.slug}/readers/{user_id}"
 
 
+async def _presence(db, world, user_id) -> int:
+    """The insights' "who was active" rows that name this member."""
+    async with db.transaction(tenant_id=world.tenant.id) as tx:
+        found = await tx.connection.execute(
+            text(
+                "SELECT count(*) FROM insight_presence WHERE tenant_id = :t"
+                " AND person = '\\x75'::bytea || uuid_send(CAST(:u AS uuid))"
+            ),
+            {"t": world.tenant.id, "u": user_id},
+        )
+        return int(found.scalar_one())
+
+
 async def _vote(client, world, post, who: str, stars: int) -> None:
     answer = await client.put(
         f"/v1/sites/{world.slug}/posts/{post.id}/rating",
@@ -79,6 +92,7 @@ async def test_erasure_keeps_threads_readable_and_summaries_exact(client, factor
     await _vote(client, world, post, "reader", 5)
     await _vote(client, world, post, "other", 2)
     reader = world.users["reader"]
+    assert await _presence(db, world, reader.id) > 0
     erased = await client.delete(me(world), headers=world.headers["reader"])
     assert erased.status_code == 200, erased.text
     assert erased.json() == {
@@ -113,6 +127,7 @@ async def test_erasure_keeps_threads_readable_and_summaries_exact(client, factor
             {"t": world.tenant.id, "u": reader.id},
         )
         assert member.scalar_one() == 0
+    assert await _presence(db, world, reader.id) == 0
     # No longer a member: their data is gone from this site.
     assert (await client.get(my_data(world), headers=world.headers["reader"])).status_code == 403
     log = await client.get(
