@@ -143,7 +143,21 @@ async def download_export(
     signature: Annotated[str, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")],
 ) -> Response:
     """The archive behind a signed link (from `exports-get`): no token needed, the link is
-    the credential; it works for one export until its `expires`."""
+    the credential; it works for one export until its `expires`.
+
+    The zip holds `README.txt`, `wordpress.xml` (WXR 1.2: each blog a category, posts with
+    their tags and threaded comments) and `causerie-export.json`, the format
+    `causerie-export`, version 1: an object with `format`, `version`, `export` (`id`,
+    `generated_at`), `tenant` (`id`, `slug`, `name`, `status`, `default_language`,
+    `branding`, `settings`, times), `domains[]`, `subscription` (`plan_id`, `status`,
+    `current_period_end`), `members[]` (`id`, `email`, `display_name`, `handle`, `role`,
+    `joined_at`; no password hash), `blogs[]` (with `authors[]`), `tags[]` (`slug`,
+    `name`), `posts[]` (`body_markdown`, `body_html`, `excerpt`, `status`, `published_at`,
+    `tags[]` by slug, `rating` {`count`, `sum`, `histogram[5]`}, `comment_count`,
+    `old_slugs[]`, …), `revisions[]`, `comments[]` (`parent_id` threads, author name,
+    e-mail and URL, `body_markdown`, `body_html`, `status`, …), `commenter_standings[]`
+    (the trust and ban list) and `ambassadors[]`. Ids are UUIDs, times ISO 8601 UTC. New
+    fields may appear within a version; removing or changing one raises `version`."""
     uow = caller.work
     found = await uow.tenants.by_slug(tenant)
     if found is None:
