@@ -86,8 +86,13 @@ async def test_export_holds_every_part_of_the_tenant(client, factory):
     reply = next(c for c in doc["comments"] if c["parent_id"])
     assert reply["parent_id"] == str(made["first"].id)
     assert all("ip_hash" not in c and "body_hash" not in c for c in doc["comments"])
-    if standing.status_code == 200:  # the moderation slice's trust list, when it has one
-        assert doc["commenter_standings"][0]["standing"] == "trusted"
+    assert standing.status_code == 200, standing.text  # the moderation slice's trust list
+    (listed,) = doc["commenter_standings"]
+    assert (listed["user_id"], listed["standing"], listed["note"]) == (
+        str(reader.id),
+        "trusted",
+        "fidèle",
+    )
 
 
 async def test_wxr_parses_with_a_hardened_parser_and_keeps_the_threads(client, factory):

@@ -708,6 +708,13 @@ const en = {
   "readers.erased": "{name} erased: {comments} comments anonymised, {ratings} votes removed.",
   "problem.link_invalid": "the link was altered",
   "problem.link_expired": "the link has expired",
+  "audit.sentence.export.requested": "{actor} asked for a full export",
+  "audit.sentence.export.downloaded": "{actor} downloaded a full export (through its signed link)",
+  "audit.sentence.reader.data_exported": "{actor} downloaded the data held on {target}",
+  "audit.sentence.reader.erased": "{actor} erased {target} from the site",
+  "audit.family.export": "Exports",
+  "audit.family.reader": "Readers' requests",
+  "audit.resource.export": "an export",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -1414,6 +1421,13 @@ const fr: Dictionary = {
   "readers.erased": "{name} effacé : {comments} commentaires anonymisés, {ratings} votes retirés.",
   "problem.link_invalid": "le lien a été modifié",
   "problem.link_expired": "le lien a expiré",
+  "audit.sentence.export.requested": "{actor} a demandé un export complet",
+  "audit.sentence.export.downloaded": "{actor} a téléchargé un export complet (par son lien signé)",
+  "audit.sentence.reader.data_exported": "{actor} a téléchargé les données détenues sur {target}",
+  "audit.sentence.reader.erased": "{actor} a effacé {target} du site",
+  "audit.family.export": "Exports",
+  "audit.family.reader": "Demandes des lecteurs",
+  "audit.resource.export": "un export",
 };
 
 const DICTIONARIES = { en, fr } as const;
