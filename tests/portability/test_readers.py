@@ -198,7 +198,7 @@ async def test_bad_reader_ids(client, factory, bad):
     assert_problem(answer, 422, "validation_failed")
 
 
-async def test_anonymous_and_keys_have_no_data_of_their_own(client, factory):
+async def test_anonymous_callers_and_unknown_sites_have_no_data(client, factory):
     world = await factory.world()
     assert (await client.get(my_data(world))).status_code == 401
     assert (await client.delete(me(world))).status_code == 401
