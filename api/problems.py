@@ -117,6 +117,12 @@ _CATALOGUE = [
     ),
     ProblemType("forbidden", 403, "Forbidden", "Your role does not allow this action."),
     ProblemType(
+        "link_invalid",
+        403,
+        "Link invalid",
+        "This signed link was altered or was not made by this server: ask for a new one.",
+    ),
+    ProblemType(
         "comments_closed",
         403,
         "Comments closed",
@@ -133,6 +139,12 @@ _CATALOGUE = [
         "method_not_allowed", 405, "Method not allowed", "This path does not accept that method."
     ),
     ProblemType("conflict", 409, "Conflict", "The request conflicts with the current state."),
+    ProblemType(
+        "link_expired",
+        410,
+        "Link expired",
+        "This signed download link is past its time: read the export again for a fresh one.",
+    ),
     ProblemType(
         "precondition_failed",
         412,

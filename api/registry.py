@@ -14,6 +14,7 @@ from api.insights import routes as insights
 from api.licensing import routes as licensing
 from api.members import routes as members
 from api.moderation import routes as moderation
+from api.portability import routes as portability
 from api.posts import feeds
 from api.posts import public as posts_public
 from api.posts import routes as posts
@@ -42,6 +43,7 @@ ROUTERS: list[APIRouter] = [
     insights.router,
     insights_headline.router,
     webhooks.router,
+    portability.router,
 ]
 
 # The OpenAPI tags, in the order a reader meets them.
@@ -61,5 +63,11 @@ TAGS: list[tuple[str, str]] = [
     ("moderation", "The moderation queue and decisions."),
     ("insights", "Engagement, rankings, tone and moderation figures."),
     ("webhooks", "Signed webhooks: endpoints, their secrets and the delivery log."),
+    (
+        "portability",
+        "Taking everything away: full exports of a tenant (JSON format `causerie-export`, "
+        "documented in the README, and a WordPress WXR 1.2 file) and readers' rights over "
+        "their data (access, portability, erasure).",
+    ),
     ("system", "Health, readiness and metrics."),
 ]

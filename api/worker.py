@@ -29,6 +29,7 @@ from pgqueuer.models import Job
 from pgqueuer.qm import QueueManager
 
 from api.bootstrap import webhook_box
+from api.portability.worker import ExportRunner
 from api.settings import Settings
 from api.webhooks.delivery import WebhookSender
 from domain.kernel import clock
@@ -53,6 +54,7 @@ class Worker:
         self.db, self.settings = db, settings
         self.webhooks = WebhookSender(db, settings, webhook_box(settings))
         self.consumers: list[Consumer] = [self.webhooks.plan, *consumers]
+        self.exports = ExportRunner(db, settings)
 
     async def dispatch(self, tenant_id: UUID) -> int:
         """Hand the tenant's due events to the consumers; how many were taken."""
@@ -91,10 +93,15 @@ class Worker:
         payload = jobs.read_payload(job.payload)
         await self.webhooks.deliver(UUID(payload["tenant_id"]), UUID(payload["delivery_id"]))
 
+    async def run_export(self, job: Job) -> None:
+        payload = jobs.read_payload(job.payload)
+        await self.exports.run(UUID(payload["tenant_id"]), UUID(payload["export_id"]))
+
     def queue_manager(self, connection: asyncpg.Connection) -> QueueManager:
         manager = QueueManager(jobs.queries(connection))
         manager.entrypoint(jobs.DISPATCH)(self.run_job)
         manager.entrypoint(jobs.DELIVER)(self.run_delivery)
+        manager.entrypoint(jobs.EXPORT)(self.run_export)
         return manager
 
     async def run(self, connection: asyncpg.Connection, *, drain: bool = False) -> None:

@@ -77,3 +77,20 @@ async def enqueue_delivery(
         dedupe_key=f"deliver:{delivery_id}",
         on_conflict="skip",
     )
+
+
+EXPORT = "portability.export"
+
+
+def export_payload(tenant_id: UUID, export_id: UUID) -> bytes:
+    return json.dumps({"tenant_id": str(tenant_id), "export_id": str(export_id)}).encode()
+
+
+async def enqueue_export(connection: asyncpg.Connection, tenant_id: UUID, export_id: UUID) -> None:
+    """One job per export; the export row says whether it still has work to do."""
+    await queries(connection).enqueue(
+        EXPORT,
+        export_payload(tenant_id, export_id),
+        dedupe_key=f"export:{export_id}",
+        on_conflict="skip",
+    )

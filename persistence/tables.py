@@ -704,3 +704,32 @@ webhook_deliveries = sa.Table(
     ),
     sa.Index("webhook_deliveries_due", "due_at", postgresql_where=sa.text("status = 'pending'")),
 )
+
+# --- portability (migration 0024) ---------------------------------------------------------
+
+tenant_exports = sa.Table(
+    "tenant_exports",
+    metadata,
+    sa.Column("tenant_id", U, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("id", U, primary_key=True),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("requested_by", U, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    sa.Column("format_version", sa.Integer(), nullable=False),
+    sa.Column("items_done", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("items_total", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("size_bytes", sa.BigInteger()),
+    sa.Column("sha256", sa.String(64)),
+    sa.Column("archive", sa.LargeBinary()),
+    sa.Column("error", sa.String(500)),
+    _ts("created_at", False),
+    _ts("started_at"),
+    _ts("finished_at"),
+    _ts("expires_at"),
+    sa.Index(
+        "tenant_exports_one_active",
+        "tenant_id",
+        unique=True,
+        postgresql_where=sa.text("status IN ('queued','running')"),
+    ),
+    sa.Index("tenant_exports_recent", "tenant_id", sa.text("created_at DESC"), sa.text("id DESC")),
+)

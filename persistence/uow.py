@@ -31,6 +31,7 @@ from persistence.licensing.repositories import (
 from persistence.members.repositories import SqlInvitationRepository, SqlMembershipRepository
 from persistence.moderation.repositories import SqlModerationRepository
 from persistence.outbox import write_events
+from persistence.portability.repositories import SqlPortabilityRepository
 from persistence.posts.repositories import SqlPostRepository
 from persistence.public_changes import CHANNEL, MAX_POSTS, PublicChange, announce
 from persistence.ratings.repositories import SqlRatingRepository
@@ -108,6 +109,7 @@ class SqlUnitOfWork:
         self.commenters = SqlCommentersRepository(self._tx)
         self.ambassadors = SqlAmbassadorsRepository(self._tx)
         self.webhooks = SqlWebhookRepository(self._tx)
+        self.portability = SqlPortabilityRepository(self._tx)
         return self
 
     async def __aexit__(

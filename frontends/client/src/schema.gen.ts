@@ -600,6 +600,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sites/{tenant}/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Erase Me
+         * @description Leave the site and erase what it holds about you (GDPR Art. 17): your votes are
+         *     withdrawn, your comments stay in their threads as "[deleted]" without your name, e-mail
+         *     or address; your account elsewhere is untouched.
+         *
+         *     **Who may call:** A reader's part in an online public site (`be_member`): its members, and anonymous readers where the tenant allows it.
+         */
+        delete: operations["site-erase-me"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{tenant}/me/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Data
+         * @description Everything this site holds about the signed-in reader, as JSON (GDPR Art. 15, 20).
+         *
+         *     **Who may call:** A reader's part in an online public site (`be_member`): its members, and anonymous readers where the tenant allows it.
+         */
+        get: operations["site-my-data"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sites/{tenant}/posts": {
         parameters: {
             query?: never;
@@ -1336,6 +1382,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenant}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Exports
+         * @description The tenant's twenty latest exports, newest first.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `read_tenant_admin`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        get: operations["exports-list"];
+        put?: never;
+        /**
+         * Create Export
+         * @description Ask for a full export of the tenant. A worker builds the archive; follow it with
+         *     `exports-get` until it is `ready`, then download it through `download_url`. One at a
+         *     time: while one is queued or running, asking again is a 409 naming it.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `read_tenant_admin`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        post: operations["exports-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Export
+         * @description One export: its progress, and for a ready one a fresh signed download link.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `read_tenant_admin`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        get: operations["exports-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/exports/{export_id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Export
+         * @description The archive behind a signed link (from `exports-get`): no token needed, the link is
+         *     the credential; it works for one export until its `expires`.
+         *
+         *     The zip holds `README.txt`, `wordpress.xml` (WXR 1.2: each blog a category, posts with
+         *     their tags and threaded comments) and `causerie-export.json`, the format
+         *     `causerie-export`, version 1: an object with `format`, `version`, `export` (`id`,
+         *     `generated_at`), `tenant` (`id`, `slug`, `name`, `status`, `default_language`,
+         *     `branding`, `settings`, times), `domains[]`, `subscription` (`plan_id`, `status`,
+         *     `current_period_end`), `members[]` (`id`, `email`, `display_name`, `handle`, `role`,
+         *     `joined_at`; no password hash), `blogs[]` (with `authors[]`), `tags[]` (`slug`,
+         *     `name`), `posts[]` (`body_markdown`, `body_html`, `excerpt`, `status`, `published_at`,
+         *     `tags[]` by slug, `rating` {`count`, `sum`, `histogram[5]`}, `comment_count`,
+         *     `old_slugs[]`, …), `revisions[]`, `comments[]` (`parent_id` threads, author name,
+         *     e-mail and URL, `body_markdown`, `body_html`, `status`, …), `commenter_standings[]`
+         *     (the trust and ban list) and `ambassadors[]`. Ids are UUIDs, times ISO 8601 UTC. New
+         *     fields may appear within a version; removing or changing one raises `version`.
+         *
+         *     **Who may call:** Anyone.
+         */
+        get: operations["exports-download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{tenant}/insights/ambassadors": {
         parameters: {
             query?: never;
@@ -1993,6 +2128,50 @@ export interface paths {
          *     **Who may call:** Members of the tenant whose role allows `use_console`, operators where the policy table says so, and API keys holding a scope that allows it.
          */
         post: operations["posts-unpublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/readers/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Erase Reader
+         * @description Erase one reader from the tenant on their request (as `site-erase-me` does).
+         *
+         *     **Who may call:** Members of the tenant whose role allows `manage_tenant`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        delete: operations["readers-erase"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/readers/{user_id}/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reader Data
+         * @description Everything the tenant holds about one reader, to answer their access request.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `read_tenant_admin`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        get: operations["readers-data"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3789,6 +3968,20 @@ export interface components {
             items: components["schemas"]["EngagementPoint"][];
             window: components["schemas"]["WindowRead"];
         };
+        /** ErasureRead */
+        ErasureRead: {
+            /** Comments Anonymised */
+            comments_anonymised: number;
+            /** Ratings Removed */
+            ratings_removed: number;
+            /** Reports Removed */
+            reports_removed: number;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
         /** Event_comment_approved */
         Event_comment_approved: {
             data: components["schemas"]["CommentEventData"];
@@ -4205,6 +4398,63 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** ExportRead */
+        ExportRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Download Expires At */
+            download_expires_at?: string | null;
+            /**
+             * Download Url
+             * @description A signed link to the zip, valid for an hour (never past `expires_at`); a fresh one on every read of a ready export.
+             */
+            download_url?: string | null;
+            /** Error */
+            error: string | null;
+            /**
+             * Expires At
+             * @description When the archive is deleted.
+             */
+            expires_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Format Version
+             * @description The version of the archive's JSON format.
+             */
+            format_version: number;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Items Done */
+            items_done: number;
+            /**
+             * Items Total
+             * @description Blogs, posts, revisions, comments and members.
+             */
+            items_total: number;
+            /**
+             * Sha256
+             * @description SHA-256 of the archive, hex.
+             */
+            sha256: string | null;
+            /** Size Bytes */
+            size_bytes: number | null;
+            /** Started At */
+            started_at: string | null;
+            /** @description `queued`, `running`, then `ready` (downloadable) or `failed`; `expired` once the archive is gone. */
+            status: components["schemas"]["ExportStatus"];
+        };
+        /**
+         * ExportStatus
+         * @enum {string}
+         */
+        ExportStatus: "queued" | "running" | "ready" | "failed" | "expired";
         /** Features */
         Features: {
             /** Custom Domain */
@@ -4989,10 +5239,12 @@ export interface components {
          *     - `feature_not_in_plan` (402): The tenant's plan does not include this feature.
          *     - `subscription_inactive` (402): The tenant's subscription is suspended or cancelled: writes are refused, reads go on.
          *     - `forbidden` (403): Your role does not allow this action.
+         *     - `link_invalid` (403): This signed link was altered or was not made by this server: ask for a new one.
          *     - `comments_closed` (403): This blog (or the whole site) takes no comments: its moderation policy is `closed`.
          *     - `not_found` (404): No such resource, or not one you can see. Another tenant's resources are never found.
          *     - `method_not_allowed` (405): This path does not accept that method.
          *     - `conflict` (409): The request conflicts with the current state.
+         *     - `link_expired` (410): This signed download link is past its time: read the export again for a fresh one.
          *     - `precondition_failed` (412): The resource changed since you read it: the If-Match version is stale.
          *     - `payload_too_large` (413): The request body is over the size limit.
          *     - `unsupported_media_type` (415): This endpoint takes application/json bodies.
@@ -5005,7 +5257,7 @@ export interface components {
          */
         Problem: {
             /** @enum {string} */
-            code: "malformed_json" | "bad_request" | "idempotency_key_invalid" | "unauthenticated" | "quota_exceeded" | "feature_not_in_plan" | "subscription_inactive" | "forbidden" | "comments_closed" | "not_found" | "method_not_allowed" | "conflict" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "invalid_input" | "precondition_required" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "malformed_json" | "bad_request" | "idempotency_key_invalid" | "unauthenticated" | "quota_exceeded" | "feature_not_in_plan" | "subscription_inactive" | "forbidden" | "link_invalid" | "comments_closed" | "not_found" | "method_not_allowed" | "conflict" | "link_expired" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "invalid_input" | "precondition_required" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description The resource's version now (its ETag). Carried by: `precondition_failed`. */
             current_version?: number;
             detail: string;
@@ -5036,7 +5288,7 @@ export interface components {
             /** @description Seconds to wait, as in the Retry-After header. Carried by: `rate_limited`, `service_unavailable`. */
             retry_after?: number;
             /** @enum {integer} */
-            status: 400 | 401 | 402 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 428 | 429 | 500 | 503;
+            status: 400 | 401 | 402 | 403 | 404 | 405 | 409 | 410 | 412 | 413 | 415 | 422 | 428 | 429 | 500 | 503;
             /** @description The subscription's status. Carried by: `subscription_inactive`. */
             subscription_status?: string;
             title: string;
@@ -5305,6 +5557,73 @@ export interface components {
             histogram: number[];
             /** Sum */
             sum: number;
+        };
+        /**
+         * ReaderData
+         * @description Everything the tenant holds about one reader (format `causerie-reader-data`, v1).
+         */
+        ReaderData: {
+            /**
+             * Ambassador
+             * @description Whether staff marked them one.
+             */
+            ambassador: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Audit
+             * @description Audit entries where they acted or were the target.
+             */
+            audit: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Comments
+             * @description Every comment by the reader in the tenant, in any state, with the name, e-mail and URL given with it.
+             */
+            comments: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Format
+             * @description `causerie-reader-data`
+             */
+            format: string;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /**
+             * Profile
+             * @description E-mail, display name, handle, role in the tenant, dates.
+             */
+            profile: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Ratings
+             * @description Their votes: post, stars, dates.
+             */
+            ratings: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Reports
+             * @description Comments they reported.
+             */
+            reports: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Standing
+             * @description The moderators' standing on them (trusted or banned) and its note.
+             */
+            standing: {
+                [key: string]: unknown;
+            } | null;
+            /** Version */
+            version: number;
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -6704,7 +7023,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6822,7 +7141,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6942,7 +7261,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7040,7 +7359,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7124,7 +7443,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7362,7 +7681,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7575,7 +7894,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7895,7 +8214,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7994,7 +8313,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8094,7 +8413,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8198,7 +8517,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8298,7 +8617,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8398,7 +8717,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8506,7 +8825,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9014,7 +9333,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9113,7 +9432,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9124,6 +9443,226 @@ export interface operations {
             };
             /** @description No such site (or offline), or no such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed or Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "site-erase-me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureRead"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Subscription inactive (erasing is a change) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a member of this site, or an API key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such site */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A staff member: ask the site's managers */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed or Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "site-my-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReaderData"];
+                };
+            };
+            /** @description Sign in first */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Subscription inactive (erasing is a change) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a member of this site, or an API key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such site */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A staff member: ask the site's managers */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9227,7 +9766,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9332,7 +9871,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9581,7 +10120,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9949,7 +10488,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10189,7 +10728,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10293,7 +10832,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden or Comments closed */
+            /** @description Forbidden or Link invalid or Comments closed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13993,6 +14532,414 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "exports-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportRead"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Quota exceeded or Feature not in plan or Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant (or not yours), or no such export */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "exports-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportRead"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Quota exceeded or Feature not in plan or Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant (or not yours), or no such export */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An export is already under way */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "exports-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportRead"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Quota exceeded or Feature not in plan or Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant (or not yours), or no such export */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "exports-download": {
+        parameters: {
+            query: {
+                /** @description The link's end, Unix time. */
+                expires: number;
+                signature: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The archive: `causerie-export.json`, `wordpress.xml`, `README.txt`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description The link was altered (`link_invalid`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant or export, or its archive is gone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link is past its time (`link_expired`) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18072,6 +19019,228 @@ export interface operations {
             };
             /** @description Precondition required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "readers-erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureRead"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Quota exceeded or Feature not in plan or Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant (or not yours), or no such reader in it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This member is not a reader (staff are not erased here) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "readers-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReaderData"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Quota exceeded or Feature not in plan or Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant (or not yours), or no such reader in it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This member is not a reader (staff are not erased here) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -23,6 +23,7 @@ import { PeoplePage } from "../features/people/components/PeoplePage";
 import { BriefsPage } from "../features/briefs/components/BriefsPage";
 import { BrandingPage } from "../features/branding/components/BrandingPage";
 import { DomainsPage } from "../features/domains/components/DomainsPage";
+import { ExportsPage } from "../features/exports/components/ExportsPage";
 import { WebhooksPage } from "../features/webhooks/components/WebhooksPage";
 import { MembersPage } from "../features/members/components/MembersPage";
 import { ModerationPage } from "../features/moderation/components/ModerationPage";
@@ -119,6 +120,7 @@ function TenantScreens({ me }: { me: Me }) {
           <Route path="webhooks" element={<Guard screen="webhooks"><WebhooksPage /></Guard>} />
           <Route path="subscription" element={<Guard screen="subscription"><SubscriptionPage /></Guard>} />
           <Route path="audit" element={<Guard screen="audit"><AuditPage /></Guard>} />
+          <Route path="exports" element={<Guard screen="exports"><ExportsPage /></Guard>} />
           <Route path="conversation" element={<Guard screen="conversation"><ConversationPage /></Guard>} />
           <Route path="people" element={<Guard screen="people"><PeoplePage /></Guard>} />
           <Route path="briefs" element={<Guard screen="briefs"><BriefsPage /></Guard>} />

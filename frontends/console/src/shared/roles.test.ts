@@ -19,6 +19,7 @@ describe("role → screens", () => {
         "domains",
         "subscription",
         "audit",
+        "exports",
       ]);
     }
     expect(canOpen("owner", "briefs")).toBe(true);
@@ -27,7 +28,7 @@ describe("role → screens", () => {
 
   it("gives moderators the queue, posts (to unpublish) and their figures only", () => {
     expect(allowedScreens("moderator")).toEqual(["dashboard", "moderation", "posts"]);
-    for (const screen of ["members", "apiKeys", "webhooks", "branding", "domains", "subscription", "audit", "blogs", "conversation", "people"] as const) {
+    for (const screen of ["members", "apiKeys", "webhooks", "branding", "domains", "subscription", "audit", "exports", "blogs", "conversation", "people"] as const) {
       expect(canOpen("moderator", screen)).toBe(false);
     }
   });

@@ -21,6 +21,7 @@ export const SCREENS = [
   "domains",
   "subscription",
   "audit",
+  "exports",
   "briefs",
 ] as const;
 export type Screen = (typeof SCREENS)[number];
@@ -42,6 +43,8 @@ const ALLOWED: Record<Screen, readonly Role[]> = {
   domains: STAFF,
   subscription: STAFF,
   audit: STAFF,
+  // a full export and readers' requests: owners, managers, operators
+  exports: STAFF,
   // full insights: what is said
   conversation: STAFF,
   // full insights: the commenter ranking
@@ -111,6 +114,7 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   domains: "domains",
   subscription: "subscription",
   audit: "audit",
+  exports: "exports",
   conversation: "conversation",
   people: "people",
   briefs: "briefs",

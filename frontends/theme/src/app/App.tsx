@@ -33,6 +33,7 @@ const PAGES = {
   search: () => import("./pages/SearchPage").then((m) => ({ default: m.SearchPage })),
   signin: () => import("./pages/AccountPages").then((m) => ({ default: m.SignInPage })),
   signup: () => import("./pages/AccountPages").then((m) => ({ default: m.SignUpPage })),
+  mydata: () => import("./pages/AccountPages").then((m) => ({ default: m.MyDataPage })),
 } satisfies Record<string, () => Promise<{ default: ComponentType }>>;
 
 type PageName = keyof typeof PAGES;
@@ -51,6 +52,7 @@ export function pageFor(path: string): PageName | null {
   if (first === "authors" && second && parts.length === 2) return "author";
   if (first === "tags") return second ? "tag" : "tags";
   if (parts.length === 1 && (first === "search" || first === "signin" || first === "signup")) return first;
+  if (parts.length === 1 && first === "my-data") return "mydata";
   return null;
 }
 
@@ -82,6 +84,7 @@ function SiteRoutes({ basename }: { basename: string }) {
       search: page("search"),
       signin: page("signin"),
       signup: page("signup"),
+      mydata: page("mydata"),
     }),
     [],
   );
@@ -98,6 +101,7 @@ function SiteRoutes({ basename }: { basename: string }) {
           <Route path="search" element={pages.search} />
           <Route path="signin" element={pages.signin} />
           <Route path="signup" element={pages.signup} />
+          <Route path="my-data" element={pages.mydata} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

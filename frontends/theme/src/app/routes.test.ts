@@ -12,6 +12,7 @@ describe("pageFor", () => {
     expect(pageFor("/tags")).toBe("tags");
     expect(pageFor("/tags/montagne")).toBe("tag");
     expect(pageFor("/search")).toBe("search");
+    expect(pageFor("/my-data")).toBe("mydata");
     expect(pageFor("/nowhere/at/all")).toBeNull();
     expect(pageFor("/blogs/a/b/c")).toBeNull();
   });

@@ -142,6 +142,16 @@ const en = {
   "wait.seconds#other": "{count} seconds",
   "wait.minutes#one": "{count} minute",
   "wait.minutes#other": "{count} minutes",
+  "myData.link": "My data",
+  "myData.title": "My data on this site",
+  "myData.help": "Download everything this site holds about you (your profile, comments, votes and reports) as a JSON file.",
+  "myData.signIn": "Sign in to see or delete your data.",
+  "myData.download": "Download my data",
+  "myData.deleteTitle": "Delete my account on this site",
+  "myData.deleteHelp": "Your votes are withdrawn and you leave this site. Your comments stay in their conversations, shown as “[deleted]” without your name, e-mail or link. Your account on other sites is not touched.",
+  "myData.sure": "I understand this cannot be undone",
+  "myData.delete": "Delete my account here",
+  "myData.erased": "Your account on this site is deleted.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -286,6 +296,16 @@ const fr: Dictionary = {
   "wait.seconds#other": "{count} secondes",
   "wait.minutes#one": "{count} minute",
   "wait.minutes#other": "{count} minutes",
+  "myData.link": "Mes données",
+  "myData.title": "Mes données sur ce site",
+  "myData.help": "Téléchargez tout ce que ce site détient sur vous (profil, commentaires, votes et signalements) dans un fichier JSON.",
+  "myData.signIn": "Connectez-vous pour voir ou effacer vos données.",
+  "myData.download": "Télécharger mes données",
+  "myData.deleteTitle": "Supprimer mon compte sur ce site",
+  "myData.deleteHelp": "Vos votes sont retirés et vous quittez ce site. Vos commentaires restent dans leurs conversations, affichés « [deleted] » sans votre nom, votre adresse ni votre lien. Votre compte sur d’autres sites n’est pas touché.",
+  "myData.sure": "Je comprends que c’est définitif",
+  "myData.delete": "Supprimer mon compte ici",
+  "myData.erased": "Votre compte sur ce site est supprimé.",
 };
 
 const DICTIONARIES: Record<string, Dictionary> = { en, fr };

@@ -50,6 +50,10 @@ export const KNOWN_ACTIONS = [
   "webhook.secret_rotated",
   "webhook.delivery_resent",
   "webhook.endpoint_disabled",
+  "export.requested",
+  "export.downloaded",
+  "reader.data_exported",
+  "reader.erased",
 ] as const;
 
 /** The families the log can be narrowed to ("post." and so on), in menu order. */
@@ -64,9 +68,11 @@ export const ACTION_FAMILIES = [
   "tenant",
   "subscription",
   "webhook",
+  "export",
+  "reader",
 ] as const;
 
-export const RESOURCES = ["post", "blog", "comment", "user", "api_key", "domain", "invitation", "tenant", "subscription", "webhook"] as const;
+export const RESOURCES = ["post", "blog", "comment", "user", "api_key", "domain", "invitation", "tenant", "subscription", "webhook", "export"] as const;
 
 export interface SentenceParts {
   action: string;

@@ -2,6 +2,7 @@ import { useNavigate } from "react-router";
 
 import { SignInForm } from "../../features/auth/components/SignInForm";
 import { SignUpForm } from "../../features/auth/components/SignUpForm";
+import { MyDataPanel } from "../../features/mydata/components/MyDataPanel";
 import { NotFound } from "../../shared/components/NotFound";
 import { useHead } from "../../shared/head";
 import { useI18n } from "../../shared/i18n";
@@ -31,4 +32,10 @@ export function SignUpPage() {
   useHead({ title: useSiteTitle(f.t("auth.signUp")), description: f.t("auth.signUp") });
   if (!config.features.reader_signup) return <NotFound />;
   return <SignUpForm onDone={back} />;
+}
+
+export function MyDataPage() {
+  const f = useI18n();
+  useHead({ title: useSiteTitle(f.t("myData.title")), description: f.t("myData.help") });
+  return <MyDataPanel />;
 }
