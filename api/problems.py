@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from domain.comments.model import CommentsClosed
+from domain.imports.model import BadExport, ImportTooLarge, UnsupportedVersion
 from domain.kernel import errors as de
 from persistence.database import DatabaseBusy, DatabaseUnavailable
 
@@ -99,7 +100,7 @@ _CATALOGUE = [
         "Quota exceeded",
         "The tenant's plan does not allow more of this resource. The problem names the quota, "
         "its limit and the current usage; upgrading the plan lifts it at once.",
-        members=("quota", "limit", "usage", "plan"),
+        members=("quota", "limit", "usage", "plan", "missing"),
     ),
     ProblemType(
         "feature_not_in_plan",
@@ -141,7 +142,11 @@ _CATALOGUE = [
         members=("current_version",),
     ),
     ProblemType(
-        "payload_too_large", 413, "Payload too large", "The request body is over the size limit."
+        "payload_too_large",
+        413,
+        "Payload too large",
+        "The request body is over the size limit.",
+        members=("limit_bytes",),
     ),
     ProblemType(
         "unsupported_media_type",
@@ -162,6 +167,21 @@ _CATALOGUE = [
         "Invalid input",
         "The input is well-formed but breaks a rule (for example an invalid status transition).",
         members=("field", "from", "to"),
+    ),
+    ProblemType(
+        "bad_export",
+        422,
+        "Not a readable export",
+        "The uploaded file is not a WordPress (WXR) or Ghost (JSON) export we can read: wrong "
+        "format, truncated, or XML declaring a DTD or entities (refused: an export needs none).",
+        members=("reason",),
+    ),
+    ProblemType(
+        "unsupported_export_version",
+        422,
+        "Unsupported export version",
+        "The export comes from a version we do not read (WXR 1.0 to 1.2, Ghost 2 to 6).",
+        members=("version",),
     ),
     ProblemType(
         "precondition_required",
@@ -222,6 +242,9 @@ _DOMAIN_CODES: dict[type[de.DomainError], str] = {
     de.SubscriptionInactive: "subscription_inactive",
     de.PreconditionFailed: "precondition_failed",
     de.Overloaded: "service_unavailable",
+    BadExport: "bad_export",
+    UnsupportedVersion: "unsupported_export_version",
+    ImportTooLarge: "payload_too_large",
 }
 
 

@@ -22,7 +22,8 @@ from pgqueuer.domain.types import QueueExecutionMode
 from pgqueuer.models import Job
 from pgqueuer.qm import QueueManager
 
-from api.bootstrap import webhook_box
+from api.bootstrap import Services, webhook_box
+from api.imports import runner as imports
 from api.settings import Settings
 from api.webhooks.delivery import WebhookSender
 from domain.kernel import clock
@@ -47,6 +48,14 @@ class Worker:
         self.db, self.settings = db, settings
         self.webhooks = WebhookSender(db, settings, webhook_box(settings))
         self.consumers: list[Consumer] = [self.webhooks.plan, *consumers]
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        """The adapters an import needs (built on first use: most workers never import)."""
+        if self._services is None:
+            self._services = Services.from_settings(self.settings)
+        return self._services
 
     async def dispatch(self, tenant_id: UUID) -> int:
         """Hand the tenant's due events to the consumers; how many were taken."""
@@ -85,10 +94,21 @@ class Worker:
         payload = jobs.read_payload(job.payload)
         await self.webhooks.deliver(UUID(payload["tenant_id"]), UUID(payload["delivery_id"]))
 
+    async def run_import(self, job: Job) -> None:
+        payload = jobs.read_payload(job.payload)
+        done = await imports.run(
+            self.db,
+            self.services,
+            UUID(payload["tenant_id"]),
+            UUID(payload["import_id"]),
+        )
+        log.info("imported", tenant_id=payload["tenant_id"], state=done.state.value)
+
     def queue_manager(self, connection: asyncpg.Connection) -> QueueManager:
         manager = QueueManager(jobs.queries(connection))
         manager.entrypoint(jobs.DISPATCH)(self.run_job)
         manager.entrypoint(jobs.DELIVER)(self.run_delivery)
+        manager.entrypoint(jobs.IMPORT)(self.run_import)
         return manager
 
     async def run(self, connection: asyncpg.Connection, *, drain: bool = False) -> None:

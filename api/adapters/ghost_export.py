@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
@@ -66,7 +67,11 @@ def lexical_to_html(tree: Any, unknown: set[str]) -> str:
 
 
 def _nodes(nodes: Any, unknown: set[str]) -> str:
-    return "".join(_node(n, unknown) for n in nodes if isinstance(n, dict)) if isinstance(nodes, list) else ""
+    return (
+        "".join(_node(n, unknown) for n in nodes if isinstance(n, dict))
+        if isinstance(nodes, list)
+        else ""
+    )
 
 
 def _node(node: dict[str, Any], unknown: set[str]) -> str:
@@ -117,8 +122,8 @@ def _payload(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         raise BadExport(
             "This JSON is not a Ghost export (no db[0].data).", extra={"reason": "wrong_format"}
         )
-    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
-    return meta, data["data"]
+    meta = data.get("meta")
+    return (meta if isinstance(meta, dict) else {}), data["data"]
 
 
 def _rows(data: dict[str, Any], table: str) -> list[dict[str, Any]]:
@@ -169,7 +174,7 @@ class GhostReader:
     def _urls(self, text: str) -> str:
         return text.replace(PLACEHOLDER, self.site_url) if text else text
 
-    def items(self) -> list[ImportedPost | Skipped]:
+    def items(self) -> Iterator[ImportedPost | Skipped]:
         tags = {t.get("id"): t for t in _rows(self.data, "tags")}
         post_tags: dict[Any, list[tuple[int, str]]] = {}
         for link in _rows(self.data, "posts_tags"):
@@ -199,7 +204,9 @@ class GhostReader:
                 unknown: set[str] = set()
                 body = lexical_to_html(row["lexical"], unknown)
                 if unknown:
-                    warnings.append(f"Lexical cards kept as text only: {', '.join(sorted(unknown))}")
+                    warnings.append(
+                        f"Lexical cards kept as text only: {', '.join(sorted(unknown))}"
+                    )
             if not body:
                 text = str(row.get("plaintext") or "")
                 body = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
@@ -211,8 +218,10 @@ class GhostReader:
                 warnings.append("__GHOST_URL__ links left root-relative: give site_url to fix")
             slug = str(row.get("slug") or "")
             ordered_authors = [a for _, a in sorted(authors.get(row.get("id"), []))]
-            author = ordered_authors[0] if ordered_authors else (
-                f"user:{row['author_id']}" if row.get("author_id") else None
+            author = (
+                ordered_authors[0]
+                if ordered_authors
+                else (f"user:{row['author_id']}" if row.get("author_id") else None)
             )
             cover = self._urls(str(row.get("feature_image") or "")) or None
             out.append(
@@ -231,4 +240,4 @@ class GhostReader:
                     warnings=warnings,
                 )
             )
-        return out
+        return iter(out)

@@ -180,7 +180,9 @@ class WxrReader:
                     self.summary.categories.append((slug, label))
                 channel.remove(element)
         if not seen_root or channel is None:
-            raise BadExport("This is not a WordPress export (WXR).", extra={"reason": "wrong_format"})
+            raise BadExport(
+                "This is not a WordPress export (WXR).", extra={"reason": "wrong_format"}
+            )
         self._check_version()
 
     def _check_version(self) -> None:
@@ -265,7 +267,9 @@ class WxrReader:
         post.cover_image_url = thumbnail  # a key until the runner resolves it
         return post
 
-    def _comment(self, fields: dict[tuple[str, str], str], warnings: list[str]) -> ImportedComment | None:
+    def _comment(
+        self, fields: dict[tuple[str, str], str], warnings: list[str]
+    ) -> ImportedComment | None:
         comment_id = fields.get(("wp", "comment_id"), "").strip()
         kind = fields.get(("wp", "comment_type"), "").strip()
         if kind in ("pingback", "trackback"):

@@ -44,6 +44,16 @@ class CategoriesAs(StrEnum):
 # must not be able to hand out the tenant).
 AUTHOR_ROLES = (Role.AUTHOR, Role.MODERATOR, Role.MANAGER)
 MAX_WARNINGS = 1000
+# The largest upload per plan (plans may set their own ``import_megabytes`` quota).
+IMPORT_MEGABYTES = {"starter": 20, "business": 50, "enterprise": 200}
+DEFAULT_IMPORT_MEGABYTES = 20
+
+
+def upload_limit_bytes(plan_id: str, quotas: dict[str, int | None]) -> int:
+    megabytes = quotas.get("import_megabytes") or IMPORT_MEGABYTES.get(
+        plan_id, DEFAULT_IMPORT_MEGABYTES
+    )
+    return int(megabytes) * 1024 * 1024
 
 
 @dataclass
@@ -172,6 +182,7 @@ class ImportOptions:
     author_role: Role = Role.AUTHOR
     categories_as: CategoriesAs = CategoriesAs.TAGS
     dry_run: bool = False
+    site_url: str | None = None  # Ghost's __GHOST_URL__
 
     def __post_init__(self) -> None:
         if self.author_role not in AUTHOR_ROLES:
