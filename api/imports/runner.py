@@ -47,7 +47,10 @@ def reader_for(fmt: ImportFormat, stream: IO[bytes], site_url: str | None) -> Ex
 
 def tools(services: Services) -> use_cases.Tools:
     return use_cases.Tools(
-        text=services.text, comment_text=services.comment_text, html=ImportedHtmlCleaner()
+        text=services.text,
+        comment_text=services.comment_text,
+        html=ImportedHtmlCleaner(),
+        tone=services.tone,
     )
 
 

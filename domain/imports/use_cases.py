@@ -21,7 +21,7 @@ from uuid import UUID, uuid4
 
 from domain.accounts.use_cases import register_hashed
 from domain.comments.model import MAX_BODY_CHARS, MAX_DEPTH, MAX_NAME_CHARS, MAX_URL_CHARS
-from domain.comments.ports import CommentRenderer
+from domain.comments.ports import CommentRenderer, ToneClassifier
 from domain.imports.model import (
     ACTIVE_STATES,
     CategoriesAs,
@@ -211,6 +211,7 @@ class Tools:
     text: TextEngine
     comment_text: CommentRenderer
     html: HtmlCleaner
+    tone: ToneClassifier
 
 
 @dataclass
@@ -443,6 +444,7 @@ async def _comments(
             body_html=tools.comment_text.render(body),
             status=comment.status,
             created_at=created,
+            sentiment=tools.tone.classify(body, post.language).value,
         )
         # A reply to a comment that went to the last level hangs from that comment.
         ids[comment.key] = (comment_id, parent[1] if parent else comment_id, depth)

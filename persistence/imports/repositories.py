@@ -265,7 +265,8 @@ class SqlImportRepository(TenantScoped):
                 .where(
                     r.c.tenant_id == self.tenant_id,
                     r.c.path.in_(paths),
-                    t.VISIBLE,
+                    p.c.status.in_(("published", "scheduled")),
+                    p.c.deleted_at.is_(None),
                     p.c.published_at <= sa.func.now(),
                     b.c.status == "active",
                 )
@@ -322,6 +323,7 @@ class SqlImportRepository(TenantScoped):
         body_html: str,
         status: CommentStatus,
         created_at: datetime,
+        sentiment: str,
     ) -> None:
         digest = hashlib.sha256(" ".join(body_markdown.lower().split()).encode()).digest()
         await self.conn.execute(
@@ -341,6 +343,7 @@ class SqlImportRepository(TenantScoped):
                 status=status.value,
                 created_at=created_at,
                 updated_at=created_at,
+                sentiment=sentiment,
             )
         )
 

@@ -1,0 +1,77 @@
+"""WordPress imports through the API and the worker's run: a real export (pelican's),
+statuses, comments and their threads, old addresses, idempotence, and bad input."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from tests.imports.helpers import (
+    author,
+    comment,
+    imported,
+    imports_url,
+    item,
+    pelican_export,
+    run,
+    upload,
+    wxr,
+)
+
+
+async def _rows(factory, world, sql: str, **params):
+    async with factory.db.transaction(tenant_id=world.tenant.id) as tx:
+        return (await tx.connection.execute(text(sql), params)).mappings().all()
+
+
+async def test_pelicans_wordpress_export_becomes_posts_comments_and_redirects(client, factory):
+    world = await factory.world()
+    blog = await factory.blog(world, "Imported")
+    job = await imported(client, factory, world, blog, pelican_export())
+    assert job["state"] == "succeeded", job["error"]
+    assert job["format"] == "wxr"
+    posts = await _rows(
+        factory, world,
+        "SELECT slug, status, title, body_html, excerpt, tag_names, published_at FROM posts "
+        "WHERE tenant_id = :t ORDER BY slug", t=world.tenant.id,
+    )
+    by_slug = {p["slug"]: p for p in posts}
+    assert job["created"]["posts"] == len(posts) >= 8
+    assert by_slug["with-comments"]["status"] == "published"
+    # The hand-written excerpt is kept whole (a derived one would be cut at 280 characters).
+    assert by_slug["with-excerpt"]["excerpt"].endswith("id est laborum.")
+    assert any(p["status"] == "draft" for p in posts)
+    assert "Tag 1" in by_slug["with-tags"]["tag_names"] or by_slug["with-tags"]["tag_names"]
+    # Pages and custom post types are not posts: they are named among the warnings.
+    assert any("a page" in w["message"] for w in job["warnings"])
+    for post in posts:
+        assert "<script" not in post["body_html"].lower()
+    comments = await _rows(
+        factory, world,
+        "SELECT c.author_name, c.author_email, c.parent_id, c.status, c.depth FROM comments c "
+        "JOIN posts p ON p.tenant_id = c.tenant_id AND p.id = c.post_id "
+        "WHERE c.tenant_id = :t AND p.slug = 'with-comments'", t=world.tenant.id,
+    )
+    assert len(comments) == 3 == job["created"]["comments"]
+    assert any(c["parent_id"] is not None for c in comments)  # a thread survives
+    # The old address answers with a 301 to the new one.
+    moved = await client.get(
+        f"/v1/sites/{world.slug}/redirect", params={"path": "/with-comments/"}
+    )
+    assert moved.status_code == 301, moved.text
+    assert moved.headers["location"].endswith(f"/blogs/{blog.slug}/with-comments")
+    by_id = await client.get(f"/v1/sites/{world.slug}/redirect", params={"path": "/?p=422"})
+    assert by_id.status_code == 301 and by_id.json()["slug"] == "with-comments"
+
+
+async def test_the_same_file_twice_creates_nothing_twice(client, factory):
+    world = await factory.world()
+    blog = await factory.blog(world)
+    first = await imported(client, factory, world, blog, pelican_export())
+    second = await imported(client, factory, world, blog, pelican_export())
+    assert first["created"]["posts"] > 0
+    assert second["state"] == "succeeded"
+    assert second["created"]["posts"] == second["created"]["comments"] == 0
+    assert second["created"]["authors"] == 0
+    count = await _rows(factory, world, "SELECT count(*) AS n FROM posts WHERE tenant_id = :t",
+                        t=world.tenant.id)
+    assert count[0]["n"] == first["created"]["posts"]
