@@ -38,8 +38,15 @@ def author(login: str, email: str | None, name: str | None = None) -> str:
     )
 
 
-def comment(cid: int, parent: int = 0, body: str = "Nice post", approved: str = "1",
-            name: str = "Reader", email: str = "reader@example.test", date: str = "2019-05-02 10:00:00") -> str:
+def comment(
+    cid: int,
+    parent: int = 0,
+    body: str = "Nice post",
+    approved: str = "1",
+    name: str = "Reader",
+    email: str = "reader@example.test",
+    date: str = "2019-05-02 10:00:00",
+) -> str:
     return (
         f"<wp:comment><wp:comment_id>{cid}</wp:comment_id>"
         f"<wp:comment_author><![CDATA[{name}]]></wp:comment_author>"
@@ -53,10 +60,20 @@ def comment(cid: int, parent: int = 0, body: str = "Nice post", approved: str = 
     )
 
 
-def item(pid: int, title: str = "Hello", slug: str = "hello", body: str = "<p>Body</p>",
-         status: str = "publish", date: str = "2019-05-01 10:00:00", creator: str = "alice",
-         comments: str = "", kind: str = "post", tags: str = "", extra: str = "",
-         site: str = "https://old.example") -> str:
+def item(
+    pid: int,
+    title: str = "Hello",
+    slug: str = "hello",
+    body: str = "<p>Body</p>",
+    status: str = "publish",
+    date: str = "2019-05-01 10:00:00",
+    creator: str = "alice",
+    comments: str = "",
+    kind: str = "post",
+    tags: str = "",
+    extra: str = "",
+    site: str = "https://old.example",
+) -> str:
     return (
         f"<item><title>{escape(title)}</title><link>{site}/2019/05/{slug}/</link>"
         f"<dc:creator><![CDATA[{creator}]]></dc:creator>"
@@ -76,8 +93,16 @@ def imports_url(world: Any, suffix: str = "") -> str:
     return f"/v1/tenants/{world.slug}/imports{suffix}"
 
 
-async def upload(client: Any, world: Any, blog: Any, data: bytes, *, role: str = "owner",
-                 name: str = "export.xml", **fields: str) -> Any:
+async def upload(
+    client: Any,
+    world: Any,
+    blog: Any,
+    data: bytes,
+    *,
+    role: str = "owner",
+    name: str = "export.xml",
+    **fields: str,
+) -> Any:
     return await client.post(
         imports_url(world),
         files={"file": (name, data, "application/octet-stream")},
@@ -90,14 +115,25 @@ async def run(factory: Any, world: Any, import_id: str, **kwargs: Any) -> Any:
     """What the worker does with the job."""
     from uuid import UUID
 
-    return await runner.run(factory.db, factory.services, world.tenant.id, UUID(import_id), **kwargs)
+    return await runner.run(
+        factory.db, factory.services, world.tenant.id, UUID(import_id), **kwargs
+    )
 
 
-async def imported(client: Any, factory: Any, world: Any, blog: Any, data: bytes, **fields: str) -> dict[str, Any]:
+async def imported(
+    client: Any, factory: Any, world: Any, blog: Any, data: bytes, **fields: str
+) -> dict[str, Any]:
     """Upload, run, and answer the finished job as the API shows it."""
     made = await upload(client, world, blog, data, **fields)
     assert made.status_code == 202, made.text
     await run(factory, world, made.json()["id"])
-    got = await client.get(imports_url(world, f"/{made.json()['id']}"), headers=world.headers["owner"])
+    got = await client.get(
+        imports_url(world, f"/{made.json()['id']}"), headers=world.headers["owner"]
+    )
     assert got.status_code == 200, got.text
     return dict(got.json())
+
+
+BILLION = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<rss><channel><title>&lol2;</title></channel></rss>"""

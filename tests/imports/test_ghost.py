@@ -15,12 +15,24 @@ from tests.imports.helpers import ghost_v4, imported, upload
 
 
 def _export(version: str = "5.80.0", **post: object) -> bytes:
-    row = {"id": "p1", "title": "Lex", "slug": "lex", "type": "post", "status": "published",
-           "published_at": "2023-04-05T06:07:08.000Z", "html": None, "feature_image": None}
+    row = {
+        "id": "p1",
+        "title": "Lex",
+        "slug": "lex",
+        "type": "post",
+        "status": "published",
+        "published_at": "2023-04-05T06:07:08.000Z",
+        "html": None,
+        "feature_image": None,
+    }
     row.update(post)
-    data = {"posts": [row], "tags": [], "posts_tags": [],
-            "users": [{"id": "u1", "name": "Ann", "email": "ann@example.test"}],
-            "posts_authors": [{"post_id": "p1", "author_id": "u1", "sort_order": 0}]}
+    data = {
+        "posts": [row],
+        "tags": [],
+        "posts_tags": [],
+        "users": [{"id": "u1", "name": "Ann", "email": "ann@example.test"}],
+        "posts_authors": [{"post_id": "p1", "author_id": "u1", "sort_order": 0}],
+    }
     return json.dumps({"db": [{"meta": {"version": version}, "data": data}]}).encode()
 
 
@@ -38,14 +50,25 @@ def test_the_v4_export_is_read():
 
 
 def test_a_lexical_body_is_rendered_when_there_is_no_html():
-    lexical = {"root": {"children": [
-        {"type": "heading", "tag": "h2", "children": [{"type": "text", "text": "Title"}]},
-        {"type": "paragraph", "children": [
-            {"type": "text", "text": "bold", "format": 1},
-            {"type": "link", "url": "__GHOST_URL__/other/", "children": [{"type": "text", "text": "x"}]},
-        ]},
-        {"type": "mystery-card", "children": [{"type": "text", "text": "kept"}]},
-    ]}}
+    lexical = {
+        "root": {
+            "children": [
+                {"type": "heading", "tag": "h2", "children": [{"type": "text", "text": "Title"}]},
+                {
+                    "type": "paragraph",
+                    "children": [
+                        {"type": "text", "text": "bold", "format": 1},
+                        {
+                            "type": "link",
+                            "url": "__GHOST_URL__/other/",
+                            "children": [{"type": "text", "text": "x"}],
+                        },
+                    ],
+                },
+                {"type": "mystery-card", "children": [{"type": "text", "text": "kept"}]},
+            ]
+        }
+    }
     reader = GhostReader(io.BytesIO(_export(lexical=json.dumps(lexical))), "https://old.example")
     (post,) = list(reader.items())
     assert isinstance(post, ImportedPost)
@@ -61,8 +84,11 @@ def test_unsupported_versions_are_refused(version):
         GhostReader(io.BytesIO(_export(version)))
 
 
-@pytest.mark.parametrize("data", [b'{"posts": []}', b"[1, 2]", b'{"db": [{"meta": {}}'],
-                         ids=["no-db", "a-list", "truncated"])
+@pytest.mark.parametrize(
+    "data",
+    [b'{"posts": []}', b"[1, 2]", b'{"db": [{"meta": {}}'],
+    ids=["no-db", "a-list", "truncated"],
+)
 def test_what_is_not_a_ghost_export_is_refused(data):
     with pytest.raises(BadExport):
         GhostReader(io.BytesIO(data))
@@ -76,9 +102,18 @@ async def test_the_v4_export_becomes_a_site_with_its_old_addresses(client, facto
     assert job["format"] == "ghost"
     assert job["created"]["posts"] == 7 and job["created"]["authors"] == 2
     async with factory.db.transaction(tenant_id=world.tenant.id) as tx:
-        rows = (await tx.connection.execute(text(
-            "SELECT slug, tag_names, cover_image_url, body_html FROM posts WHERE tenant_id = :t"
-        ), {"t": world.tenant.id})).mappings().all()
+        rows = (
+            (
+                await tx.connection.execute(
+                    text(
+                        "SELECT slug, tag_names, cover_image_url, body_html FROM posts WHERE tenant_id = :t"
+                    ),
+                    {"t": world.tenant.id},
+                )
+            )
+            .mappings()
+            .all()
+        )
     assert {r["slug"] for r in rows} >= {"welcome", "write", "design"}
     assert all(r["tag_names"] == ["getting-started"] for r in rows)
     assert all(r["cover_image_url"].startswith("https://static.ghost.org/") for r in rows)

@@ -6,15 +6,8 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from tests.imports.helpers import (
-    author,
-    comment,
     imported,
-    imports_url,
-    item,
     pelican_export,
-    run,
-    upload,
-    wxr,
 )
 
 
@@ -30,9 +23,11 @@ async def test_pelicans_wordpress_export_becomes_posts_comments_and_redirects(cl
     assert job["state"] == "succeeded", job["error"]
     assert job["format"] == "wxr"
     posts = await _rows(
-        factory, world,
+        factory,
+        world,
         "SELECT slug, status, title, body_html, excerpt, tag_names, published_at FROM posts "
-        "WHERE tenant_id = :t ORDER BY slug", t=world.tenant.id,
+        "WHERE tenant_id = :t ORDER BY slug",
+        t=world.tenant.id,
     )
     by_slug = {p["slug"]: p for p in posts}
     assert job["created"]["posts"] == len(posts) >= 8
@@ -47,17 +42,17 @@ async def test_pelicans_wordpress_export_becomes_posts_comments_and_redirects(cl
     for post in posts:
         assert "<script" not in post["body_html"].lower()
     comments = await _rows(
-        factory, world,
+        factory,
+        world,
         "SELECT c.author_name, c.author_email, c.parent_id, c.status, c.depth FROM comments c "
         "JOIN posts p ON p.tenant_id = c.tenant_id AND p.id = c.post_id "
-        "WHERE c.tenant_id = :t AND p.slug = 'with-comments'", t=world.tenant.id,
+        "WHERE c.tenant_id = :t AND p.slug = 'with-comments'",
+        t=world.tenant.id,
     )
     assert len(comments) == 3 == job["created"]["comments"]
     assert any(c["parent_id"] is not None for c in comments)  # a thread survives
     # The old address answers with a 301 to the new one.
-    moved = await client.get(
-        f"/v1/sites/{world.slug}/redirect", params={"path": "/with-comments/"}
-    )
+    moved = await client.get(f"/v1/sites/{world.slug}/redirect", params={"path": "/with-comments/"})
     assert moved.status_code == 301, moved.text
     assert moved.headers["location"].endswith(f"/blogs/{blog.slug}/with-comments")
     by_id = await client.get(f"/v1/sites/{world.slug}/redirect", params={"path": "/?p=422"})
@@ -73,6 +68,7 @@ async def test_the_same_file_twice_creates_nothing_twice(client, factory):
     assert second["state"] == "succeeded"
     assert second["created"]["posts"] == second["created"]["comments"] == 0
     assert second["created"]["authors"] == 0
-    count = await _rows(factory, world, "SELECT count(*) AS n FROM posts WHERE tenant_id = :t",
-                        t=world.tenant.id)
+    count = await _rows(
+        factory, world, "SELECT count(*) AS n FROM posts WHERE tenant_id = :t", t=world.tenant.id
+    )
     assert count[0]["n"] == first["created"]["posts"]

@@ -92,8 +92,11 @@ DTD_FETCH = b"""<?xml version="1.0"?>
 <rss><channel><title>x</title></channel></rss>"""
 
 
-@pytest.mark.parametrize("data", [BILLION_LAUGHS, EXTERNAL_ENTITY, DTD_FETCH],
-                         ids=["billion-laughs", "external-entity", "dtd-fetch"])
+@pytest.mark.parametrize(
+    "data",
+    [BILLION_LAUGHS, EXTERNAL_ENTITY, DTD_FETCH],
+    ids=["billion-laughs", "external-entity", "dtd-fetch"],
+)
 def test_xml_with_a_dtd_or_entities_is_refused(data):
     with pytest.raises(BadExport) as refused:
         _read(data)
@@ -109,8 +112,11 @@ def test_a_truncated_file_is_refused():
 
 @pytest.mark.parametrize(
     "data",
-    [b"<html><body>hi</body></html>", b"<rss><channel><title>x</title></channel></rss>",
-     b"not xml at all"],
+    [
+        b"<html><body>hi</body></html>",
+        b"<rss><channel><title>x</title></channel></rss>",
+        b"not xml at all",
+    ],
     ids=["html", "plain-rss", "text"],
 )
 def test_what_is_not_a_wordpress_export_is_refused(data):
