@@ -70,6 +70,25 @@ MEMBERS: dict[str, dict[str, Any]] = {
         "description": "The ids of a bulk request that were not found.",
     },
     "retry_after": {**_COUNT, "description": "Seconds to wait, as in the Retry-After header."},
+    "missing": {
+        "type": "array",
+        "description": "An import's quotas without room: each with its limit, usage, what the "
+        "file adds and how much is missing.",
+        "items": {
+            "type": "object",
+            "required": ["quota", "limit", "usage", "adding", "missing"],
+            "properties": {
+                "quota": _TEXT,
+                "limit": _COUNT,
+                "usage": _COUNT,
+                "adding": _COUNT,
+                "missing": _COUNT,
+            },
+        },
+    },
+    "reason": {**_TEXT, "description": "Why the export could not be read."},
+    "version": {**_TEXT, "description": "The export's version."},
+    "limit_bytes": {**_COUNT, "description": "The largest upload allowed."},
 }
 
 

@@ -126,8 +126,7 @@ async def start_import(
     active = await uow.imports.active()
     if active is not None:
         raise Conflict(
-            "Another import is running in this tenant; wait for it to end.",
-            extra={"import_id": str(active.id)},
+            f"Another import ({active.id}) is running in this tenant; wait for it to end."
         )
     await _room(uow, actor.tenant_id, summary, options)
     job = ImportJob(

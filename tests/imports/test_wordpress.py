@@ -72,3 +72,15 @@ async def test_the_same_file_twice_creates_nothing_twice(client, factory):
         factory, world, "SELECT count(*) AS n FROM posts WHERE tenant_id = :t", t=world.tenant.id
     )
     assert count[0]["n"] == first["created"]["posts"]
+
+
+async def test_scripts_can_ask_for_the_new_address_as_json(client, factory):
+    world = await factory.world()
+    blog = await factory.blog(world)
+    await imported(client, factory, world, blog, pelican_export())
+    answer = await client.get(
+        f"/v1/sites/{world.slug}/redirect", params={"path": "/?p=422", "as": "json"}
+    )
+    assert answer.status_code == 200 and answer.json()["blog"] == blog.slug
+    unknown = await client.get(f"/v1/sites/{world.slug}/redirect", params={"path": "/nothing/"})
+    assert unknown.status_code == 404
