@@ -50,6 +50,7 @@ from domain.posts.use_cases import MAX_TAGS, POST_SLUG_LENGTH, tag_slug_of
 from domain.tenants.use_cases import audit
 
 BATCH = 50
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,180}\.[^@\s]{1,8}")
 # Imported authors get an account they cannot sign in with until they reset it.
 NO_PASSWORD = "!imported"
 Units = Callable[[], AbstractAsyncContextManager[ImportsUnitOfWork]]
@@ -250,6 +251,9 @@ async def _authors(
         if key in known:
             run.authors[author.key] = known[key]
             continue
+        if author.email and not _EMAIL.fullmatch(author.email):
+            job.warn(key, f"author {author.name!r} has an e-mail we cannot use: left out")
+            author.email = None
         if not author.email:
             job.warn(
                 key,
