@@ -136,6 +136,25 @@ class ImportedComment:
 
 
 @dataclass
+class CommentRow:
+    """An imported comment as it is written (all of a post's go in one statement)."""
+
+    id: UUID
+    post_id: UUID
+    parent_id: UUID | None
+    root_id: UUID
+    depth: int
+    author_name: str
+    author_email: str | None
+    author_url: str | None
+    body_markdown: str
+    body_html: str
+    status: CommentStatus
+    created_at: datetime
+    sentiment: str
+
+
+@dataclass
 class ImportedPost:
     key: str
     title: str

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from domain.accounts.ports import AccountsUnitOfWork
-from domain.comments.model import CommentStatus
-from domain.imports.model import ExportSummary, ImportedPost, ImportJob, Skipped
+from domain.imports.model import CommentRow, ExportSummary, ImportedPost, ImportJob, Skipped
 from domain.members.ports import MembershipRepository
 from domain.posts.ports import PostsUnitOfWork
 
@@ -36,23 +34,7 @@ class ImportRepository(Protocol):
     async def posts_in_blog(self, blog_id: UUID) -> int: ...
     async def blog_by_slug(self, slug: str) -> UUID | None: ...
     async def add_blog(self, blog_id: UUID, slug: str, title: str, language: str) -> None: ...
-    async def add_comment(
-        self,
-        *,
-        comment_id: UUID,
-        post_id: UUID,
-        parent_id: UUID | None,
-        root_id: UUID,
-        depth: int,
-        author_name: str,
-        author_email: str | None,
-        author_url: str | None,
-        body_markdown: str,
-        body_html: str,
-        status: CommentStatus,
-        created_at: datetime,
-        sentiment: str,
-    ) -> None: ...
+    async def add_comments(self, rows: list[CommentRow]) -> None: ...
     async def count_comments(self, post_ids: list[UUID]) -> None: ...
     async def set_cover(self, post_id: UUID, url: str) -> None: ...
 

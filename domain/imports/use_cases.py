@@ -25,6 +25,7 @@ from domain.comments.ports import CommentRenderer, ToneClassifier
 from domain.imports.model import (
     ACTIVE_STATES,
     CategoriesAs,
+    CommentRow,
     ExportSummary,
     ImportedAuthor,
     ImportedPost,
@@ -416,6 +417,7 @@ async def _comments(
 
     for comment in item.comments:
         place(comment.key, set())
+    rows: list[CommentRow] = []
     for comment in ordered:
         parent = ids.get(comment.parent_key or "")
         if comment.parent_key and parent is None:
@@ -430,30 +432,33 @@ async def _comments(
         if parent and parent[2] + 1 > MAX_DEPTH:
             job.warn(comment.key, "nested deeper than threads go here: shown at the last level")
         body = comment.body[:MAX_BODY_CHARS] or "…"
-        await uow.imports.add_comment(
-            comment_id=comment_id,
-            post_id=post.id,
-            parent_id=parent[0] if parent else None,
-            root_id=parent[1] if parent else comment_id,
-            depth=depth,
-            author_name=(comment.author_name or "Anonymous")[:MAX_NAME_CHARS],
-            author_email=(comment.author_email or None) and comment.author_email[:254],
-            author_url=comment.author_url
-            if comment.author_url
-            and comment.author_url.startswith(("http://", "https://"))
-            and len(comment.author_url) <= MAX_URL_CHARS
-            else None,
-            body_markdown=body,
-            body_html=tools.comment_text.render(body),
-            status=comment.status,
-            created_at=created,
-            sentiment=tools.tone.classify(body, post.language).value,
+        rows.append(
+            CommentRow(
+                id=comment_id,
+                post_id=post.id,
+                parent_id=parent[0] if parent else None,
+                root_id=parent[1] if parent else comment_id,
+                depth=depth,
+                author_name=(comment.author_name or "Anonymous")[:MAX_NAME_CHARS],
+                author_email=(comment.author_email or None) and comment.author_email[:254],
+                author_url=comment.author_url
+                if comment.author_url
+                and comment.author_url.startswith(("http://", "https://"))
+                and len(comment.author_url) <= MAX_URL_CHARS
+                else None,
+                body_markdown=body,
+                body_html=tools.comment_text.render(body),
+                status=comment.status,
+                created_at=created,
+                sentiment=tools.tone.classify(body, post.language).value,
+            )
         )
         # A reply to a comment that went to the last level hangs from that comment.
         ids[comment.key] = (comment_id, parent[1] if parent else comment_id, depth)
         pairs[comment.key] = comment_id
         job.report.comments += 1
-    if item.comments:
+    if rows:
+        await uow.imports.add_comments(rows)
         await uow.imports.count_comments([post.id])
 
 

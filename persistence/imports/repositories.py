@@ -15,9 +15,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import UUID as PgUUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from domain.comments.model import CommentStatus
 from domain.imports.model import (
     CategoriesAs,
+    CommentRow,
     ImportFormat,
     ImportJob,
     ImportOptions,
@@ -308,42 +308,34 @@ class SqlImportRepository(TenantScoped):
             )
         )
 
-    async def add_comment(
-        self,
-        *,
-        comment_id: UUID,
-        post_id: UUID,
-        parent_id: UUID | None,
-        root_id: UUID,
-        depth: int,
-        author_name: str,
-        author_email: str | None,
-        author_url: str | None,
-        body_markdown: str,
-        body_html: str,
-        status: CommentStatus,
-        created_at: datetime,
-        sentiment: str,
-    ) -> None:
-        digest = hashlib.sha256(" ".join(body_markdown.lower().split()).encode()).digest()
+    async def add_comments(self, rows: list[CommentRow]) -> None:
+        if not rows:
+            return
         await self.conn.execute(
             _c.insert().values(
-                tenant_id=self.tenant_id,
-                id=comment_id,
-                post_id=post_id,
-                parent_id=parent_id,
-                root_id=root_id,
-                depth=depth,
-                author_name=author_name,
-                author_email=author_email,
-                author_url=author_url,
-                body_markdown=body_markdown,
-                body_html=body_html,
-                body_hash=digest,
-                status=status.value,
-                created_at=created_at,
-                updated_at=created_at,
-                sentiment=sentiment,
+                [
+                    {
+                        "tenant_id": self.tenant_id,
+                        "id": r.id,
+                        "post_id": r.post_id,
+                        "parent_id": r.parent_id,
+                        "root_id": r.root_id,
+                        "depth": r.depth,
+                        "author_name": r.author_name,
+                        "author_email": r.author_email,
+                        "author_url": r.author_url,
+                        "body_markdown": r.body_markdown,
+                        "body_html": r.body_html,
+                        "body_hash": hashlib.sha256(
+                            " ".join(r.body_markdown.lower().split()).encode()
+                        ).digest(),
+                        "status": r.status.value,
+                        "created_at": r.created_at,
+                        "updated_at": r.created_at,
+                        "sentiment": r.sentiment,
+                    }
+                    for r in rows
+                ]
             )
         )
 
