@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from tests.imports.helpers import (
-    imported,
-    pelican_export,
-)
+from tests.imports.helpers import imported, imports_url, pelican_export, upload
 
 
 async def _rows(factory, world, sql: str, **params):
@@ -84,3 +81,34 @@ async def test_scripts_can_ask_for_the_new_address_as_json(client, factory):
     assert answer.status_code == 200 and answer.json()["blog"] == blog.slug
     unknown = await client.get(f"/v1/sites/{world.slug}/redirect", params={"path": "/nothing/"})
     assert unknown.status_code == 404
+
+
+async def test_the_upload_enqueues_a_job_that_the_worker_runs(client, factory, settings):
+    from types import SimpleNamespace
+
+    from api.worker import Worker
+    from persistence import jobs
+
+    world = await factory.world()
+    blog = await factory.blog(world)
+    made = await upload(client, world, blog, pelican_export())
+    assert made.status_code == 202 and made.json()["state"] == "queued"
+    async with factory.db.transaction() as tx:
+        payloads = (
+            (
+                await tx.connection.exec_driver_sql(
+                    "SELECT convert_from(payload, 'UTF8') FROM jobs.pgqueuer WHERE entrypoint = "
+                    f"'{jobs.IMPORT}'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    payload = next(p for p in payloads if made.json()["id"] in p)
+    worker = Worker(factory.db, settings)
+    worker._services = factory.services
+    await worker.run_import(SimpleNamespace(payload=payload.encode()))  # type: ignore[arg-type]
+    got = await client.get(
+        imports_url(world, f"/{made.json()['id']}"), headers=world.headers["owner"]
+    )
+    assert got.json()["state"] == "succeeded" and got.json()["done"] == got.json()["total"]
