@@ -75,6 +75,7 @@ const FAMILIES: Record<string, readonly string[]> = {
   "commenter.standing": ["none", ...enumOf("CommenterRead", "standing")],
   "commenter.standingHint": ["none", ...enumOf("CommenterRead", "standing")],
   "webhooks.status": enumOf("DeliveryRead", "status"),
+  "imports.state": ["queued", "running", "succeeded", "failed"],
   "audit.sentence": KNOWN_ACTIONS,
   "audit.family": ACTION_FAMILIES,
   "audit.resource": RESOURCES,

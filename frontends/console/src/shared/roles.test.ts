@@ -19,6 +19,7 @@ describe("role → screens", () => {
         "domains",
         "subscription",
         "audit",
+        "imports",
       ]);
     }
     expect(canOpen("owner", "briefs")).toBe(true);

@@ -21,6 +21,7 @@ export const SCREENS = [
   "domains",
   "subscription",
   "audit",
+  "imports",
   "briefs",
 ] as const;
 export type Screen = (typeof SCREENS)[number];
@@ -42,6 +43,7 @@ const ALLOWED: Record<Screen, readonly Role[]> = {
   domains: STAFF,
   subscription: STAFF,
   audit: STAFF,
+  imports: STAFF,
   // full insights: what is said
   conversation: STAFF,
   // full insights: the commenter ranking
@@ -111,6 +113,7 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   domains: "domains",
   subscription: "subscription",
   audit: "audit",
+  imports: "imports",
   conversation: "conversation",
   people: "people",
   briefs: "briefs",
