@@ -34,6 +34,7 @@ SCREENS = [
     ("webhooks", None),
     ("subscription", "usage-table"),
     ("audit", "audit-table"),
+    ("imports", None),
 ]
 WIDTHS = [(360, 740), (390, 844)]
 
