@@ -133,10 +133,16 @@ async def _bench(owner_url) -> list[str]:
     async with SqlUnitOfWork(db, user_id=owner_id) as uow:
         _, actor = await enter_tenant(uow, Principal(user_id=owner_id), "demo")
         with path.open("rb") as stream:
-            summary = use_cases.summary_of(runner.reader_for(runner.sniff(stream.read(64)), _rewind(stream), None))
+            summary = use_cases.summary_of(
+                runner.reader_for(runner.sniff(stream.read(64)), _rewind(stream), None)
+            )
         job = await use_cases.start_import(
-            uow, actor, summary, ImportOptions(blog_id=blog_id),
-            file_name=path.name, file_size=path.stat().st_size,
+            uow,
+            actor,
+            summary,
+            ImportOptions(blog_id=blog_id),
+            file_name=path.name,
+            file_size=path.stat().st_size,
         )
         upload = runner.upload_path(services, tenant_id, job.id)
         upload.parent.mkdir(parents=True, exist_ok=True)

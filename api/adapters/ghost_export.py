@@ -126,6 +126,14 @@ def _payload(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return (meta if isinstance(meta, dict) else {}), data["data"]
 
 
+def _order(value: Any) -> int:
+    """A link's ``sort_order`` (a bad one sorts first rather than failing the run)."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _rows(data: dict[str, Any], table: str) -> list[dict[str, Any]]:
     rows = data.get(table) or []
     return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
@@ -181,12 +189,12 @@ class GhostReader:
             tag = tags.get(link.get("tag_id"))
             if tag and not str(tag.get("name", "")).startswith("#"):  # internal tags
                 post_tags.setdefault(link.get("post_id"), []).append(
-                    (int(link.get("sort_order") or 0), str(tag.get("name")))
+                    (_order(link.get("sort_order")), str(tag.get("name")))
                 )
         authors: dict[Any, list[tuple[int, str]]] = {}
         for link in _rows(self.data, "posts_authors"):
             authors.setdefault(link.get("post_id"), []).append(
-                (int(link.get("sort_order") or 0), f"user:{link.get('author_id')}")
+                (_order(link.get("sort_order")), f"user:{link.get('author_id')}")
             )
         out: list[ImportedPost | Skipped] = []
         for row in _rows(self.data, "posts"):

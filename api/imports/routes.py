@@ -169,7 +169,8 @@ async def create_import(request: Request, ctx: Manager, services: ServicesDep) -
                 os.unlink(kept.name)
             raise
         os.replace(kept.name, path)
-    except (UnicodeDecodeError, ValueError) as bad:
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as bad:
+        # A JSON export whose rows have the wrong shapes (a list for an id, say).
         raise BadExport(
             f"The file could not be read: {bad}.", extra={"reason": "unreadable"}
         ) from bad

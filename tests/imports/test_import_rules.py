@@ -320,3 +320,35 @@ async def test_categories_can_become_blogs(client, factory):
     )
     where = {r["slug"]: (r["blog"], r["tag_names"]) for r in rows}
     assert where["trip"] == ("travel", ["sea"]) and where["home"][0] == blog.slug
+
+
+async def test_malformed_uploads_are_problems_never_500s(client, factory):
+    world = await factory.world()
+    blog = await factory.blog(world)
+    owner = world.headers["owner"]
+    url = imports_url(world)
+    answers = [
+        await client.post(url, headers=owner),
+        await client.post(url, json={"file": "x"}, headers=owner),
+        await client.post(
+            url, content=b"--x\r\n", headers={**owner, "content-type": "multipart/form-data"}
+        ),
+        await client.post(url, data={"file": "not a file", "blog": str(blog.id)}, headers=owner),
+        await upload(client, world, blog, b""),
+        await upload(client, world, blog, b"\xef\xbb\xbf\xff\xfe garbage"),
+        await upload(client, world, blog, b"[]"),
+        await upload(
+            client,
+            world,
+            blog,
+            b'{"db": [{"meta": {"version": "5.0.0"}, "data": ["not", "tables"]}]}',
+        ),
+        await upload(client, world, blog, wxr(item(1)), author_role="owner"),
+        await upload(client, world, blog, wxr(item(1)), categories_as="pages"),
+        await client.post(
+            url, files={"file": ("a.xml", wxr(item(1)))}, data={"blog": "nope"}, headers=owner
+        ),
+    ]
+    assert [a.status_code for a in answers] == [422] * len(answers), [a.text for a in answers]
+    assert all(a.headers["content-type"].startswith("application/problem+json") for a in answers)
+    assert (await client.get(url, headers=owner)).json() == []
