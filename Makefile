@@ -22,7 +22,7 @@ CONSOLE_SOURCES := $(shell find $(FRONTENDS)/console/src $(FRONTENDS)/console/pu
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: run test install lock lint typecheck layers openapi bench bench-cache bench-burst bench-events bench-votes clean help \
+.PHONY: run test install lock lint typecheck layers openapi bench bench-cache bench-burst bench-events bench-votes bench-import clean help \
 	frontends client frontends-test npm-ci chromium nginx contract-lint \
 	topology topology-down test-topology bench-topology pgbouncer
 
@@ -37,6 +37,7 @@ help:
 	@echo "make bench-burst  public reads during a 60-sign-up burst (bench/signup_burst.py)"
 	@echo "make bench-events  outbox -> worker throughput, latency, a comment's event cost (bench/events.py)"
 	@echo "make bench-cache  the public-read cache: uncached, cached, 304 against the bare app (bench/public_cache.py)"
+	@echo "make bench-import  a 10,000-post, 50,000-comment WordPress import: time and peak memory (bench/import_wxr.py)"
 	@echo "make bench-votes  200 concurrent votes on one post, before and after the fix (bench/hot_post.py)"
 
 # The Python packages come from the lock, with their hashes: the same pins as the Docker
@@ -190,6 +191,9 @@ bench-burst: install
 
 bench-events: install
 	$(BIN)/python -m bench.events
+
+bench-import: install
+	$(BIN)/python -m bench.import_wxr
 
 bench-votes: install
 	$(BIN)/python -m bench.hot_post

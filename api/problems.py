@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from domain.comments.model import CommentsClosed
+from domain.imports.model import BadExport, ImportTooLarge, UnsupportedVersion
 from domain.kernel import errors as de
 from persistence.database import DatabaseBusy, DatabaseUnavailable
 
@@ -69,6 +70,25 @@ MEMBERS: dict[str, dict[str, Any]] = {
         "description": "The ids of a bulk request that were not found.",
     },
     "retry_after": {**_COUNT, "description": "Seconds to wait, as in the Retry-After header."},
+    "missing": {
+        "type": "array",
+        "description": "An import's quotas without room: each with its limit, usage, what the "
+        "file adds and how much is missing.",
+        "items": {
+            "type": "object",
+            "required": ["quota", "limit", "usage", "adding", "missing"],
+            "properties": {
+                "quota": _TEXT,
+                "limit": _COUNT,
+                "usage": _COUNT,
+                "adding": _COUNT,
+                "missing": _COUNT,
+            },
+        },
+    },
+    "reason": {**_TEXT, "description": "Why the export could not be read."},
+    "version": {**_TEXT, "description": "The export's version."},
+    "limit_bytes": {**_COUNT, "description": "The largest upload allowed."},
 }
 
 
@@ -99,7 +119,7 @@ _CATALOGUE = [
         "Quota exceeded",
         "The tenant's plan does not allow more of this resource. The problem names the quota, "
         "its limit and the current usage; upgrading the plan lifts it at once.",
-        members=("quota", "limit", "usage", "plan"),
+        members=("quota", "limit", "usage", "plan", "missing"),
     ),
     ProblemType(
         "feature_not_in_plan",
@@ -153,7 +173,11 @@ _CATALOGUE = [
         members=("current_version",),
     ),
     ProblemType(
-        "payload_too_large", 413, "Payload too large", "The request body is over the size limit."
+        "payload_too_large",
+        413,
+        "Payload too large",
+        "The request body is over the size limit.",
+        members=("limit_bytes",),
     ),
     ProblemType(
         "unsupported_media_type",
@@ -174,6 +198,21 @@ _CATALOGUE = [
         "Invalid input",
         "The input is well-formed but breaks a rule (for example an invalid status transition).",
         members=("field", "from", "to"),
+    ),
+    ProblemType(
+        "bad_export",
+        422,
+        "Not a readable export",
+        "The uploaded file is not a WordPress (WXR) or Ghost (JSON) export we can read: wrong "
+        "format, truncated, or XML declaring a DTD or entities (refused: an export needs none).",
+        members=("reason",),
+    ),
+    ProblemType(
+        "unsupported_export_version",
+        422,
+        "Unsupported export version",
+        "The export comes from a version we do not read (WXR 1.0 to 1.2, Ghost 2 to 6).",
+        members=("version",),
     ),
     ProblemType(
         "precondition_required",
@@ -234,6 +273,9 @@ _DOMAIN_CODES: dict[type[de.DomainError], str] = {
     de.SubscriptionInactive: "subscription_inactive",
     de.PreconditionFailed: "precondition_failed",
     de.Overloaded: "service_unavailable",
+    BadExport: "bad_export",
+    UnsupportedVersion: "unsupported_export_version",
+    ImportTooLarge: "payload_too_large",
 }
 
 

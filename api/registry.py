@@ -9,6 +9,8 @@ from api.accounts import routes as accounts
 from api.blogs import public as blogs_public
 from api.blogs import routes as blogs
 from api.comments import routes as comments
+from api.imports import public as imports_public
+from api.imports import routes as imports
 from api.insights import headline as insights_headline
 from api.insights import routes as insights
 from api.licensing import routes as licensing
@@ -44,6 +46,8 @@ ROUTERS: list[APIRouter] = [
     insights_headline.router,
     webhooks.router,
     portability.router,
+    imports.router,
+    imports_public.router,
 ]
 
 # The OpenAPI tags, in the order a reader meets them.
@@ -69,5 +73,6 @@ TAGS: list[tuple[str, str]] = [
         "documented in the README, and a WordPress WXR 1.2 file) and readers' rights over "
         "their data (access, portability, erasure).",
     ),
+    ("imports", "Imports from WordPress and Ghost, run as jobs, and their progress."),
     ("system", "Health, readiness and metrics."),
 ]

@@ -28,7 +28,8 @@ from pgqueuer.domain.types import QueueExecutionMode
 from pgqueuer.models import Job
 from pgqueuer.qm import QueueManager
 
-from api.bootstrap import webhook_box
+from api.bootstrap import Services, webhook_box
+from api.imports import runner as imports
 from api.portability.worker import ExportRunner
 from api.settings import Settings
 from api.webhooks.delivery import WebhookSender
@@ -55,6 +56,14 @@ class Worker:
         self.webhooks = WebhookSender(db, settings, webhook_box(settings))
         self.consumers: list[Consumer] = [self.webhooks.plan, *consumers]
         self.exports = ExportRunner(db, settings)
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        """The adapters an import needs (built on first use: most workers never import)."""
+        if self._services is None:
+            self._services = Services.from_settings(self.settings)
+        return self._services
 
     async def dispatch(self, tenant_id: UUID) -> int:
         """Hand the tenant's due events to the consumers; how many were taken."""
@@ -96,12 +105,22 @@ class Worker:
     async def run_export(self, job: Job) -> None:
         payload = jobs.read_payload(job.payload)
         await self.exports.run(UUID(payload["tenant_id"]), UUID(payload["export_id"]))
+    async def run_import(self, job: Job) -> None:
+        payload = jobs.read_payload(job.payload)
+        done = await imports.run(
+            self.db,
+            self.services,
+            UUID(payload["tenant_id"]),
+            UUID(payload["import_id"]),
+        )
+        log.info("imported", tenant_id=payload["tenant_id"], state=done.state.value)
 
     def queue_manager(self, connection: asyncpg.Connection) -> QueueManager:
         manager = QueueManager(jobs.queries(connection))
         manager.entrypoint(jobs.DISPATCH)(self.run_job)
         manager.entrypoint(jobs.DELIVER)(self.run_delivery)
         manager.entrypoint(jobs.EXPORT)(self.run_export)
+        manager.entrypoint(jobs.IMPORT)(self.run_import)
         return manager
 
     async def run(self, connection: asyncpg.Connection, *, drain: bool = False) -> None:

@@ -71,6 +71,9 @@ SELECT create_distributed_table('subscriptions', 'tenant_id', colocate_with => '
 SELECT create_distributed_table('tags', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('tenant_domains', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('tenant_exports', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('imports', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('import_keys', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('redirects', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('webhook_deliveries', 'tenant_id', colocate_with => 'blogs');
 
 -- local to the coordinator: alembic_version, jobs.pgqueuer, jobs.pgqueuer_log,

@@ -94,3 +94,15 @@ async def enqueue_export(connection: asyncpg.Connection, tenant_id: UUID, export
         dedupe_key=f"export:{export_id}",
         on_conflict="skip",
     )
+
+
+IMPORT = "imports.run"
+
+
+async def enqueue_import(connection: asyncpg.Connection, tenant_id: UUID, import_id: UUID) -> None:
+    await queries(connection).enqueue(
+        IMPORT,
+        json.dumps({"tenant_id": str(tenant_id), "import_id": str(import_id)}).encode(),
+        dedupe_key=f"import:{import_id}",
+        on_conflict="skip",
+    )

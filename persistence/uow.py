@@ -16,6 +16,7 @@ from persistence.blogs.repositories import SqlBlogRepository
 from persistence.comments.repositories import SqlCommentRepository
 from persistence.database import Database, Transaction
 from persistence.errors import unique_violation
+from persistence.imports.repositories import SqlImportRepository
 from persistence.insights.actions import SqlAmbassadorsRepository
 from persistence.insights.repositories import (
     SqlCommentersRepository,
@@ -110,6 +111,7 @@ class SqlUnitOfWork:
         self.ambassadors = SqlAmbassadorsRepository(self._tx)
         self.webhooks = SqlWebhookRepository(self._tx)
         self.portability = SqlPortabilityRepository(self._tx)
+        self.imports = SqlImportRepository(self._tx)
         return self
 
     async def __aexit__(

@@ -85,6 +85,8 @@ REFINED: dict[tuple[str, str], tuple[int, str]] = {
     ),
 }
 
+SELF_ERASING = {"site-erase-me"}
+
 # Refusals that only the gate gives: a 404 with one of these details says "this tenant
 # or site is not yours", as opposed to "no such post".
 GATE_NOT_FOUND = {"No such tenant.", "No such site."}
@@ -252,7 +254,10 @@ async def test_every_route_answers_each_caller_as_the_policy_says(app, client, f
     world, callers = await _callers(client, factory)
     headers, principal, role = callers[caller]
     wrong: list[str] = []
-    for route in api_routes(app):
+    # A reader who erases their account leaves the tenant: walked last, so that every
+    # other route still meets the caller the policy is asked about.
+    walk = sorted(api_routes(app), key=lambda r: r.operation_id in SELF_ERASING)
+    for route in walk:
         gate = next(gates_of(route.dependant), None)
         assert gate is not None, route.path
         refusal = expected_refusal(gate, principal, role, world.tenant.id)

@@ -35,6 +35,7 @@ SCREENS = [
     ("subscription", "usage-table"),
     ("audit", "audit-table"),
     ("exports", None),
+    ("imports", None),
 ]
 WIDTHS = [(360, 740), (390, 844)]
 

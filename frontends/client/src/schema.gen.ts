@@ -772,6 +772,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sites/{tenant}/redirect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Old Address
+         * @description Where an imported post's old address leads now.
+         *
+         *     **Who may call:** Anyone: credentials are optional (a bad one is still a 401; an API key needs `content:read`).
+         */
+        get: operations["sites-redirect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sites/{tenant}/signup": {
         parameters: {
             query?: never;
@@ -1465,6 +1487,78 @@ export interface paths {
         get: operations["exports-download"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Imports
+         * @description The tenant's last 50 imports, newest first.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `read_tenant_admin`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        get: operations["imports-list"];
+        put?: never;
+        /**
+         * Create Import
+         * @description Upload an export; answers 202 with the queued job (follow it with `imports-get`).
+         *
+         *     **Who may call:** Members of the tenant whose role allows `manage_tenant`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        post: operations["imports-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Import
+         * @description One import: its state, progress (done / total), counts and per-item warnings.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `read_tenant_admin`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        get: operations["imports-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/imports/{import_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume Import
+         * @description Run a failed import again: what it imported before failing is skipped.
+         *
+         *     **Who may call:** Members of the tenant whose role allows `manage_tenant`, operators where the policy table says so, and API keys holding a scope that allows it.
+         */
+        post: operations["imports-resume"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4542,6 +4636,112 @@ export interface components {
             /** Status */
             status: string;
         };
+        /** ImportCounts */
+        ImportCounts: {
+            /**
+             * Authors
+             * @default 0
+             */
+            authors: number;
+            /**
+             * Blogs
+             * @default 0
+             */
+            blogs: number;
+            /**
+             * Comments
+             * @default 0
+             */
+            comments: number;
+            /**
+             * Posts
+             * @default 0
+             */
+            posts: number;
+            /**
+             * Redirects
+             * @default 0
+             */
+            redirects: number;
+            /**
+             * Skipped
+             * @default 0
+             */
+            skipped: number;
+        };
+        /** ImportRead */
+        ImportRead: {
+            /** Author Role */
+            author_role: string;
+            /**
+             * Blog Id
+             * Format: uuid
+             */
+            blog_id: string;
+            /** Categories As */
+            categories_as: string;
+            /** @description What was created (a dry run: what would be). */
+            created: components["schemas"]["ImportCounts"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Done
+             * @description Posts handled so far (imported or skipped as already there).
+             */
+            done: number;
+            /** Dry Run */
+            dry_run: boolean;
+            /** Error */
+            error: {
+                [key: string]: unknown;
+            } | null;
+            /** File Name */
+            file_name: string;
+            /** File Size */
+            file_size: number;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Format
+             * @description `wxr` (WordPress) or `ghost`.
+             */
+            format: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Source
+             * @description The exported site; items are known by their key in it.
+             */
+            source: string;
+            /**
+             * State
+             * @description `queued`, `running`, `succeeded` or `failed`.
+             */
+            state: string;
+            /**
+             * Total
+             * @description Posts found in the file.
+             */
+            total: number;
+            /** Warnings */
+            warnings: components["schemas"]["ImportWarning"][];
+        };
+        /** ImportWarning */
+        ImportWarning: {
+            /**
+             * Item
+             * @description The item in the source: `post:123`, `comment:45`, `author:x`.
+             */
+            item: string;
+            /** Message */
+            message: string;
+        };
         /** InvitationAccept */
         InvitationAccept: {
             /** Token */
@@ -5250,6 +5450,8 @@ export interface components {
          *     - `unsupported_media_type` (415): This endpoint takes application/json bodies.
          *     - `validation_failed` (422): Some fields are missing or invalid; `errors` lists each with its location and message.
          *     - `invalid_input` (422): The input is well-formed but breaks a rule (for example an invalid status transition).
+         *     - `bad_export` (422): The uploaded file is not a WordPress (WXR) or Ghost (JSON) export we can read: wrong format, truncated, or XML declaring a DTD or entities (refused: an export needs none).
+         *     - `unsupported_export_version` (422): The export comes from a version we do not read (WXR 1.0 to 1.2, Ghost 2 to 6).
          *     - `precondition_required` (428): This edit needs an If-Match header with the version you read.
          *     - `rate_limited` (429): Slow down: the Retry-After header says how many seconds to wait.
          *     - `internal_error` (500): Something failed on our side. The request id identifies it in our logs.
@@ -5257,7 +5459,7 @@ export interface components {
          */
         Problem: {
             /** @enum {string} */
-            code: "malformed_json" | "bad_request" | "idempotency_key_invalid" | "unauthenticated" | "quota_exceeded" | "feature_not_in_plan" | "subscription_inactive" | "forbidden" | "link_invalid" | "comments_closed" | "not_found" | "method_not_allowed" | "conflict" | "link_expired" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "invalid_input" | "precondition_required" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "malformed_json" | "bad_request" | "idempotency_key_invalid" | "unauthenticated" | "quota_exceeded" | "feature_not_in_plan" | "subscription_inactive" | "forbidden" | "link_invalid" | "comments_closed" | "not_found" | "method_not_allowed" | "conflict" | "link_expired" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "invalid_input" | "bad_export" | "unsupported_export_version" | "precondition_required" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description The resource's version now (its ETag). Carried by: `precondition_failed`. */
             current_version?: number;
             detail: string;
@@ -5277,12 +5479,24 @@ export interface components {
             level?: string;
             /** @description The plan's limit for that quota. Carried by: `quota_exceeded`. */
             limit?: number;
+            /** @description The largest upload allowed. Carried by: `payload_too_large`. */
+            limit_bytes?: number;
+            /** @description An import's quotas without room: each with its limit, usage, what the file adds and how much is missing. Carried by: `quota_exceeded`. */
+            missing?: {
+                adding: number;
+                limit: number;
+                missing: number;
+                quota: string;
+                usage: number;
+            }[];
             /** @description The ids of a bulk request that were not found. Carried by: `not_found`. */
             missing_ids?: string[];
             /** @description The tenant's plan. Carried by: `quota_exceeded`, `feature_not_in_plan`. */
             plan?: string;
             /** @description The quota that is full. Carried by: `quota_exceeded`. */
             quota?: string;
+            /** @description Why the export could not be read. Carried by: `bad_export`. */
+            reason?: string;
             /** @description The request's id, as in our logs. */
             request_id?: string | null;
             /** @description Seconds to wait, as in the Retry-After header. Carried by: `rate_limited`, `service_unavailable`. */
@@ -5301,6 +5515,8 @@ export interface components {
             type: string;
             /** @description What the tenant uses of it now. Carried by: `quota_exceeded`. */
             usage?: number;
+            /** @description The export's version. Carried by: `unsupported_export_version`. */
+            version?: string;
         };
         /** PublicCommentRead */
         PublicCommentRead: {
@@ -5624,6 +5840,18 @@ export interface components {
             } | null;
             /** Version */
             version: number;
+        };
+        /** RedirectRead */
+        RedirectRead: {
+            /** Blog */
+            blog: string;
+            /**
+             * Location
+             * @description The theme's address of the post (also the Location).
+             */
+            location: string;
+            /** Slug */
+            slug: string;
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -6521,7 +6749,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed or Invalid input */
+            /** @description Validation failed or Invalid input or Not a readable export or Unsupported export version */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7177,7 +7405,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed or Invalid input */
+            /** @description Validation failed or Invalid input or Not a readable export or Unsupported export version */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7479,7 +7707,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed or Invalid input */
+            /** @description Validation failed or Invalid input or Not a readable export or Unsupported export version */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7599,7 +7827,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed or Invalid input */
+            /** @description Validation failed or Invalid input or Not a readable export or Unsupported export version */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7912,7 +8140,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed or Invalid input */
+            /** @description Validation failed or Invalid input or Not a readable export or Unsupported export version */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8735,7 +8963,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed or Invalid input */
+            /** @description Validation failed or Invalid input or Not a readable export or Unsupported export version */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9351,7 +9579,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed or Invalid input */
+            /** @description Validation failed or Invalid input or Not a readable export or Unsupported export version */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9450,7 +9678,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed or Invalid input */
+            /** @description Validation failed or Invalid input or Not a readable export or Unsupported export version */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9560,7 +9788,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed or Invalid input */
+            /** @description Validation failed or Invalid input or Not a readable export or Unsupported export version */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9670,7 +9898,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed or Invalid input */
+            /** @description Validation failed or Invalid input or Not a readable export or Unsupported export version */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10138,7 +10366,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed or Invalid input */
+            /** @description Validation failed or Invalid input or Not a readable export or Unsupported export version */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10515,7 +10743,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed or Invalid input */
+            /** @description Validation failed or Invalid input or Not a readable export or Unsupported export version */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10525,6 +10753,117 @@ export interface operations {
                 };
             };
             /** @description Too many reads from one address: wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "sites-redirect": {
+        parameters: {
+            query: {
+                /** @description The old path */
+                path: string;
+                /** @description `redirect` (a 301) or `json` (a 200, for scripts) */
+                as?: "redirect" | "json";
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedirectRead"];
+                };
+            };
+            /** @description Where the post lives now (Location), unless `as=json` */
+            301: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified: the ETag in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid credentials */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden or Link invalid or Comments closed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such site (or offline), or no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -10746,7 +11085,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed or Invalid input */
+            /** @description Validation failed or Invalid input or Not a readable export or Unsupported export version */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14940,6 +15279,454 @@ export interface operations {
             };
             /** @description The link is past its time (`link_expired`) */
             410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "imports-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Quota exceeded or Feature not in plan or Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "imports-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @enum {string} */
+                    author_role?: "author" | "moderator" | "manager";
+                    /** Format: uuid */
+                    blog: string;
+                    /** @enum {string} */
+                    categories_as?: "tags" | "blogs";
+                    dry_run?: boolean;
+                    /** Format: binary */
+                    file: string;
+                    site_url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The plan has no room for what the file holds */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another import runs in this tenant */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is over the plan's upload limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a readable export, an unsupported version, or bad choices */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "imports-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Quota exceeded or Feature not in plan or Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "imports-resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Quota exceeded or Feature not in plan or Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not failed, or another import runs */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

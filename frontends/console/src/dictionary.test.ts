@@ -76,6 +76,7 @@ const FAMILIES: Record<string, readonly string[]> = {
   "commenter.standingHint": ["none", ...enumOf("CommenterRead", "standing")],
   "webhooks.status": enumOf("DeliveryRead", "status"),
   "exports.status": spec.components.schemas["ExportStatus"]?.enum ?? ["(ExportStatus has no enumeration)"],
+  "imports.state": ["queued", "running", "succeeded", "failed"],
   "audit.sentence": KNOWN_ACTIONS,
   "audit.family": ACTION_FAMILIES,
   "audit.resource": RESOURCES,

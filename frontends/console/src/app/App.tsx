@@ -17,6 +17,7 @@ import { roleIn, TenantProvider } from "../shared/tenant";
 import { SignInPage } from "../features/auth/components/SignInPage";
 import { ApiKeysPage } from "../features/apikeys/components/ApiKeysPage";
 import { AuditPage } from "../features/audit/components/AuditPage";
+import { ImportsPage } from "../features/imports/components/ImportsPage";
 import { BlogsPage } from "../features/blogs/components/BlogsPage";
 import { ConversationPage } from "../features/conversation/components/ConversationPage";
 import { PeoplePage } from "../features/people/components/PeoplePage";
@@ -121,6 +122,7 @@ function TenantScreens({ me }: { me: Me }) {
           <Route path="subscription" element={<Guard screen="subscription"><SubscriptionPage /></Guard>} />
           <Route path="audit" element={<Guard screen="audit"><AuditPage /></Guard>} />
           <Route path="exports" element={<Guard screen="exports"><ExportsPage /></Guard>} />
+          <Route path="imports" element={<Guard screen="imports"><ImportsPage /></Guard>} />
           <Route path="conversation" element={<Guard screen="conversation"><ConversationPage /></Guard>} />
           <Route path="people" element={<Guard screen="people"><PeoplePage /></Guard>} />
           <Route path="briefs" element={<Guard screen="briefs"><BriefsPage /></Guard>} />

@@ -20,6 +20,7 @@ describe("role → screens", () => {
         "subscription",
         "audit",
         "exports",
+        "imports",
       ]);
     }
     expect(canOpen("owner", "briefs")).toBe(true);

@@ -22,6 +22,7 @@ export const SCREENS = [
   "subscription",
   "audit",
   "exports",
+  "imports",
   "briefs",
 ] as const;
 export type Screen = (typeof SCREENS)[number];
@@ -45,6 +46,7 @@ const ALLOWED: Record<Screen, readonly Role[]> = {
   audit: STAFF,
   // a full export and readers' requests: owners, managers, operators
   exports: STAFF,
+  imports: STAFF,
   // full insights: what is said
   conversation: STAFF,
   // full insights: the commenter ranking
@@ -115,6 +117,7 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   subscription: "subscription",
   audit: "audit",
   exports: "exports",
+  imports: "imports",
   conversation: "conversation",
   people: "people",
   briefs: "briefs",

@@ -7,6 +7,7 @@ import { lazy, useMemo, type ComponentType } from "react";
 import { BrowserRouter, Route, Routes } from "react-router";
 
 import { useResolvedHost, useSiteConfig } from "../features/site/api/site";
+import { OldAddress } from "../features/site/components/OldAddress";
 import { SiteNotFound } from "../features/site/components/SiteNotFound";
 import { useBrandStyle } from "../features/site/hooks/useBrandStyle";
 import { isNotFound } from "../shared/api";
@@ -92,7 +93,7 @@ function SiteRoutes({ basename }: { basename: string }) {
     <BrowserRouter basename={basename || undefined}>
       <Routes>
         <Route element={<Layout />}>
-          <Route index element={pages.home} />
+          <Route index element={<OldAddress otherwise={pages.home} only={["p", "page_id"]} />} />
           <Route path="blogs/:blog" element={pages.blog} />
           <Route path="blogs/:blog/:post" element={pages.post} />
           <Route path="authors/:handle" element={pages.author} />
@@ -102,7 +103,7 @@ function SiteRoutes({ basename }: { basename: string }) {
           <Route path="signin" element={pages.signin} />
           <Route path="signup" element={pages.signup} />
           <Route path="my-data" element={pages.mydata} />
-          <Route path="*" element={<NotFound />} />
+          <Route path="*" element={<OldAddress otherwise={<NotFound />} />} />
         </Route>
       </Routes>
     </BrowserRouter>

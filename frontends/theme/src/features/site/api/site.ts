@@ -28,3 +28,23 @@ export function useResolvedHost(host: string | null) {
     staleTime: Number.POSITIVE_INFINITY,
   });
 }
+
+/**
+ * Where an address of the site's former platform leads now (an imported post's
+ * `/2019/05/my-post/` or `/?p=123`): the post's blog and slug, or null.
+ */
+export function useOldAddress(slug: string, path: string | null) {
+  return useQuery({
+    queryKey: ["old-address", slug, path],
+    queryFn: async () => {
+      const { data, response } = await api.GET("/v1/sites/{tenant}/redirect", {
+        params: { path: { tenant: slug }, query: { path: path as string, as: "json" } },
+      });
+      if (response.status === 404 || !data) return null;
+      return data;
+    },
+    enabled: path !== null,
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+}
