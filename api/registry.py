@@ -12,6 +12,7 @@ from api.comments import routes as comments
 from api.insights import headline as insights_headline
 from api.insights import routes as insights
 from api.licensing import routes as licensing
+from api.mail import routes as mail
 from api.members import routes as members
 from api.moderation import routes as moderation
 from api.posts import feeds
@@ -31,6 +32,7 @@ ROUTERS: list[APIRouter] = [
     feeds.router,
     meta.router,
     accounts.router,
+    mail.router,
     tenants.router,
     members.router,
     licensing.router,

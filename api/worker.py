@@ -23,6 +23,7 @@ from pgqueuer.models import Job
 from pgqueuer.qm import QueueManager
 
 from api.bootstrap import webhook_box
+from api.mail.sending import MailSender
 from api.settings import Settings
 from api.webhooks.delivery import WebhookSender
 from domain.kernel import clock
@@ -46,6 +47,7 @@ class Worker:
     ) -> None:
         self.db, self.settings = db, settings
         self.webhooks = WebhookSender(db, settings, webhook_box(settings))
+        self.mail = MailSender(db, settings)
         self.consumers: list[Consumer] = [self.webhooks.plan, *consumers]
 
     async def dispatch(self, tenant_id: UUID) -> int:
@@ -67,14 +69,14 @@ class Worker:
 
     async def sweep(self) -> int:
         """Enqueue a dispatch for every tenant with events due by the domain's clock,
-        and a delivery job for every webhook attempt that became due (retries)."""
+        and a job for every webhook attempt and mail message that became due (retries)."""
         async with self.db.transaction() as tx:
             tenants = await outbox.tenants_with_due_events(tx, clock.now())
             raw = (await tx.connection.get_raw_connection()).driver_connection
             for tenant_id in tenants:
                 await jobs.enqueue_dispatch(raw, tenant_id)
             await tx.commit()
-        return len(tenants) + await self.webhooks.sweep()
+        return len(tenants) + await self.webhooks.sweep() + await self.mail.sweep()
 
     async def run_job(self, job: Job) -> None:
         tenant_id = UUID(jobs.read_payload(job.payload)["tenant_id"])
@@ -85,10 +87,15 @@ class Worker:
         payload = jobs.read_payload(job.payload)
         await self.webhooks.deliver(UUID(payload["tenant_id"]), UUID(payload["delivery_id"]))
 
+    async def run_mail(self, job: Job) -> None:
+        payload = jobs.read_payload(job.payload)
+        await self.mail.deliver(UUID(payload["tenant_id"]), UUID(payload["message_id"]))
+
     def queue_manager(self, connection: asyncpg.Connection) -> QueueManager:
         manager = QueueManager(jobs.queries(connection))
         manager.entrypoint(jobs.DISPATCH)(self.run_job)
         manager.entrypoint(jobs.DELIVER)(self.run_delivery)
+        manager.entrypoint(jobs.MAIL)(self.run_mail)
         return manager
 
     async def run(self, connection: asyncpg.Connection, *, drain: bool = False) -> None:

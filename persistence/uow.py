@@ -28,6 +28,7 @@ from persistence.licensing.repositories import (
     SqlSubscriptionRepository,
     SqlUsageCounter,
 )
+from persistence.mail.repositories import SqlMailQueue, SqlPasswordResetRepository
 from persistence.members.repositories import SqlInvitationRepository, SqlMembershipRepository
 from persistence.moderation.repositories import SqlModerationRepository
 from persistence.outbox import write_events
@@ -108,6 +109,8 @@ class SqlUnitOfWork:
         self.commenters = SqlCommentersRepository(self._tx)
         self.ambassadors = SqlAmbassadorsRepository(self._tx)
         self.webhooks = SqlWebhookRepository(self._tx)
+        self.mail = SqlMailQueue(self._tx)
+        self.password_resets = SqlPasswordResetRepository(conn)
         return self
 
     async def __aexit__(

@@ -18,6 +18,7 @@ from domain.kernel import clock
 from domain.kernel.access import Action, Actor, Principal, Role, can_assign_role, require
 from domain.kernel.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from domain.kernel.events import DomainEvent, EventType
+from domain.kernel.mail import OutgoingMail
 from domain.kernel.text import TextEngine
 from domain.members.model import Invitation, InvitationIssued, Membership, rank
 from domain.members.ports import MembersUnitOfWork
@@ -207,6 +208,23 @@ async def invite_member(
         email=invitation.email,
         role=role.value,
     )
+    tenant = await uow.tenants.get(actor.tenant_id)
+    inviter = await uow.users.get(actor.user_id) if actor.user_id else None
+    if tenant is not None:
+        await uow.mail.queue(
+            OutgoingMail(
+                tenant_id=tenant.id,
+                to_address=invitation.email,
+                template="invitation",
+                language=tenant.default_language if tenant.default_language == "fr" else "en",
+                context={
+                    "inviter": inviter.display_name if inviter else tenant.name,
+                    "role": role.value,
+                    "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+                },
+                secret=token,
+            )
+        )
     await uow.commit()
     return InvitationIssued(invitation, token)
 

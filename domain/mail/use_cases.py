@@ -1,0 +1,94 @@
+"""Password reset by mail: ask on a site, get a single-use, short-lived link, set a new
+password. The request answers the same whether or not the address has an account."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import uuid4
+
+from domain.accounts.model import check_password, normalise_email
+from domain.accounts.ports import PasswordHasher
+from domain.kernel import clock
+from domain.kernel.errors import InvalidInput, NotFound
+from domain.kernel.mail import OutgoingMail
+from domain.mail.model import Template, language_of
+from domain.mail.ports import MailUnitOfWork
+
+INVALID_TOKEN = "This reset link is not valid any more: ask for a new one."
+
+
+async def request_password_reset(
+    uow: MailUnitOfWork,
+    tenant_slug: str,
+    email: str,
+    token: str,
+    token_hash: bytes,
+    ttl: timedelta,
+    per_hour: int,
+) -> None:
+    """A reset mail to the address, branded by the site, if it belongs to one of the
+    site's people and has had fewer than ``per_hour`` in the last hour; nothing
+    otherwise, and the same (empty) answer either way."""
+    tenant = await uow.tenants.by_slug(tenant_slug)
+    if tenant is None:
+        raise NotFound("No such site.")
+    await uow.set_tenant(tenant.id)
+    user = await uow.users.by_email(normalise_email(email))
+    if user is None or not user.is_active:
+        return
+    if await uow.memberships.get(tenant.id, user.id) is None:
+        return
+    now = clock.now()
+    if await uow.password_resets.recent_count(user.id, now - timedelta(hours=1)) >= per_hour:
+        return  # a flood of requests is not a flood of mail
+    await uow.password_resets.add(uuid4(), user.id, token_hash, now, now + ttl)
+    await uow.mail.queue(
+        OutgoingMail(
+            tenant_id=tenant.id,
+            to_address=user.email,
+            to_name=user.display_name,
+            template=Template.PASSWORD_RESET,
+            language=language_of(tenant.default_language),
+            context={"minutes": int(ttl.total_seconds() // 60)},
+            secret=token,
+        )
+    )
+    await uow.commit()
+
+
+async def reset_password(
+    uow: MailUnitOfWork,
+    hasher: PasswordHasher,
+    tenant_slug: str,
+    token_hash: bytes,
+    new_password: str,
+) -> None:
+    """Spend the token and set the password. Every session of the user ends (access
+    tokens by their version, refresh tokens revoked), and a notice goes to the address."""
+    tenant = await uow.tenants.by_slug(tenant_slug)
+    if tenant is None:
+        raise NotFound("No such site.")
+    await uow.set_tenant(tenant.id)
+    check_password(new_password)
+    row = await uow.password_resets.by_hash(token_hash)
+    now = clock.now()
+    if row is None or row["used_at"] is not None or row["expires_at"] <= now:
+        raise InvalidInput(INVALID_TOKEN)
+    user = await uow.users.get(row["user_id"])
+    if user is None or not user.is_active:
+        raise InvalidInput(INVALID_TOKEN)
+    user.password_hash = await hasher.hash(new_password)
+    user.token_version += 1
+    await uow.users.update(user)
+    await uow.refresh_tokens.revoke_user(user.id, now)
+    await uow.password_resets.spend_all(user.id, now)
+    await uow.mail.queue(
+        OutgoingMail(
+            tenant_id=tenant.id,
+            to_address=user.email,
+            to_name=user.display_name,
+            template=Template.PASSWORD_CHANGED,
+            language=language_of(tenant.default_language),
+        )
+    )
+    await uow.commit()
