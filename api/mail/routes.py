@@ -1,8 +1,9 @@
-"""Password reset by mail on a public site: ask for a link, then set a new password."""
+"""Password reset by mail on a public site (ask for a link, then set a new password), and
+the built-in catcher's mailbox for operators and development."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import Request, Response
@@ -14,12 +15,14 @@ from api.access import (
     TenantSlug,
     client_ip,
 )
+from api.adapters import mail_catcher
 from api.bootstrap import Services
 from api.kit.routing import new_router
-from api.mail.schemas import PasswordResetConfirm, PasswordResetRequest
+from api.mail.schemas import CaughtMailRead, PasswordResetConfirm, PasswordResetRequest
 from auth.secrets import new_token, token_hash
 from domain.accounts.model import normalise_email
-from domain.kernel.errors import RateLimited
+from domain.kernel.access import Principal
+from domain.kernel.errors import Forbidden, NotFound, RateLimited, Unauthenticated
 from domain.mail import use_cases
 
 router = new_router(tags=["auth"])
@@ -101,3 +104,46 @@ async def confirm_reset(
         caller.work, services.hasher, tenant, token_hash(body.token), body.new_password
     )
     return Response(status_code=204)
+
+
+@router.get(
+    "/mail-catcher/messages",
+    operation_id="mail-catcher-list",
+    response_model=list[CaughtMailRead],
+    responses={
+        401: {"description": "Not signed in"},
+        403: {"description": "Operators only (outside development)"},
+        404: {"description": "No catcher runs"},
+    },
+    tags=["meta"],
+)
+async def caught_mail(services: ServicesDep, principal: PrincipalDep) -> list[CaughtMailRead]:
+    """What the built-in mail catcher received, newest first (200 at most). Open to
+    anyone in development, so a reset link of the demo can be followed without a
+    session; to operators only elsewhere."""
+    settings = services.settings
+    if not settings.catcher_enabled:
+        raise NotFound("No mail catcher runs here: mail goes to the configured SMTP server.")
+    _may_read_catcher(principal, settings.environment)
+    return [
+        CaughtMailRead(
+            id=c.key,
+            received_at=datetime.fromtimestamp(c.received, UTC),
+            sender=c.sender,
+            to=c.to,
+            subject=c.subject,
+            message_id=c.message_id,
+            list_unsubscribe=c.list_unsubscribe,
+            text=c.text,
+            html=c.html,
+        )
+        for c in mail_catcher.caught(settings)
+    ]
+
+
+def _may_read_catcher(principal: Principal, environment: str) -> None:
+    if environment == "development" or principal.is_operator:
+        return
+    if principal.user_id is None and principal.key_id is None:
+        raise Unauthenticated("Sign in first.")
+    raise Forbidden("Only platform operators may read the caught mail.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field
@@ -16,3 +17,18 @@ class PasswordResetRequest(StrictModel):
 class PasswordResetConfirm(StrictModel):
     token: Annotated[str, Field(min_length=1, max_length=200)]
     new_password: NewPassword
+
+
+class CaughtMailRead(StrictModel):
+    id: str
+    received_at: datetime
+    sender: str = Field(description="The From header.")
+    to: str
+    subject: str
+    message_id: str
+    list_unsubscribe: str | None
+    text: str = Field(description="The plain-text part.")
+    html: str = Field(
+        description="The HTML part, as sent: show it only in a sandboxed frame "
+        '(`<iframe sandbox srcdoc="…">`), where no script runs.'
+    )

@@ -232,6 +232,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/mail-catcher/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Caught Mail
+         * @description What the built-in mail catcher received, newest first (200 at most). Open to
+         *     anyone in development, so a reset link of the demo can be followed without a
+         *     session; to operators only elsewhere.
+         *
+         *     **Who may call:** Anyone.
+         */
+        get: operations["mail-catcher-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -3199,6 +3223,39 @@ export interface components {
             action: "approve" | "reject" | "spam" | "restore";
             /** Ids */
             ids: string[];
+        };
+        /** CaughtMailRead */
+        CaughtMailRead: {
+            /**
+             * Html
+             * @description The HTML part, as sent: show it only in a sandboxed frame (`<iframe sandbox srcdoc="…">`), where no script runs.
+             */
+            html: string;
+            /** Id */
+            id: string;
+            /** List Unsubscribe */
+            list_unsubscribe: string | null;
+            /** Message Id */
+            message_id: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /**
+             * Sender
+             * @description The From header.
+             */
+            sender: string;
+            /** Subject */
+            subject: string;
+            /**
+             * Text
+             * @description The plain-text part.
+             */
+            text: string;
+            /** To */
+            to: string;
         };
         /** CommentAuthorRead */
         CommentAuthorRead: {
@@ -6971,6 +7028,86 @@ export interface operations {
                 };
             };
             /** @description Too many attempts */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mail-catcher-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaughtMailRead"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Operators only (outside development) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No catcher runs */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
             429: {
                 headers: {
                     /** @description Seconds to wait */
