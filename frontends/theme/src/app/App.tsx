@@ -33,6 +33,8 @@ const PAGES = {
   search: () => import("./pages/SearchPage").then((m) => ({ default: m.SearchPage })),
   signin: () => import("./pages/AccountPages").then((m) => ({ default: m.SignInPage })),
   signup: () => import("./pages/AccountPages").then((m) => ({ default: m.SignUpPage })),
+  forgot: () => import("./pages/AccountPages").then((m) => ({ default: m.ForgotPasswordPage })),
+  reset: () => import("./pages/AccountPages").then((m) => ({ default: m.ResetPasswordPage })),
 } satisfies Record<string, () => Promise<{ default: ComponentType }>>;
 
 type PageName = keyof typeof PAGES;
@@ -51,6 +53,8 @@ export function pageFor(path: string): PageName | null {
   if (first === "authors" && second && parts.length === 2) return "author";
   if (first === "tags") return second ? "tag" : "tags";
   if (parts.length === 1 && (first === "search" || first === "signin" || first === "signup")) return first;
+  if (parts.length === 1 && first === "forgot-password") return "forgot";
+  if (parts.length === 1 && first === "reset-password") return "reset";
   return null;
 }
 
@@ -82,6 +86,8 @@ function SiteRoutes({ basename }: { basename: string }) {
       search: page("search"),
       signin: page("signin"),
       signup: page("signup"),
+      forgot: page("forgot"),
+      reset: page("reset"),
     }),
     [],
   );
@@ -98,6 +104,8 @@ function SiteRoutes({ basename }: { basename: string }) {
           <Route path="search" element={pages.search} />
           <Route path="signin" element={pages.signin} />
           <Route path="signup" element={pages.signup} />
+          <Route path="forgot-password" element={pages.forgot} />
+          <Route path="reset-password" element={pages.reset} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -12,6 +12,8 @@ describe("pageFor", () => {
     expect(pageFor("/tags")).toBe("tags");
     expect(pageFor("/tags/montagne")).toBe("tag");
     expect(pageFor("/search")).toBe("search");
+    expect(pageFor("/forgot-password")).toBe("forgot");
+    expect(pageFor("/reset-password")).toBe("reset");
     expect(pageFor("/nowhere/at/all")).toBeNull();
     expect(pageFor("/blogs/a/b/c")).toBeNull();
   });

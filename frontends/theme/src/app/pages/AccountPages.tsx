@@ -1,7 +1,8 @@
-import { useNavigate } from "react-router";
+import { useNavigate, useSearchParams } from "react-router";
 
 import { SignInForm } from "../../features/auth/components/SignInForm";
 import { SignUpForm } from "../../features/auth/components/SignUpForm";
+import { ForgotPasswordForm, ResetPasswordForm } from "../../features/auth/components/ResetForms";
 import { NotFound } from "../../shared/components/NotFound";
 import { useHead } from "../../shared/head";
 import { useI18n } from "../../shared/i18n";
@@ -31,4 +32,17 @@ export function SignUpPage() {
   useHead({ title: useSiteTitle(f.t("auth.signUp")), description: f.t("auth.signUp") });
   if (!config.features.reader_signup) return <NotFound />;
   return <SignUpForm onDone={back} />;
+}
+
+export function ForgotPasswordPage() {
+  const f = useI18n();
+  useHead({ title: useSiteTitle(f.t("auth.forgotTitle")), description: f.t("auth.forgotTitle") });
+  return <ForgotPasswordForm />;
+}
+
+export function ResetPasswordPage() {
+  const f = useI18n();
+  const [params] = useSearchParams();
+  useHead({ title: useSiteTitle(f.t("auth.resetTitle")), description: f.t("auth.resetTitle") });
+  return <ResetPasswordForm token={params.get("token") ?? ""} />;
 }

@@ -60,3 +60,24 @@ export function useSignOut() {
     },
   });
 }
+
+export function useRequestReset(tenant: string) {
+  return useMutation({
+    mutationFn: async (email: string) => {
+      await unwrap(
+        api.POST("/v1/sites/{tenant}/password-reset", { params: { path: { tenant } }, body: { email } }),
+      );
+    },
+  });
+}
+
+export function useConfirmReset(tenant: string) {
+  return useMutation({
+    mutationFn: async (body: { token: string; new_password: string }) => {
+      await unwrap(
+        api.POST("/v1/sites/{tenant}/password-reset/confirm", { params: { path: { tenant } }, body }),
+      );
+      tokens.set(null);
+    },
+  });
+}

@@ -1,0 +1,112 @@
+import { useState, type FormEvent } from "react";
+import { Link } from "react-router";
+
+import { ApiError } from "../../../shared/api";
+import { ErrorNotice } from "../../../shared/components/ErrorNotice";
+import { useI18n } from "../../../shared/i18n";
+import { useSite } from "../../../shared/site";
+import { useConfirmReset, useRequestReset } from "../api/auth";
+
+/** Ask for a reset link: the same answer whether or not the address has an account. */
+export function ForgotPasswordForm() {
+  const { slug } = useSite();
+  const f = useI18n();
+  const request = useRequestReset(slug);
+  const [email, setEmail] = useState("");
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    request.mutate(email.trim());
+  }
+
+  return (
+    <form className="auth-form" onSubmit={submit} aria-labelledby="forgot-title">
+      <h1 id="forgot-title">{f.t("auth.forgotTitle")}</h1>
+      <p>{f.t("auth.forgotIntro")}</p>
+      <div className="field">
+        <label htmlFor="forgot-email">{f.t("auth.email")}</label>
+        <input
+          id="forgot-email"
+          type="email"
+          name="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+      </div>
+      <button type="submit" className="button" disabled={request.isPending}>
+        {f.t("auth.forgotSend")}
+      </button>
+      {request.isSuccess ? (
+        <p className="notice notice--info" role="status" data-testid="reset-sent">
+          {f.t("auth.forgotSent")}
+        </p>
+      ) : request.isError ? (
+        <ErrorNotice error={request.error} />
+      ) : null}
+    </form>
+  );
+}
+
+/** The page the mail's link opens: the token is in the address, the password is typed. */
+export function ResetPasswordForm({ token }: { token: string }) {
+  const { slug } = useSite();
+  const f = useI18n();
+  const confirm = useConfirmReset(slug);
+  const [password, setPassword] = useState("");
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    confirm.mutate({ token, new_password: password });
+  }
+
+  if (confirm.isSuccess) {
+    return (
+      <section className="auth-form" aria-labelledby="reset-title">
+        <h1 id="reset-title">{f.t("auth.resetTitle")}</h1>
+        <p className="notice notice--info" role="status" data-testid="reset-done">
+          {f.t("auth.resetDone")}
+        </p>
+        <p>
+          <Link to="/signin">{f.t("auth.signIn")}</Link>
+        </p>
+      </section>
+    );
+  }
+  const invalid =
+    !token || (confirm.error instanceof ApiError && confirm.error.code === "invalid_input");
+  return (
+    <form className="auth-form" onSubmit={submit} aria-labelledby="reset-title">
+      <h1 id="reset-title">{f.t("auth.resetTitle")}</h1>
+      <div className="field">
+        <label htmlFor="reset-password">{f.t("auth.newPassword")}</label>
+        <input
+          id="reset-password"
+          type="password"
+          name="new-password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          maxLength={256}
+          aria-describedby="reset-hint"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <p id="reset-hint" className="hint">
+          {f.t("auth.passwordHint")}
+        </p>
+      </div>
+      <button type="submit" className="button" disabled={confirm.isPending || !token}>
+        {f.t("auth.resetSubmit")}
+      </button>
+      {invalid ? (
+        <p className="notice notice--error" role="alert">
+          {f.t("auth.resetInvalid")} <Link to="/forgot-password">{f.t("auth.forgot")}</Link>
+        </p>
+      ) : confirm.isError ? (
+        <ErrorNotice error={confirm.error} />
+      ) : null}
+    </form>
+  );
+}
