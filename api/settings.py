@@ -119,6 +119,7 @@ class Settings(BaseSettings):
     mail_catcher: bool | None = None
     mail_catcher_port: int = Field(default=8025, ge=1, le=65535)
     mail_catcher_in_production: bool = False
+    email_verification_ttl_seconds: int = Field(default=3 * 86400, ge=3600, le=30 * 86400)
     password_reset_ttl_seconds: int = Field(default=1800, ge=300, le=86400)
     # Reset requests: answered 429 beyond this many a minute for one address (whether or
     # not it has an account); beyond this many mails an hour, quietly not sent.

@@ -56,6 +56,7 @@ users = sa.Table(
     sa.Column("token_version", sa.Integer, nullable=False, server_default="1"),
     _ts("created_at", False),
     _ts("updated_at", False),
+    _ts("email_verified_at"),
     sa.UniqueConstraint("handle", name="users_handle"),
     sa.Index("users_email_key", sa.text("lower(email)"), unique=True),
 )
@@ -709,8 +710,8 @@ mail_messages = sa.Table(
     sa.Index("mail_messages_due", "due_at", postgresql_where=sa.text("status = 'pending'")),
 )
 
-password_resets = sa.Table(
-    "password_resets",
+account_tokens = sa.Table(
+    "account_tokens",
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column(
@@ -719,9 +720,10 @@ password_resets = sa.Table(
         sa.ForeignKey("users.id", ondelete="CASCADE"),
         nullable=False,
     ),
+    sa.Column("purpose", sa.String(12), nullable=False),
     sa.Column("token_hash", sa.LargeBinary(32), nullable=False, unique=True),
     _ts("created_at", False),
     _ts("expires_at", False),
     _ts("used_at"),
-    sa.Index("password_resets_user", "user_id"),
+    sa.Index("account_tokens_user", "user_id", "purpose"),
 )

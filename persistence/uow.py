@@ -28,7 +28,7 @@ from persistence.licensing.repositories import (
     SqlSubscriptionRepository,
     SqlUsageCounter,
 )
-from persistence.mail.repositories import SqlMailQueue, SqlPasswordResetRepository
+from persistence.mail.repositories import SqlAccountTokenRepository, SqlMailQueue
 from persistence.members.repositories import SqlInvitationRepository, SqlMembershipRepository
 from persistence.moderation.repositories import SqlModerationRepository
 from persistence.outbox import write_events
@@ -110,7 +110,7 @@ class SqlUnitOfWork:
         self.ambassadors = SqlAmbassadorsRepository(self._tx)
         self.webhooks = SqlWebhookRepository(self._tx)
         self.mail = SqlMailQueue(self._tx)
-        self.password_resets = SqlPasswordResetRepository(conn)
+        self.account_tokens = SqlAccountTokenRepository(conn)
         return self
 
     async def __aexit__(

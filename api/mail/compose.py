@@ -55,6 +55,8 @@ def link_for(settings: Settings, site: Site, message: MailMessage) -> str | None
     secret = message.secret
     if message.template == Template.PASSWORD_RESET and secret:
         return f"{site.url}/reset-password?{urlencode({'token': secret})}"
+    if message.template == Template.VERIFY_EMAIL and secret:
+        return f"{site.url}/verify-email?{urlencode({'token': secret})}"
     if message.template == Template.INVITATION and secret:
         query = urlencode({"tenant": site.tenant.slug, "token": secret})
         return f"{settings.base_url}/console/accept-invitation?{query}"

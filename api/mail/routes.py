@@ -18,7 +18,12 @@ from api.access import (
 from api.adapters import mail_catcher
 from api.bootstrap import Services
 from api.kit.routing import new_router
-from api.mail.schemas import CaughtMailRead, PasswordResetConfirm, PasswordResetRequest
+from api.mail.schemas import (
+    CaughtMailRead,
+    EmailVerification,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+)
 from auth.secrets import new_token, token_hash
 from domain.accounts.model import normalise_email
 from domain.kernel.access import Principal
@@ -103,6 +108,26 @@ async def confirm_reset(
     await use_cases.reset_password(
         caller.work, services.hasher, tenant, token_hash(body.token), body.new_password
     )
+    return Response(status_code=204)
+
+
+@router.post(
+    "/sites/{tenant}/verify-email",
+    operation_id="sites-verify-email",
+    status_code=204,
+    response_class=Response,
+    responses=PROBLEMS,
+)
+async def verify_email(
+    tenant: TenantSlug,
+    body: EmailVerification,
+    _credentials: PrincipalDep,
+    caller: OpenCallerWithTransaction,
+) -> Response:
+    """Confirm a reader's e-mail address with the token of the mail sent at sign-up
+    (once, no sign-in needed)."""
+    caller.work.public_site_unchanged()
+    await use_cases.verify_email(caller.work, tenant, token_hash(body.token))
     return Response(status_code=204)
 
 

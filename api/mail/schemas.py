@@ -14,6 +14,10 @@ class PasswordResetRequest(StrictModel):
     email: Email
 
 
+class EmailVerification(StrictModel):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class PasswordResetConfirm(StrictModel):
     token: Annotated[str, Field(min_length=1, max_length=200)]
     new_password: NewPassword

@@ -17,6 +17,7 @@ class Template(StrEnum):
     PASSWORD_RESET = "password_reset"
     PASSWORD_CHANGED = "password_changed"
     INVITATION = "invitation"
+    VERIFY_EMAIL = "verify_email"
 
 
 class MailStatus(StrEnum):

@@ -15,6 +15,8 @@ from domain.mail.model import Template, language_of
 from domain.mail.ports import MailUnitOfWork
 
 INVALID_TOKEN = "This reset link is not valid any more: ask for a new one."
+INVALID_VERIFICATION = "This confirmation link is not valid any more: sign in to get a new one."
+RESET, VERIFY = "reset", "verify"
 
 
 async def request_password_reset(
@@ -39,9 +41,9 @@ async def request_password_reset(
     if await uow.memberships.get(tenant.id, user.id) is None:
         return
     now = clock.now()
-    if await uow.password_resets.recent_count(user.id, now - timedelta(hours=1)) >= per_hour:
+    if await uow.account_tokens.recent_count(user.id, RESET, now - timedelta(hours=1)) >= per_hour:
         return  # a flood of requests is not a flood of mail
-    await uow.password_resets.add(uuid4(), user.id, token_hash, now, now + ttl)
+    await uow.account_tokens.add(uuid4(), user.id, RESET, token_hash, now, now + ttl)
     await uow.mail.queue(
         OutgoingMail(
             tenant_id=tenant.id,
@@ -70,7 +72,7 @@ async def reset_password(
         raise NotFound("No such site.")
     await uow.set_tenant(tenant.id)
     check_password(new_password)
-    row = await uow.password_resets.by_hash(token_hash)
+    row = await uow.account_tokens.by_hash(token_hash, RESET)
     now = clock.now()
     if row is None or row["used_at"] is not None or row["expires_at"] <= now:
         raise InvalidInput(INVALID_TOKEN)
@@ -81,7 +83,7 @@ async def reset_password(
     user.token_version += 1
     await uow.users.update(user)
     await uow.refresh_tokens.revoke_user(user.id, now)
-    await uow.password_resets.spend_all(user.id, now)
+    await uow.account_tokens.spend_all(user.id, RESET, now)
     await uow.mail.queue(
         OutgoingMail(
             tenant_id=tenant.id,
@@ -91,4 +93,20 @@ async def reset_password(
             language=language_of(tenant.default_language),
         )
     )
+    await uow.commit()
+
+
+async def verify_email(uow: MailUnitOfWork, tenant_slug: str, token_hash: bytes) -> None:
+    """Confirm the address with the link's token (once): the reader's comments then
+    follow the site's policy for members instead of the one for anonymous readers."""
+    tenant = await uow.tenants.by_slug(tenant_slug)
+    if tenant is None:
+        raise NotFound("No such site.")
+    await uow.set_tenant(tenant.id)
+    row = await uow.account_tokens.by_hash(token_hash, VERIFY)
+    now = clock.now()
+    if row is None or row["used_at"] is not None or row["expires_at"] <= now:
+        raise InvalidInput(INVALID_VERIFICATION)
+    await uow.account_tokens.mark_email_verified(row["user_id"], now)
+    await uow.account_tokens.spend_all(row["user_id"], VERIFY, now)
     await uow.commit()

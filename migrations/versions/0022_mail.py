@@ -7,8 +7,13 @@ last error, the Message-ID) and the template's context. A one-time secret the me
 carries (a reset or invitation token) sits in ``secret`` only until the message is sent
 or given up, then the column is emptied: the log keeps no secret.
 
-``password_resets`` holds the hash of each reset token (never the token), single use.
-Users are global, so it is not tenant-owned, like ``refresh_tokens``.
+``account_tokens`` holds the hash of each single-use token mailed to a person (never the
+token): ``reset`` (a password reset) or ``verify`` (an e-mail address confirmed). Users
+are global, so it is not tenant-owned, like ``refresh_tokens``.
+
+``users.email_verified_at``: when the address was confirmed. Accounts that exist already,
+and those made by an operator, an invitation's acceptance or the CLI, count as confirmed
+(their creation time); a reader signing up on a site starts unconfirmed.
 
 Revision ID: 0022
 Revises: 0021
@@ -88,18 +93,23 @@ def upgrade() -> None:
     allow_owner_reads("mail_messages")
 
     op.create_table(
-        "password_resets",
+        "account_tokens",
         sa.Column("id", U, primary_key=True),
         sa.Column("user_id", U, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("purpose", sa.String(12), nullable=False),
         sa.Column("token_hash", sa.LargeBinary(32), nullable=False, unique=True),
         _ts("created_at", False),
         _ts("expires_at", False),
         _ts("used_at"),
+        sa.CheckConstraint("purpose IN ('reset','verify')", name="account_tokens_purpose"),
     )
-    op.create_index("password_resets_user", "password_resets", ["user_id"])
+    op.create_index("account_tokens_user", "account_tokens", ["user_id", "purpose"])
 
+    op.add_column("users", _ts("email_verified_at"))
+    op.execute("UPDATE users SET email_verified_at = created_at")
 
 def downgrade() -> None:
-    op.drop_table("password_resets")
+    op.drop_column("users", "email_verified_at")
+    op.drop_table("account_tokens")
     op.execute("DROP FUNCTION mail_messages_due(timestamptz, integer)")
     op.drop_table("mail_messages")

@@ -15,7 +15,7 @@ from domain.kernel.mail import OutgoingMail
 from domain.mail.model import MailMessage, MailStatus
 from persistence.database import Transaction
 from persistence.jobs import enqueue_mail
-from persistence.tables import mail_messages, password_resets
+from persistence.tables import account_tokens, mail_messages, users
 
 
 class SqlMailQueue:
@@ -126,50 +126,74 @@ async def due_messages(tx: Transaction, now: datetime, limit: int) -> list[tuple
     return [(row.tenant_id, row.message_id) for row in result]
 
 
-class SqlPasswordResetRepository:
+class SqlAccountTokenRepository:
+    """Single-use tokens mailed to a person, by purpose (``reset``, ``verify``)."""
+
     def __init__(self, conn: AsyncConnection):
         self.conn = conn
 
     async def add(
-        self, reset_id: UUID, user_id: UUID, token_hash: bytes, now: datetime, expires: datetime
+        self,
+        token_id: UUID,
+        user_id: UUID,
+        purpose: str,
+        token_hash: bytes,
+        now: datetime,
+        expires: datetime,
     ) -> None:
         await self.conn.execute(
-            sa.insert(password_resets).values(
-                id=reset_id,
+            sa.insert(account_tokens).values(
+                id=token_id,
                 user_id=user_id,
+                purpose=purpose,
                 token_hash=token_hash,
                 created_at=now,
                 expires_at=expires,
             )
         )
 
-    async def by_hash(self, token_hash: bytes) -> dict[str, Any] | None:
+    async def by_hash(self, token_hash: bytes, purpose: str) -> dict[str, Any] | None:
         row = (
             await self.conn.execute(
-                sa.select(password_resets)
-                .where(password_resets.c.token_hash == token_hash)
+                sa.select(account_tokens)
+                .where(
+                    account_tokens.c.token_hash == token_hash,
+                    account_tokens.c.purpose == purpose,
+                )
                 .with_for_update()
             )
         ).one_or_none()
         return None if row is None else dict(row._mapping)
 
-    async def spend_all(self, user_id: UUID, at: datetime) -> None:
+    async def spend_all(self, user_id: UUID, purpose: str, at: datetime) -> None:
         await self.conn.execute(
-            sa.update(password_resets)
-            .where(password_resets.c.user_id == user_id, password_resets.c.used_at.is_(None))
+            sa.update(account_tokens)
+            .where(
+                account_tokens.c.user_id == user_id,
+                account_tokens.c.purpose == purpose,
+                account_tokens.c.used_at.is_(None),
+            )
             .values(used_at=at)
         )
 
-    async def recent_count(self, user_id: UUID, since: datetime) -> int:
+    async def recent_count(self, user_id: UUID, purpose: str, since: datetime) -> int:
         return int(
             (
                 await self.conn.execute(
                     sa.select(sa.func.count())
-                    .select_from(password_resets)
+                    .select_from(account_tokens)
                     .where(
-                        password_resets.c.user_id == user_id,
-                        password_resets.c.created_at > since,
+                        account_tokens.c.user_id == user_id,
+                        account_tokens.c.purpose == purpose,
+                        account_tokens.c.created_at > since,
                     )
                 )
             ).scalar_one()
+        )
+
+    async def mark_email_verified(self, user_id: UUID, at: datetime) -> None:
+        await self.conn.execute(
+            sa.update(users)
+            .where(users.c.id == user_id, users.c.email_verified_at.is_(None))
+            .values(email_verified_at=at)
         )
