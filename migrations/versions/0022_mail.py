@@ -108,6 +108,7 @@ def upgrade() -> None:
     op.add_column("users", _ts("email_verified_at"))
     op.execute("UPDATE users SET email_verified_at = created_at")
 
+
 def downgrade() -> None:
     op.drop_column("users", "email_verified_at")
     op.drop_table("account_tokens")
