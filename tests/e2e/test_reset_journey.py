@@ -72,7 +72,7 @@ def test_the_demo_manager_resets_a_forgotten_password(browser_page, live_api: Ap
     expect(
         page.get_by_role("heading", level=1, name="Réinitialiser votre mot de passe")
     ).to_be_visible()
-    page.get_by_label("E-mail").fill(MANAGER)
+    page.get_by_label("E-mail", exact=True).fill(MANAGER)
     page.get_by_role("button", name="Envoyer le lien").click()
     expect(page.get_by_test_id("reset-sent")).to_be_visible()
     assert axe_violations(page) == []
@@ -86,7 +86,7 @@ def test_the_demo_manager_resets_a_forgotten_password(browser_page, live_api: Ap
     assert link.startswith(live_api.url("/s/demo/reset-password?token="))
 
     page.goto(link)
-    page.get_by_label("Nouveau mot de passe").fill(NEW)
+    page.get_by_label("Nouveau mot de passe", exact=True).fill(NEW)
     assert axe_violations(page) == []
     page.get_by_role("button", name="Enregistrer le mot de passe").click()
     expect(page.get_by_test_id("reset-done")).to_be_visible()
@@ -94,12 +94,12 @@ def test_the_demo_manager_resets_a_forgotten_password(browser_page, live_api: Ap
 
     # The link was for one use: opening it again and trying is refused, nothing changes.
     page.goto(link)
-    page.get_by_label("Nouveau mot de passe").fill("encore un autre mot de passe")
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("encore un autre mot de passe")
     page.get_by_role("button", name="Enregistrer le mot de passe").click()
     expect(page.get_by_role("alert")).to_contain_text("Ce lien n'est plus valable")
 
     page.goto(live_api.url("/s/demo/signin"))
-    page.get_by_label("E-mail").fill(MANAGER)
+    page.get_by_label("E-mail", exact=True).fill(MANAGER)
     page.get_by_label("Mot de passe", exact=True).fill(NEW)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
