@@ -35,6 +35,7 @@ const PAGES = {
   signup: () => import("./pages/AccountPages").then((m) => ({ default: m.SignUpPage })),
   forgot: () => import("./pages/AccountPages").then((m) => ({ default: m.ForgotPasswordPage })),
   reset: () => import("./pages/AccountPages").then((m) => ({ default: m.ResetPasswordPage })),
+  verify: () => import("./pages/AccountPages").then((m) => ({ default: m.VerifyEmailPage })),
 } satisfies Record<string, () => Promise<{ default: ComponentType }>>;
 
 type PageName = keyof typeof PAGES;
@@ -55,6 +56,7 @@ export function pageFor(path: string): PageName | null {
   if (parts.length === 1 && (first === "search" || first === "signin" || first === "signup")) return first;
   if (parts.length === 1 && first === "forgot-password") return "forgot";
   if (parts.length === 1 && first === "reset-password") return "reset";
+  if (parts.length === 1 && first === "verify-email") return "verify";
   return null;
 }
 
@@ -88,6 +90,7 @@ function SiteRoutes({ basename }: { basename: string }) {
       signup: page("signup"),
       forgot: page("forgot"),
       reset: page("reset"),
+      verify: page("verify"),
     }),
     [],
   );
@@ -106,6 +109,7 @@ function SiteRoutes({ basename }: { basename: string }) {
           <Route path="signup" element={pages.signup} />
           <Route path="forgot-password" element={pages.forgot} />
           <Route path="reset-password" element={pages.reset} />
+          <Route path="verify-email" element={pages.verify} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -14,6 +14,7 @@ describe("pageFor", () => {
     expect(pageFor("/search")).toBe("search");
     expect(pageFor("/forgot-password")).toBe("forgot");
     expect(pageFor("/reset-password")).toBe("reset");
+    expect(pageFor("/verify-email")).toBe("verify");
     expect(pageFor("/nowhere/at/all")).toBeNull();
     expect(pageFor("/blogs/a/b/c")).toBeNull();
   });

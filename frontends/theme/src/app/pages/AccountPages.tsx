@@ -2,7 +2,11 @@ import { useNavigate, useSearchParams } from "react-router";
 
 import { SignInForm } from "../../features/auth/components/SignInForm";
 import { SignUpForm } from "../../features/auth/components/SignUpForm";
-import { ForgotPasswordForm, ResetPasswordForm } from "../../features/auth/components/ResetForms";
+import {
+  ForgotPasswordForm,
+  ResetPasswordForm,
+  VerifyEmailNotice,
+} from "../../features/auth/components/ResetForms";
 import { NotFound } from "../../shared/components/NotFound";
 import { useHead } from "../../shared/head";
 import { useI18n } from "../../shared/i18n";
@@ -45,4 +49,11 @@ export function ResetPasswordPage() {
   const [params] = useSearchParams();
   useHead({ title: useSiteTitle(f.t("auth.resetTitle")), description: f.t("auth.resetTitle") });
   return <ResetPasswordForm token={params.get("token") ?? ""} />;
+}
+
+export function VerifyEmailPage() {
+  const f = useI18n();
+  const [params] = useSearchParams();
+  useHead({ title: useSiteTitle(f.t("auth.verifyTitle")), description: f.t("auth.verifyTitle") });
+  return <VerifyEmailNotice token={params.get("token") ?? ""} />;
 }

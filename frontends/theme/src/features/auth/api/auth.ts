@@ -81,3 +81,11 @@ export function useConfirmReset(tenant: string) {
     },
   });
 }
+
+export function useVerifyEmail(tenant: string) {
+  return useMutation({
+    mutationFn: async (token: string) => {
+      await unwrap(api.POST("/v1/sites/{tenant}/verify-email", { params: { path: { tenant } }, body: { token } }));
+    },
+  });
+}

@@ -1,11 +1,11 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 
 import { ApiError } from "../../../shared/api";
 import { ErrorNotice } from "../../../shared/components/ErrorNotice";
 import { useI18n } from "../../../shared/i18n";
 import { useSite } from "../../../shared/site";
-import { useConfirmReset, useRequestReset } from "../api/auth";
+import { useConfirmReset, useRequestReset, useVerifyEmail } from "../api/auth";
 
 /** Ask for a reset link: the same answer whether or not the address has an account. */
 export function ForgotPasswordForm() {
@@ -108,5 +108,35 @@ export function ResetPasswordForm({ token }: { token: string }) {
         <ErrorNotice error={confirm.error} />
       ) : null}
     </form>
+  );
+}
+
+/** The page the sign-up mail's link opens: the address is confirmed on arrival, once. */
+export function VerifyEmailNotice({ token }: { token: string }) {
+  const { slug } = useSite();
+  const f = useI18n();
+  const verify = useVerifyEmail(slug);
+  const sent = useRef(false);
+  useEffect(() => {
+    if (token && !sent.current) {
+      sent.current = true;
+      verify.mutate(token);
+    }
+  }, [token, verify]);
+  return (
+    <section className="auth-form" aria-labelledby="verify-title">
+      <h1 id="verify-title">{f.t("auth.verifyTitle")}</h1>
+      {verify.isSuccess ? (
+        <p className="notice notice--info" role="status" data-testid="verify-done">
+          {f.t("auth.verifyDone")} <Link to="/">{f.t("nav.home")}</Link>
+        </p>
+      ) : !token || verify.isError ? (
+        <p className="notice notice--error" role="alert">
+          {f.t("auth.verifyInvalid")}
+        </p>
+      ) : (
+        <p role="status">{f.t("auth.verifyBusy")}</p>
+      )}
+    </section>
   );
 }
