@@ -22,7 +22,8 @@ from pgqueuer.domain.types import QueueExecutionMode
 from pgqueuer.models import Job
 from pgqueuer.qm import QueueManager
 
-from api.bootstrap import webhook_box
+from api.bootstrap import mail_key, webhook_box
+from api.mail import notifications
 from api.mail.sending import MailSender
 from api.settings import Settings
 from api.webhooks.delivery import WebhookSender
@@ -47,8 +48,8 @@ class Worker:
     ) -> None:
         self.db, self.settings = db, settings
         self.webhooks = WebhookSender(db, settings, webhook_box(settings))
-        self.mail = MailSender(db, settings)
-        self.consumers: list[Consumer] = [self.webhooks.plan, *consumers]
+        self.mail = MailSender(db, settings, mail_key(settings))
+        self.consumers: list[Consumer] = [self.webhooks.plan, notifications.plan, *consumers]
 
     async def dispatch(self, tenant_id: UUID) -> int:
         """Hand the tenant's due events to the consumers; how many were taken."""

@@ -727,3 +727,23 @@ account_tokens = sa.Table(
     _ts("used_at"),
     sa.Index("account_tokens_user", "user_id", "purpose"),
 )
+
+notification_preferences = sa.Table(
+    "notification_preferences",
+    metadata,
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "user_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("enabled", sa.Boolean(), nullable=False),
+    _ts("updated_at", False),
+)

@@ -28,7 +28,11 @@ from persistence.licensing.repositories import (
     SqlSubscriptionRepository,
     SqlUsageCounter,
 )
-from persistence.mail.repositories import SqlAccountTokenRepository, SqlMailQueue
+from persistence.mail.repositories import (
+    SqlAccountTokenRepository,
+    SqlMailQueue,
+    SqlNotificationPreferences,
+)
 from persistence.members.repositories import SqlInvitationRepository, SqlMembershipRepository
 from persistence.moderation.repositories import SqlModerationRepository
 from persistence.outbox import write_events
@@ -110,6 +114,7 @@ class SqlUnitOfWork:
         self.ambassadors = SqlAmbassadorsRepository(self._tx)
         self.webhooks = SqlWebhookRepository(self._tx)
         self.mail = SqlMailQueue(self._tx)
+        self.notification_preferences = SqlNotificationPreferences(self._tx)
         self.account_tokens = SqlAccountTokenRepository(conn)
         return self
 

@@ -15,9 +15,11 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
+from uuid import UUID
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from api.mail import unsubscribe
 from api.settings import Settings
 from domain.kernel import clock
 from domain.kernel.errors import InvalidInput
@@ -57,13 +59,32 @@ def link_for(settings: Settings, site: Site, message: MailMessage) -> str | None
         return f"{site.url}/reset-password?{urlencode({'token': secret})}"
     if message.template == Template.VERIFY_EMAIL and secret:
         return f"{site.url}/verify-email?{urlencode({'token': secret})}"
+    if message.template == Template.REPLY:
+        return f"{site.url}{message.context['path']}#comment-{message.context['comment_id']}"
     if message.template == Template.INVITATION and secret:
         query = urlencode({"tenant": site.tenant.slug, "token": secret})
         return f"{settings.base_url}/console/accept-invitation?{query}"
     return None
 
 
-def render(settings: Settings, site: Site, message: MailMessage) -> tuple[str, str, str]:
+def unsubscribe_links(
+    settings: Settings, site: Site, message: MailMessage, key: bytes
+) -> tuple[str, str] | None:
+    """(the one-click POST address for List-Unsubscribe, the page a person opens) of a
+    notification; None for the other mail."""
+    kind = message.context.get("notification")
+    user = message.context.get("user_id")
+    if not kind or not user:
+        return None
+    token = unsubscribe.sign(key, site.tenant.id, UUID(str(user)), str(kind))
+    query = urlencode({"token": token})
+    one_click = f"{settings.base_url}/v1/sites/{quote(site.tenant.slug)}/unsubscribe?{query}"
+    return one_click, f"{site.url}/unsubscribe?{query}"
+
+
+def render(
+    settings: Settings, site: Site, message: MailMessage, key: bytes = b""
+) -> tuple[str, str, str]:
     """(subject, plain text, HTML) of the message."""
     language = language_of(message.language)
     assert language in LANGUAGES
@@ -76,6 +97,8 @@ def render(settings: Settings, site: Site, message: MailMessage) -> tuple[str, s
         "brand": site.tenant.branding,
         "link": link_for(settings, site, message),
     }
+    links = unsubscribe_links(settings, site, message, key) if key else None
+    context["unsubscribe"] = links[1] if links else None
     base = f"{language}/{message.template}"
     subject = _environment.get_template(f"{base}.subject.txt").render(context).strip()
     context["subject"] = subject
@@ -84,8 +107,8 @@ def render(settings: Settings, site: Site, message: MailMessage) -> tuple[str, s
     return subject, text, html
 
 
-def compose(settings: Settings, site: Site, message: MailMessage) -> EmailMessage:
-    subject, text, html = render(settings, site, message)
+def compose(settings: Settings, site: Site, message: MailMessage, key: bytes = b"") -> EmailMessage:
+    subject, text, html = render(settings, site, message, key)
     sender_domain = settings.mail_from_address.rpartition("@")[2] or "causerie.localhost"
     try:
         from_name = header_safe(site.tenant.name, "site name")
@@ -107,6 +130,11 @@ def compose(settings: Settings, site: Site, message: MailMessage) -> EmailMessag
     mime["Message-ID"] = make_msgid(idstring=message.id.hex, domain=sender_domain)
     mime["Auto-Submitted"] = "auto-generated"
     mime["Content-Language"] = language_of(message.language)
+    links = unsubscribe_links(settings, site, message, key) if key else None
+    if links is not None:
+        # RFC 8058: a POST to this address unsubscribes, no sign-in, no page to confirm.
+        mime["List-Unsubscribe"] = f"<{links[0]}>"
+        mime["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mime.set_content(text)
     mime.add_alternative(html, subtype="html")
     return mime

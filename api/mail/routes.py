@@ -4,9 +4,9 @@ the built-in catcher's mailbox for operators and development."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, Response
+from fastapi import Query, Request, Response
 
 from api.access import (
     OpenCallerWithTransaction,
@@ -16,13 +16,15 @@ from api.access import (
     client_ip,
 )
 from api.adapters import mail_catcher
-from api.bootstrap import Services
+from api.bootstrap import Services, mail_key
 from api.kit.routing import new_router
+from api.mail import unsubscribe
 from api.mail.schemas import (
     CaughtMailRead,
     EmailVerification,
     PasswordResetConfirm,
     PasswordResetRequest,
+    UnsubscribeRead,
 )
 from auth.secrets import new_token, token_hash
 from domain.accounts.model import normalise_email
@@ -129,6 +131,32 @@ async def verify_email(
     caller.work.public_site_unchanged()
     await use_cases.verify_email(caller.work, tenant, token_hash(body.token))
     return Response(status_code=204)
+
+
+@router.post(
+    "/sites/{tenant}/unsubscribe",
+    operation_id="sites-unsubscribe",
+    response_model=UnsubscribeRead,
+    responses=PROBLEMS,
+)
+async def unsubscribe_one_click(
+    tenant: TenantSlug,
+    token: Annotated[str, Query(min_length=1, max_length=200)],
+    services: ServicesDep,
+    _credentials: PrincipalDep,
+    caller: OpenCallerWithTransaction,
+) -> UnsubscribeRead:
+    """RFC 8058 one-click unsubscribe: the address of a notification's
+    `List-Unsubscribe` header (a mail client POSTs `List-Unsubscribe=One-Click` to it;
+    the body is not needed), also called by the unsubscribe page. No sign-in: the signed
+    token names the person and the notification."""
+    caller.work.public_site_unchanged()
+    kind = await use_cases.unsubscribe(
+        caller.work,
+        tenant,
+        lambda tenant_id: unsubscribe.read(mail_key(services.settings), tenant_id, token),
+    )
+    return UnsubscribeRead(notification=kind.value, enabled=False)
 
 
 @router.get(

@@ -36,3 +36,8 @@ class CaughtMailRead(StrictModel):
         description="The HTML part, as sent: show it only in a sandboxed frame "
         '(`<iframe sandbox srcdoc="…">`), where no script runs.'
     )
+
+
+class UnsubscribeRead(StrictModel):
+    notification: str = Field(description="The notification turned off (`reply`).")
+    enabled: bool

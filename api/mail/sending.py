@@ -34,8 +34,8 @@ SWEEP_BATCH = 500
 
 
 class MailSender:
-    def __init__(self, db: Database, settings: Settings):
-        self.db, self.settings = db, settings
+    def __init__(self, db: Database, settings: Settings, key: bytes = b""):
+        self.db, self.settings, self.key = db, settings, key
         self.jitter = random.random
         self._room = asyncio.Semaphore(max(1, settings.db_pool_size - 2))
 
@@ -68,7 +68,7 @@ class MailSender:
             hosts = [host for _, host in await tenants.domains(tenant_id)]
             site = Site(tenant, site_url(self.settings, tenant, hosts))
             try:
-                mime = compose(self.settings, site, message)
+                mime = compose(self.settings, site, message, self.key)
             except Unsendable as refused:
                 message.failed(f"unsendable: {refused}", now, self.jitter())
                 message.status, message.secret = MailStatus.FAILED, None  # never retried

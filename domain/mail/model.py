@@ -18,6 +18,18 @@ class Template(StrEnum):
     PASSWORD_CHANGED = "password_changed"
     INVITATION = "invitation"
     VERIFY_EMAIL = "verify_email"
+    REPLY = "reply"
+
+
+class Notification(StrEnum):
+    """The notifications a person may turn off (each mail of one carries a one-click
+    unsubscribe from it)."""
+
+    REPLY = "reply"
+
+
+# The template each notification is sent with.
+NOTIFICATION_TEMPLATES = {Notification.REPLY: Template.REPLY}
 
 
 class MailStatus(StrEnum):

@@ -3,15 +3,16 @@ password. The request answers the same whether or not the address has an account
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from domain.accounts.model import check_password, normalise_email
 from domain.accounts.ports import PasswordHasher
 from domain.kernel import clock
 from domain.kernel.errors import InvalidInput, NotFound
 from domain.kernel.mail import OutgoingMail
-from domain.mail.model import Template, language_of
+from domain.mail.model import Notification, Template, language_of
 from domain.mail.ports import MailUnitOfWork
 
 INVALID_TOKEN = "This reset link is not valid any more: ask for a new one."
@@ -110,3 +111,22 @@ async def verify_email(uow: MailUnitOfWork, tenant_slug: str, token_hash: bytes)
     await uow.account_tokens.mark_email_verified(row["user_id"], now)
     await uow.account_tokens.spend_all(row["user_id"], VERIFY, now)
     await uow.commit()
+
+
+async def unsubscribe(
+    uow: MailUnitOfWork,
+    tenant_slug: str,
+    read_token: Callable[[UUID], tuple[UUID, Notification] | None],
+) -> Notification:
+    """Turn a notification off for the person a signed token names (no sign-in)."""
+    tenant = await uow.tenants.by_slug(tenant_slug)
+    if tenant is None:
+        raise NotFound("No such site.")
+    await uow.set_tenant(tenant.id)
+    found = read_token(tenant.id)
+    if found is None:
+        raise InvalidInput("This unsubscribe link is not valid.")
+    user_id, kind = found
+    await uow.notification_preferences.set(tenant.id, user_id, kind.value, False)
+    await uow.commit()
+    return kind

@@ -11,6 +11,9 @@ or given up, then the column is emptied: the log keeps no secret.
 token): ``reset`` (a password reset) or ``verify`` (an e-mail address confirmed). Users
 are global, so it is not tenant-owned, like ``refresh_tokens``.
 
+``notification_preferences``: the notifications (``reply``…) a person turned off in a
+tenant, by a preference or a one-click unsubscribe; no row means on.
+
 ``users.email_verified_at``: when the address was confirmed. Accounts that exist already,
 and those made by an operator, an invitation's acceptance or the CLI, count as confirmed
 (their creation time); a reader signing up on a site starts unconfirmed.
@@ -105,12 +108,26 @@ def upgrade() -> None:
     )
     op.create_index("account_tokens_user", "account_tokens", ["user_id", "purpose"])
 
+    # Notifications a person turned off, per tenant (no row: on).
+    op.create_table(
+        "notification_preferences",
+        sa.Column(
+            "tenant_id", U, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column("user_id", U, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("kind", sa.String(32), primary_key=True),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        _ts("updated_at", False),
+    )
+    enable_tenant_rls("notification_preferences")
+
     op.add_column("users", _ts("email_verified_at"))
     op.execute("UPDATE users SET email_verified_at = created_at")
 
 
 def downgrade() -> None:
     op.drop_column("users", "email_verified_at")
+    op.drop_table("notification_preferences")
     op.drop_table("account_tokens")
     op.execute("DROP FUNCTION mail_messages_due(timestamptz, integer)")
     op.drop_table("mail_messages")

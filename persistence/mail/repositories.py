@@ -8,14 +8,23 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.kernel import clock
 from domain.kernel.mail import OutgoingMail
 from domain.mail.model import MailMessage, MailStatus
+from persistence.comments.repositories import comments
 from persistence.database import Transaction
 from persistence.jobs import enqueue_mail
-from persistence.tables import account_tokens, mail_messages, users
+from persistence.tables import (
+    account_tokens,
+    blogs,
+    mail_messages,
+    notification_preferences,
+    posts,
+    users,
+)
 
 
 class SqlMailQueue:
@@ -197,3 +206,66 @@ class SqlAccountTokenRepository:
             .where(users.c.id == user_id, users.c.email_verified_at.is_(None))
             .values(email_verified_at=at)
         )
+
+
+class SqlNotificationPreferences:
+    """What each person turned off, in the transaction's tenant."""
+
+    def __init__(self, tx: Transaction):
+        self.tx = tx
+
+    async def enabled(self, user_id: UUID, kind: str) -> bool:
+        row = (
+            await self.tx.connection.execute(
+                sa.select(notification_preferences.c.enabled).where(
+                    notification_preferences.c.user_id == user_id,
+                    notification_preferences.c.kind == kind,
+                )
+            )
+        ).first()
+        return True if row is None else bool(row.enabled)
+
+    async def set(self, tenant_id: UUID, user_id: UUID, kind: str, enabled: bool) -> None:
+        statement = pg_insert(notification_preferences).values(
+            tenant_id=tenant_id, user_id=user_id, kind=kind, enabled=enabled, updated_at=clock.now()
+        )
+        await self.tx.connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["tenant_id", "user_id", "kind"],
+                set_={"enabled": enabled, "updated_at": statement.excluded.updated_at},
+            )
+        )
+
+    async def all_for(self, user_id: UUID) -> dict[str, bool]:
+        rows = await self.tx.connection.execute(
+            sa.select(notification_preferences.c.kind, notification_preferences.c.enabled).where(
+                notification_preferences.c.user_id == user_id
+            )
+        )
+        return {row.kind: bool(row.enabled) for row in rows}
+
+
+async def reply_context(tx: Transaction, parent_id: UUID, post_id: UUID) -> dict[str, Any] | None:
+    """Who wrote the comment answered (a member), and the post it is on."""
+    row = (
+        await tx.connection.execute(
+            sa.select(
+                users.c.id.label("user_id"),
+                users.c.email,
+                users.c.display_name,
+                users.c.is_active,
+                posts.c.title,
+                posts.c.slug.label("post_slug"),
+                blogs.c.slug.label("blog_slug"),
+            )
+            .select_from(comments)
+            .join(users, users.c.id == comments.c.author_user_id)
+            .join(posts, sa.and_(posts.c.tenant_id == comments.c.tenant_id, posts.c.id == post_id))
+            .join(
+                blogs,
+                sa.and_(blogs.c.tenant_id == posts.c.tenant_id, blogs.c.id == posts.c.blog_id),
+            )
+            .where(comments.c.id == parent_id)
+        )
+    ).first()
+    return None if row is None else dict(row._mapping)
