@@ -36,6 +36,7 @@ const PAGES = {
   forgot: () => import("./pages/AccountPages").then((m) => ({ default: m.ForgotPasswordPage })),
   reset: () => import("./pages/AccountPages").then((m) => ({ default: m.ResetPasswordPage })),
   verify: () => import("./pages/AccountPages").then((m) => ({ default: m.VerifyEmailPage })),
+  unsubscribe: () => import("./pages/AccountPages").then((m) => ({ default: m.UnsubscribePage })),
 } satisfies Record<string, () => Promise<{ default: ComponentType }>>;
 
 type PageName = keyof typeof PAGES;
@@ -57,6 +58,7 @@ export function pageFor(path: string): PageName | null {
   if (parts.length === 1 && first === "forgot-password") return "forgot";
   if (parts.length === 1 && first === "reset-password") return "reset";
   if (parts.length === 1 && first === "verify-email") return "verify";
+  if (parts.length === 1 && first === "unsubscribe") return "unsubscribe";
   return null;
 }
 
@@ -91,6 +93,7 @@ function SiteRoutes({ basename }: { basename: string }) {
       forgot: page("forgot"),
       reset: page("reset"),
       verify: page("verify"),
+      unsubscribe: page("unsubscribe"),
     }),
     [],
   );
@@ -110,6 +113,7 @@ function SiteRoutes({ basename }: { basename: string }) {
           <Route path="forgot-password" element={pages.forgot} />
           <Route path="reset-password" element={pages.reset} />
           <Route path="verify-email" element={pages.verify} />
+          <Route path="unsubscribe" element={pages.unsubscribe} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

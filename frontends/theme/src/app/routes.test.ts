@@ -15,6 +15,7 @@ describe("pageFor", () => {
     expect(pageFor("/forgot-password")).toBe("forgot");
     expect(pageFor("/reset-password")).toBe("reset");
     expect(pageFor("/verify-email")).toBe("verify");
+    expect(pageFor("/unsubscribe")).toBe("unsubscribe");
     expect(pageFor("/nowhere/at/all")).toBeNull();
     expect(pageFor("/blogs/a/b/c")).toBeNull();
   });

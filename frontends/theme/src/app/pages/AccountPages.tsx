@@ -5,6 +5,7 @@ import { SignUpForm } from "../../features/auth/components/SignUpForm";
 import {
   ForgotPasswordForm,
   ResetPasswordForm,
+  UnsubscribeForm,
   VerifyEmailNotice,
 } from "../../features/auth/components/ResetForms";
 import { NotFound } from "../../shared/components/NotFound";
@@ -56,4 +57,11 @@ export function VerifyEmailPage() {
   const [params] = useSearchParams();
   useHead({ title: useSiteTitle(f.t("auth.verifyTitle")), description: f.t("auth.verifyTitle") });
   return <VerifyEmailNotice token={params.get("token") ?? ""} />;
+}
+
+export function UnsubscribePage() {
+  const f = useI18n();
+  const [params] = useSearchParams();
+  useHead({ title: useSiteTitle(f.t("unsubscribe.title")), description: f.t("unsubscribe.title") });
+  return <UnsubscribeForm token={params.get("token") ?? ""} />;
 }

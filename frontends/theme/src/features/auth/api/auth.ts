@@ -89,3 +89,10 @@ export function useVerifyEmail(tenant: string) {
     },
   });
 }
+
+export function useUnsubscribe(tenant: string) {
+  return useMutation({
+    mutationFn: (token: string) =>
+      unwrap(api.POST("/v1/sites/{tenant}/unsubscribe", { params: { path: { tenant }, query: { token } } })),
+  });
+}

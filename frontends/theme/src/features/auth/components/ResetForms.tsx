@@ -5,7 +5,7 @@ import { ApiError } from "../../../shared/api";
 import { ErrorNotice } from "../../../shared/components/ErrorNotice";
 import { useI18n } from "../../../shared/i18n";
 import { useSite } from "../../../shared/site";
-import { useConfirmReset, useRequestReset, useVerifyEmail } from "../api/auth";
+import { useConfirmReset, useRequestReset, useUnsubscribe, useVerifyEmail } from "../api/auth";
 
 /** Ask for a reset link: the same answer whether or not the address has an account. */
 export function ForgotPasswordForm() {
@@ -138,5 +138,38 @@ export function VerifyEmailNotice({ token }: { token: string }) {
         <p role="status">{f.t("auth.verifyBusy")}</p>
       )}
     </section>
+  );
+}
+
+/** The unsubscribe link of a notification: one button, no sign-in (the token says who). */
+export function UnsubscribeForm({ token }: { token: string }) {
+  const { slug } = useSite();
+  const f = useI18n();
+  const stop = useUnsubscribe(slug);
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    stop.mutate(token);
+  }
+  return (
+    <form className="auth-form" onSubmit={submit} aria-labelledby="unsubscribe-title">
+      <h1 id="unsubscribe-title">{f.t("unsubscribe.title")}</h1>
+      {stop.isSuccess ? (
+        <p className="notice notice--info" role="status" data-testid="unsubscribed">
+          {f.t("unsubscribe.done")}
+        </p>
+      ) : (
+        <>
+          <p>{f.t("unsubscribe.intro")}</p>
+          <button type="submit" className="button" disabled={stop.isPending || !token}>
+            {f.t("unsubscribe.confirm")}
+          </button>
+        </>
+      )}
+      {!token || stop.isError ? (
+        <p className="notice notice--error" role="alert">
+          {f.t("unsubscribe.invalid")}
+        </p>
+      ) : null}
+    </form>
   );
 }
