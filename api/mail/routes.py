@@ -9,9 +9,11 @@ from typing import Annotated, Any
 from fastapi import Query, Request, Response
 
 from api.access import (
+    Contributes,
     OpenCallerWithTransaction,
     PrincipalDep,
     ServicesDep,
+    TenantActor,
     TenantSlug,
     client_ip,
 )
@@ -22,13 +24,15 @@ from api.mail import unsubscribe
 from api.mail.schemas import (
     CaughtMailRead,
     EmailVerification,
+    NotificationsRead,
+    NotificationsUpdate,
     PasswordResetConfirm,
     PasswordResetRequest,
     UnsubscribeRead,
 )
 from auth.secrets import new_token, token_hash
 from domain.accounts.model import normalise_email
-from domain.kernel.access import Principal
+from domain.kernel.access import Action, Principal
 from domain.kernel.errors import Forbidden, NotFound, RateLimited, Unauthenticated
 from domain.mail import use_cases
 
@@ -157,6 +161,44 @@ async def unsubscribe_one_click(
         lambda tenant_id: unsubscribe.read(mail_key(services.settings), tenant_id, token),
     )
     return UnsubscribeRead(notification=kind.value, enabled=False)
+
+
+# Any signed-in member of the site, whatever their role (readers and staff alike).
+SignedInMember = Annotated[TenantActor, Contributes(Action.COMMENT_RATE)]
+MEMBER_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    403: {"description": "Not a member of this site"},
+    404: {"description": "No such site"},
+    422: {"description": "Invalid input"},
+}
+
+
+@router.get(
+    "/sites/{tenant}/me/notifications",
+    operation_id="sites-notifications-get",
+    response_model=NotificationsRead,
+    responses=MEMBER_PROBLEMS,
+)
+async def get_notifications(tenant: TenantSlug, ctx: SignedInMember) -> NotificationsRead:
+    """The notifications the signed-in member gets by mail on this site (all on unless
+    turned off here or by an unsubscribe link)."""
+    ctx.uow.public_site_unchanged()
+    return NotificationsRead(**await use_cases.my_notifications(ctx.uow, ctx.actor))
+
+
+@router.patch(
+    "/sites/{tenant}/me/notifications",
+    operation_id="sites-notifications-update",
+    response_model=NotificationsRead,
+    responses=MEMBER_PROBLEMS,
+)
+async def update_notifications(
+    tenant: TenantSlug, body: NotificationsUpdate, ctx: SignedInMember
+) -> NotificationsRead:
+    """Turn notifications on or off; fields left out stay as they are."""
+    ctx.uow.public_site_unchanged()
+    changes = {k: v for k, v in body.model_dump(exclude_none=True).items()}
+    return NotificationsRead(**await use_cases.set_my_notifications(ctx.uow, ctx.actor, changes))
 
 
 @router.get(

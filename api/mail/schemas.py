@@ -41,3 +41,11 @@ class CaughtMailRead(StrictModel):
 class UnsubscribeRead(StrictModel):
     notification: str = Field(description="The notification turned off (`reply`).")
     enabled: bool
+
+
+class NotificationsRead(StrictModel):
+    reply: bool = Field(description="A mail when someone answers one of your comments.")
+
+
+class NotificationsUpdate(StrictModel):
+    reply: bool | None = None

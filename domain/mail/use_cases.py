@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 from domain.accounts.model import check_password, normalise_email
 from domain.accounts.ports import PasswordHasher
 from domain.kernel import clock
+from domain.kernel.access import Actor
 from domain.kernel.errors import InvalidInput, NotFound
 from domain.kernel.mail import OutgoingMail
 from domain.mail.model import Notification, Template, language_of
@@ -130,3 +131,23 @@ async def unsubscribe(
     await uow.notification_preferences.set(tenant.id, user_id, kind.value, False)
     await uow.commit()
     return kind
+
+
+async def my_notifications(uow: MailUnitOfWork, actor: Actor) -> dict[str, bool]:
+    """Each notification and whether it is on for the signed-in member (on by default)."""
+    assert actor.user_id is not None
+    stored = await uow.notification_preferences.all_for(actor.user_id)
+    return {kind.value: stored.get(kind.value, True) for kind in Notification}
+
+
+async def set_my_notifications(
+    uow: MailUnitOfWork, actor: Actor, changes: dict[str, bool]
+) -> dict[str, bool]:
+    assert actor.user_id is not None
+    for kind, enabled in changes.items():
+        await uow.notification_preferences.set(
+            actor.tenant_id, actor.user_id, Notification(kind).value, enabled
+        )
+    answer = await my_notifications(uow, actor)
+    await uow.commit()
+    return answer

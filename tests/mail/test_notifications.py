@@ -124,3 +124,28 @@ async def test_a_held_reply_mails_once_it_is_approved(client, factory, worker, a
     assert arrived[0].envelope_to == [world.users["reader"].email]
     assert arrived[0].message["Subject"].startswith("Passant answered")
     assert len(await messages(factory.db, world.tenant.id)) == 1
+
+
+async def test_members_turn_reply_mails_off_and_on(client, factory, worker, arrived):
+    world, _, post = await site(factory)
+    url = f"/v1/sites/{world.slug}/me/notifications"
+    reader = world.headers["reader"]
+    assert (await client.get(url, headers=reader)).json() == {"reply": True}
+    off = await client.patch(url, json={"reply": False}, headers=reader)
+    assert off.status_code == 200 and off.json() == {"reply": False}
+    parent = await seed(factory, world, post.id, who="reader")
+    assert await reply_round(factory, worker, world, post, parent) == []
+    assert (await client.patch(url, json={"reply": True}, headers=reader)).json() == {"reply": True}
+    assert await reply_round(factory, worker, world, post, parent, body="Bis") == ["sent"]
+    # Bad input and strangers change nothing.
+    assert_problem(
+        await client.patch(url, json={"reply": "maybe"}, headers=reader), 422, "validation_failed"
+    )
+    assert_problem(
+        await client.patch(url, json={"digest": True}, headers=reader), 422, "validation_failed"
+    )
+    assert (await client.get(url)).status_code == 401
+    other, _, _ = await site(factory)
+    foreign = await client.get(f"/v1/sites/{other.slug}/me/notifications", headers=reader)
+    assert foreign.status_code == 403
+    assert (await client.get(url, headers=reader)).json() == {"reply": True}
