@@ -37,6 +37,7 @@ const PAGES = {
   reset: () => import("./pages/AccountPages").then((m) => ({ default: m.ResetPasswordPage })),
   verify: () => import("./pages/AccountPages").then((m) => ({ default: m.VerifyEmailPage })),
   unsubscribe: () => import("./pages/AccountPages").then((m) => ({ default: m.UnsubscribePage })),
+  notifications: () => import("./pages/AccountPages").then((m) => ({ default: m.NotificationsPage })),
 } satisfies Record<string, () => Promise<{ default: ComponentType }>>;
 
 type PageName = keyof typeof PAGES;
@@ -59,6 +60,7 @@ export function pageFor(path: string): PageName | null {
   if (parts.length === 1 && first === "reset-password") return "reset";
   if (parts.length === 1 && first === "verify-email") return "verify";
   if (parts.length === 1 && first === "unsubscribe") return "unsubscribe";
+  if (parts.length === 1 && first === "notifications") return "notifications";
   return null;
 }
 
@@ -94,6 +96,7 @@ function SiteRoutes({ basename }: { basename: string }) {
       reset: page("reset"),
       verify: page("verify"),
       unsubscribe: page("unsubscribe"),
+      notifications: page("notifications"),
     }),
     [],
   );
@@ -114,6 +117,7 @@ function SiteRoutes({ basename }: { basename: string }) {
           <Route path="reset-password" element={pages.reset} />
           <Route path="verify-email" element={pages.verify} />
           <Route path="unsubscribe" element={pages.unsubscribe} />
+          <Route path="notifications" element={pages.notifications} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -16,6 +16,7 @@ describe("pageFor", () => {
     expect(pageFor("/reset-password")).toBe("reset");
     expect(pageFor("/verify-email")).toBe("verify");
     expect(pageFor("/unsubscribe")).toBe("unsubscribe");
+    expect(pageFor("/notifications")).toBe("notifications");
     expect(pageFor("/nowhere/at/all")).toBeNull();
     expect(pageFor("/blogs/a/b/c")).toBeNull();
   });

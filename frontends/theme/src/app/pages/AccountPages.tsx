@@ -4,6 +4,7 @@ import { SignInForm } from "../../features/auth/components/SignInForm";
 import { SignUpForm } from "../../features/auth/components/SignUpForm";
 import {
   ForgotPasswordForm,
+  NotificationPreferences,
   ResetPasswordForm,
   UnsubscribeForm,
   VerifyEmailNotice,
@@ -64,4 +65,10 @@ export function UnsubscribePage() {
   const [params] = useSearchParams();
   useHead({ title: useSiteTitle(f.t("unsubscribe.title")), description: f.t("unsubscribe.title") });
   return <UnsubscribeForm token={params.get("token") ?? ""} />;
+}
+
+export function NotificationsPage() {
+  const f = useI18n();
+  useHead({ title: useSiteTitle(f.t("prefs.title")), description: f.t("prefs.title") });
+  return <NotificationPreferences />;
 }

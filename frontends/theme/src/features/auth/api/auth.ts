@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, tokens, unwrap } from "../../../shared/api";
 
@@ -94,5 +94,22 @@ export function useUnsubscribe(tenant: string) {
   return useMutation({
     mutationFn: (token: string) =>
       unwrap(api.POST("/v1/sites/{tenant}/unsubscribe", { params: { path: { tenant }, query: { token } } })),
+  });
+}
+
+export function useNotifications(tenant: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ["notifications", tenant],
+    enabled,
+    queryFn: () => unwrap(api.GET("/v1/sites/{tenant}/me/notifications", { params: { path: { tenant } } })),
+  });
+}
+
+export function useSetNotifications(tenant: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { reply?: boolean }) =>
+      unwrap(api.PATCH("/v1/sites/{tenant}/me/notifications", { params: { path: { tenant } }, body })),
+    onSuccess: (data) => queryClient.setQueryData(["notifications", tenant], data),
   });
 }

@@ -20,6 +20,7 @@ export function AccountMenu() {
             {f.t("auth.signedInAs", { name: me.data.display_name })}
           </span>
         ) : null}{" "}
+        <Link to="/notifications">{f.t("prefs.title")}</Link>{" "}
         <button type="button" className="button button--link" onClick={() => signOut.mutate()}>
           {f.t("auth.signOut")}
         </button>

@@ -4,8 +4,16 @@ import { Link } from "react-router";
 import { ApiError } from "../../../shared/api";
 import { ErrorNotice } from "../../../shared/components/ErrorNotice";
 import { useI18n } from "../../../shared/i18n";
+import { useSignedIn } from "../../../shared/session";
 import { useSite } from "../../../shared/site";
-import { useConfirmReset, useRequestReset, useUnsubscribe, useVerifyEmail } from "../api/auth";
+import {
+  useConfirmReset,
+  useNotifications,
+  useRequestReset,
+  useSetNotifications,
+  useUnsubscribe,
+  useVerifyEmail,
+} from "../api/auth";
 
 /** Ask for a reset link: the same answer whether or not the address has an account. */
 export function ForgotPasswordForm() {
@@ -171,5 +179,46 @@ export function UnsubscribeForm({ token }: { token: string }) {
         </p>
       ) : null}
     </form>
+  );
+}
+
+/** The signed-in reader's mail notifications on this site. */
+export function NotificationPreferences() {
+  const { slug } = useSite();
+  const f = useI18n();
+  const signedIn = useSignedIn();
+  const prefs = useNotifications(slug, signedIn);
+  const save = useSetNotifications(slug);
+  if (!signedIn) {
+    return (
+      <section className="auth-form" aria-labelledby="prefs-title">
+        <h1 id="prefs-title">{f.t("prefs.title")}</h1>
+        <p>
+          <Link to="/signin">{f.t("prefs.signIn")}</Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="auth-form" aria-labelledby="prefs-title">
+      <h1 id="prefs-title">{f.t("prefs.title")}</h1>
+      {prefs.data ? (
+        <div className="field">
+          <label>
+            <input
+              type="checkbox"
+              checked={prefs.data.reply}
+              disabled={save.isPending}
+              onChange={(e) => save.mutate({ reply: e.target.checked })}
+            />{" "}
+            {f.t("prefs.reply")}
+          </label>
+        </div>
+      ) : prefs.isError ? (
+        <ErrorNotice error={prefs.error} />
+      ) : null}
+      {save.isSuccess ? <p role="status">{f.t("prefs.saved")}</p> : null}
+      {save.isError ? <ErrorNotice error={save.error} /> : null}
+    </section>
   );
 }
