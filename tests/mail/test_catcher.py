@@ -84,3 +84,31 @@ async def test_without_a_catcher_the_list_is_not_there(client, factory, services
     world = await factory.world()
     services.settings = settings.model_copy(update={"mail_smtp_host": "smtp.example.test"})
     assert_problem(await client.get(CATCHER, headers=world.headers["operator"]), 404, "not_found")
+
+
+async def test_serve_starts_the_catcher_in_development_only(tmp_path, capsys):
+    from email.message import EmailMessage
+
+    import aiosmtplib
+
+    from api.cli import _start_catcher
+
+    port = free_port()
+    dev = Settings(  # type: ignore[call-arg]
+        _env_file=None, environment="development", mail_catcher_port=port, data_dir=tmp_path
+    )
+    controller = _start_catcher(dev)
+    assert controller is not None
+    try:
+        assert f"127.0.0.1:{port}" in capsys.readouterr().out
+        note = EmailMessage()
+        note["From"], note["To"], note["Subject"] = "a@example.test", "b@example.test", "Hi"
+        note.set_content("caught")
+        await aiosmtplib.send(note, hostname="127.0.0.1", port=port, start_tls=False)
+        [held] = mail_catcher.caught(dev)
+        assert (held.subject, held.text.strip()) == ("Hi", "caught")
+    finally:
+        controller.stop()
+    real = dev.model_copy(update={"mail_smtp_host": "smtp.example.test"})
+    assert _start_catcher(real) is None
+    assert _start_catcher(dev.model_copy(update={"environment": "test"})) is None
