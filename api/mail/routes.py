@@ -10,6 +10,7 @@ from fastapi import Query, Request, Response
 
 from api.access import (
     Contributes,
+    OpenCaller,
     OpenCallerWithTransaction,
     PrincipalDep,
     ServicesDep,
@@ -212,7 +213,9 @@ async def update_notifications(
     },
     tags=["meta"],
 )
-async def caught_mail(services: ServicesDep, principal: PrincipalDep) -> list[CaughtMailRead]:
+async def caught_mail(
+    services: ServicesDep, principal: PrincipalDep, _open: OpenCaller
+) -> list[CaughtMailRead]:
     """What the built-in mail catcher received, newest first (200 at most). Open to
     anyone in development, so a reset link of the demo can be followed without a
     session; to operators only elsewhere."""
