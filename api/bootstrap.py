@@ -63,6 +63,13 @@ def webhook_box(settings: Settings) -> AesGcmSecretBox:
     return AesGcmSecretBox(hmac.new(spec.encode(), b"causerie webhook secrets", "sha256").digest())
 
 
+def mail_key(settings: Settings) -> bytes:
+    """The key that signs the links of mails (one-click unsubscribe), derived from the
+    JWT keys: the API and every worker derive the same one."""
+    spec = _jwt_key_spec(settings)
+    return hmac.new(spec.encode(), b"causerie mail links", "sha256").digest()
+
+
 @dataclass
 class Services:
     settings: Settings

@@ -191,6 +191,7 @@ def serve(
             asyncio.run(check_database(settings))
         # One command still runs everything: a worker process beside the API (production
         # runs `causerie worker` processes of its own instead, as many as needed).
+        catcher = _start_catcher(settings)
         worker = _start_worker(settings) if settings.serve_with_worker else None
         config = uvicorn.Config(
             create_app(settings),
@@ -211,12 +212,37 @@ def serve(
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=30)
+            if catcher is not None:
+                catcher.stop()
         if not server.started:
             raise StartupError(
                 f"could not serve on {settings.host}:{settings.port}: see the line above "
                 "(CAUSERIE_HOST, CAUSERIE_PORT)."
             )
         print("Causerie stopped.", flush=True)
+
+
+def _start_catcher(settings: Settings) -> Any:
+    """The built-in mail catcher on loopback, when no SMTP server is configured in
+    development (or when asked for); None otherwise."""
+    if not settings.catcher_enabled:
+        return None
+    from api.adapters import mail_catcher
+
+    try:
+        controller = mail_catcher.start(settings)
+    except (OSError, RuntimeError) as failed:
+        raise StartupError(
+            f"could not start the mail catcher on {mail_catcher.CATCHER_HOST}:"
+            f"{settings.mail_catcher_port} ({failed}): set CAUSERIE_MAIL_CATCHER_PORT, "
+            "or CAUSERIE_MAIL_SMTP_HOST to use a real SMTP server."
+        ) from failed
+    print(
+        f"Mail catcher: SMTP on {mail_catcher.CATCHER_HOST}:{settings.mail_catcher_port}; "
+        "caught mail is in the console (Mail) and at /v1/mail-catcher/messages.",
+        flush=True,
+    )
+    return controller
 
 
 @contextlib.contextmanager

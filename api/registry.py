@@ -14,6 +14,7 @@ from api.imports import routes as imports
 from api.insights import headline as insights_headline
 from api.insights import routes as insights
 from api.licensing import routes as licensing
+from api.mail import routes as mail
 from api.members import routes as members
 from api.moderation import routes as moderation
 from api.portability import routes as portability
@@ -34,6 +35,7 @@ ROUTERS: list[APIRouter] = [
     feeds.router,
     meta.router,
     accounts.router,
+    mail.router,
     tenants.router,
     members.router,
     licensing.router,

@@ -115,6 +115,55 @@ class Settings(BaseSettings):
     # would make every stored webhook secret unreadable: set it in production.
     webhook_secret_key: SecretStr | None = None
 
+    # Mail (api/mail): the SMTP server every message goes through, and the sender. Unset
+    # host: in development, the built-in catcher (an SMTP server on loopback started with
+    # the app, CAUSERIE_MAIL_CATCHER); production must name a real server, and refuses to
+    # start with the catcher unless CAUSERIE_MAIL_CATCHER_IN_PRODUCTION says so.
+    mail_smtp_host: str | None = None
+    mail_smtp_port: int = Field(default=587, ge=1, le=65535)
+    # none: plain SMTP; starttls: upgrade after EHLO (submission, 587); tls: TLS from the
+    # first byte (SMTPS, 465).
+    mail_smtp_security: Literal["none", "starttls", "tls"] = "starttls"
+    mail_smtp_username: str | None = None
+    mail_smtp_password: SecretStr | None = None
+    mail_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    mail_from_address: str = "no-reply@causerie.localhost"
+    mail_from_name: str = "Causerie"
+    mail_catcher: bool | None = None
+    mail_catcher_port: int = Field(default=8025, ge=1, le=65535)
+    mail_catcher_in_production: bool = False
+    email_verification_ttl_seconds: int = Field(default=3 * 86400, ge=3600, le=30 * 86400)
+    password_reset_ttl_seconds: int = Field(default=1800, ge=300, le=86400)
+    # Reset requests: answered 429 beyond this many a minute for one address (whether or
+    # not it has an account); beyond this many mails an hour, quietly not sent.
+    password_reset_requests_per_address_per_minute: int = Field(default=3, ge=1, le=100)
+    password_resets_per_address_per_hour: int = Field(default=5, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _catcher_not_in_production(self) -> Settings:
+        if self.is_production and self.mail_catcher and not self.mail_catcher_in_production:
+            raise ValueError(
+                "The built-in mail catcher keeps every mail on this machine: production "
+                "needs CAUSERIE_MAIL_SMTP_HOST (a real server), or "
+                "CAUSERIE_MAIL_CATCHER_IN_PRODUCTION=true to keep the catcher knowingly."
+            )
+        return self
+
+    @property
+    def smtp_target(self) -> tuple[str, int, str] | None:
+        """(host, port, security) of the server mail goes to; None: none configured."""
+        if self.mail_smtp_host:
+            return self.mail_smtp_host, self.mail_smtp_port, self.mail_smtp_security
+        if self.catcher_enabled:
+            return "127.0.0.1", self.mail_catcher_port, "none"
+        return None
+
+    @property
+    def catcher_enabled(self) -> bool:
+        if self.mail_catcher is None:
+            return self.mail_smtp_host is None and self.environment == "development"
+        return self.mail_catcher
+
     @model_validator(mode="after")
     def _loopback_never_in_production(self) -> Settings:
         if self.is_production and self.outbound_allow_loopback:

@@ -28,8 +28,10 @@ from pgqueuer.domain.types import QueueExecutionMode
 from pgqueuer.models import Job
 from pgqueuer.qm import QueueManager
 
-from api.bootstrap import Services, webhook_box
+from api.bootstrap import Services, mail_key, webhook_box
 from api.imports import runner as imports
+from api.mail import notifications
+from api.mail.sending import MailSender
 from api.portability.worker import ExportRunner
 from api.settings import Settings
 from api.webhooks.delivery import WebhookSender
@@ -54,7 +56,8 @@ class Worker:
     ) -> None:
         self.db, self.settings = db, settings
         self.webhooks = WebhookSender(db, settings, webhook_box(settings))
-        self.consumers: list[Consumer] = [self.webhooks.plan, *consumers]
+        self.mail = MailSender(db, settings, mail_key(settings))
+        self.consumers: list[Consumer] = [self.webhooks.plan, notifications.plan, *consumers]
         self.exports = ExportRunner(db, settings)
         self._services: Services | None = None
 
@@ -84,14 +87,14 @@ class Worker:
 
     async def sweep(self) -> int:
         """Enqueue a dispatch for every tenant with events due by the domain's clock,
-        and a delivery job for every webhook attempt that became due (retries)."""
+        and a job for every webhook attempt and mail message that became due (retries)."""
         async with self.db.transaction() as tx:
             tenants = await outbox.tenants_with_due_events(tx, clock.now())
             raw = (await tx.connection.get_raw_connection()).driver_connection
             for tenant_id in tenants:
                 await jobs.enqueue_dispatch(raw, tenant_id)
             await tx.commit()
-        return len(tenants) + await self.webhooks.sweep()
+        return len(tenants) + await self.webhooks.sweep() + await self.mail.sweep()
 
     async def run_job(self, job: Job) -> None:
         tenant_id = UUID(jobs.read_payload(job.payload)["tenant_id"])
@@ -105,6 +108,7 @@ class Worker:
     async def run_export(self, job: Job) -> None:
         payload = jobs.read_payload(job.payload)
         await self.exports.run(UUID(payload["tenant_id"]), UUID(payload["export_id"]))
+
     async def run_import(self, job: Job) -> None:
         payload = jobs.read_payload(job.payload)
         done = await imports.run(
@@ -115,12 +119,17 @@ class Worker:
         )
         log.info("imported", tenant_id=payload["tenant_id"], state=done.state.value)
 
+    async def run_mail(self, job: Job) -> None:
+        payload = jobs.read_payload(job.payload)
+        await self.mail.deliver(UUID(payload["tenant_id"]), UUID(payload["message_id"]))
+
     def queue_manager(self, connection: asyncpg.Connection) -> QueueManager:
         manager = QueueManager(jobs.queries(connection))
         manager.entrypoint(jobs.DISPATCH)(self.run_job)
         manager.entrypoint(jobs.DELIVER)(self.run_delivery)
         manager.entrypoint(jobs.EXPORT)(self.run_export)
         manager.entrypoint(jobs.IMPORT)(self.run_import)
+        manager.entrypoint(jobs.MAIL)(self.run_mail)
         return manager
 
     async def run(self, connection: asyncpg.Connection, *, drain: bool = False) -> None:

@@ -34,6 +34,7 @@ SELECT create_reference_table('users');
 SELECT create_reference_table('plans');
 SELECT create_reference_table('refresh_tokens');
 SELECT create_reference_table('platform_api_keys');
+SELECT create_reference_table('account_tokens');
 
 -- distributed tables (referenced tables before the tables that point at them)
 SELECT create_distributed_table('blogs', 'tenant_id');
@@ -74,6 +75,8 @@ SELECT create_distributed_table('tenant_exports', 'tenant_id', colocate_with => 
 SELECT create_distributed_table('imports', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('import_keys', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('redirects', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('mail_messages', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('notification_preferences', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('webhook_deliveries', 'tenant_id', colocate_with => 'blogs');
 
 -- local to the coordinator: alembic_version, jobs.pgqueuer, jobs.pgqueuer_log,

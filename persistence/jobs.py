@@ -106,3 +106,20 @@ async def enqueue_import(connection: asyncpg.Connection, tenant_id: UUID, import
         dedupe_key=f"import:{import_id}",
         on_conflict="skip",
     )
+
+
+MAIL = "mail.send"
+
+
+def mail_payload(tenant_id: UUID, message_id: UUID) -> bytes:
+    return json.dumps({"tenant_id": str(tenant_id), "message_id": str(message_id)}).encode()
+
+
+async def enqueue_mail(connection: asyncpg.Connection, tenant_id: UUID, message_id: UUID) -> None:
+    """One waiting job per message: the sweep may ask again (a retry), it is skipped."""
+    await queries(connection).enqueue(
+        MAIL,
+        mail_payload(tenant_id, message_id),
+        dedupe_key=f"mail:{message_id}",
+        on_conflict="skip",
+    )

@@ -56,6 +56,7 @@ users = sa.Table(
     sa.Column("token_version", sa.Integer, nullable=False, server_default="1"),
     _ts("created_at", False),
     _ts("updated_at", False),
+    _ts("email_verified_at"),
     sa.UniqueConstraint("handle", name="users_handle"),
     sa.Index("users_email_key", sa.text("lower(email)"), unique=True),
 )
@@ -705,7 +706,7 @@ webhook_deliveries = sa.Table(
     sa.Index("webhook_deliveries_due", "due_at", postgresql_where=sa.text("status = 'pending'")),
 )
 
-# --- portability (migration 0024) ---------------------------------------------------------
+# --- portability (migration 0023) ---------------------------------------------------------
 
 tenant_exports = sa.Table(
     "tenant_exports",
@@ -732,4 +733,72 @@ tenant_exports = sa.Table(
         postgresql_where=sa.text("status IN ('queued','running')"),
     ),
     sa.Index("tenant_exports_recent", "tenant_id", sa.text("created_at DESC"), sa.text("id DESC")),
+)
+
+
+# --- mail (migration 0025) ------------------------------------------------------------------
+
+mail_messages = sa.Table(
+    "mail_messages",
+    metadata,
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("to_address", sa.String(254), nullable=False),
+    sa.Column("to_name", sa.String(120), nullable=False, server_default=""),
+    sa.Column("template", sa.String(64), nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("context", JSONB, nullable=False),
+    sa.Column("secret", sa.String(200)),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
+    _ts("due_at", False),
+    _ts("sent_at"),
+    sa.Column("last_error", sa.String(500)),
+    sa.Column("message_id", sa.String(200)),
+    _ts("created_at", False),
+    sa.Index("mail_messages_recent", "tenant_id", sa.text("created_at DESC"), sa.text("id DESC")),
+    sa.Index("mail_messages_due", "due_at", postgresql_where=sa.text("status = 'pending'")),
+)
+
+account_tokens = sa.Table(
+    "account_tokens",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "user_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("purpose", sa.String(12), nullable=False),
+    sa.Column("token_hash", sa.LargeBinary(32), nullable=False, unique=True),
+    _ts("created_at", False),
+    _ts("expires_at", False),
+    _ts("used_at"),
+    sa.Index("account_tokens_user", "user_id", "purpose"),
+)
+
+notification_preferences = sa.Table(
+    "notification_preferences",
+    metadata,
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "user_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("enabled", sa.Boolean(), nullable=False),
+    _ts("updated_at", False),
 )

@@ -29,6 +29,11 @@ from persistence.licensing.repositories import (
     SqlSubscriptionRepository,
     SqlUsageCounter,
 )
+from persistence.mail.repositories import (
+    SqlAccountTokenRepository,
+    SqlMailQueue,
+    SqlNotificationPreferences,
+)
 from persistence.members.repositories import SqlInvitationRepository, SqlMembershipRepository
 from persistence.moderation.repositories import SqlModerationRepository
 from persistence.outbox import write_events
@@ -112,6 +117,9 @@ class SqlUnitOfWork:
         self.webhooks = SqlWebhookRepository(self._tx)
         self.portability = SqlPortabilityRepository(self._tx)
         self.imports = SqlImportRepository(self._tx)
+        self.mail = SqlMailQueue(self._tx)
+        self.notification_preferences = SqlNotificationPreferences(self._tx)
+        self.account_tokens = SqlAccountTokenRepository(conn)
         return self
 
     async def __aexit__(

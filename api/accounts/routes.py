@@ -3,6 +3,7 @@ readers signing up on a public site (``/v1/sites/{tenant}/signup``)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Form, Request, Response
@@ -27,6 +28,7 @@ from api.accounts.schemas import (
 )
 from api.bootstrap import Services
 from api.kit.routing import new_router
+from auth.secrets import new_token, token_hash
 from domain.accounts import use_cases
 from domain.accounts.model import normalise_email
 from domain.kernel.access import Actor, Principal
@@ -229,7 +231,9 @@ async def sign_up(
     _credentials: PrincipalDep,
     caller: OpenCallerWithShortTransactions,
 ) -> TokenPairRead:
-    """A reader creates an account on a site that allows it (or joins with an existing one)."""
+    """A reader creates an account on a site that allows it (or joins with an existing one).
+    A new account gets a mail to confirm its address; until then its comments follow the
+    site's policy for anonymous ones."""
     # An existing account joins with its password: the sign-in limits apply.
     await _limit_sign_in(services, client_ip(request), str(body.email))
     pair = await members.sign_up_reader(
@@ -242,5 +246,10 @@ async def sign_up(
         str(body.email),
         body.password,
         body.display_name,
+        verification=(
+            token := new_token(),
+            token_hash(token),
+            timedelta(seconds=services.settings.email_verification_ttl_seconds),
+        ),
     )
     return TokenPairRead.of(pair)

@@ -57,7 +57,8 @@ async def list_members(
     responses=ADMIN_PROBLEMS,
 )
 async def invite(body: InvitationCreate, ctx: Manager, services: ServicesDep) -> InvitationRead:
-    """Invite by e-mail. No mail is sent: the answer holds the link to hand over (once)."""
+    """Invite by e-mail: the link goes by mail, and the answer holds it too (once), for
+    flows that hand it over themselves."""
     token = new_token()
     issued = await use_cases.invite_member(
         ctx.uow,

@@ -37,6 +37,12 @@ class User:
     token_version: int
     created_at: datetime
     handle: str = ""  # public name in author URLs, unique across the platform
+    # When the address was confirmed; None: a reader who signed up and has not yet.
+    email_verified_at: datetime | None = None
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 @dataclass(frozen=True)

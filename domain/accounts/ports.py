@@ -52,11 +52,40 @@ class RefreshTokenRepository(Protocol):
     async def revoke_user(self, user_id: UUID, at: datetime) -> None: ...
 
 
+class AccountTokenRepository(Protocol):
+    """Single-use tokens mailed to a person: ``reset`` or ``verify``."""
+
+    async def add(
+        self,
+        token_id: UUID,
+        user_id: UUID,
+        purpose: str,
+        token_hash: bytes,
+        now: datetime,
+        expires: datetime,
+    ) -> None: ...
+    async def by_hash(self, token_hash: bytes, purpose: str) -> dict[str, Any] | None:
+        """The token's row, locked for this transaction."""
+        ...
+
+    async def recent_count(self, user_id: UUID, purpose: str, since: datetime) -> int:
+        """Tokens issued to the user since then (the hourly cap on mails)."""
+        ...
+
+    async def spend_all(self, user_id: UUID, purpose: str, at: datetime) -> None:
+        """Every open token of the user for this purpose is used up."""
+        ...
+
+    async def mark_email_verified(self, user_id: UUID, at: datetime) -> None: ...
+
+
 class AccountsUnitOfWork(UnitOfWorkBase, Protocol):
     @property
     def users(self) -> UserRepository: ...
     @property
     def refresh_tokens(self) -> RefreshTokenRepository: ...
+    @property
+    def account_tokens(self) -> AccountTokenRepository: ...
 
 
 UnitsOfWork = Callable[[], AbstractAsyncContextManager[AccountsUnitOfWork]]

@@ -68,8 +68,10 @@ async def register_hashed(
     *,
     text: TextEngine,
     is_operator: bool = False,
+    verified: bool = True,
 ) -> User:
-    """A new account whose password is hashed already (the caller commits).
+    """A new account whose password is hashed already (the caller commits); a reader
+    signing up on a site is ``verified=False`` until the address is confirmed.
 
     The handle is the display name's slug; when another transaction takes the same one
     between our check and our insert, the insert is retried with a random suffix.
@@ -90,6 +92,7 @@ async def register_hashed(
         token_version=1,
         created_at=clock.now(),
     )
+    user.email_verified_at = user.created_at if verified else None
     for _ in range(HANDLE_ATTEMPTS):
         if await uow.users.add_unless_handle_taken(user):
             return user

@@ -107,6 +107,10 @@ class CommentRepository(Protocol):
 class Commenter(Protocol):
     @property
     def display_name(self) -> str: ...
+    @property
+    def email_verified(self) -> bool:
+        """Whether the address was confirmed (readers who signed up start without)."""
+        ...
 
 
 class Commenters(Protocol):

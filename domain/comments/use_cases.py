@@ -27,6 +27,7 @@ from domain.comments.model import (
     Origin,
     Report,
     ReportReason,
+    Standing,
     comment_payload,
 )
 from domain.comments.policy import (
@@ -44,9 +45,10 @@ from domain.comments.ports import (
 from domain.comments.text import body_fingerprint, clean_body
 from domain.comments.threads import ThreadNode, build_threads
 from domain.kernel import clock
-from domain.kernel.access import Actor, Principal, require_contributor
+from domain.kernel.access import Actor, Principal, Role, require_contributor
 from domain.kernel.errors import (
     Conflict,
+    Forbidden,
     InvalidInput,
     NotFound,
     Unauthenticated,
@@ -119,6 +121,7 @@ async def post_comment(
     """A reader's comment lands approved, pending or spam; ``closed`` refuses it."""
     settings = tenant.settings
     member = _member_or_anonymous(actor, settings.anonymous_comments, "comment")
+    confirmed = member  # a member whose address is confirmed (or who is staff)
     post = await _public_post(uow, post_id)
     policy = effective_policy(settings, post.blog_policy)
     if policy is CommentPolicy.CLOSED:
@@ -130,6 +133,11 @@ async def post_comment(
         if user is None:
             raise Unauthenticated("Sign in again.")
         name, email = user.display_name[:MAX_NAME_CHARS], None
+        if not user.email_verified and actor.role is Role.READER:
+            # An unconfirmed reader is held to the rule for anonymous comments.
+            if not settings.anonymous_comments:
+                raise Forbidden("Confirm your e-mail address (see the mail we sent) to comment.")
+            confirmed = False
     else:
         name = " ".join((new.author_name or "").split())
         if not name:
@@ -161,7 +169,9 @@ async def post_comment(
         body, blocked_words=settings.blocked_words, honeypot=new.honeypot, repeated=repeated
     )
     standing = await uow.comments.standing_of(actor.user_id) if member and actor.user_id else None
-    status, reason = initial_status(policy, member=member, verdict=verdict, standing=standing)
+    if not confirmed and standing is Standing.TRUSTED:
+        standing = None  # trust is for confirmed members; a ban holds for everyone
+    status, reason = initial_status(policy, member=confirmed, verdict=verdict, standing=standing)
     comment_id = uuid4()
     comment = Comment(
         id=comment_id,

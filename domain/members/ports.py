@@ -9,6 +9,7 @@ from uuid import UUID
 
 from domain.accounts.ports import AccountsUnitOfWork
 from domain.kernel.access import Role
+from domain.kernel.mail import MailQueue
 from domain.licensing.ports import LicensingUnitOfWork
 from domain.members.model import Invitation, Membership
 from domain.tenants.model import Tenant
@@ -43,6 +44,8 @@ class MembersUnitOfWork(AccountsUnitOfWork, TenantsUnitOfWork, Protocol):
     def memberships(self) -> MembershipRepository: ...
     @property
     def invitations(self) -> InvitationRepository: ...
+    @property
+    def mail(self) -> MailQueue: ...
 
 
 class ProvisioningUnitOfWork(MembersUnitOfWork, LicensingUnitOfWork, Protocol):

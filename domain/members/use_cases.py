@@ -18,6 +18,7 @@ from domain.kernel import clock
 from domain.kernel.access import Action, Actor, Principal, Role, can_assign_role, require
 from domain.kernel.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from domain.kernel.events import DomainEvent, EventType
+from domain.kernel.mail import OutgoingMail
 from domain.kernel.text import TextEngine
 from domain.members.model import Invitation, InvitationIssued, Membership, rank
 from domain.members.ports import MembersUnitOfWork
@@ -117,9 +118,11 @@ async def sign_up_reader(
     email: str,
     password: str,
     display_name: str,
+    verification: tuple[str, bytes, timedelta] | None = None,
 ) -> TokenPair:
     """Readers join a tenant that allows it; an existing account joins with its password.
-    The answer is a session for the reader.
+    The answer is a session for the reader. A new account starts unconfirmed and, with
+    ``verification`` (token, its hash, lifetime), gets the link to confirm its address.
 
     Three steps, so that no database connection is held while a password is hashed: read
     (the site, an existing account) in a short transaction; hash or check the password;
@@ -147,8 +150,23 @@ async def sign_up_reader(
                 ) from exc
         else:
             user = await accounts.register_hashed(
-                uow, email, password_hash, display_name, text=text
+                uow, email, password_hash, display_name, text=text, verified=False
             )
+            if verification is not None:
+                token, token_hash, ttl = verification
+                now = clock.now()
+                await uow.account_tokens.add(uuid4(), user.id, "verify", token_hash, now, now + ttl)
+                await uow.mail.queue(
+                    OutgoingMail(
+                        tenant_id=tenant.id,
+                        to_address=user.email,
+                        to_name=user.display_name,
+                        template="verify_email",
+                        language="fr" if tenant.default_language == "fr" else "en",
+                        context={"hours": int(ttl.total_seconds() // 3600)},
+                        secret=token,
+                    )
+                )
         if await uow.memberships.get(tenant.id, user.id) is None:
             await uow.memberships.add(
                 Membership(
@@ -207,6 +225,23 @@ async def invite_member(
         email=invitation.email,
         role=role.value,
     )
+    tenant = await uow.tenants.get(actor.tenant_id)
+    inviter = await uow.users.get(actor.user_id) if actor.user_id else None
+    if tenant is not None:
+        await uow.mail.queue(
+            OutgoingMail(
+                tenant_id=tenant.id,
+                to_address=invitation.email,
+                template="invitation",
+                language=tenant.default_language if tenant.default_language == "fr" else "en",
+                context={
+                    "inviter": inviter.display_name if inviter else tenant.name,
+                    "role": role.value,
+                    "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+                },
+                secret=token,
+            )
+        )
     await uow.commit()
     return InvitationIssued(invitation, token)
 

@@ -29,6 +29,7 @@ def _user(row: Any) -> User:
         is_active=row.is_active,
         token_version=row.token_version,
         created_at=row.created_at,
+        email_verified_at=row.email_verified_at,
     )
 
 

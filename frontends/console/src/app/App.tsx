@@ -15,6 +15,8 @@ import { homeScreen, SCREEN_PATHS } from "../shared/roles";
 import { useMe, useSession, type Me } from "../shared/session";
 import { roleIn, TenantProvider } from "../shared/tenant";
 import { SignInPage } from "../features/auth/components/SignInPage";
+import { CaughtMailPage } from "../features/mail/components/CaughtMailPage";
+import { ForgotPasswordPage } from "../features/mail/components/ForgotPasswordPage";
 import { ApiKeysPage } from "../features/apikeys/components/ApiKeysPage";
 import { AuditPage } from "../features/audit/components/AuditPage";
 import { ImportsPage } from "../features/imports/components/ImportsPage";
@@ -168,6 +170,10 @@ function Gate() {
     // Nothing read under one session is shown under the next.
     if (!signedIn) client.clear();
   }, [signedIn, client]);
+  // The catcher's mailbox opens with or without a session (the API decides who may
+  // read it); the reset request is for whoever cannot sign in.
+  if (location.pathname === "/mail") return <CaughtMailPage />;
+  if (!signedIn && location.pathname === "/forgot-password") return <ForgotPasswordPage />;
   if (!signedIn) {
     const state = location.state as { signedOut?: boolean } | null;
     return <SignInPage signedOut={Boolean(state?.signedOut)} expired={session === "expired"} />;

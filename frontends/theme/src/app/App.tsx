@@ -35,6 +35,11 @@ const PAGES = {
   signin: () => import("./pages/AccountPages").then((m) => ({ default: m.SignInPage })),
   signup: () => import("./pages/AccountPages").then((m) => ({ default: m.SignUpPage })),
   mydata: () => import("./pages/AccountPages").then((m) => ({ default: m.MyDataPage })),
+  forgot: () => import("./pages/AccountPages").then((m) => ({ default: m.ForgotPasswordPage })),
+  reset: () => import("./pages/AccountPages").then((m) => ({ default: m.ResetPasswordPage })),
+  verify: () => import("./pages/AccountPages").then((m) => ({ default: m.VerifyEmailPage })),
+  unsubscribe: () => import("./pages/AccountPages").then((m) => ({ default: m.UnsubscribePage })),
+  notifications: () => import("./pages/AccountPages").then((m) => ({ default: m.NotificationsPage })),
 } satisfies Record<string, () => Promise<{ default: ComponentType }>>;
 
 type PageName = keyof typeof PAGES;
@@ -54,6 +59,11 @@ export function pageFor(path: string): PageName | null {
   if (first === "tags") return second ? "tag" : "tags";
   if (parts.length === 1 && (first === "search" || first === "signin" || first === "signup")) return first;
   if (parts.length === 1 && first === "my-data") return "mydata";
+  if (parts.length === 1 && first === "forgot-password") return "forgot";
+  if (parts.length === 1 && first === "reset-password") return "reset";
+  if (parts.length === 1 && first === "verify-email") return "verify";
+  if (parts.length === 1 && first === "unsubscribe") return "unsubscribe";
+  if (parts.length === 1 && first === "notifications") return "notifications";
   return null;
 }
 
@@ -86,6 +96,11 @@ function SiteRoutes({ basename }: { basename: string }) {
       signin: page("signin"),
       signup: page("signup"),
       mydata: page("mydata"),
+      forgot: page("forgot"),
+      reset: page("reset"),
+      verify: page("verify"),
+      unsubscribe: page("unsubscribe"),
+      notifications: page("notifications"),
     }),
     [],
   );
@@ -103,6 +118,11 @@ function SiteRoutes({ basename }: { basename: string }) {
           <Route path="signin" element={pages.signin} />
           <Route path="signup" element={pages.signup} />
           <Route path="my-data" element={pages.mydata} />
+          <Route path="forgot-password" element={pages.forgot} />
+          <Route path="reset-password" element={pages.reset} />
+          <Route path="verify-email" element={pages.verify} />
+          <Route path="unsubscribe" element={pages.unsubscribe} />
+          <Route path="notifications" element={pages.notifications} />
           <Route path="*" element={<OldAddress otherwise={<NotFound />} />} />
         </Route>
       </Routes>

@@ -13,6 +13,11 @@ describe("pageFor", () => {
     expect(pageFor("/tags/montagne")).toBe("tag");
     expect(pageFor("/search")).toBe("search");
     expect(pageFor("/my-data")).toBe("mydata");
+    expect(pageFor("/forgot-password")).toBe("forgot");
+    expect(pageFor("/reset-password")).toBe("reset");
+    expect(pageFor("/verify-email")).toBe("verify");
+    expect(pageFor("/unsubscribe")).toBe("unsubscribe");
+    expect(pageFor("/notifications")).toBe("notifications");
     expect(pageFor("/nowhere/at/all")).toBeNull();
     expect(pageFor("/blogs/a/b/c")).toBeNull();
   });

@@ -1,8 +1,15 @@
-import { useNavigate } from "react-router";
+import { useNavigate, useSearchParams } from "react-router";
 
 import { SignInForm } from "../../features/auth/components/SignInForm";
 import { SignUpForm } from "../../features/auth/components/SignUpForm";
 import { MyDataPanel } from "../../features/mydata/components/MyDataPanel";
+import {
+  ForgotPasswordForm,
+  NotificationPreferences,
+  ResetPasswordForm,
+  UnsubscribeForm,
+  VerifyEmailNotice,
+} from "../../features/auth/components/ResetForms";
 import { NotFound } from "../../shared/components/NotFound";
 import { useHead } from "../../shared/head";
 import { useI18n } from "../../shared/i18n";
@@ -38,4 +45,37 @@ export function MyDataPage() {
   const f = useI18n();
   useHead({ title: useSiteTitle(f.t("myData.title")), description: f.t("myData.help") });
   return <MyDataPanel />;
+}
+
+export function ForgotPasswordPage() {
+  const f = useI18n();
+  useHead({ title: useSiteTitle(f.t("auth.forgotTitle")), description: f.t("auth.forgotTitle") });
+  return <ForgotPasswordForm />;
+}
+
+export function ResetPasswordPage() {
+  const f = useI18n();
+  const [params] = useSearchParams();
+  useHead({ title: useSiteTitle(f.t("auth.resetTitle")), description: f.t("auth.resetTitle") });
+  return <ResetPasswordForm token={params.get("token") ?? ""} />;
+}
+
+export function VerifyEmailPage() {
+  const f = useI18n();
+  const [params] = useSearchParams();
+  useHead({ title: useSiteTitle(f.t("auth.verifyTitle")), description: f.t("auth.verifyTitle") });
+  return <VerifyEmailNotice token={params.get("token") ?? ""} />;
+}
+
+export function UnsubscribePage() {
+  const f = useI18n();
+  const [params] = useSearchParams();
+  useHead({ title: useSiteTitle(f.t("unsubscribe.title")), description: f.t("unsubscribe.title") });
+  return <UnsubscribeForm token={params.get("token") ?? ""} />;
+}
+
+export function NotificationsPage() {
+  const f = useI18n();
+  useHead({ title: useSiteTitle(f.t("prefs.title")), description: f.t("prefs.title") });
+  return <NotificationPreferences />;
 }

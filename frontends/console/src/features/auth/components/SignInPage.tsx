@@ -1,5 +1,6 @@
 /** Sign-in with the OAuth2 password form; says why when a session just ended. */
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { Link } from "react-router";
 
 import { ApiError, signIn } from "../../../shared/api";
 import { useI18n } from "../../../shared/i18n";
@@ -80,6 +81,10 @@ export function SignInPage({ signedOut, expired }: { signedOut?: boolean; expire
           {busy ? f.t("signin.busy") : f.t("signin.submit")}
         </button>
       </form>
+      <p>
+        <Link to="/forgot-password">{f.t("signin.forgot")}</Link> ·{" "}
+        <Link to="/mail">{f.t("signin.caughtMail")}</Link>
+      </p>
     </main>
   );
 }

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, tokens, unwrap } from "../../../shared/api";
 
@@ -58,5 +58,58 @@ export function useSignOut() {
       queryClient.removeQueries({ queryKey: ["me"] });
       void queryClient.invalidateQueries();
     },
+  });
+}
+
+export function useRequestReset(tenant: string) {
+  return useMutation({
+    mutationFn: async (email: string) => {
+      await unwrap(
+        api.POST("/v1/sites/{tenant}/password-reset", { params: { path: { tenant } }, body: { email } }),
+      );
+    },
+  });
+}
+
+export function useConfirmReset(tenant: string) {
+  return useMutation({
+    mutationFn: async (body: { token: string; new_password: string }) => {
+      await unwrap(
+        api.POST("/v1/sites/{tenant}/password-reset/confirm", { params: { path: { tenant } }, body }),
+      );
+      tokens.set(null);
+    },
+  });
+}
+
+export function useVerifyEmail(tenant: string) {
+  return useMutation({
+    mutationFn: async (token: string) => {
+      await unwrap(api.POST("/v1/sites/{tenant}/verify-email", { params: { path: { tenant } }, body: { token } }));
+    },
+  });
+}
+
+export function useUnsubscribe(tenant: string) {
+  return useMutation({
+    mutationFn: (token: string) =>
+      unwrap(api.POST("/v1/sites/{tenant}/unsubscribe", { params: { path: { tenant }, query: { token } } })),
+  });
+}
+
+export function useNotifications(tenant: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ["notifications", tenant],
+    enabled,
+    queryFn: () => unwrap(api.GET("/v1/sites/{tenant}/me/notifications", { params: { path: { tenant } } })),
+  });
+}
+
+export function useSetNotifications(tenant: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { reply?: boolean }) =>
+      unwrap(api.PATCH("/v1/sites/{tenant}/me/notifications", { params: { path: { tenant } }, body })),
+    onSuccess: (data) => queryClient.setQueryData(["notifications", tenant], data),
   });
 }

@@ -21,6 +21,7 @@ export function AccountMenu() {
           </span>
         ) : null}{" "}
         <Link to="/my-data">{f.t("myData.link")}</Link>{" "}
+        <Link to="/notifications">{f.t("prefs.title")}</Link>{" "}
         <button type="button" className="button button--link" onClick={() => signOut.mutate()}>
           {f.t("auth.signOut")}
         </button>

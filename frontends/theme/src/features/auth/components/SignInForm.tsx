@@ -58,6 +58,9 @@ export function SignInForm({ onDone }: { onDone: () => void }) {
       ) : signIn.isError ? (
         <ErrorNotice error={signIn.error} />
       ) : null}
+      <p>
+        <Link to="/forgot-password">{f.t("auth.forgot")}</Link>
+      </p>
       {config.features.reader_signup ? (
         <p>
           {f.t("auth.noAccount")} <Link to="/signup">{f.t("auth.signUp")}</Link>

@@ -1,0 +1,51 @@
+"""Request models of mail: asking for a reset link, and using it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from api.kit.schemas import Email, NewPassword, StrictModel
+
+
+class PasswordResetRequest(StrictModel):
+    email: Email
+
+
+class EmailVerification(StrictModel):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class PasswordResetConfirm(StrictModel):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+    new_password: NewPassword
+
+
+class CaughtMailRead(StrictModel):
+    id: str
+    received_at: datetime
+    sender: str = Field(description="The From header.")
+    to: str
+    subject: str
+    message_id: str
+    list_unsubscribe: str | None
+    text: str = Field(description="The plain-text part.")
+    html: str = Field(
+        description="The HTML part, as sent: show it only in a sandboxed frame "
+        '(`<iframe sandbox srcdoc="…">`), where no script runs.'
+    )
+
+
+class UnsubscribeRead(StrictModel):
+    notification: str = Field(description="The notification turned off (`reply`).")
+    enabled: bool
+
+
+class NotificationsRead(StrictModel):
+    reply: bool = Field(description="A mail when someone answers one of your comments.")
+
+
+class NotificationsUpdate(StrictModel):
+    reply: bool | None = None

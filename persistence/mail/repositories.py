@@ -1,0 +1,271 @@
+"""The mail log (``mail_messages``) and password-reset tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.kernel import clock
+from domain.kernel.mail import OutgoingMail
+from domain.mail.model import MailMessage, MailStatus
+from persistence.comments.repositories import comments
+from persistence.database import Transaction
+from persistence.jobs import enqueue_mail
+from persistence.tables import (
+    account_tokens,
+    blogs,
+    mail_messages,
+    notification_preferences,
+    posts,
+    users,
+)
+
+
+class SqlMailQueue:
+    """Queues a message: its row and its job, on the transaction's own connection."""
+
+    def __init__(self, tx: Transaction):
+        self.tx = tx
+
+    async def queue(self, mail: OutgoingMail) -> None:
+        home = self.tx.tenant_id
+        if home != mail.tenant_id:
+            await self.tx.set_context(mail.tenant_id, self.tx.user_id)
+        now = clock.now()
+        await self.tx.connection.execute(
+            sa.insert(mail_messages).values(
+                tenant_id=mail.tenant_id,
+                id=mail.id,
+                to_address=mail.to_address,
+                to_name=mail.to_name[:120],
+                template=str(mail.template),
+                language=mail.language,
+                context=dict(mail.context),
+                secret=mail.secret,
+                status=MailStatus.PENDING.value,
+                attempts=0,
+                due_at=now,
+                created_at=now,
+            )
+        )
+        if home != mail.tenant_id:
+            await self.tx.set_context(home, self.tx.user_id)
+        raw = (await self.tx.connection.get_raw_connection()).driver_connection
+        await enqueue_mail(raw, mail.tenant_id, mail.id)
+
+
+def _message(row: Any) -> MailMessage:
+    return MailMessage(
+        tenant_id=row.tenant_id,
+        id=row.id,
+        to_address=row.to_address,
+        to_name=row.to_name,
+        template=row.template,
+        language=row.language,
+        context=dict(row.context),
+        secret=row.secret,
+        status=MailStatus(row.status),
+        attempts=row.attempts,
+        due_at=row.due_at,
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+        last_error=row.last_error,
+        message_id=row.message_id,
+    )
+
+
+class SqlMailLog:
+    """The worker's and the console's view of the log, in the transaction's tenant."""
+
+    def __init__(self, tx: Transaction):
+        self.tx = tx
+
+    async def claim(self, message_id: UUID) -> MailMessage | None:
+        """The pending message, locked; None when sent already or held by another worker."""
+        row = (
+            await self.tx.connection.execute(
+                sa.select(mail_messages)
+                .where(
+                    mail_messages.c.id == message_id,
+                    mail_messages.c.status == MailStatus.PENDING.value,
+                )
+                .with_for_update(skip_locked=True)
+            )
+        ).one_or_none()
+        return None if row is None else _message(row)
+
+    async def record(self, message: MailMessage) -> None:
+        await self.tx.connection.execute(
+            sa.update(mail_messages)
+            .where(
+                mail_messages.c.tenant_id == message.tenant_id,
+                mail_messages.c.id == message.id,
+            )
+            .values(
+                status=message.status.value,
+                attempts=message.attempts,
+                due_at=message.due_at,
+                sent_at=message.sent_at,
+                last_error=message.last_error,
+                message_id=message.message_id,
+                secret=message.secret,
+            )
+        )
+
+    async def recent(self, limit: int) -> list[MailMessage]:
+        rows = await self.tx.connection.execute(
+            sa.select(mail_messages)
+            .order_by(mail_messages.c.created_at.desc(), mail_messages.c.id.desc())
+            .limit(limit)
+        )
+        return [_message(row) for row in rows]
+
+
+async def due_messages(tx: Transaction, now: datetime, limit: int) -> list[tuple[UUID, UUID]]:
+    result = await tx.connection.execute(
+        text("SELECT tenant_id, message_id FROM mail_messages_due(:now, :limit)"),
+        {"now": now, "limit": limit},
+    )
+    return [(row.tenant_id, row.message_id) for row in result]
+
+
+class SqlAccountTokenRepository:
+    """Single-use tokens mailed to a person, by purpose (``reset``, ``verify``)."""
+
+    def __init__(self, conn: AsyncConnection):
+        self.conn = conn
+
+    async def add(
+        self,
+        token_id: UUID,
+        user_id: UUID,
+        purpose: str,
+        token_hash: bytes,
+        now: datetime,
+        expires: datetime,
+    ) -> None:
+        await self.conn.execute(
+            sa.insert(account_tokens).values(
+                id=token_id,
+                user_id=user_id,
+                purpose=purpose,
+                token_hash=token_hash,
+                created_at=now,
+                expires_at=expires,
+            )
+        )
+
+    async def by_hash(self, token_hash: bytes, purpose: str) -> dict[str, Any] | None:
+        row = (
+            await self.conn.execute(
+                sa.select(account_tokens)
+                .where(
+                    account_tokens.c.token_hash == token_hash,
+                    account_tokens.c.purpose == purpose,
+                )
+                .with_for_update()
+            )
+        ).one_or_none()
+        return None if row is None else dict(row._mapping)
+
+    async def spend_all(self, user_id: UUID, purpose: str, at: datetime) -> None:
+        await self.conn.execute(
+            sa.update(account_tokens)
+            .where(
+                account_tokens.c.user_id == user_id,
+                account_tokens.c.purpose == purpose,
+                account_tokens.c.used_at.is_(None),
+            )
+            .values(used_at=at)
+        )
+
+    async def recent_count(self, user_id: UUID, purpose: str, since: datetime) -> int:
+        return int(
+            (
+                await self.conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(account_tokens)
+                    .where(
+                        account_tokens.c.user_id == user_id,
+                        account_tokens.c.purpose == purpose,
+                        account_tokens.c.created_at > since,
+                    )
+                )
+            ).scalar_one()
+        )
+
+    async def mark_email_verified(self, user_id: UUID, at: datetime) -> None:
+        await self.conn.execute(
+            sa.update(users)
+            .where(users.c.id == user_id, users.c.email_verified_at.is_(None))
+            .values(email_verified_at=at)
+        )
+
+
+class SqlNotificationPreferences:
+    """What each person turned off, in the transaction's tenant."""
+
+    def __init__(self, tx: Transaction):
+        self.tx = tx
+
+    async def enabled(self, user_id: UUID, kind: str) -> bool:
+        row = (
+            await self.tx.connection.execute(
+                sa.select(notification_preferences.c.enabled).where(
+                    notification_preferences.c.user_id == user_id,
+                    notification_preferences.c.kind == kind,
+                )
+            )
+        ).first()
+        return True if row is None else bool(row.enabled)
+
+    async def set(self, tenant_id: UUID, user_id: UUID, kind: str, enabled: bool) -> None:
+        statement = pg_insert(notification_preferences).values(
+            tenant_id=tenant_id, user_id=user_id, kind=kind, enabled=enabled, updated_at=clock.now()
+        )
+        await self.tx.connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["tenant_id", "user_id", "kind"],
+                set_={"enabled": enabled, "updated_at": statement.excluded.updated_at},
+            )
+        )
+
+    async def all_for(self, user_id: UUID) -> dict[str, bool]:
+        rows = await self.tx.connection.execute(
+            sa.select(notification_preferences.c.kind, notification_preferences.c.enabled).where(
+                notification_preferences.c.user_id == user_id
+            )
+        )
+        return {row.kind: bool(row.enabled) for row in rows}
+
+
+async def reply_context(tx: Transaction, parent_id: UUID, post_id: UUID) -> dict[str, Any] | None:
+    """Who wrote the comment answered (a member), and the post it is on."""
+    row = (
+        await tx.connection.execute(
+            sa.select(
+                users.c.id.label("user_id"),
+                users.c.email,
+                users.c.display_name,
+                users.c.is_active,
+                posts.c.title,
+                posts.c.slug.label("post_slug"),
+                blogs.c.slug.label("blog_slug"),
+            )
+            .select_from(comments)
+            .join(users, users.c.id == comments.c.author_user_id)
+            .join(posts, sa.and_(posts.c.tenant_id == comments.c.tenant_id, posts.c.id == post_id))
+            .join(
+                blogs,
+                sa.and_(blogs.c.tenant_id == posts.c.tenant_id, blogs.c.id == posts.c.blog_id),
+            )
+            .where(comments.c.id == parent_id)
+        )
+    ).first()
+    return None if row is None else dict(row._mapping)

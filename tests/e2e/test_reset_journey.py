@@ -1,0 +1,113 @@
+"""Password reset in a real browser: the demo manager asks on the theme, a worker sends
+the mail to a real SMTP server (aiosmtpd on loopback), the link from the mail opens the
+reset page, the new password signs in and the old one no longer does."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from api.demo import DEMO_PASSWORD
+from tests.conftest import JWT_KEYS, ROOT
+from tests.e2e.conftest import NAME, Api, axe_violations, screenshot
+from tests.mail.helpers import link_in
+from tests.mail.smtp_server import Handler, smtp_server
+
+MANAGER = "manager@demo.causerie.test"
+NEW = "un tout nouveau mot de passe"
+BOUND = 60.0
+
+
+@pytest.fixture(scope="module")
+def mailbox(live_api: Api, pg_server) -> Iterator[Handler]:
+    """A real SMTP server, and a worker process sending the live API's mail to it."""
+    with smtp_server() as (handler, port):
+        env = {
+            **os.environ,
+            "DATABASE_URL": pg_server.set(database=NAME).render_as_string(hide_password=False),
+            "CAUSERIE_JWT_KEYS": JWT_KEYS,
+            "CAUSERIE_ENVIRONMENT": "test",
+            "CAUSERIE_LOG_LEVEL": "WARNING",
+            "CAUSERIE_PUBLIC_BASE_URL": live_api.base,
+            "CAUSERIE_MAIL_SMTP_HOST": "127.0.0.1",
+            "CAUSERIE_MAIL_SMTP_PORT": str(port),
+            "CAUSERIE_MAIL_SMTP_SECURITY": "none",
+            "CAUSERIE_WORKER_POLL_SECONDS": "0.2",
+        }
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "worker"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            yield handler
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
+def arrived(handler: Handler, count: int) -> None:
+    """Poll until the other process's mail is there (nothing else announces it)."""
+    deadline = time.monotonic() + BOUND
+    while len(handler.arrived) < count:
+        assert time.monotonic() < deadline, f"no mail #{count} within {BOUND} s"
+        time.sleep(0.05)
+
+
+def test_the_demo_manager_resets_a_forgotten_password(browser_page, live_api: Api, mailbox):
+    page = browser_page
+    page.goto(live_api.url("/s/demo/signin"))
+    page.get_by_role("link", name="Mot de passe oublié ?").click()
+    expect(
+        page.get_by_role("heading", level=1, name="Réinitialiser votre mot de passe")
+    ).to_be_visible()
+    page.get_by_label("E-mail", exact=True).fill(MANAGER)
+    page.get_by_role("button", name="Envoyer le lien").click()
+    expect(page.get_by_test_id("reset-sent")).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "reset-1-asked")
+
+    arrived(mailbox, 1)
+    mail = mailbox.arrived[0]
+    assert mail.envelope_to == [MANAGER]
+    assert mail.message["Subject"] == "Réinitialisez votre mot de passe sur Causerie Demo"
+    link = link_in(mail.part("plain"), "reset-password")
+    assert link.startswith(live_api.url("/s/demo/reset-password?token="))
+
+    page.goto(link)
+    page.get_by_label("Nouveau mot de passe", exact=True).fill(NEW)
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(page.get_by_test_id("reset-done")).to_be_visible()
+    screenshot(page, "reset-2-done")
+
+    # The link was for one use: opening it again and trying is refused, nothing changes.
+    page.goto(link)
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("encore un autre mot de passe")
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(page.get_by_role("alert")).to_contain_text("Ce lien n'est plus valable")
+
+    page.goto(live_api.url("/s/demo/signin"))
+    page.get_by_label("E-mail", exact=True).fill(MANAGER)
+    page.get_by_label("Mot de passe", exact=True).fill(NEW)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+    old = live_api.http.post(
+        live_api.url("/v1/auth/token"), data={"username": MANAGER, "password": DEMO_PASSWORD}
+    )
+    assert old.status_code == 401
+    arrived(mailbox, 2)  # the notice of the change
+    assert "a changé" in mailbox.arrived[1].message["Subject"]
+    assert page.errors == []

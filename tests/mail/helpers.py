@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+from uuid import UUID
+
+from sqlalchemy import text
+
+from api.worker import Worker
+from persistence.database import Database
+
+
+async def messages(db: Database, tenant_id: UUID) -> list:
+    async with db.transaction(tenant_id=tenant_id) as tx:
+        rows = await tx.connection.execute(
+            text("SELECT * FROM mail_messages ORDER BY created_at, id")
+        )
+        return list(rows)
+
+
+async def send_due(worker: Worker, tenant_id: UUID) -> list[str]:
+    """Run the worker's ``mail.send`` for every pending message of the tenant, as its
+    jobs would, on the test's connection."""
+    outcomes = []
+    for row in await messages(worker.db, tenant_id):
+        if row.status == "pending":
+            outcomes.append(str(await worker.mail.deliver(tenant_id, row.id)))
+    return outcomes
+
+
+LINK = re.compile(r"https?://\S+")
+
+
+def link_in(text_part: str, marker: str) -> str:
+    [found] = [m for m in LINK.findall(text_part) if marker in m]
+    return found
+
+
+def token_of(link: str) -> str:
+    return parse_qs(urlsplit(link).query)["token"][0]

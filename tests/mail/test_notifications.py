@@ -1,0 +1,151 @@
+"""Reply notifications: planned by the worker from the outbox, sent over real SMTP, with
+a one-click unsubscribe (RFC 8058) that needs no sign-in and cannot be forged."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from tests.comments.helpers import say, seed, site
+from tests.mail.helpers import messages, send_due
+from tests.test_foundation import assert_problem
+
+HOSTILE = '<script>alert("x")</script> **bold** & <b>more</b>'
+
+
+async def reply_round(factory, worker, world, post, parent, who="author", body=None):
+    await seed(factory, world, post.id, who=who, parent_id=parent.id, body=body or "Merci !")
+    await worker.dispatch(world.tenant.id)
+    return await send_due(worker, world.tenant.id)
+
+
+def one_click_path(mail) -> str:
+    header = mail["List-Unsubscribe"]
+    assert header.startswith("<") and header.endswith(">")
+    url = urlsplit(header[1:-1])
+    return f"{url.path}?{url.query}"
+
+
+async def test_a_reply_mails_the_author_of_the_comment_with_one_click_unsubscribe(
+    client, factory, worker, arrived
+):
+    world, _, post = await site(factory)
+    parent = await seed(factory, world, post.id, who="reader")
+    await worker.dispatch(world.tenant.id)  # the parent itself mails nobody
+    assert await send_due(worker, world.tenant.id) == []
+
+    assert await reply_round(factory, worker, world, post, parent, body=HOSTILE) == ["sent"]
+    [got] = arrived
+    mail = got.message
+    reader, author = world.users["reader"], world.users["author"]
+    assert got.envelope_to == [reader.email]
+    assert mail["Subject"] == f"{author.display_name} answered your comment on Test Brand"
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail["List-Unsubscribe"].startswith(
+        f"<https://causerie.test/v1/sites/{world.slug}/unsubscribe?token="
+    )
+    html, plain = got.part("html"), got.part("plain")
+    assert "<script>" not in html and "<b>more</b>" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; **bold** &amp; &lt;b&gt;more" in html
+    assert HOSTILE in plain  # plain text is text: nothing to escape, nothing rendered
+    assert f"/s/{world.slug}/blogs/" in plain and "#comment-" in plain
+
+    # The mail client's one-click POST: no session, the form body of RFC 8058.
+    done = await client.post(
+        one_click_path(mail),
+        content=b"List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert done.status_code == 200, done.text
+    assert done.json() == {"notification": "reply", "enabled": False}
+    assert await reply_round(factory, worker, world, post, parent, body="Encore") == []
+    assert len(arrived) == 1
+
+
+async def test_forged_or_foreign_unsubscribe_tokens_are_refused(client, factory, worker, arrived):
+    world, _, post = await site(factory)
+    other, _, _ = await site(factory)
+    parent = await seed(factory, world, post.id, who="reader")
+    await reply_round(factory, worker, world, post, parent)
+    path = one_click_path(arrived[0].message)
+    token = path.split("token=")[1]
+    user_hex, kind, signature = token.split(".")
+    forged = [
+        f"{world.users['author'].id.hex}.{kind}.{signature}",  # someone else
+        f"{user_hex}.digest.{signature}",  # another notification
+        f"{user_hex}.{kind}.{signature[:-2]}AA",  # a made-up signature
+        "nonsense",
+    ]
+    for bad in forged:
+        answer = await client.post(f"/v1/sites/{world.slug}/unsubscribe", params={"token": bad})
+        assert_problem(answer, 422, "invalid_input")
+    # A genuine token of one tenant does nothing on another.
+    foreign = await client.post(f"/v1/sites/{other.slug}/unsubscribe", params={"token": token})
+    assert_problem(foreign, 422, "invalid_input")
+    # Still subscribed: the next reply is mailed.
+    assert await reply_round(factory, worker, world, post, parent, body="Et encore") == ["sent"]
+
+
+async def test_no_mail_for_answering_oneself_or_an_anonymous_comment(
+    client, factory, worker, arrived
+):
+    world, _, post = await site(factory)
+    mine = await seed(factory, world, post.id, who="reader")
+    assert await reply_round(factory, worker, world, post, mine, who="reader") == []
+    anonymous = await seed(factory, world, post.id, who="anonymous")
+    assert await reply_round(factory, worker, world, post, anonymous) == []
+    assert arrived == []
+
+
+async def test_a_flood_of_replies_is_capped_per_recipient(client, factory, worker, arrived):
+    world, _, post = await site(factory)
+    parent = await seed(factory, world, post.id, who="reader")
+    for n in range(12):
+        await seed(factory, world, post.id, who="author", parent_id=parent.id, body=f"Réponse {n}")
+    await worker.dispatch(world.tenant.id)
+    assert len(await send_due(worker, world.tenant.id)) == 10
+    assert len(arrived) == 10
+
+
+async def test_a_held_reply_mails_once_it_is_approved(client, factory, worker, arrived):
+    world, _, post = await site(factory, policy="trusted")  # anonymous comments wait
+    parent = await seed(factory, world, post.id, who="reader")
+    await worker.dispatch(world.tenant.id)
+    said = await say(client, world, post.id, who="anonymous", parent_id=str(parent.id))
+    assert said.status_code == 202, said.text
+    await worker.dispatch(world.tenant.id)
+    assert await send_due(worker, world.tenant.id) == []  # held: nothing yet
+    approved = await client.post(
+        f"/v1/tenants/{world.slug}/comments/{said.json()['id']}/approve",
+        headers=world.headers["moderator"],
+    )
+    assert approved.status_code == 200, approved.text
+    await worker.dispatch(world.tenant.id)
+    assert await send_due(worker, world.tenant.id) == ["sent"]
+    assert arrived[0].envelope_to == [world.users["reader"].email]
+    assert arrived[0].message["Subject"].startswith("Passant answered")
+    assert len(await messages(factory.db, world.tenant.id)) == 1
+
+
+async def test_members_turn_reply_mails_off_and_on(client, factory, worker, arrived):
+    world, _, post = await site(factory)
+    url = f"/v1/sites/{world.slug}/me/notifications"
+    reader = world.headers["reader"]
+    assert (await client.get(url, headers=reader)).json() == {"reply": True}
+    off = await client.patch(url, json={"reply": False}, headers=reader)
+    assert off.status_code == 200 and off.json() == {"reply": False}
+    parent = await seed(factory, world, post.id, who="reader")
+    assert await reply_round(factory, worker, world, post, parent) == []
+    assert (await client.patch(url, json={"reply": True}, headers=reader)).json() == {"reply": True}
+    assert await reply_round(factory, worker, world, post, parent, body="Bis") == ["sent"]
+    # Bad input and strangers change nothing.
+    assert_problem(
+        await client.patch(url, json={"reply": "maybe"}, headers=reader), 422, "validation_failed"
+    )
+    assert_problem(
+        await client.patch(url, json={"digest": True}, headers=reader), 422, "validation_failed"
+    )
+    assert (await client.get(url)).status_code == 401
+    other, _, _ = await site(factory)
+    foreign = await client.get(f"/v1/sites/{other.slug}/me/notifications", headers=reader)
+    assert foreign.status_code == 403
+    assert (await client.get(url, headers=reader)).json() == {"reply": True}
