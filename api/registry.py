@@ -9,6 +9,8 @@ from api.accounts import routes as accounts
 from api.blogs import public as blogs_public
 from api.blogs import routes as blogs
 from api.comments import routes as comments
+from api.federation import routes as federation
+from api.federation import well_known
 from api.insights import headline as insights_headline
 from api.insights import routes as insights
 from api.licensing import routes as licensing
@@ -42,7 +44,11 @@ ROUTERS: list[APIRouter] = [
     insights.router,
     insights_headline.router,
     webhooks.router,
+    federation.router,
 ]
+
+# Routers mounted at the host's root, where other servers look for them.
+ROOT_ROUTERS: list[APIRouter] = [well_known.router]
 
 # The OpenAPI tags, in the order a reader meets them.
 TAGS: list[tuple[str, str]] = [
@@ -61,5 +67,6 @@ TAGS: list[tuple[str, str]] = [
     ("moderation", "The moderation queue and decisions."),
     ("insights", "Engagement, rankings, tone and moderation figures."),
     ("webhooks", "Signed webhooks: endpoints, their secrets and the delivery log."),
+    ("federation", "ActivityPub: each blog's actor, outbox, followers, inbox; discovery."),
     ("system", "Health, readiness and metrics."),
 ]

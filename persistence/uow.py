@@ -16,6 +16,7 @@ from persistence.blogs.repositories import SqlBlogRepository
 from persistence.comments.repositories import SqlCommentRepository
 from persistence.database import Database, Transaction
 from persistence.errors import unique_violation
+from persistence.federation.repositories import SqlFederationStore
 from persistence.insights.actions import SqlAmbassadorsRepository
 from persistence.insights.repositories import (
     SqlCommentersRepository,
@@ -108,6 +109,7 @@ class SqlUnitOfWork:
         self.commenters = SqlCommentersRepository(self._tx)
         self.ambassadors = SqlAmbassadorsRepository(self._tx)
         self.webhooks = SqlWebhookRepository(self._tx)
+        self.federation = SqlFederationStore(self._tx)
         return self
 
     async def __aexit__(
