@@ -9,6 +9,7 @@ from api.accounts import routes as accounts
 from api.blogs import public as blogs_public
 from api.blogs import routes as blogs
 from api.comments import routes as comments
+from api.federation import blocks as federation_blocks
 from api.federation import routes as federation
 from api.federation import well_known
 from api.insights import headline as insights_headline
@@ -45,6 +46,7 @@ ROUTERS: list[APIRouter] = [
     insights_headline.router,
     webhooks.router,
     federation.router,
+    federation_blocks.router,
 ]
 
 # Routers mounted at the host's root, where other servers look for them.

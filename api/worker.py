@@ -22,13 +22,16 @@ from pgqueuer.domain.types import QueueExecutionMode
 from pgqueuer.models import Job
 from pgqueuer.qm import QueueManager
 
-from api.bootstrap import webhook_box
+from api.bootstrap import federation_box, webhook_box
+from api.federation.delivery import FederationSender
+from api.federation.delivery import read_payload as federation_payload
 from api.settings import Settings
 from api.webhooks.delivery import WebhookSender
 from domain.kernel import clock
 from domain.kernel.events import DomainEvent, EventType
 from persistence import jobs, outbox
 from persistence.database import Database, Transaction
+from persistence.federation.repositories import DELIVER as FEDERATION_DELIVER
 from persistence.posts.repositories import SqlPostRepository
 
 log = structlog.get_logger("causerie.worker")
@@ -46,7 +49,8 @@ class Worker:
     ) -> None:
         self.db, self.settings = db, settings
         self.webhooks = WebhookSender(db, settings, webhook_box(settings))
-        self.consumers: list[Consumer] = [self.webhooks.plan, *consumers]
+        self.federation = FederationSender(db, settings, federation_box(settings))
+        self.consumers: list[Consumer] = [self.webhooks.plan, self.federation.plan, *consumers]
 
     async def dispatch(self, tenant_id: UUID) -> int:
         """Hand the tenant's due events to the consumers; how many were taken."""
@@ -74,7 +78,7 @@ class Worker:
             for tenant_id in tenants:
                 await jobs.enqueue_dispatch(raw, tenant_id)
             await tx.commit()
-        return len(tenants) + await self.webhooks.sweep()
+        return len(tenants) + await self.webhooks.sweep() + await self.federation.sweep()
 
     async def run_job(self, job: Job) -> None:
         tenant_id = UUID(jobs.read_payload(job.payload)["tenant_id"])
@@ -85,10 +89,14 @@ class Worker:
         payload = jobs.read_payload(job.payload)
         await self.webhooks.deliver(UUID(payload["tenant_id"]), UUID(payload["delivery_id"]))
 
+    async def run_federation_delivery(self, job: Job) -> None:
+        await self.federation.run_delivery(federation_payload(job.payload))
+
     def queue_manager(self, connection: asyncpg.Connection) -> QueueManager:
         manager = QueueManager(jobs.queries(connection))
         manager.entrypoint(jobs.DISPATCH)(self.run_job)
         manager.entrypoint(jobs.DELIVER)(self.run_delivery)
+        manager.entrypoint(FEDERATION_DELIVER)(self.run_federation_delivery)
         return manager
 
     async def run(self, connection: asyncpg.Connection, *, drain: bool = False) -> None:

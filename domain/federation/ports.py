@@ -8,6 +8,8 @@ from uuid import UUID
 
 from domain.comments.model import Comment
 from domain.federation.model import Follower, ReactionKind, RemoteActor
+from domain.licensing.ports import LicensingUnitOfWork
+from domain.tenants.ports import AuditUnitOfWork
 
 
 class FederationStore(Protocol):
@@ -42,3 +44,14 @@ class FederationStore(Protocol):
     async def queue_delivery(
         self, blog_id: UUID, inbox: str, activity_type: str, body: dict[str, Any], due: datetime
     ) -> None: ...
+
+
+class Blocks(Protocol):
+    async def blocked_domains(self) -> set[str]: ...
+    async def block_domain(self, domain: str, now: datetime) -> int: ...
+    async def unblock_domain(self, domain: str) -> bool: ...
+
+
+class FederationUnitOfWork(LicensingUnitOfWork, AuditUnitOfWork, Protocol):
+    @property
+    def federation(self) -> Blocks: ...

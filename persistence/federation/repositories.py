@@ -21,6 +21,7 @@ from domain.federation.model import (
     RemoteActor,
     domain_of,
 )
+from persistence import jobs
 from persistence import tables as t
 from persistence.comments.repositories import comment_of, comments, with_post
 from persistence.database import TenantScoped, Transaction
@@ -316,10 +317,11 @@ class SqlFederationStore(TenantScoped):
         domain = domain_of(inbox)
         if domain in await self.blocked_domains():
             return
+        delivery_id = uuid4()
         await self.conn.execute(
             _d.insert().values(
                 tenant_id=self.tenant_id,
-                id=uuid4(),
+                id=delivery_id,
                 blog_id=blog_id,
                 inbox=inbox,
                 domain=domain,
@@ -331,6 +333,8 @@ class SqlFederationStore(TenantScoped):
                 created_at=due,
             )
         )
+        assert self.tenant_id is not None
+        await enqueue_delivery(self._tx, self.tenant_id, delivery_id)
 
     # --- deliveries (the worker) ---------------------------------------------------
 
@@ -410,6 +414,16 @@ class SqlFederationStore(TenantScoped):
             statement.on_conflict_do_update(index_elements=["tenant_id", "url"], set_=update)
         )
 
+    async def remove_inbox_followers(self, inbox: str) -> int:
+        """An inbox that answered 410 Gone: its followers are gone too."""
+        result = await self.conn.execute(
+            _f.delete().where(
+                _f.c.tenant_id == self.tenant_id,
+                sa.or_(_f.c.inbox == inbox, _f.c.shared_inbox == inbox),
+            )
+        )
+        return result.rowcount or 0
+
     async def inbox_health(self, url: str) -> Any | None:
         return (
             await self.conn.execute(
@@ -477,3 +491,32 @@ async def due_deliveries(tx: Transaction, now: datetime, limit: int) -> list[tup
         {"now": now, "limit": limit},
     )
     return [(r.tenant_id, r.delivery_id) for r in rows]
+
+
+DELIVER = "federation.deliver"
+
+
+async def enqueue_delivery(tx: Transaction, tenant_id: UUID, delivery_id: UUID) -> None:
+    """One waiting job per attempt, on the transaction's own connection: no commit, no
+    job. The sweep may ask again: the job is then skipped."""
+    raw = (await tx.connection.get_raw_connection()).driver_connection
+    await jobs.queries(raw).enqueue(
+        DELIVER,
+        json.dumps({"tenant_id": str(tenant_id), "delivery_id": str(delivery_id)}).encode(),
+        dedupe_key=f"federation:{delivery_id}",
+        on_conflict="skip",
+    )
+
+
+async def site_of(tx: Transaction) -> Any | None:
+    """The transaction's tenant: slug, branding and its plan's features."""
+    return (
+        await tx.connection.execute(
+            text(
+                "SELECT t.slug, t.branding, coalesce(pl.features, '{}'::jsonb) AS features "
+                "FROM tenants t LEFT JOIN subscriptions s ON s.tenant_id = t.id "
+                "LEFT JOIN plans pl ON pl.id = s.plan_id WHERE t.id = :tenant"
+            ),
+            {"tenant": tx.tenant_id},
+        )
+    ).first()
