@@ -202,6 +202,9 @@ async def _create(inbox: Inbox, activity: dict[str, Any], sender: RemoteActor) -
         post_author_id=post.author_id,
         blog_id=post.blog_id,
         sentiment=inbox.tone.classify(body, post.language).value,
+        source=SOURCE,
+        author_handle=sender.handle[:300] or None,
+        author_avatar=sender.icon[:2000] if sender.icon else None,
     )
     await inbox.comments.add(comment)
     await inbox.store.mark_remote(comment_id, SOURCE, note["id"], sender)

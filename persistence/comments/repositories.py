@@ -199,6 +199,9 @@ def comment_of(row: Any) -> Comment:
         pinned_at=m.get("pinned_at"),
         pinned_by=m.get("pinned_by"),
         staff=bool(m.get("staff")),
+        source=m.get("source") or "web",
+        author_handle=m.get("author_handle"),
+        author_avatar=m.get("author_avatar"),
     )
 
 
@@ -232,6 +235,9 @@ def _values(comment: Comment) -> dict[str, Any]:
         "pinned_at": comment.pinned_at,
         "pinned_by": comment.pinned_by,
         "staff": comment.staff,
+        "source": comment.source,
+        "author_handle": comment.author_handle,
+        "author_avatar": comment.author_avatar,
     }
 
 

@@ -291,3 +291,29 @@ async def test_a_plan_without_federation_has_no_inbox(client, factory, local):
             client, alice, inbox, alice.activity("Follow", actor_id(world, blog))
         )
     await _refused(answer, 404)
+
+
+async def test_the_queue_filters_by_source_and_shows_each_items_channel(client, factory, local):
+    world = await factory.world(anonymous_comments=True)
+    blog = await factory.blog(world)
+    post = await factory.post(world, blog)
+    web = await client.post(
+        f"/v1/sites/{world.slug}/posts/{post.id}/comments",
+        json={"body": "Depuis le site", "author_name": "Zoé"},
+    )
+    assert web.status_code in (201, 202), web.text
+    inbox = f"{actor_path(world, blog)}/inbox"
+    async with remote() as alice:
+        note = alice.note(article_id(world, blog, post), "Depuis le fédivers")
+        await post_signed(client, alice, inbox, alice.activity("Create", note))
+    url = f"/v1/tenants/{world.slug}/comments"
+    moderator = world.headers["moderator"]
+    every = (await client.get(url, headers=moderator)).json()["items"]
+    assert sorted(c["source"] for c in every) == ["activitypub", "web"]
+    fediverse = (await client.get(f"{url}?source=activitypub", headers=moderator)).json()["items"]
+    assert [c["author"]["handle"] for c in fediverse] == ["@alice@127.0.0.1"]
+    assert fediverse[0]["author"]["avatar"].endswith("/a.png")
+    web_only = (await client.get(f"{url}?source=web", headers=moderator)).json()["items"]
+    assert [c["author"]["name"] for c in web_only] == ["Zoé"]
+    bad = await client.get(f"{url}?source=carrier-pigeon", headers=moderator)
+    assert bad.status_code == 422

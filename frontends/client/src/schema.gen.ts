@@ -4637,10 +4637,20 @@ export interface components {
         /** ModerationAuthorRead */
         ModerationAuthorRead: {
             /**
+             * Avatar
+             * @description A remote author's avatar URL
+             */
+            avatar?: string | null;
+            /**
              * Email
              * @description Anonymous authors' e-mail: for moderators only.
              */
             email: string | null;
+            /**
+             * Handle
+             * @description A remote author's handle (@name@instance), for fediverse replies
+             */
+            handle?: string | null;
             /** Name */
             name: string;
             /** Url */
@@ -4696,6 +4706,13 @@ export interface components {
             post_id: string;
             /** Reports */
             reports: components["schemas"]["ReportRead"][];
+            /**
+             * Source
+             * @description The channel it came from: this API, a fediverse reply, a webmention
+             * @default web
+             * @enum {string}
+             */
+            source: "web" | "activitypub" | "webmention";
             /**
              * Staff
              * @description A staff reply written from the console
@@ -4763,6 +4780,13 @@ export interface components {
              * Format: uuid
              */
             post_id: string;
+            /**
+             * Source
+             * @description The channel it came from: this API, a fediverse reply, a webmention
+             * @default web
+             * @enum {string}
+             */
+            source: "web" | "activitypub" | "webmention";
             /**
              * Staff
              * @description A staff reply written from the console
@@ -13956,6 +13980,8 @@ export interface operations {
                 reported?: boolean;
                 /** @description The comment's tone */
                 tone?: "positive" | "neutral" | "negative";
+                /** @description The channel it came from: web, activitypub or webmention */
+                source?: "web" | "activitypub" | "webmention";
                 /** @description Words the comment's text or its author's name contain, ignoring case and accents. */
                 q?: string;
                 /** @description Page size, 1 to 100 (default 20). */
