@@ -30,9 +30,9 @@ from api.moderation.schemas import (
     ModerationCounts,
     PinWrite,
     ReportRead,
+    SourceName,
     StaffReplyCreate,
     StatusName,
-    SourceName,
     ToneName,
 )
 from domain.comments.model import CommentStatus, Standing, Tone
