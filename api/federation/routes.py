@@ -162,7 +162,7 @@ async def get_outbox(
     base = _base(request)
     items = [model.create_of(actor, article_source(base, site.row.slug, blog, r)) for r in rows]
     document: dict[str, Any] = {
-        "@context": model.AS_CONTEXT,
+        "@context": [model.AS_CONTEXT, model.EXTENSIONS],
         "id": f"{actor.outbox}?page=true" + (f"&before={before}" if before else ""),
         "type": "OrderedCollectionPage",
         "partOf": actor.outbox,
@@ -212,7 +212,7 @@ async def get_article(request: Request, site: SiteDep, blog: SlugPath, post_id: 
     if row is None:
         raise NotFound("No such post.")
     article = model.article(actor, article_source(_base(request), site.row.slug, blog, row))
-    return _ap(request, {"@context": model.AS_CONTEXT, **article})
+    return _ap(request, {"@context": [model.AS_CONTEXT, model.EXTENSIONS], **article})
 
 
 # --- inboxes ------------------------------------------------------------------------

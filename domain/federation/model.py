@@ -27,6 +27,14 @@ from domain.kernel.errors import InvalidInput, Unauthenticated
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 SECURITY_CONTEXT = "https://w3id.org/security/v1"
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+# The extension terms our documents use, defined as Mastodon's context defines them, so
+# that JSON-LD processors (Fedify's among them) keep them.
+EXTENSIONS = {
+    "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+    "Hashtag": "as:Hashtag",
+    "toot": "http://joinmastodon.org/ns#",
+    "discoverable": "toot:discoverable",
+}
 ACTOR_TYPE = "Person"
 CONTENT_TYPE = "application/activity+json"
 # A signed request's Date may differ from our clock by this much, either way.
@@ -171,7 +179,7 @@ def iso(moment: datetime) -> str:
 
 def actor_document(blog: BlogActor) -> dict[str, Any]:
     document: dict[str, Any] = {
-        "@context": [AS_CONTEXT, SECURITY_CONTEXT],
+        "@context": [AS_CONTEXT, SECURITY_CONTEXT, EXTENSIONS],
         "id": blog.id,
         "type": ACTOR_TYPE,
         "preferredUsername": blog.handle,
@@ -218,7 +226,7 @@ def article(blog: BlogActor, post: ArticleSource) -> dict[str, Any]:
 
 def wrap(blog: BlogActor, kind: str, obj: dict[str, Any] | str, activity_id: str) -> dict[str, Any]:
     return {
-        "@context": AS_CONTEXT,
+        "@context": [AS_CONTEXT, EXTENSIONS],
         "id": activity_id,
         "type": kind,
         "actor": blog.id,
