@@ -27,7 +27,7 @@ from uuid import UUID
 
 import httpx
 import nh3
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
@@ -108,7 +108,7 @@ def sign_headers(
 def verify(public_pem: str, plain: bytes, signature: bytes) -> bool:
     try:
         key = serialization.load_pem_public_key(public_pem.encode())
-    except ValueError:
+    except (ValueError, TypeError, UnsupportedAlgorithm):
         return False
     if not isinstance(key, rsa.RSAPublicKey):
         return False
@@ -138,6 +138,13 @@ def _plain(value: Any, limit: int) -> str:
 
 def actor_of(document: Any, key_id: str) -> RemoteActor:
     """The actor a fetched document describes, with the key ``key_id`` names."""
+    try:
+        return _actor_of(document, key_id)
+    except ValueError as exc:  # a URL urlsplit cannot read
+        raise SignatureRejected("The signer's actor document has a malformed URL.") from exc
+
+
+def _actor_of(document: Any, key_id: str) -> RemoteActor:
     if not isinstance(document, dict):
         raise SignatureRejected("The signer's actor document is not an object.")
     key = document.get("publicKey")
@@ -217,7 +224,7 @@ class RemoteActors:
             raise SignatureRejected(f"The signer's key answered {answer.status}.")
         try:
             document = json.loads(answer.body)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise SignatureRejected("The signer's actor document is not JSON.") from exc
         if isinstance(document, dict) and "publicKeyPem" in document and "owner" in document:
             owner = document.get("owner")  # the key id named a key document: its owner
@@ -237,6 +244,7 @@ class RemoteActors:
             httpx.HTTPError,
             OSError,
             ValueError,
+            RecursionError,
         ) as exc:
             raise SignatureRejected("The key's owner could not be fetched.") from exc
         return actor_of(document, key_id)

@@ -229,8 +229,8 @@ async def _read_activity(request: Request) -> tuple[bytes, dict[str, Any]]:
             raise ActivityRejected(f"An activity has at most {MAX_ACTIVITY_BYTES} bytes.")
     try:
         activity = json.loads(body)
-    except ValueError as exc:
-        raise ActivityRejected("The body is not JSON.") from exc
+    except (ValueError, RecursionError) as exc:
+        raise ActivityRejected("The body is not JSON (or is nested too deeply).") from exc
     return body, use_cases.check_shape(activity)
 
 

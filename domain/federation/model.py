@@ -77,7 +77,10 @@ class DeliveryStatus(StrEnum):
 
 
 def domain_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # a malformed IPv6 literal, say
+        return ""
 
 
 def retry_delay(attempt: int) -> timedelta | None:

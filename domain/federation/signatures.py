@@ -88,7 +88,7 @@ def check_date(header: str | None, now: datetime) -> None:
         raise SignatureRejected("The request has no Date header.")
     try:
         sent = parsedate_to_datetime(header)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, IndexError, OverflowError) as exc:
         raise SignatureRejected("The Date header is not an HTTP date.") from exc
     if sent.tzinfo is None or abs(now - sent) > DATE_WINDOW:
         raise SignatureRejected("The Date header is too far from the current time.")

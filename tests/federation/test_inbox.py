@@ -275,7 +275,7 @@ async def test_what_is_not_an_activity_is_422(client, factory, local):
     world = await factory.world()
     blog = await factory.blog(world)
     inbox = f"{actor_path(world, blog)}/inbox"
-    for body in (b"not json", b"[1,2]", b'{"type": "Follow"}'):
+    for body in (b"not json", b"[1,2]", b'{"type": "Follow"}', b"[" * 100_000):
         answer = await client.post(
             inbox, content=body, headers={"Content-Type": "application/activity+json"}
         )
