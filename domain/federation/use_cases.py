@@ -110,13 +110,14 @@ async def _undo(inbox: Inbox, activity: dict[str, Any], sender: RemoteActor) -> 
     inner = activity.get("object")
     inner_id = object_id(inner)
     inner_type = inner.get("type") if isinstance(inner, dict) else None
-    if inner_type == "Follow" or (inner_type is None and inner_id is None):
+    if inner_type == "Follow":
         removed = await inbox.store.remove_follower(inbox.blog.blog_id, sender.id)
         return "unfollowed" if removed else "ignored"
     if inner_id is not None and await inbox.store.remove_reaction(sender.id, inner_id):
         return "reaction undone"
     if inner_type is None and inner_id is not None:
-        removed = await inbox.store.remove_follower(inbox.blog.blog_id, sender.id)
+        # A bare id: the follow it names, if it is this follower's.
+        removed = await inbox.store.remove_follower(inbox.blog.blog_id, sender.id, inner_id)
         return "unfollowed" if removed else "ignored"
     return "ignored"
 

@@ -207,14 +207,17 @@ class SqlFederationStore(TenantScoped):
         )
         await self.conn.execute(statement)
 
-    async def remove_follower(self, blog_id: UUID, actor_url: str) -> bool:
-        result = await self.conn.execute(
-            _f.delete().where(
-                _f.c.tenant_id == self.tenant_id,
-                _f.c.blog_id == blog_id,
-                _f.c.actor_url == actor_url,
-            )
+    async def remove_follower(
+        self, blog_id: UUID, actor_url: str, follow_activity: str | None = None
+    ) -> bool:
+        query = _f.delete().where(
+            _f.c.tenant_id == self.tenant_id,
+            _f.c.blog_id == blog_id,
+            _f.c.actor_url == actor_url,
         )
+        if follow_activity is not None:
+            query = query.where(_f.c.follow_activity == follow_activity)
+        result = await self.conn.execute(query)
         return bool(result.rowcount)
 
     async def add_reaction(

@@ -317,3 +317,17 @@ async def test_the_queue_filters_by_source_and_shows_each_items_channel(client, 
     assert [c["author"]["name"] for c in web_only] == ["Zoé"]
     bad = await client.get(f"{url}?source=carrier-pigeon", headers=moderator)
     assert bad.status_code == 422
+
+
+async def test_an_undo_by_id_ends_only_the_follow_it_names(client, factory, local):
+    world = await factory.world()
+    blog = await factory.blog(world)
+    inbox = f"{actor_path(world, blog)}/inbox"
+    async with remote() as alice:
+        follow = alice.activity("Follow", actor_id(world, blog))
+        await post_signed(client, alice, inbox, follow)
+        for stray in (alice.activity("Undo", None), alice.activity("Undo", f"{alice.id}/other")):
+            assert (await post_signed(client, alice, inbox, stray)).status_code == 202
+        assert await _followers(client, world, blog) == 1
+        await post_signed(client, alice, inbox, alice.activity("Undo", follow["id"]))
+        assert await _followers(client, world, blog) == 0
