@@ -63,6 +63,27 @@ INBOX_PROBLEMS: dict[int | str, dict[str, Any]] = {
     422: {"description": "The body is not an activity"},
     429: {"description": "Too many activities from this instance"},
 }
+# The inbox reads its body itself (the signature covers the very bytes): declared here.
+ACTIVITY_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            media: {
+                "schema": {
+                    "type": "object",
+                    "required": ["type", "id", "actor"],
+                    "properties": {
+                        "type": {"type": "string", "maxLength": 100},
+                        "id": {"type": "string", "maxLength": 2000},
+                        "actor": {"type": "string", "maxLength": 2000},
+                        "object": {},
+                    },
+                }
+            }
+            for media in (CONTENT_TYPE, "application/ld+json", "application/json")
+        },
+    }
+}
 _BLOG_IN = re.compile(r"/v1/sites/[a-z0-9-]+/blogs/([a-z0-9-]+)/actor")
 
 
@@ -320,6 +341,7 @@ async def _any_actor(request: Request, site: Site) -> BlogActor | None:
     status_code=202,
     responses=INBOX_PROBLEMS,
     response_class=Response,
+    openapi_extra=ACTIVITY_BODY,
 )
 async def post_inbox(request: Request, site: SiteDep, blog: SlugPath) -> Response:
     return await _receive(request, site, blog)
@@ -332,6 +354,7 @@ async def post_inbox(request: Request, site: SiteDep, blog: SlugPath) -> Respons
     status_code=202,
     responses=INBOX_PROBLEMS,
     response_class=Response,
+    openapi_extra=ACTIVITY_BODY,
 )
 async def post_shared_inbox(request: Request, site: SiteDep) -> Response:
     return await _receive(request, site, None)

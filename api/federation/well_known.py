@@ -23,7 +23,9 @@ router = new_router(tags=["federation"])
 
 JRD = "application/jrd+json"
 NODEINFO_SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/2.1"
-_ACCT = re.compile(r"^acct:([a-z0-9-]{1,120})\.([a-z0-9-]{2,63})@([A-Za-z0-9.:\[\]-]{1,255})$")
+ACCT_PATTERN = r"^acct:([a-z0-9-]{1,120})\.([a-z0-9-]{2,63})@([A-Za-z0-9.:\[\]-]{1,255})$"
+_ACCT = re.compile(ACCT_PATTERN)
+JSON_OBJECT: dict[str, Any] = {"schema": {"type": "object"}}
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such account here"},
     422: {"description": "The resource is not an acct: URI of this host"},
@@ -43,13 +45,18 @@ def _document(request: Request, data: dict[str, Any], media_type: str) -> Respon
     "/.well-known/webfinger",
     operation_id="federation-webfinger",
     summary="WebFinger: find a blog's ActivityPub actor from its handle",
-    responses={200: {"description": "A JRD", "content": {JRD: {}}}, **PROBLEMS},
+    responses={200: {"description": "A JRD", "content": {JRD: JSON_OBJECT}}, **PROBLEMS},
     response_class=Response,
 )
 async def webfinger(
     request: Request,
     _: OpenCaller,
-    resource: str = Query(min_length=1, max_length=400),
+    resource: str = Query(
+        min_length=1,
+        max_length=400,
+        pattern=ACCT_PATTERN,
+        description="`acct:{blog}.{site}@{host}`",
+    ),
 ) -> Response:
     match = _ACCT.match(resource.strip())
     if match is None:
@@ -88,7 +95,9 @@ async def webfinger(
     "/.well-known/nodeinfo",
     operation_id="federation-nodeinfo-links",
     summary="Where this server's NodeInfo is",
-    responses={200: {"description": "NodeInfo links"}},
+    responses={
+        200: {"description": "NodeInfo links", "content": {"application/json": JSON_OBJECT}}
+    },
     response_class=Response,
 )
 async def nodeinfo_links(request: Request, _: OpenCaller) -> Response:
@@ -104,7 +113,7 @@ async def nodeinfo_links(request: Request, _: OpenCaller) -> Response:
     "/nodeinfo/2.1",
     operation_id="federation-nodeinfo",
     summary="NodeInfo 2.1: the software and the protocols it speaks",
-    responses={200: {"description": "NodeInfo 2.1"}},
+    responses={200: {"description": "NodeInfo 2.1", "content": {"application/json": JSON_OBJECT}}},
     response_class=Response,
 )
 async def nodeinfo(request: Request, _: OpenCaller) -> Response:

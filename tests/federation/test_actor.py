@@ -32,6 +32,7 @@ async def test_webfinger_refuses_other_hosts_unknown_blogs_and_bad_resources(cli
         (f"acct:{blog.slug}.no-such-site@causerie.test", 404),
         ("https://causerie.test/whatever", 422),
         ("acct:<script>@causerie.test", 422),
+        ("acct:nodot@causerie.test", 422),
     ):
         answer = await client.get("/.well-known/webfinger", params={"resource": resource})
         assert answer.status_code == status, (resource, answer.text)

@@ -6316,7 +6316,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": Record<string, never>;
+                };
             };
             /** @description Too many requests */
             429: {
@@ -6354,6 +6356,7 @@ export interface operations {
     "federation-webfinger": {
         parameters: {
             query: {
+                /** @description `acct:{blog}.{site}@{host}` */
                 resource: string;
             };
             header?: never;
@@ -6368,7 +6371,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/jrd+json": unknown;
+                    "application/jrd+json": Record<string, never>;
                 };
             };
             /** @description No such account here */
@@ -6536,7 +6539,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": Record<string, never>;
+                };
             };
             /** @description Too many requests */
             429: {
@@ -8967,7 +8972,28 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/activity+json": {
+                    actor: string;
+                    id: string;
+                    object?: unknown;
+                    type: string;
+                };
+                "application/json": {
+                    actor: string;
+                    id: string;
+                    object?: unknown;
+                    type: string;
+                };
+                "application/ld+json": {
+                    actor: string;
+                    id: string;
+                    object?: unknown;
+                    type: string;
+                };
+            };
+        };
         responses: {
             /** @description Accepted (acted on, or ignored when unknown or unsupported) */
             202: {
@@ -10094,7 +10120,28 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/activity+json": {
+                    actor: string;
+                    id: string;
+                    object?: unknown;
+                    type: string;
+                };
+                "application/json": {
+                    actor: string;
+                    id: string;
+                    object?: unknown;
+                    type: string;
+                };
+                "application/ld+json": {
+                    actor: string;
+                    id: string;
+                    object?: unknown;
+                    type: string;
+                };
+            };
+        };
         responses: {
             /** @description Accepted (acted on, or ignored when unknown or unsupported) */
             202: {
