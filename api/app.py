@@ -26,7 +26,7 @@ from api.kit.routing import CheckedRoute
 from api.middleware import RequestContextMiddleware
 from api.public_cache import COMPRESS_FROM_BYTES, PublicCache
 from api.read_routing import ReadYourWrites
-from api.registry import ROUTERS, TAGS
+from api.registry import ROOT_ROUTERS, ROUTERS, TAGS
 from api.settings import Settings, get_settings
 from api.startup import StartupError
 from api.static import console_mount, robots_route, theme_mount
@@ -183,6 +183,8 @@ def create_app(
     problems.install(app)
     contract.install(app, TAGS)
     app.include_router(system.router)
+    for router in ROOT_ROUTERS:
+        app.include_router(router)
     document_webhooks(app)
     for router in ROUTERS:
         app.include_router(router, prefix="/v1", dependencies=[Depends(tenant_rate_limit)])

@@ -13,6 +13,7 @@ from pathlib import Path
 from uuid import UUID
 
 from api.adapters.comment_text import MarkdownCommentRenderer
+from api.adapters.federation_keys import KeyBox, RemoteActors
 from api.adapters.text import MarkdownTextEngine
 from api.adapters.tone import default_classifier
 from api.adapters.webhook_secrets import AesGcmSecretBox
@@ -70,6 +71,16 @@ def mail_key(settings: Settings) -> bytes:
     return hmac.new(spec.encode(), b"causerie mail links", "sha256").digest()
 
 
+def federation_box(settings: Settings) -> KeyBox:
+    """The box that seals blogs' private actor keys, derived like the webhook box (with
+    another label, so neither key opens the other's secrets)."""
+    if settings.webhook_secret_key:
+        material = settings.webhook_secret_key.get_secret_value().encode()
+        return KeyBox(hmac.new(material, b"causerie actor keys", "sha256").digest())
+    spec = _jwt_key_spec(settings)
+    return KeyBox(hmac.new(spec.encode(), b"causerie actor keys", "sha256").digest())
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -80,6 +91,8 @@ class Services:
     cursors: CursorCodec
     hash_secret: bytes = b""
     webhooks: AesGcmSecretBox | None = None
+    actor_keys: KeyBox | None = None
+    remote_actors: RemoteActors | None = None
     sites: SiteCache = field(default_factory=SiteCache)
     hosts: HostCache = field(default_factory=HostCache)
     text: TextEngine = field(default_factory=MarkdownTextEngine)  # Markdown, slugs
@@ -111,6 +124,8 @@ class Services:
             cursors=CursorCodec(secret),
             hash_secret=secret,
             webhooks=webhook_box(settings),
+            actor_keys=federation_box(settings),
+            remote_actors=RemoteActors(),
         )
 
     def forget_tenant(self, tenant_id: UUID | None) -> None:

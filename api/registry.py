@@ -9,6 +9,9 @@ from api.accounts import routes as accounts
 from api.blogs import public as blogs_public
 from api.blogs import routes as blogs
 from api.comments import routes as comments
+from api.federation import blocks as federation_blocks
+from api.federation import routes as federation
+from api.federation import well_known
 from api.imports import public as imports_public
 from api.imports import routes as imports
 from api.insights import headline as insights_headline
@@ -50,7 +53,12 @@ ROUTERS: list[APIRouter] = [
     portability.router,
     imports.router,
     imports_public.router,
+    federation.router,
+    federation_blocks.router,
 ]
+
+# Routers mounted at the host's root, where other servers look for them.
+ROOT_ROUTERS: list[APIRouter] = [well_known.router]
 
 # The OpenAPI tags, in the order a reader meets them.
 TAGS: list[tuple[str, str]] = [
@@ -76,5 +84,6 @@ TAGS: list[tuple[str, str]] = [
         "their data (access, portability, erasure).",
     ),
     ("imports", "Imports from WordPress and Ghost, run as jobs, and their progress."),
+    ("federation", "ActivityPub: each blog's actor, outbox, followers, inbox; discovery."),
     ("system", "Health, readiness and metrics."),
 ]

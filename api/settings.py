@@ -114,6 +114,8 @@ class Settings(BaseSettings):
     # SHA-256 of it is the AES key). Unset: derived from the JWT keys, so rotating those
     # would make every stored webhook secret unreadable: set it in production.
     webhook_secret_key: SecretStr | None = None
+    # Inbox POSTs a tenant takes from one remote instance per minute (federation).
+    federation_inbox_per_minute: int = Field(default=300, ge=1)
 
     # Mail (api/mail): the SMTP server every message goes through, and the sender. Unset
     # host: in development, the built-in catcher (an SMTP server on loopback started with

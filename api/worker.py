@@ -28,7 +28,9 @@ from pgqueuer.domain.types import QueueExecutionMode
 from pgqueuer.models import Job
 from pgqueuer.qm import QueueManager
 
-from api.bootstrap import Services, mail_key, webhook_box
+from api.bootstrap import Services, federation_box, mail_key, webhook_box
+from api.federation.delivery import FederationSender
+from api.federation.delivery import read_payload as federation_payload
 from api.imports import runner as imports
 from api.mail import notifications
 from api.mail.sending import MailSender
@@ -39,6 +41,7 @@ from domain.kernel import clock
 from domain.kernel.events import DomainEvent, EventType
 from persistence import jobs, outbox
 from persistence.database import Database, Transaction
+from persistence.federation.repositories import DELIVER as FEDERATION_DELIVER
 from persistence.posts.repositories import SqlPostRepository
 
 log = structlog.get_logger("causerie.worker")
@@ -56,8 +59,14 @@ class Worker:
     ) -> None:
         self.db, self.settings = db, settings
         self.webhooks = WebhookSender(db, settings, webhook_box(settings))
+        self.federation = FederationSender(db, settings, federation_box(settings))
         self.mail = MailSender(db, settings, mail_key(settings))
-        self.consumers: list[Consumer] = [self.webhooks.plan, notifications.plan, *consumers]
+        self.consumers: list[Consumer] = [
+            self.webhooks.plan,
+            notifications.plan,
+            self.federation.plan,
+            *consumers,
+        ]
         self.exports = ExportRunner(db, settings)
         self._services: Services | None = None
 
@@ -94,7 +103,12 @@ class Worker:
             for tenant_id in tenants:
                 await jobs.enqueue_dispatch(raw, tenant_id)
             await tx.commit()
-        return len(tenants) + await self.webhooks.sweep() + await self.mail.sweep()
+        return (
+            len(tenants)
+            + await self.webhooks.sweep()
+            + await self.mail.sweep()
+            + await self.federation.sweep()
+        )
 
     async def run_job(self, job: Job) -> None:
         tenant_id = UUID(jobs.read_payload(job.payload)["tenant_id"])
@@ -123,6 +137,9 @@ class Worker:
         payload = jobs.read_payload(job.payload)
         await self.mail.deliver(UUID(payload["tenant_id"]), UUID(payload["message_id"]))
 
+    async def run_federation_delivery(self, job: Job) -> None:
+        await self.federation.run_delivery(federation_payload(job.payload))
+
     def queue_manager(self, connection: asyncpg.Connection) -> QueueManager:
         manager = QueueManager(jobs.queries(connection))
         manager.entrypoint(jobs.DISPATCH)(self.run_job)
@@ -130,6 +147,7 @@ class Worker:
         manager.entrypoint(jobs.EXPORT)(self.run_export)
         manager.entrypoint(jobs.IMPORT)(self.run_import)
         manager.entrypoint(jobs.MAIL)(self.run_mail)
+        manager.entrypoint(FEDERATION_DELIVER)(self.run_federation_delivery)
         return manager
 
     async def run(self, connection: asyncpg.Connection, *, drain: bool = False) -> None:

@@ -78,6 +78,12 @@ SELECT create_distributed_table('redirects', 'tenant_id', colocate_with => 'blog
 SELECT create_distributed_table('mail_messages', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('notification_preferences', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('webhook_deliveries', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('federation_keys', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('federation_inboxes', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('federation_followers', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('federation_reactions', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('federation_deliveries', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('federation_domain_blocks', 'tenant_id', colocate_with => 'blogs');
 
 -- local to the coordinator: alembic_version, jobs.pgqueuer, jobs.pgqueuer_log,
 -- jobs.pgqueuer_schedules, jobs.pgqueuer_statistics

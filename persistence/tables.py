@@ -802,3 +802,107 @@ notification_preferences = sa.Table(
     sa.Column("enabled", sa.Boolean(), nullable=False),
     _ts("updated_at", False),
 )
+
+
+# --- federation (migration 0026) ----------------------------------------------------
+
+
+def _fed_tenant() -> sa.Column[Any]:
+    return sa.Column(
+        "tenant_id", U, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+def _blog_fk() -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint(
+        ["tenant_id", "blog_id"], ["blogs.tenant_id", "blogs.id"], ondelete="CASCADE"
+    )
+
+
+federation_keys = sa.Table(
+    "federation_keys",
+    metadata,
+    _fed_tenant(),
+    sa.Column("blog_id", U, primary_key=True),
+    sa.Column("public_pem", sa.Text(), nullable=False),
+    sa.Column("private_sealed", sa.LargeBinary(), nullable=False),
+    _ts("created_at", False),
+    _blog_fk(),
+)
+
+federation_followers = sa.Table(
+    "federation_followers",
+    metadata,
+    _fed_tenant(),
+    sa.Column("id", U, primary_key=True),
+    sa.Column("blog_id", U, nullable=False),
+    sa.Column("actor_url", sa.String(2000), nullable=False),
+    sa.Column("inbox", sa.String(2000), nullable=False),
+    sa.Column("shared_inbox", sa.String(2000)),
+    sa.Column("domain", sa.String(253), nullable=False),
+    sa.Column("follow_activity", sa.String(2000), nullable=False),
+    _ts("created_at", False),
+    _blog_fk(),
+    sa.UniqueConstraint("tenant_id", "blog_id", "actor_url", name="federation_followers_one"),
+    sa.Index("federation_followers_domain", "tenant_id", "domain"),
+)
+
+federation_reactions = sa.Table(
+    "federation_reactions",
+    metadata,
+    _fed_tenant(),
+    sa.Column("id", U, primary_key=True),
+    sa.Column("post_id", U, nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("actor_url", sa.String(2000), nullable=False),
+    sa.Column("activity_url", sa.String(2000), nullable=False),
+    sa.Column("domain", sa.String(253), nullable=False),
+    _ts("created_at", False),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
+    ),
+    sa.UniqueConstraint(
+        "tenant_id", "post_id", "kind", "actor_url", name="federation_reactions_one"
+    ),
+    sa.Index("federation_reactions_activity", "tenant_id", "activity_url"),
+)
+
+federation_deliveries = sa.Table(
+    "federation_deliveries",
+    metadata,
+    _fed_tenant(),
+    sa.Column("id", U, primary_key=True),
+    sa.Column("blog_id", U, nullable=False),
+    sa.Column("inbox", sa.String(2000), nullable=False),
+    sa.Column("domain", sa.String(253), nullable=False),
+    sa.Column("activity_type", sa.String(20), nullable=False),
+    sa.Column("body", sa.Text(), nullable=False),
+    sa.Column("attempt", sa.Integer(), nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),
+    _ts("due_at", False),
+    _ts("attempted_at"),
+    sa.Column("response_status", sa.Integer()),
+    sa.Column("error", sa.String(500)),
+    _ts("created_at", False),
+    _blog_fk(),
+    sa.Index("federation_deliveries_due", "due_at", postgresql_where=sa.text("status = 'pending'")),
+)
+
+federation_inboxes = sa.Table(
+    "federation_inboxes",
+    metadata,
+    _fed_tenant(),
+    sa.Column("url", sa.String(2000), primary_key=True),
+    sa.Column("failures", sa.Integer(), nullable=False, server_default="0"),
+    _ts("failing_since"),
+    _ts("last_success_at"),
+    sa.Column("last_error", sa.String(500)),
+)
+
+federation_domain_blocks = sa.Table(
+    "federation_domain_blocks",
+    metadata,
+    _fed_tenant(),
+    sa.Column("domain", sa.String(253), primary_key=True),
+    _ts("created_at", False),
+)

@@ -16,6 +16,7 @@ from persistence.blogs.repositories import SqlBlogRepository
 from persistence.comments.repositories import SqlCommentRepository
 from persistence.database import Database, Transaction
 from persistence.errors import unique_violation
+from persistence.federation.repositories import SqlFederationStore
 from persistence.imports.repositories import SqlImportRepository
 from persistence.insights.actions import SqlAmbassadorsRepository
 from persistence.insights.repositories import (
@@ -120,6 +121,7 @@ class SqlUnitOfWork:
         self.mail = SqlMailQueue(self._tx)
         self.notification_preferences = SqlNotificationPreferences(self._tx)
         self.account_tokens = SqlAccountTokenRepository(conn)
+        self.federation = SqlFederationStore(self._tx)
         return self
 
     async def __aexit__(

@@ -170,6 +170,22 @@ async def post(
     url: str, *, headers: dict[str, str], content: bytes, policy: OutboundPolicy
 ) -> OutboundResponse:
     """POST ``content``; the answer, or OutboundRefused / httpx errors / TimeoutError."""
+    return await _exchange("POST", url, headers=headers, content=content, policy=policy)
+
+
+async def get(url: str, *, headers: dict[str, str], policy: OutboundPolicy) -> OutboundResponse:
+    """GET a document (a fediverse actor, a web page) under the same rules as ``post``."""
+    return await _exchange("GET", url, headers=headers, content=None, policy=policy)
+
+
+async def _exchange(
+    method: str,
+    url: str,
+    *,
+    headers: dict[str, str],
+    content: bytes | None,
+    policy: OutboundPolicy,
+) -> OutboundResponse:
     parts = parse_url(url, policy)
     started = time.perf_counter()
     async with asyncio.timeout(policy.timeout_seconds):
@@ -184,7 +200,7 @@ async def post(
             verify=_tls(),
         ) as client:
             request = client.build_request(
-                "POST",
+                method,
                 target,
                 headers={**headers, "Host": host_header},
                 content=content,

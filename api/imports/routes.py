@@ -50,6 +50,7 @@ Manager = Annotated[TenantActor, Requires(Action.MANAGE_TENANT)]
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     **ADMIN_PROBLEMS,
+    400: {"description": "A multipart body that cannot be read"},
     402: {"description": "The plan has no room for what the file holds"},
     409: {"description": "Another import runs in this tenant"},
     413: {"description": "The file is over the plan's upload limit"},

@@ -50,6 +50,9 @@ class Features(StrictModel):
     insights: InsightsLevel
     webhooks: StrictBool
     white_label: StrictBool
+    federation: StrictBool = Field(
+        default=False, description="Each blog is an ActivityPub actor (off when left out)."
+    )
 
 
 class QuotasUpdate(StrictModel):
@@ -68,6 +71,7 @@ class FeaturesUpdate(StrictModel):
     insights: InsightsLevel = unchanged()
     webhooks: StrictBool = unchanged()
     white_label: StrictBool = unchanged()
+    federation: StrictBool = unchanged()
 
 
 class PlanRead(StrictModel):

@@ -30,6 +30,7 @@ from api.moderation.schemas import (
     ModerationCounts,
     PinWrite,
     ReportRead,
+    SourceName,
     StaffReplyCreate,
     StatusName,
     ToneName,
@@ -79,6 +80,10 @@ async def queue(
         ),
     ] = None,
     tone: Annotated[ToneName | None, Query(description="The comment's tone")] = None,
+    source: Annotated[
+        SourceName | None,
+        Query(description="The channel it came from: web, activitypub or webmention"),
+    ] = None,
     q: Annotated[
         str | None,
         Query(
@@ -97,6 +102,7 @@ async def queue(
         post_id=post,
         author_user_id=author,
         held_for_reports=reported,
+        source=source,
     )
     rows = await use_cases.moderation_queue(
         ctx.uow, ctx.actor, ctx.tenant, where, after=paging.after(QUEUE), limit=paging.fetch

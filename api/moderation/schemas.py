@@ -15,6 +15,7 @@ from domain.moderation.model import MAX_BULK, MAX_NOTE, CommenterProfile
 StatusName = Literal["pending", "approved", "rejected", "spam", "deleted"]
 ActionName = Literal["approve", "reject", "spam", "restore"]
 ToneName = Literal["positive", "neutral", "negative"]
+SourceName = Literal["web", "activitypub", "webmention"]
 
 
 class ModerationAuthorRead(StrictModel):
@@ -22,6 +23,10 @@ class ModerationAuthorRead(StrictModel):
     name: str
     email: str | None = Field(description="Anonymous authors' e-mail: for moderators only.")
     url: str | None
+    handle: str | None = Field(
+        default=None, description="A remote author's handle (@name@instance), for fediverse replies"
+    )
+    avatar: str | None = Field(default=None, description="A remote author's avatar URL")
 
 
 class ModerationCommentRead(StrictModel):
@@ -36,6 +41,10 @@ class ModerationCommentRead(StrictModel):
         "reports (kept once approved, so that undoing the approval holds it again)"
     )
     tone: ToneName | None = Field(description="Decided when the text was written")
+    source: SourceName = Field(
+        default="web",
+        description="The channel it came from: this API, a fediverse reply, a webmention",
+    )
     author: ModerationAuthorRead
     body_markdown: str
     body_html: str
@@ -59,8 +68,14 @@ class ModerationCommentRead(StrictModel):
             status=c.status.value,
             held_reason=c.held_reason.value if c.held_reason else None,
             tone=c.sentiment,  # type: ignore[arg-type]
+            source=c.source,  # type: ignore[arg-type]
             author=ModerationAuthorRead(
-                user_id=c.author_user_id, name=c.author_name, email=c.author_email, url=c.author_url
+                user_id=c.author_user_id,
+                name=c.author_name,
+                email=c.author_email,
+                url=c.author_url,
+                handle=c.author_handle,
+                avatar=c.author_avatar,
             ),
             body_markdown=c.body_markdown,
             body_html=c.body_html,

@@ -114,6 +114,11 @@ class Comment:
     pinned_at: datetime | None = None  # kept first on its post by a moderator
     pinned_by: UUID | None = None
     staff: bool = False  # written by the tenant's staff from the console
+    # Where it came from: this API ("web"), a fediverse reply ("activitypub"), a
+    # webmention; for remote ones, the author's handle and avatar as their server says.
+    source: str = "web"
+    author_handle: str | None = None
+    author_avatar: str | None = None
 
     @property
     def is_pinned(self) -> bool:

@@ -27,6 +27,7 @@ class Feature(StrEnum):
     INSIGHTS = "insights"  # "none", "basic" or "full"
     WEBHOOKS = "webhooks"
     WHITE_LABEL = "white_label"
+    FEDERATION = "federation"  # ActivityPub actors for the blogs (migration 0025)
 
 
 INSIGHTS_LEVELS = ("none", "basic", "full")

@@ -33,6 +33,7 @@ class QueueFilter:
     tone: Tone | None = None
     # Words the comment's text or its author's name contain (case and accents ignored).
     text: str | None = None
+    source: str | None = None  # web, activitypub or webmention
 
 
 MAX_NOTE = 1000

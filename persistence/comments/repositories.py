@@ -57,6 +57,13 @@ comments = sa.Table(
     _ts("pinned_at"),
     sa.Column("pinned_by", U, sa.ForeignKey("users.id", ondelete="SET NULL")),
     sa.Column("staff", sa.Boolean, nullable=False, server_default=sa.false()),
+    # Where the comment came from (migration 0025): this API, a fediverse reply, a
+    # webmention; for remote ones, the remote object's id and its author's profile.
+    sa.Column("source", sa.String(20), nullable=False, server_default="web"),
+    sa.Column("remote_id", sa.String(2000)),
+    sa.Column("remote_actor", sa.String(2000)),
+    sa.Column("author_handle", sa.String(300)),
+    sa.Column("author_avatar", sa.String(2000)),
     sa.ForeignKeyConstraint(
         ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
     ),
@@ -78,6 +85,19 @@ comments = sa.Table(
     sa.Index("comments_recent", "tenant_id", sa.text("created_at DESC"), sa.text("id DESC")),
     sa.Index("comments_body_hash", "tenant_id", "body_hash", "created_at"),
     sa.Index("comments_author", "tenant_id", "author_user_id", "created_at"),
+    sa.Index(
+        "comments_remote_id",
+        "tenant_id",
+        "remote_id",
+        unique=True,
+        postgresql_where=sa.text("remote_id IS NOT NULL"),
+    ),
+    sa.Index(
+        "comments_remote_actor",
+        "tenant_id",
+        "remote_actor",
+        postgresql_where=sa.text("remote_actor IS NOT NULL"),
+    ),
     sa.Index(
         "comments_first_moderated",
         "tenant_id",
@@ -179,6 +199,9 @@ def comment_of(row: Any) -> Comment:
         pinned_at=m.get("pinned_at"),
         pinned_by=m.get("pinned_by"),
         staff=bool(m.get("staff")),
+        source=m.get("source") or "web",
+        author_handle=m.get("author_handle"),
+        author_avatar=m.get("author_avatar"),
     )
 
 
@@ -212,6 +235,9 @@ def _values(comment: Comment) -> dict[str, Any]:
         "pinned_at": comment.pinned_at,
         "pinned_by": comment.pinned_by,
         "staff": comment.staff,
+        "source": comment.source,
+        "author_handle": comment.author_handle,
+        "author_avatar": comment.author_avatar,
     }
 
 

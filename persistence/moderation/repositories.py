@@ -136,6 +136,8 @@ class SqlModerationRepository(TenantScoped):
             query = query.where(held if where.held_for_reports else sa.not_(held))
         if where.tone is not None:
             query = query.where(_c.c.sentiment == where.tone.value)
+        if where.source is not None:
+            query = query.where(_c.c.source == where.source)
         if where.text:
             query = query.where(_text_matches(where.text))
         query = keyset(query, _c.c.created_at, _c.c.id, after, limit, newest_first=True)

@@ -148,6 +148,7 @@ async def test_a_stored_plan_that_breaks_the_rules_never_breaks_the_catalogue(
         "insights",
         "webhooks",
         "white_label",
+        "federation",
     }
     assert business["features"]["insights"] in ("none", "basic", "full")
     single = await client.get("/v1/plans/business")

@@ -62,6 +62,7 @@ const FAMILIES: Record<string, readonly string[]> = {
   ],
   scope: enumOf("ApiKeyCreate", "scopes"),
   tone: enumOf("ModerationCommentDetail", "tone"),
+  source: enumOf("ModerationCommentDetail", "source"),
   typography: enumOf("BrandingUpdate", "typography"),
   problem: enumOf("Problem", "code"),
   headline: enumOf("HeadlineFigureRead", "name"),

@@ -12,6 +12,9 @@ export type CommentStatus = QueueComment["status"];
 
 export const STATUSES: CommentStatus[] = ["pending", "approved", "rejected", "spam", "deleted"];
 
+export type CommentSource = "web" | "activitypub" | "webmention";
+export const SOURCES: CommentSource[] = ["web", "activitypub", "webmention"];
+
 export interface QueueFilters {
   status?: CommentStatus;
   /** Only the comments held because readers reported them. */
@@ -20,6 +23,8 @@ export interface QueueFilters {
   post?: string;
   author?: string;
   tone?: "positive" | "neutral" | "negative";
+  /** The channel it came from. */
+  source?: CommentSource;
   /** Words of the text or the author's name (the API searches). */
   q?: string;
 }

@@ -15,6 +15,7 @@ import { Empty, ErrorNotice, Loading, StatusLine } from "../../../shared/compone
 import { useI18n, type MessageKey } from "../../../shared/i18n";
 import { useTenant } from "../../../shared/tenant";
 import {
+  SOURCES,
   STATUSES,
   useBlogsForFilter,
   useCounts,
@@ -22,6 +23,7 @@ import {
   usePin,
   usePostsForFilter,
   useQueue,
+  type CommentSource,
   type CommentStatus,
   type QueueComment,
   type QueueFilters,
@@ -57,6 +59,10 @@ function isStatus(value: string | null): value is CommentStatus {
   return value !== null && (STATUSES as string[]).includes(value);
 }
 
+function isSource(value: string | null): value is CommentSource {
+  return value !== null && (SOURCES as string[]).includes(value);
+}
+
 function isTone(value: string | null): value is NonNullable<QueueFilters["tone"]> {
   return value !== null && (TONES_FIRST_NEGATIVE as readonly string[]).includes(value);
 }
@@ -86,6 +92,7 @@ export function ModerationPage() {
     post: params.get("post") || undefined,
     author: params.get("author") || undefined,
     tone: isTone(params.get("tone")) ? (params.get("tone") as QueueFilters["tone"]) : undefined,
+    source: isSource(params.get("source")) ? (params.get("source") as CommentSource) : undefined,
     q: params.get("q") || undefined,
   };
   const [search, setSearch] = useState(filters.q ?? "");
@@ -287,6 +294,14 @@ export function ModerationPage() {
           onChange={(value) => setFilter("tone", value)}
         />
         <FilterSelect
+          id="mod-source"
+          label={f.t("moderation.channel")}
+          anyLabel={f.t("moderation.any")}
+          value={filters.source}
+          options={SOURCES.map((source) => ({ value: source, label: f.t(`source.${source}` as MessageKey) }))}
+          onChange={(value) => setFilter("source", value)}
+        />
+        <FilterSelect
           id="mod-blog"
           label={f.t("moderation.blog")}
           anyLabel={f.t("moderation.any")}
@@ -400,6 +415,16 @@ export function ModerationPage() {
                       </strong>
                       <Badge tone={TONES[comment.status]}>{f.t(`status.${comment.status}` as MessageKey)}</Badge>
                       {comment.staff ? <Badge tone="neutral">{f.t("moderation.staff")}</Badge> : null}
+                      <Badge tone="neutral" label={f.t("moderation.channelOf", { channel: f.t(`source.${comment.source ?? "web"}` as MessageKey) })}>
+                        {f.t(`source.${comment.source ?? "web"}` as MessageKey)}
+                      </Badge>
+                      {comment.author.handle ? (
+                        <span className="queue__origin" translate="no">
+                          {comment.author.url ? (
+                            <a href={comment.author.url} rel="nofollow ugc noopener noreferrer" target="_blank">{comment.author.handle}</a>
+                          ) : comment.author.handle}
+                        </span>
+                      ) : null}
                       {comment.pinned ? <Badge tone="success">{f.t("moderation.pinned")}</Badge> : null}
                       {comment.tone ? (
                         <Badge tone={TONE_BADGES[comment.tone]} label={f.t("moderation.toneOf", { tone: f.t(`tone.${comment.tone}` as MessageKey) })}>

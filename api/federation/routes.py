@@ -1,0 +1,361 @@
+"""ActivityPub, one actor per blog: the actor document, its outbox (public posts as
+``Create`` of ``Article``), its followers (the count is public, the list is not), each
+article, and the inboxes (the blog's own and the site's shared one).
+
+Reads are public and cacheable like the rest of a site; a tenant whose plan has no
+``federation`` feature has no actors (404). An inbox POST is parsed first (422 for what
+is not an activity), then rate-limited per sending instance (429), then its HTTP
+signature is verified against the sender's key, fetched through the outbound guard
+(401 when anything is wrong). A verified activity is answered 202, whatever it was:
+unknown ones are accepted and ignored.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import structlog
+from fastapi import Query, Request, Response
+
+from api.access import get_services, request_id
+from api.adapters.federation_keys import html_to_text, verified_sender
+from api.bootstrap import Services
+from api.federation.actors import article_source, blog_actor, ensure_key, federated
+from api.kit.caching import cacheable
+from api.kit.routing import new_router
+from api.kit.sites import READ_PROBLEMS, SiteDep, SlugPath
+from api.site_cache import Site
+from domain.federation import model, use_cases
+from domain.federation.model import (
+    CONTENT_TYPE,
+    MAX_ACTIVITY_BYTES,
+    OUTBOX_PAGE,
+    ActivityRejected,
+    BlogActor,
+    domain_of,
+)
+from domain.federation.signatures import parse
+from domain.kernel import clock
+from domain.kernel.errors import NotFound, RateLimited
+from persistence.federation.repositories import SqlFederationStore
+from persistence.uow import SqlUnitOfWork
+
+router = new_router(tags=["federation"])
+log = structlog.get_logger("causerie.federation")
+
+AP_DOCUMENT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "An ActivityStreams document",
+        "content": {CONTENT_TYPE: {"schema": {"type": "object"}}},
+    },
+    **READ_PROBLEMS,
+}
+INBOX_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    202: {"description": "Accepted (acted on, or ignored when unknown or unsupported)"},
+    400: {"description": "A request the server cannot read"},
+    401: {"description": "Not signed, or the signature, Date or Digest does not hold"},
+    404: {"description": "No such site or blog, or the site does not federate"},
+    413: {"description": "The activity is too large"},
+    422: {"description": "The body is not an activity"},
+    429: {"description": "Too many activities from this instance"},
+}
+# The inbox reads its body itself (the signature covers the very bytes): declared here.
+ACTIVITY_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            media: {
+                "schema": {
+                    "type": "object",
+                    "required": ["type", "id", "actor"],
+                    "properties": {
+                        "type": {"type": "string", "maxLength": 100},
+                        "id": {"type": "string", "maxLength": 2000},
+                        "actor": {"type": "string", "maxLength": 2000},
+                        "object": {},
+                    },
+                }
+            }
+            for media in (CONTENT_TYPE, "application/ld+json", "application/json")
+        },
+    }
+}
+_BLOG_IN = re.compile(r"/v1/sites/[a-z0-9-]+/blogs/([a-z0-9-]+)/actor")
+
+
+def _base(request: Request) -> str:
+    return get_services(request).settings.base_url
+
+
+def _check_federates(site: Site) -> None:
+    if not federated(site.row.features):
+        raise NotFound("This site does not federate.")
+
+
+async def _actor(request: Request, site: Site, slug: str) -> BlogActor:
+    _check_federates(site)
+    db = request.app.state.db
+    async with db.transaction(tenant_id=site.row.id) as tx:
+        blog = await SqlFederationStore(tx).blog_by_slug(slug)
+    if blog is None:
+        raise NotFound("No such blog.")
+    services = get_services(request)
+    assert services.actor_keys is not None
+    public, _ = await ensure_key(db, services.actor_keys, site.row.id, blog.id)
+    return blog_actor(
+        base=_base(request),
+        tenant_id=site.row.id,
+        tenant_slug=site.row.slug,
+        branding=site.row.branding,
+        blog=blog,
+        public_pem=public,
+    )
+
+
+def _ap(request: Request, document: dict[str, Any]) -> Response:
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    return cacheable(request, body, CONTENT_TYPE, {"Vary": "Accept"})
+
+
+@router.get(
+    "/sites/{tenant}/blogs/{blog}/actor",
+    operation_id="federation-actor",
+    summary="A blog's ActivityPub actor",
+    responses=AP_DOCUMENT,
+    response_class=Response,
+)
+async def get_actor(request: Request, site: SiteDep, blog: SlugPath) -> Response:
+    return _ap(request, model.actor_document(await _actor(request, site, blog)))
+
+
+def _encode_before(at: datetime, post_id: UUID) -> str:
+    return base64.urlsafe_b64encode(f"{at.isoformat()}|{post_id}".encode()).decode().rstrip("=")
+
+
+def _decode_before(value: str) -> tuple[datetime, UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        at, post_id = raw.split("|")
+        moment = datetime.fromisoformat(at)
+        if moment.tzinfo is None:
+            raise ValueError(at)
+        return moment, UUID(post_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ActivityRejected("The outbox cursor is malformed.") from exc
+
+
+@router.get(
+    "/sites/{tenant}/blogs/{blog}/actor/outbox",
+    operation_id="federation-outbox",
+    summary="A blog's outbox: its public posts as Create activities",
+    responses=AP_DOCUMENT,
+    response_class=Response,
+)
+async def get_outbox(
+    request: Request,
+    site: SiteDep,
+    blog: SlugPath,
+    page: bool = False,
+    before: str | None = Query(default=None, max_length=200, pattern=r"^[A-Za-z0-9_-]+$"),
+) -> Response:
+    actor = await _actor(request, site, blog)
+    now = clock.now()
+    async with request.app.state.db.transaction(tenant_id=site.row.id) as tx:
+        store = SqlFederationStore(tx)
+        if not page:
+            total = await store.count_public_posts(actor.blog_id, now)
+            return _ap(
+                request,
+                {
+                    "@context": model.AS_CONTEXT,
+                    "id": actor.outbox,
+                    "type": "OrderedCollection",
+                    "totalItems": total,
+                    "first": f"{actor.outbox}?page=true",
+                },
+            )
+        position = _decode_before(before) if before else None
+        rows = await store.public_posts(actor.blog_id, now, before=position, limit=OUTBOX_PAGE)
+    base = _base(request)
+    items = [model.create_of(actor, article_source(base, site.row.slug, blog, r)) for r in rows]
+    document: dict[str, Any] = {
+        "@context": [model.AS_CONTEXT, model.EXTENSIONS],
+        "id": f"{actor.outbox}?page=true" + (f"&before={before}" if before else ""),
+        "type": "OrderedCollectionPage",
+        "partOf": actor.outbox,
+        "orderedItems": items,
+    }
+    if len(rows) == OUTBOX_PAGE:
+        last = rows[-1]
+        document["next"] = (
+            f"{actor.outbox}?page=true&before={_encode_before(last.published_at, last.id)}"
+        )
+    return _ap(request, document)
+
+
+@router.get(
+    "/sites/{tenant}/blogs/{blog}/actor/followers",
+    operation_id="federation-followers",
+    summary="A blog's followers: how many (who they are is not shown)",
+    responses=AP_DOCUMENT,
+    response_class=Response,
+)
+async def get_followers(request: Request, site: SiteDep, blog: SlugPath) -> Response:
+    actor = await _actor(request, site, blog)
+    async with request.app.state.db.transaction(tenant_id=site.row.id) as tx:
+        total = await SqlFederationStore(tx).follower_count(actor.blog_id)
+    return _ap(
+        request,
+        {
+            "@context": model.AS_CONTEXT,
+            "id": actor.followers,
+            "type": "OrderedCollection",
+            "totalItems": total,
+        },
+    )
+
+
+@router.get(
+    "/sites/{tenant}/blogs/{blog}/actor/posts/{post_id}",
+    operation_id="federation-article",
+    summary="A public post as an ActivityStreams Article",
+    responses=AP_DOCUMENT,
+    response_class=Response,
+)
+async def get_article(request: Request, site: SiteDep, blog: SlugPath, post_id: UUID) -> Response:
+    actor = await _actor(request, site, blog)
+    async with request.app.state.db.transaction(tenant_id=site.row.id) as tx:
+        row = await SqlFederationStore(tx).public_post(actor.blog_id, post_id, clock.now())
+    if row is None:
+        raise NotFound("No such post.")
+    article = model.article(actor, article_source(_base(request), site.row.slug, blog, row))
+    return _ap(request, {"@context": [model.AS_CONTEXT, model.EXTENSIONS], **article})
+
+
+# --- inboxes ------------------------------------------------------------------------
+
+
+async def _read_activity(request: Request) -> tuple[bytes, dict[str, Any]]:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_ACTIVITY_BYTES:
+        raise ActivityRejected(f"An activity has at most {MAX_ACTIVITY_BYTES} bytes.")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_ACTIVITY_BYTES:
+            raise ActivityRejected(f"An activity has at most {MAX_ACTIVITY_BYTES} bytes.")
+    try:
+        activity = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise ActivityRejected("The body is not JSON (or is nested too deeply).") from exc
+    return body, use_cases.check_shape(activity)
+
+
+async def _limit(services: Services, site: Site, request: Request) -> None:
+    """One instance may not flood a tenant: the budget is per tenant and per the
+    signing key's host, taken before the key is fetched."""
+    signed = parse(request.headers.get("signature"))
+    instance = domain_of(signed.key_id) or "unknown"
+    per_minute = services.settings.federation_inbox_per_minute
+    verdict = await services.limiter.hit(
+        "federation-inbox", f"{site.row.slug}:{instance}", per_minute
+    )
+    if not verdict.allowed:
+        raise RateLimited(
+            f"At most {per_minute} activities a minute from one instance.",
+            retry_after_seconds=verdict.retry_after,
+        )
+
+
+async def _receive(request: Request, site: Site, blog_slug: str | None) -> Response:
+    _check_federates(site)
+    services = get_services(request)
+    body, activity = await _read_activity(request)
+    await _limit(services, site, request)
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    assert services.remote_actors is not None
+    sender = await verified_sender(
+        services.remote_actors,
+        services.settings.outbound_policy,
+        request.method,
+        target,
+        headers,
+        body,
+        clock.now(),
+    )
+    slugs = (
+        [blog_slug]
+        if blog_slug
+        else list(dict.fromkeys(_BLOG_IN.findall(body.decode("utf-8", "replace"))))
+    )
+    outcomes = []
+    for slug in slugs or [None]:
+        actor = await _actor(request, site, slug) if slug else await _any_actor(request, site)
+        if actor is None:
+            continue
+        async with SqlUnitOfWork(
+            request.app.state.db, tenant_id=site.row.id, request_id=request_id(request)
+        ) as uow:
+            tenant = await uow.tenants.by_slug(site.row.slug)
+            if tenant is None:
+                raise NotFound("No such site.")
+            inbox = use_cases.Inbox(
+                store=uow.federation,
+                comments=uow.comments,
+                blog=actor,
+                settings=tenant.settings,
+                renderer=services.comment_text,
+                tone=services.tone,
+                to_text=html_to_text,
+                record=uow.record,
+            )
+            outcomes.append(await use_cases.receive(inbox, activity, sender))
+            await uow.commit()
+    log.info(
+        "activity received",
+        tenant=site.row.slug,
+        type=activity["type"],
+        actor=sender.id,
+        outcomes=outcomes,
+    )
+    return Response(status_code=202)
+
+
+async def _any_actor(request: Request, site: Site) -> BlogActor | None:
+    """For a shared-inbox activity that names no blog of ours (an actor's Delete): the
+    tenant's first blog stands in (replies and reactions are the tenant's, not a blog's)."""
+    async with request.app.state.db.transaction(tenant_id=site.row.id) as tx:
+        slug = await SqlFederationStore(tx).first_blog_slug()
+    return await _actor(request, site, slug) if slug else None
+
+
+@router.post(
+    "/sites/{tenant}/blogs/{blog}/actor/inbox",
+    operation_id="federation-inbox",
+    summary="A blog's ActivityPub inbox (HTTP Signatures required)",
+    status_code=202,
+    responses=INBOX_PROBLEMS,
+    response_class=Response,
+    openapi_extra=ACTIVITY_BODY,
+)
+async def post_inbox(request: Request, site: SiteDep, blog: SlugPath) -> Response:
+    return await _receive(request, site, blog)
+
+
+@router.post(
+    "/sites/{tenant}/inbox",
+    operation_id="federation-shared-inbox",
+    summary="The site's shared ActivityPub inbox (HTTP Signatures required)",
+    status_code=202,
+    responses=INBOX_PROBLEMS,
+    response_class=Response,
+    openapi_extra=ACTIVITY_BODY,
+)
+async def post_shared_inbox(request: Request, site: SiteDep) -> Response:
+    return await _receive(request, site, None)

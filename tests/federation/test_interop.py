@@ -1,0 +1,207 @@
+"""Interoperability with a real, independent ActivityPub implementation: a Fedify server
+(tests/federation/peer/peer.mjs, Node 22 from npm, installed by ``make fediverse-peer``)
+and a live Causerie (``causerie serve`` and ``causerie worker`` on loopback ports).
+
+The peer discovers a demo blog by WebFinger and follows it (we verify its signature,
+it verifies our Accept's); a post published in the console reaches it as a Create; its
+reply lands in the moderation queue as a fediverse comment, is approved and shows under
+the post; its like is counted and its undo uncounts it. Locally the test is skipped when
+the peer is not installed; in CI (``CI`` set) it fails instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy.engine import URL
+
+from persistence import migrate
+from persistence.admin import drop_database, ensure_database
+from persistence.database import sync_url
+from tests.conftest import JWT_KEYS, ROOT
+from tests.live import bearer, free_port, stop, until, wait_until_answering
+
+PEER = Path(__file__).parent / "peer"
+NODE = PEER / "node_modules" / ".bin" / "node"
+DATABASE = "causerie_fediverse"
+
+
+def _node_or_skip() -> None:
+    if NODE.exists() and (PEER / "node_modules" / "@fedify" / "fedify").exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail("The Fedify peer is not installed: run `make fediverse-peer`.")
+    pytest.skip("The Fedify peer is not installed (make fediverse-peer).")
+
+
+@pytest.fixture
+def causerie(pg_server: URL) -> Iterator[tuple[str, URL]]:
+    _node_or_skip()
+    asyncio.run(ensure_database(pg_server, DATABASE, recreate=True))
+    url = pg_server.set(database=DATABASE)
+    migrate.upgrade(url)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url.render_as_string(hide_password=False),
+        "CAUSERIE_JWT_KEYS": JWT_KEYS,
+        "CAUSERIE_ENVIRONMENT": "test",
+        "CAUSERIE_LOG_LEVEL": "WARNING",
+        "CAUSERIE_PUBLIC_BASE_URL": base,
+        "CAUSERIE_OUTBOUND_ALLOW_LOOPBACK": "true",
+        "CAUSERIE_WORKER_POLL_SECONDS": "0.2",
+        "CAUSERIE_SIGN_IN_PER_IP_PER_MINUTE": "100000",
+        "CAUSERIE_SIGN_IN_PER_ACCOUNT_PER_MINUTE": "100000",
+    }
+    seeded = subprocess.run(
+        [sys.executable, "-m", "api.cli", "seed-demo"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--no-migrate", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "worker"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until_answering(f"{base}/healthz", server, "causerie serve")
+        yield base, url
+    finally:
+        stop(worker)
+        stop(server)
+        asyncio.run(drop_database(pg_server, DATABASE))
+
+
+@pytest.fixture
+def peer() -> Iterator[str]:
+    _node_or_skip()
+    port = free_port()
+    process = subprocess.Popen(
+        [str(NODE), "peer.mjs", str(port)],
+        cwd=PEER,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answering(f"{base}/control/received", process, "the Fedify peer")
+        yield base
+    finally:
+        stop(process)
+
+
+async def _count(url: URL, sql: str) -> int:
+    connection = await asyncpg.connect(sync_url(url).render_as_string(hide_password=False))
+    try:
+        return int(await connection.fetchval(sql))
+    finally:
+        await connection.close()
+
+
+def test_a_fedify_server_follows_a_blog_gets_its_post_replies_likes_and_undoes(causerie, peer):
+    base, url = causerie
+    asyncio.run(_conversation(base, url, peer))
+
+
+async def _conversation(base: str, url: URL, peer: str) -> None:
+    host = base.removeprefix("http://")
+    async with httpx.AsyncClient(timeout=30) as http:
+        blogs = (await http.get(f"{base}/v1/sites/demo/blogs")).json()["items"]
+        blog = blogs[0]
+        actor = f"{base}/v1/sites/demo/blogs/{blog['slug']}/actor"
+
+        followed = await http.post(
+            f"{peer}/control/follow", json={"handle": f"{blog['slug']}.demo@{host}"}
+        )
+        assert followed.status_code == 200, followed.text
+        assert followed.json()["actor"] == actor
+
+        async def received(kind: str) -> list[dict]:
+            items = (await http.get(f"{peer}/control/received")).json()
+            return [i for i in items if i["type"] == kind]
+
+        [accept] = await until(lambda: received("Accept"), "the peer verified our Accept")
+        assert accept["actor"] == actor
+
+        author = bearer(base, "alice@demo.causerie.test")
+        mine = (await http.get(f"{base}/v1/tenants/demo/blogs", headers=author)).json()
+        mine = mine["items"] if isinstance(mine, dict) else mine
+        blog_id = next(b["id"] for b in mine if b["slug"] == blog["slug"])
+        made = await http.post(
+            f"{base}/v1/tenants/demo/blogs/{blog_id}/posts",
+            json={"title": "Vu du fédivers", "body_markdown": "Un billet **fédéré**."},
+            headers=author,
+        )
+        assert made.status_code == 201, made.text
+        post = made.json()
+        published = await http.post(
+            f"{base}/v1/tenants/demo/posts/{post['id']}/publish",
+            headers={**author, "If-Match": f'"{post["version"]}"'},
+        )
+        assert published.status_code == 200, published.text
+        article = f"{actor}/posts/{post['id']}"
+
+        async def created() -> list[dict]:
+            found = await received("Create")
+            return [c for c in found if c["json"]["object"].get("id") == article]
+
+        [create] = await until(created, "the peer verified our Create of the post")
+        assert create["json"]["object"]["type"] == "Article"
+        assert create["json"]["object"]["name"] == "Vu du fédivers"
+
+        replied = await http.post(
+            f"{peer}/control/reply",
+            json={"inReplyTo": article, "content": "<p>Bravo <script>alert(1)</script>!</p>"},
+        )
+        assert replied.status_code == 200, replied.text
+        moderator = bearer(base, "moderator@demo.causerie.test")
+        queue = f"{base}/v1/tenants/demo/comments?source=activitypub&status=all"
+
+        async def in_queue() -> list[dict]:
+            answer = await http.get(queue.replace("&status=all", ""), headers=moderator)
+            return list(answer.json()["items"])
+
+        [reply] = await until(in_queue, "the reply in the moderation queue")
+        assert reply["source"] == "activitypub"
+        assert "script" not in reply["body_html"] and "Bravo" in reply["body_html"]
+        assert "<" not in reply["author"]["name"]
+        assert reply["author"]["handle"].startswith("@alice@127.0.0.1")
+        if reply["status"] != "approved":
+            approved = await http.post(
+                f"{base}/v1/tenants/demo/comments/{reply['id']}/approve", headers=moderator
+            )
+            assert approved.status_code == 200, approved.text
+        shown = await http.get(f"{base}/v1/sites/demo/posts/{post['id']}/comments")
+        assert reply["id"] in [c["id"] for c in shown.json()["items"]]
+
+        liked = await http.post(f"{peer}/control/like", json={"object": article})
+        assert liked.status_code == 200, liked.text
+        likes = "SELECT count(*) FROM federation_reactions WHERE kind = 'like'"
+        assert await _count(url, likes) == 1
+        undone = await http.post(f"{peer}/control/undo-like", json={})
+        assert undone.status_code == 200, undone.text
+        assert await _count(url, likes) == 0
