@@ -311,6 +311,9 @@ def app_environment(topo: Topology) -> dict[str, str]:
         CAUSERIE_JWT_KEYS=topo.jwt_keys,
         CAUSERIE_TRUSTED_PROXY_HOPS="1",
         CAUSERIE_SERVE_WITH_WORKER="false",
+        # Several API processes: none may start the built-in catcher (one port for all);
+        # mail goes to CAUSERIE_MAIL_SMTP_HOST when the caller sets one (topo.app_env).
+        CAUSERIE_MAIL_CATCHER="false",
         CAUSERIE_OUTBOUND_ALLOW_LOOPBACK="true",
         CAUSERIE_LOG_LEVEL="WARNING",
     )
