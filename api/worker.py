@@ -58,7 +58,9 @@ class Worker:
         self, db: Database, settings: Settings, consumers: Sequence[Consumer] = ()
     ) -> None:
         self.db, self.settings = db, settings
-        self.webhooks = WebhookSender(db, settings, webhook_box(settings))
+        self.webhooks = WebhookSender(
+            db, settings, webhook_box(settings), on_disabled=notifications.webhook_disabled
+        )
         self.federation = FederationSender(db, settings, federation_box(settings))
         self.mail = MailSender(db, settings, mail_key(settings))
         self.consumers: list[Consumer] = [

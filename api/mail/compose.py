@@ -61,6 +61,8 @@ def link_for(settings: Settings, site: Site, message: MailMessage) -> str | None
         return f"{site.url}/verify-email?{urlencode({'token': secret})}"
     if message.template == Template.REPLY:
         return f"{site.url}{message.context['path']}#comment-{message.context['comment_id']}"
+    if message.template == Template.WEBHOOK_DISABLED:
+        return f"{settings.base_url}/console/webhooks"
     if message.template == Template.INVITATION and secret:
         query = urlencode({"tenant": site.tenant.slug, "token": secret})
         return f"{settings.base_url}/console/accept-invitation?{query}"

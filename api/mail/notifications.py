@@ -1,6 +1,7 @@
 """Notifications, planned from the outbox's events in the dispatch's transaction: a reply
 that became visible mails the author of the comment it answers (a member), unless that
-person turned replies off or is the one replying.
+person turned replies off or is the one replying. A webhook endpoint the worker disables
+mails the tenant's owners and managers, in the transaction that disables it.
 
 A flood is capped: a person gets at most ``REPLIES_PER_HOUR`` reply mails an hour; the
 replies beyond are not mailed (they stay on the site).
@@ -18,7 +19,12 @@ from domain.kernel.events import DomainEvent, EventType
 from domain.kernel.mail import OutgoingMail
 from domain.mail.model import Notification, Template, language_of
 from persistence.database import Transaction
-from persistence.mail.repositories import SqlMailQueue, SqlNotificationPreferences, reply_context
+from persistence.mail.repositories import (
+    SqlMailQueue,
+    SqlNotificationPreferences,
+    managers_to_tell,
+    reply_context,
+)
 from persistence.tables import mail_messages
 from persistence.tenants.repositories import SqlTenantRepository
 
@@ -64,6 +70,33 @@ async def plan(tx: Transaction, event: DomainEvent) -> None:
             },
         )
     )
+
+
+async def webhook_disabled(tx: Transaction, tenant_id: UUID, url: str, reason: str) -> None:
+    """Tell the tenant's owners and managers (who did not turn it off) that the worker
+    disabled an endpoint, why, and where to turn it on again."""
+    tenant = await SqlTenantRepository(tx.connection).get(tenant_id)
+    if tenant is None:
+        return
+    preferences = SqlNotificationPreferences(tx)
+    for person in await managers_to_tell(tx):
+        if not await preferences.enabled(person["user_id"], Notification.WEBHOOK_DISABLED):
+            continue
+        await SqlMailQueue(tx).queue(
+            OutgoingMail(
+                tenant_id=tenant_id,
+                to_address=person["email"],
+                to_name=person["display_name"],
+                template=Template.WEBHOOK_DISABLED,
+                language=language_of(tenant.default_language),
+                context={
+                    "notification": Notification.WEBHOOK_DISABLED.value,
+                    "user_id": str(person["user_id"]),
+                    "endpoint_url": url,
+                    "reason": reason,
+                },
+            )
+        )
 
 
 async def _recent(tx: Transaction, address: str) -> int:

@@ -39,13 +39,19 @@ class CaughtMailRead(StrictModel):
 
 
 class UnsubscribeRead(StrictModel):
-    notification: str = Field(description="The notification turned off (`reply`).")
+    notification: str = Field(
+        description="The notification turned off (`reply`, `webhook_disabled`)."
+    )
     enabled: bool
 
 
 class NotificationsRead(StrictModel):
     reply: bool = Field(description="A mail when someone answers one of your comments.")
+    webhook_disabled: bool = Field(
+        description="Owners and managers: a mail when a webhook endpoint is disabled."
+    )
 
 
 class NotificationsUpdate(StrictModel):
     reply: bool | None = None
+    webhook_disabled: bool | None = None

@@ -19,6 +19,7 @@ import asyncio
 import json
 import random
 import time
+from collections.abc import Awaitable, Callable
 from uuid import UUID, uuid4
 
 import httpx
@@ -50,9 +51,25 @@ log = structlog.get_logger("causerie.webhooks")
 SWEEP_BATCH = 500
 
 
+# Told, in the disabling transaction, that an endpoint was disabled: (tx, tenant, URL,
+# reason). The worker wires the managers' mail here (the mail slice sits above this one).
+OnDisabled = Callable[[Transaction, UUID, str, str], Awaitable[None]]
+
+
+async def _nobody(_tx: Transaction, _tenant: UUID, _url: str, _reason: str) -> None:
+    return None
+
+
 class WebhookSender:
-    def __init__(self, db: Database, settings: Settings, box: AesGcmSecretBox):
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        box: AesGcmSecretBox,
+        on_disabled: OnDisabled = _nobody,
+    ):
         self.db, self.settings, self.box = db, settings, box
+        self.on_disabled = on_disabled
         self.jitter = random.random
         # An attempt holds a pooled connection for its exchange: leave two for the
         # dispatches and the sweep, so a burst of slow receivers never drains the pool.
@@ -225,3 +242,4 @@ class WebhookSender:
                 created_at=now,
             )
         )
+        await self.on_disabled(tx, endpoint.tenant_id, endpoint.url, reason)

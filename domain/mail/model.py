@@ -19,6 +19,7 @@ class Template(StrEnum):
     INVITATION = "invitation"
     VERIFY_EMAIL = "verify_email"
     REPLY = "reply"
+    WEBHOOK_DISABLED = "webhook_disabled"
 
 
 class Notification(StrEnum):
@@ -26,10 +27,14 @@ class Notification(StrEnum):
     unsubscribe from it)."""
 
     REPLY = "reply"
+    WEBHOOK_DISABLED = "webhook_disabled"  # to owners and managers
 
 
 # The template each notification is sent with.
-NOTIFICATION_TEMPLATES = {Notification.REPLY: Template.REPLY}
+NOTIFICATION_TEMPLATES = {
+    Notification.REPLY: Template.REPLY,
+    Notification.WEBHOOK_DISABLED: Template.WEBHOOK_DISABLED,
+}
 
 
 class MailStatus(StrEnum):

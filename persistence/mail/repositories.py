@@ -21,6 +21,7 @@ from persistence.tables import (
     account_tokens,
     blogs,
     mail_messages,
+    memberships,
     notification_preferences,
     posts,
     users,
@@ -269,3 +270,19 @@ async def reply_context(tx: Transaction, parent_id: UUID, post_id: UUID) -> dict
         )
     ).first()
     return None if row is None else dict(row._mapping)
+
+
+async def managers_to_tell(tx: Transaction) -> list[dict[str, Any]]:
+    """The active owners and managers of the transaction's tenant, with their address."""
+    rows = await tx.connection.execute(
+        sa.select(users.c.id.label("user_id"), users.c.email, users.c.display_name)
+        .select_from(memberships)
+        .join(users, users.c.id == memberships.c.user_id)
+        .where(
+            memberships.c.tenant_id == tx.tenant_id,
+            memberships.c.role.in_(("owner", "manager")),
+            users.c.is_active.is_(True),
+        )
+        .order_by(users.c.email)
+    )
+    return [dict(r._mapping) for r in rows]

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from api.worker import Worker
 from tests.comments.helpers import say, seed, site
 from tests.mail.helpers import messages, send_due
+from tests.receiver import receiver
 from tests.test_foundation import assert_problem
+from tests.webhooks.helpers import LOCAL, create, run_worker
 
 HOSTILE = '<script>alert("x")</script> **bold** & <b>more</b>'
 
@@ -130,12 +133,15 @@ async def test_members_turn_reply_mails_off_and_on(client, factory, worker, arri
     world, _, post = await site(factory)
     url = f"/v1/sites/{world.slug}/me/notifications"
     reader = world.headers["reader"]
-    assert (await client.get(url, headers=reader)).json() == {"reply": True}
+    assert (await client.get(url, headers=reader)).json() == {
+        "reply": True,
+        "webhook_disabled": True,
+    }
     off = await client.patch(url, json={"reply": False}, headers=reader)
-    assert off.status_code == 200 and off.json() == {"reply": False}
+    assert off.status_code == 200 and off.json() == {"reply": False, "webhook_disabled": True}
     parent = await seed(factory, world, post.id, who="reader")
     assert await reply_round(factory, worker, world, post, parent) == []
-    assert (await client.patch(url, json={"reply": True}, headers=reader)).json() == {"reply": True}
+    assert (await client.patch(url, json={"reply": True}, headers=reader)).json()["reply"] is True
     assert await reply_round(factory, worker, world, post, parent, body="Bis") == ["sent"]
     # Bad input and strangers change nothing.
     assert_problem(
@@ -148,4 +154,62 @@ async def test_members_turn_reply_mails_off_and_on(client, factory, worker, arri
     other, _, _ = await site(factory)
     foreign = await client.get(f"/v1/sites/{other.slug}/me/notifications", headers=reader)
     assert foreign.status_code == 403
-    assert (await client.get(url, headers=reader)).json() == {"reply": True}
+    assert (await client.get(url, headers=reader)).json() == {
+        "reply": True,
+        "webhook_disabled": True,
+    }
+
+
+async def test_a_disabled_webhook_endpoint_mails_the_owners_and_managers(
+    client, factory, mail_settings, mailing, arrived
+):
+    """A receiver answering 410 makes the worker disable the endpoint; in the same
+    transaction the owner and the manager are mailed why and where to turn it on, except
+    a manager who turned that notification off; other tenants' staff hear nothing."""
+    settings = mail_settings.model_copy(update=LOCAL)
+    mailing.settings = settings
+    worker = Worker(factory.db, settings)
+    world, _, post = await site(factory)
+    other = await factory.world()
+    off = await client.patch(
+        f"/v1/sites/{world.slug}/me/notifications",
+        json={"webhook_disabled": False},
+        headers=world.headers["manager"],
+    )
+    assert off.status_code == 200 and off.json()["webhook_disabled"] is False, off.text
+    async with receiver(status=410) as rec:
+        await create(client, world, rec.url, types=("comment.created",))
+        await say(client, world, post.id)
+        assert await run_worker(worker, world.tenant.id) == ["failed"]
+    assert await send_due(worker, world.tenant.id) == ["sent"]
+    assert await send_due(worker, other.tenant.id) == []
+    [got] = arrived
+    assert got.envelope_to == [world.users["owner"].email]
+    mail = got.message
+    assert mail["Subject"] == "A webhook endpoint of Test Brand was disabled"
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    plain = got.part("plain")
+    assert rec.url in plain and "410" in plain and "https://causerie.test/console/webhooks" in plain
+    # Its one-click unsubscribe turns that notification off for the owner.
+    done = await client.post(
+        one_click_path(mail),
+        content=b"List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert done.json() == {"notification": "webhook_disabled", "enabled": False}
+
+
+async def test_notification_preferences_refuse_unknown_kinds(client, factory):
+    world, _, _ = await site(factory)
+    bad = await client.patch(
+        f"/v1/sites/{world.slug}/me/notifications",
+        json={"webhook_disabled": "sometimes"},
+        headers=world.headers["owner"],
+    )
+    assert_problem(bad, 422, "validation_failed")
+    unknown = await client.patch(
+        f"/v1/sites/{world.slug}/me/notifications",
+        json={"digest": True},
+        headers=world.headers["owner"],
+    )
+    assert_problem(unknown, 422, "validation_failed")
