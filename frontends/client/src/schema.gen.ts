@@ -5576,11 +5576,18 @@ export interface components {
              * @description A mail when someone answers one of your comments.
              */
             reply: boolean;
+            /**
+             * Webhook Disabled
+             * @description Owners and managers: a mail when a webhook endpoint is disabled.
+             */
+            webhook_disabled: boolean;
         };
         /** NotificationsUpdate */
         NotificationsUpdate: {
             /** Reply */
             reply?: boolean | null;
+            /** Webhook Disabled */
+            webhook_disabled?: boolean | null;
         };
         /** Page[AuditEntryRead] */
         Page_AuditEntryRead_: {
@@ -7080,7 +7087,7 @@ export interface components {
             enabled: boolean;
             /**
              * Notification
-             * @description The notification turned off (`reply`).
+             * @description The notification turned off (`reply`, `webhook_disabled`).
              */
             notification: string;
         };
