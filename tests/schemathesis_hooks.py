@@ -1,6 +1,6 @@
 """What the OpenAPI cannot say, taught to Schemathesis (loaded through SCHEMATHESIS_HOOKS).
 
-A JSON Schema describes one value at a time, and only its shape. Five rules of the API
+A JSON Schema describes one value at a time, and only its shape. Six rules of the API
 are beyond that, and the schema says them in words instead:
 
 - a cursor must be one the server signed, for that very list and sort: the schema gives
@@ -11,7 +11,9 @@ are beyond that, and the schema says them in words instead:
 - a webhook endpoint's URL must resolve to an address the outbound guard lets through:
   a positive case's URL is pointed at loopback, which the test server allows;
 - a brief's due date lies between today and 366 days from now: a positive case's date
-  is moved to a month from now.
+  is moved to a month from now;
+- an import's file must be a WordPress or Ghost export, which a binary string of the
+  schema rarely is: a positive case uploads an empty WordPress export instead.
 
 Only the *positive* cases (those Schemathesis sends as valid, for the
 ``positive_data_acceptance`` check) are touched, and only by leaving out the optional
@@ -54,6 +56,13 @@ def _breaks_the_window_rule(query: dict[str, Any]) -> bool:
     return False
 
 
+# The smallest file the WordPress reader takes: a WXR 1.2 channel with no items.
+EMPTY_WXR = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/">'
+    b"<channel><title>Contract</title><wp:wxr_version>1.2</wp:wxr_version></channel></rss>\n"
+)
+
 # Allowed outside production; nothing listens there, so its deliveries simply fail.
 LOOPBACK_RECEIVER = "http://127.0.0.1:9/contract"
 
@@ -66,6 +75,8 @@ def map_case(context: Any, case: Any) -> Any:
             body["url"] = LOOPBACK_RECEIVER
         if "/briefs" in path and "due_on" in body:
             body["due_on"] = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
+        if path.endswith("/imports") and "file" in body:
+            body["file"] = EMPTY_WXR
     query = case.query
     if not _positive(case) or not isinstance(query, dict):
         return case

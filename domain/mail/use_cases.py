@@ -11,11 +11,13 @@ from domain.accounts.model import check_password, normalise_email
 from domain.accounts.ports import PasswordHasher
 from domain.kernel import clock
 from domain.kernel.access import Actor
-from domain.kernel.errors import InvalidInput, NotFound
+from domain.kernel.errors import NotFound
 from domain.kernel.mail import OutgoingMail
 from domain.mail.model import Notification, Template, language_of
 from domain.mail.ports import MailUnitOfWork
 
+# A link whose token names nothing (made up, altered, spent or expired) is a 404, as an
+# unknown invitation is: a reference to nothing, whatever its shape.
 INVALID_TOKEN = "This reset link is not valid any more: ask for a new one."
 INVALID_VERIFICATION = "This confirmation link is not valid any more: sign in to get a new one."
 RESET, VERIFY = "reset", "verify"
@@ -77,10 +79,10 @@ async def reset_password(
     row = await uow.account_tokens.by_hash(token_hash, RESET)
     now = clock.now()
     if row is None or row["used_at"] is not None or row["expires_at"] <= now:
-        raise InvalidInput(INVALID_TOKEN)
+        raise NotFound(INVALID_TOKEN)
     user = await uow.users.get(row["user_id"])
     if user is None or not user.is_active:
-        raise InvalidInput(INVALID_TOKEN)
+        raise NotFound(INVALID_TOKEN)
     user.password_hash = await hasher.hash(new_password)
     user.token_version += 1
     await uow.users.update(user)
@@ -108,7 +110,7 @@ async def verify_email(uow: MailUnitOfWork, tenant_slug: str, token_hash: bytes)
     row = await uow.account_tokens.by_hash(token_hash, VERIFY)
     now = clock.now()
     if row is None or row["used_at"] is not None or row["expires_at"] <= now:
-        raise InvalidInput(INVALID_VERIFICATION)
+        raise NotFound(INVALID_VERIFICATION)
     await uow.account_tokens.mark_email_verified(row["user_id"], now)
     await uow.account_tokens.spend_all(row["user_id"], VERIFY, now)
     await uow.commit()
@@ -126,7 +128,7 @@ async def unsubscribe(
     await uow.set_tenant(tenant.id)
     found = read_token(tenant.id)
     if found is None:
-        raise InvalidInput("This unsubscribe link is not valid.")
+        raise NotFound("This unsubscribe link is not valid.")
     user_id, kind = found
     await uow.notification_preferences.set(tenant.id, user_id, kind.value, False)
     await uow.commit()

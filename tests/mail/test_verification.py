@@ -50,7 +50,7 @@ async def test_a_new_reader_confirms_by_mail_and_then_comments_as_a_member(
     assert after.status_code == 201, after.text
     assert after.json()["status"] == "approved"
     # Once only.
-    assert_problem(await verify(client, world.slug, token_of(link)), 422, "invalid_input")
+    assert_problem(await verify(client, world.slug, token_of(link)), 404, "not_found")
 
 
 async def test_an_unconfirmed_reader_cannot_comment_where_anonymous_comments_are_off(
@@ -70,7 +70,7 @@ async def test_bad_verification_tokens_change_nothing(client, factory, worker, d
     world, _, _ = await site(factory)
     await sign_up(client, world.slug)
     for bad in ("x", "A" * 43):
-        assert_problem(await verify(client, world.slug, bad), 422, "invalid_input")
+        assert_problem(await verify(client, world.slug, bad), 404, "not_found")
     assert_problem(await verify(client, world.slug, ""), 422, "validation_failed")
     async with db.transaction() as tx:
         verified = (

@@ -284,7 +284,7 @@ export function ModerationPage() {
           <button type="submit" className="button button--small">{f.t("moderation.searchGo")}</button>
         </div>
       </form>
-      <form className="filters" aria-label={f.t("moderation.filters")} onSubmit={(e) => e.preventDefault()}>
+      <form className="filters filters--row" aria-label={f.t("moderation.filters")} onSubmit={(e) => e.preventDefault()}>
         <FilterSelect
           id="mod-tone"
           label={f.t("moderation.tone")}
