@@ -83,7 +83,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
     );
   }
   const invalid =
-    !token || (confirm.error instanceof ApiError && confirm.error.code === "invalid_input");
+    !token || (confirm.error instanceof ApiError && confirm.error.code === "not_found");
   return (
     <form className="auth-form" onSubmit={submit} aria-labelledby="reset-title">
       <h1 id="reset-title">{f.t("auth.resetTitle")}</h1>
