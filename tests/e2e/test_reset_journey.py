@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -58,11 +57,8 @@ def mailbox(live_api: Api, pg_server) -> Iterator[Handler]:
 
 
 def arrived(handler: Handler, count: int) -> None:
-    """Poll until the other process's mail is there (nothing else announces it)."""
-    deadline = time.monotonic() + BOUND
-    while len(handler.arrived) < count:
-        assert time.monotonic() < deadline, f"no mail #{count} within {BOUND} s"
-        time.sleep(0.05)
+    """Wait until the worker process's mail #``count`` reaches the SMTP server."""
+    assert handler.wait_for(count, BOUND), f"no mail #{count} within {BOUND} s"
 
 
 def test_the_demo_manager_resets_a_forgotten_password(browser_page, live_api: Api, mailbox):

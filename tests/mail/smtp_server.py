@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -44,6 +45,13 @@ class Handler:
     arrived: list[Arrived] = field(default_factory=list)
     refuse: int = 0
     drop: int = 0
+    _changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def wait_for(self, count: int, timeout: float) -> bool:
+        """Block until ``count`` messages have arrived (another thread or process sends
+        them), woken by each arrival; False if ``timeout`` seconds pass first."""
+        with self._changed:
+            return self._changed.wait_for(lambda: len(self.arrived) >= count, timeout)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.drop:
@@ -53,9 +61,13 @@ class Handler:
         if self.refuse:
             self.refuse -= 1
             return "451 4.3.0 Try again later"
-        self.arrived.append(
-            Arrived(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
-        )
+        with self._changed:
+            self.arrived.append(
+                Arrived(
+                    envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content)
+                )
+            )
+            self._changed.notify_all()
         return "250 OK"
 
 
