@@ -35,11 +35,13 @@ class Settings(BaseSettings):
     # A direct connection to the primary for LISTEN (the public cache's change notices),
     # which a pooler in transaction mode cannot carry. Unset: the app's own URL.
     listen_database_url: str | None = None
-    # A streaming replica (app role) that public reads use while it is up and close
-    # behind (persistence/database.Replica); the caller's reads go to the primary for
-    # replica_fresh_seconds after a write of theirs, and a tenant's after it changed.
+    # A streaming replica (app role) that public reads use while it holds every commit
+    # older than replica_max_lag_seconds (persistence/database.Replica). A writer's cookie
+    # carries the primary's WAL position after their write for replica_fresh_seconds:
+    # their reads go to the replica once it has replayed that far.
     read_replica_url: str | None = None
     replica_fresh_seconds: float = Field(default=5.0, ge=0, le=300)
+    replica_max_lag_seconds: float = Field(default=2.0, gt=0, le=300)
     replica_retry_seconds: float = Field(default=5.0, gt=0, le=300)
     replica_check_seconds: float = Field(default=1.0, gt=0, le=60)
     data_dir: Path = Path("var")
@@ -165,6 +167,20 @@ class Settings(BaseSettings):
         if self.mail_catcher is None:
             return self.mail_smtp_host is None and self.environment == "development"
         return self.mail_catcher
+
+    @model_validator(mode="after")
+    def _replica_bounds_agree(self) -> Settings:
+        if self.replica_max_lag_seconds <= self.replica_check_seconds:
+            raise ValueError(
+                "CAUSERIE_REPLICA_MAX_LAG_SECONDS must exceed CAUSERIE_REPLICA_CHECK_SECONDS: "
+                "between two looks an idle replica would seem to lag."
+            )
+        if self.replica_fresh_seconds < self.replica_max_lag_seconds:
+            raise ValueError(
+                "CAUSERIE_REPLICA_FRESH_SECONDS must be at least CAUSERIE_REPLICA_MAX_LAG_"
+                "SECONDS: once a writer's cookie expires, the lag bound must cover the write."
+            )
+        return self
 
     @model_validator(mode="after")
     def _loopback_never_in_production(self) -> Settings:
