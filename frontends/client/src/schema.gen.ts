@@ -3529,6 +3529,11 @@ export interface components {
         };
         /** AuthorRead */
         AuthorRead: {
+            /**
+             * Ambassador
+             * @description True when the site's managers marked this author as one of the brand's ambassadors (the theme shows a badge next to the name).
+             */
+            ambassador: boolean;
             /** Blogs */
             blogs: components["schemas"]["BlogRef"][];
             /** Display Name */
@@ -3542,6 +3547,11 @@ export interface components {
         };
         /** AuthorRef */
         AuthorRef: {
+            /**
+             * Ambassador
+             * @description True when the site's managers marked this author as one of the brand's ambassadors (the theme shows a badge next to the name).
+             */
+            ambassador: boolean;
             /** Display Name */
             display_name: string;
             /** Handle */
@@ -6040,9 +6050,26 @@ export interface components {
             /** @description The export's version. Carried by: `unsupported_export_version`. */
             version?: string;
         };
+        /** PublicCommentAuthorRead */
+        PublicCommentAuthorRead: {
+            /**
+             * Ambassador
+             * @description True when the site's managers marked this signed-in member as one of the brand's ambassadors (the theme shows a badge next to the name).
+             */
+            ambassador: boolean;
+            /**
+             * Member
+             * @description True for a signed-in member, false for an anonymous name.
+             */
+            member: boolean;
+            /** Name */
+            name: string;
+            /** Url */
+            url: string | null;
+        };
         /** PublicCommentRead */
         PublicCommentRead: {
-            author: components["schemas"]["CommentAuthorRead"] | null;
+            author: components["schemas"]["PublicCommentAuthorRead"] | null;
             /** Body Html */
             body_html: string | null;
             /**
