@@ -2177,8 +2177,9 @@ export interface paths {
         /**
          * Invite To Write
          * @description From either ranking, in one step: invite this person to become an author, with the
-         *     member invitation to their own address. No mail is sent yet: the answer holds the
-         *     link to hand over (once). Owners and managers; someone who already writes is 409.
+         *     member invitation to their own address: the invitation mail goes to them, and the
+         *     answer holds the link too (once). Owners and managers; someone who already writes
+         *     is 409.
          *
          *     **Who may call:** Members of the tenant whose role allows `manage_tenant`, operators where the policy table says so, and API keys holding a scope that allows it.
          */
