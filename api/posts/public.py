@@ -103,7 +103,11 @@ def _summary_fields(row: Any, links: Links) -> dict[str, Any]:
     return {
         "id": row["id"],
         "blog": {"slug": row["blog_slug"], "title": row["blog_title"]},
-        "author": {"handle": row["handle"], "display_name": row["display_name"]},
+        "author": {
+            "handle": row["handle"],
+            "display_name": row["display_name"],
+            "ambassador": row["ambassador"],
+        },
         "slug": row["slug"],
         "title": row["title"],
         "excerpt": row["excerpt"],
@@ -288,6 +292,7 @@ async def get_author(request: Request, site: SiteDep, handle: HandlePath) -> Res
     body = AuthorRead(
         handle=row["handle"],
         display_name=row["display_name"],
+        ambassador=row["ambassador"],
         post_count=row["post_count"],
         blogs=[
             BlogRef(slug=s, title=t)

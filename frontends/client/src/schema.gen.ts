@@ -2177,8 +2177,9 @@ export interface paths {
         /**
          * Invite To Write
          * @description From either ranking, in one step: invite this person to become an author, with the
-         *     member invitation to their own address. No mail is sent yet: the answer holds the
-         *     link to hand over (once). Owners and managers; someone who already writes is 409.
+         *     member invitation to their own address: the invitation mail goes to them, and the
+         *     answer holds the link too (once). Owners and managers; someone who already writes
+         *     is 409.
          *
          *     **Who may call:** Members of the tenant whose role allows `manage_tenant`, operators where the policy table says so, and API keys holding a scope that allows it.
          */
@@ -3529,6 +3530,11 @@ export interface components {
         };
         /** AuthorRead */
         AuthorRead: {
+            /**
+             * Ambassador
+             * @description True when the site's managers marked this author as one of the brand's ambassadors (the theme shows a badge next to the name).
+             */
+            ambassador: boolean;
             /** Blogs */
             blogs: components["schemas"]["BlogRef"][];
             /** Display Name */
@@ -3542,6 +3548,11 @@ export interface components {
         };
         /** AuthorRef */
         AuthorRef: {
+            /**
+             * Ambassador
+             * @description True when the site's managers marked this author as one of the brand's ambassadors (the theme shows a badge next to the name).
+             */
+            ambassador: boolean;
             /** Display Name */
             display_name: string;
             /** Handle */
@@ -6040,9 +6051,26 @@ export interface components {
             /** @description The export's version. Carried by: `unsupported_export_version`. */
             version?: string;
         };
+        /** PublicCommentAuthorRead */
+        PublicCommentAuthorRead: {
+            /**
+             * Ambassador
+             * @description True when the site's managers marked this signed-in member as one of the brand's ambassadors (the theme shows a badge next to the name).
+             */
+            ambassador: boolean;
+            /**
+             * Member
+             * @description True for a signed-in member, false for an anonymous name.
+             */
+            member: boolean;
+            /** Name */
+            name: string;
+            /** Url */
+            url: string | null;
+        };
         /** PublicCommentRead */
         PublicCommentRead: {
-            author: components["schemas"]["CommentAuthorRead"] | null;
+            author: components["schemas"]["PublicCommentAuthorRead"] | null;
             /** Body Html */
             body_html: string | null;
             /**
