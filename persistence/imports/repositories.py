@@ -97,6 +97,22 @@ _i = imports
 # Transaction-local: on for the statements of a batch only (see ``add_batch``).
 _BULK_LOAD = sa.text("SELECT set_config('causerie.bulk_load', :on, true)")
 # Many rows in one statement of constant text (its plan is prepared once), from arrays.
+# Look-ups of many keys at once, one index probe per key on the whole primary key (a
+# lateral subquery with a LIMIT is planned per key, whatever the table's statistics say;
+# an ``IN`` list could be applied as a filter over the tenant's rows instead).
+_KEYS = sa.text(
+    "SELECT k.item_key, k.target_id FROM unnest(CAST(:keys AS varchar[])) AS w(key) "
+    "CROSS JOIN LATERAL (SELECT i.item_key, i.target_id FROM import_keys i "
+    "WHERE i.tenant_id = CAST(:tenant AS uuid) AND i.source = CAST(:source AS varchar) "
+    "AND i.item_key = w.key LIMIT 1) AS k"
+)
+_SLUGS = sa.text(
+    "SELECT w.blog_id, w.slug FROM unnest(CAST(:blogs AS uuid[]), CAST(:slugs AS varchar[])) "
+    "AS w(blog_id, slug) WHERE EXISTS (SELECT 1 FROM posts p WHERE "
+    "p.tenant_id = CAST(:tenant AS uuid) AND p.blog_id = w.blog_id AND p.slug = w.slug) "
+    "OR EXISTS (SELECT 1 FROM post_slugs s WHERE s.tenant_id = CAST(:tenant AS uuid) "
+    "AND s.blog_id = w.blog_id AND s.slug = w.slug)"
+)
 _COUNTS_BULK = sa.text(
     "SELECT public_post_counts_bulk(CAST(:blogs AS uuid[]), CAST(:authors AS uuid[]), "
     "CAST(:statuses AS text[]), CAST(:tags AS text[]))"
@@ -259,11 +275,7 @@ class SqlImportRepository(TenantScoped):
         if not wanted:
             return {}
         rows = await self.conn.execute(
-            sa.select(import_keys.c.item_key, import_keys.c.target_id).where(
-                import_keys.c.tenant_id == self.tenant_id,
-                import_keys.c.source == source[:2000],
-                import_keys.c.item_key.in_(wanted),
-            )
+            _KEYS, {"tenant": self.tenant_id, "source": source[:2000], "keys": wanted}
         )
         return {r.item_key: r.target_id for r in rows}
 
@@ -362,18 +374,13 @@ class SqlImportRepository(TenantScoped):
     async def slugs_taken(self, wanted: list[tuple[UUID, str]]) -> set[tuple[UUID, str]]:
         if not wanted:
             return set()
-        p, s = t.posts, t.post_slugs
-        blogs = list({blog for blog, _ in wanted})
-        slugs = list({slug for _, slug in wanted})
         rows = await self.conn.execute(
-            sa.union(
-                sa.select(p.c.blog_id, p.c.slug).where(
-                    p.c.tenant_id == self.tenant_id, p.c.blog_id.in_(blogs), p.c.slug.in_(slugs)
-                ),
-                sa.select(s.c.blog_id, s.c.slug).where(
-                    s.c.tenant_id == self.tenant_id, s.c.blog_id.in_(blogs), s.c.slug.in_(slugs)
-                ),
-            )
+            _SLUGS,
+            {
+                "tenant": self.tenant_id,
+                "blogs": [blog for blog, _ in wanted],
+                "slugs": [slug for _, slug in wanted],
+            },
         )
         return {(r.blog_id, r.slug) for r in rows} & set(wanted)
 
