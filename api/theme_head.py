@@ -29,6 +29,7 @@ from starlette.requests import Request
 
 from api.access import get_services
 from api.site_cache import ExpiringCache, Site
+from domain.webmention.model import endpoint_url
 from persistence.posts.public_reads import public_reader
 
 TTL_SECONDS = 30.0
@@ -52,6 +53,7 @@ class Head:
     sitemap: str | None = None
     json_ld: list[dict[str, Any]] = field(default_factory=list)
     article: dict[str, str] = field(default_factory=dict)  # article:published_time …
+    webmention: str | None = None  # the site's Webmention endpoint, on a post's page
 
     def render(self) -> str:
         def meta(attr: str, key: str, value: str) -> str:
@@ -82,6 +84,11 @@ class Head:
             parts.append(
                 f'<link rel="alternate" type="{kind}" title="{html.escape(title, quote=True)}" '
                 f'href="{html.escape(href, quote=True)}" data-head>'
+            )
+        if self.webmention:
+            parts.append(
+                f'<link rel="webmention" href="{html.escape(self.webmention, quote=True)}" '
+                "data-head>"
             )
         if self.sitemap:
             parts.append(
@@ -228,6 +235,8 @@ class ThemeHeads:
         url = f"{blog_url}{quote(post['slug'])}"
         author_url = f"{home}authors/{quote(post['handle'])}"
         image = absolute(base, post["cover_image_url"])
+        if row.features.get("federation") is True:
+            head.webmention = endpoint_url(base, row.slug)
         head.title = f"{post['title']} — {row.name}"
         head.description = shorten(post["excerpt"] or "") or head.description
         head.canonical = url
@@ -277,6 +286,16 @@ def _breadcrumb(first: list[dict[str, Any]], rest: list[tuple[str, str]]) -> dic
         for i, (name, url) in enumerate(rest, start=len(first) + 1)
     ]
     return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
+
+
+_WEBMENTION = re.compile(r'<link rel="webmention" href="([^"]*)"')
+
+
+def webmention_link(head: str) -> str | None:
+    """The HTTP ``Link`` header a page with this head carries (Webmention discovery
+    reads the header before the markup)."""
+    found = _WEBMENTION.search(head)
+    return f'<{html.unescape(found.group(1))}>; rel="webmention"' if found else None
 
 
 _BUILT_HEAD = re.compile(r"<title>.*?</title>|<meta name=\"description\"[^>]*>", re.S)
