@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 from uuid import UUID
 
 import httpx
@@ -60,12 +60,22 @@ def feeds_of(base: str, tenant: str, blog: str) -> list[str]:
     return [f"{api}/feed.atom", f"{api}/blogs/{quote(blog)}/feed.atom"]
 
 
-def targets_of(body_html: str, source: str, own_host: str) -> list[str]:
+def _origin(url: str) -> str:
+    """Scheme-less ``host[:port]`` as compared (our own pages are no one else's)."""
+    try:
+        parts = urlsplit(url)
+        return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
+    except ValueError:
+        return ""
+
+
+def targets_of(body_html: str, source: str, base: str) -> list[str]:
     found: list[str] = []
+    ours = _origin(base)
     for url in webmention_html.links_in(body_html or "", source):
         clean = url.split("#", 1)[0]
         host = host_of(clean)
-        if not clean.startswith(("http://", "https://")) or not host or host == own_host:
+        if not clean.startswith(("http://", "https://")) or not host or _origin(clean) == ours:
             continue
         if clean not in found:
             found.append(clean)
@@ -92,7 +102,7 @@ class PingSender:
         base = self.settings.base_url
         source = post_page(base, site.slug, post.blog_slug, post.slug)
         if federated(site.features):
-            for target in targets_of(post.body_html, source, host_of(base)):
+            for target in targets_of(post.body_html, source, base):
                 await store.queue_ping(post.id, PingKind.WEBMENTION, target, source, now)
         for hub in self.settings.websub_hubs:
             for feed in feeds_of(base, site.slug, post.blog_slug):

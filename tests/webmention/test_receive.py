@@ -72,14 +72,18 @@ async def test_a_reply_becomes_a_held_comment_updated_when_resent_and_deleted_wh
 
         # Sent again with new words: the same comment, updated.
         source.body = h_entry(target, content="Second thoughts: even better.")
-        assert (await client.post(endpoint(world), data=_form(source.url, target))).status_code == 202
+        assert (
+            await client.post(endpoint(world), data=_form(source.url, target))
+        ).status_code == 202
         assert await verify_all(w, world.tenant.id) == ["reply updated"]
         [again] = await rows(db, world.tenant.id, "SELECT id, body_markdown, status FROM comments")
         assert again.id == comment.id and again.body_markdown == "Second thoughts: even better."
 
         # The page is gone: the comment goes.
         source.status, source.body = 410, b"gone"
-        assert (await client.post(endpoint(world), data=_form(source.url, target))).status_code == 202
+        assert (
+            await client.post(endpoint(world), data=_form(source.url, target))
+        ).status_code == 202
         assert await verify_all(w, world.tenant.id) == ["deleted"]
         [gone] = await rows(db, world.tenant.id, "SELECT status FROM comments")
         assert gone.status == "deleted"
@@ -224,9 +228,7 @@ async def test_a_flood_from_one_host_is_rate_limited(client, factory, db, settin
     blog = await factory.blog(world)
     post = await factory.post(world, blog)
     target = page_of(world, blog, post)
-    answers = [
-        await _send(client, world, f"https://flood.example/{i}", target) for i in range(4)
-    ]
+    answers = [await _send(client, world, f"https://flood.example/{i}", target) for i in range(4)]
     assert [a.status_code for a in answers] == [202, 202, 202, 429]
     assert answers[-1].headers["content-type"].startswith("application/problem+json")
     assert int(answers[-1].headers["retry-after"]) > 0
