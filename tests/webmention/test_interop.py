@@ -1,16 +1,19 @@
-"""Interoperability with a real, independent Webmention implementation: the
-``webmentions`` package from PyPI (tests/webmention/peer/peer.py, its own discovery,
-sending, fetching and mf2 parsing, run as a separate process on a loopback port) and a
-live Causerie (``causerie serve`` and ``causerie worker`` on loopback, with the built
-theme, whose post pages the peer reads).
+"""Interoperability with real, independent implementations: the ``webmentions``
+package from PyPI (tests/webmention/peer/peer.py, its own discovery, sending, fetching
+and mf2 parsing) and a WebSub hub built on ``flask-websub`` (tests/webmention/peer/hub.py),
+each a separate process on a loopback port, and a live Causerie (``causerie serve`` and
+``causerie worker`` on loopback, with the built theme, whose post pages the peer reads).
+
+A reader subscribes to a blog's feed at the hub the feed names; publishing a post pings
+the hub, which fetches the feed and sends it to the subscriber.
 
 A post published in the console links to a page of the peer's: our worker discovers the
 peer's endpoint and sends the mention, which the peer verifies against our post's page
 and keeps. The peer then replies to the post from a page of its own and sends that: it
 finds our endpoint on our post's page, we verify its page, and the reply lands in the
 moderation queue as a ``webmention`` comment, is approved and shows under the post.
-Locally the test is skipped when the theme is not built (``make frontends``); in CI
-(``CI`` set) it fails instead.
+Locally the test is skipped when the theme is not built (``make frontends``) or the
+hub not installed (``make websub-hub``); in CI (``CI`` set) it fails instead.
 """
 
 from __future__ import annotations
@@ -35,20 +38,49 @@ from tests.conftest import JWT_KEYS, ROOT
 from tests.live import bearer, free_port, stop, until, wait_until_answering
 
 PEER = Path(__file__).parent / "peer" / "peer.py"
+HUB = Path(__file__).parent / "peer" / "hub.py"
+HUB_PYTHON = ROOT / "var" / "websub-hub" / "bin" / "python"
 THEME = ROOT / "frontends" / "theme" / "dist" / "index.html"
 DATABASE = "causerie_webmention"
 
 
 def _theme_or_skip() -> None:
-    if THEME.exists():
+    missing = [
+        what
+        for what, there in (
+            ("the theme is not built (make frontends)", THEME.exists()),
+            ("the WebSub hub is not installed (make websub-hub)", HUB_PYTHON.exists()),
+        )
+        if not there
+    ]
+    if not missing:
         return
     if os.environ.get("CI"):
-        pytest.fail("The theme is not built: run `make frontends`.")
-    pytest.skip("The theme is not built (make frontends).")
+        pytest.fail("; ".join(missing))
+    pytest.skip("; ".join(missing))
 
 
 @pytest.fixture
-def causerie(pg_server: URL) -> Iterator[tuple[str, URL]]:
+def hub(tmp_path: Path) -> Iterator[str]:
+    _theme_or_skip()
+    port = free_port()
+    process = subprocess.Popen(
+        [str(HUB_PYTHON), str(HUB), str(port), str(tmp_path / "hub.db")],
+        cwd=HUB.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answering(f"{base}/healthz", process, "the WebSub hub")
+        yield base
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def causerie(pg_server: URL, hub: str) -> Iterator[tuple[str, URL]]:
     _theme_or_skip()
     asyncio.run(ensure_database(pg_server, DATABASE, recreate=True))
     url = pg_server.set(database=DATABASE)
@@ -63,6 +95,7 @@ def causerie(pg_server: URL) -> Iterator[tuple[str, URL]]:
         "CAUSERIE_LOG_LEVEL": "WARNING",
         "CAUSERIE_PUBLIC_BASE_URL": base,
         "CAUSERIE_OUTBOUND_ALLOW_LOOPBACK": "true",
+        "CAUSERIE_WEBSUB_HUBS": f'["{hub}/hub"]',
         "CAUSERIE_WORKER_POLL_SECONDS": "0.2",
         "CAUSERIE_SIGN_IN_PER_IP_PER_MINUTE": "100000",
         "CAUSERIE_SIGN_IN_PER_ACCOUNT_PER_MINUTE": "100000",
@@ -130,17 +163,22 @@ async def _pings(url: URL) -> list[dict]:
         await connection.close()
 
 
-def test_mentions_go_both_ways_with_the_webmentions_package(causerie, peer):
+def test_mentions_go_both_ways_and_the_hub_tells_its_subscriber(causerie, peer, hub):
     base, url = causerie
-    asyncio.run(_exchange(base, url, peer))
+    asyncio.run(_exchange(base, url, peer, hub))
 
 
-async def _exchange(base: str, url: URL, peer: str) -> None:
+async def _exchange(base: str, url: URL, peer: str, hub: str) -> None:
     async with httpx.AsyncClient(timeout=30) as http:
         author = bearer(base, "alice@demo.causerie.test")
         mine = (await http.get(f"{base}/v1/tenants/demo/blogs", headers=author)).json()
         mine = mine["items"] if isinstance(mine, dict) else mine
         blog = mine[0]
+        # A reader subscribes to the blog's feed at the hub the feed names.
+        feed = f"{base}/v1/sites/demo/blogs/{blog['slug']}/feed.atom"
+        assert f'<{hub}/hub>; rel="hub"' in (await http.get(feed)).headers["link"]
+        subscribed = await http.post(f"{hub}/control/subscribe", params={"topic": feed})
+        assert subscribed.status_code == 202, subscribed.text
         article = f"{peer}/article"
         made = await http.post(
             f"{base}/v1/tenants/demo/blogs/{blog['id']}/posts",
@@ -158,6 +196,15 @@ async def _exchange(base: str, url: URL, peer: str) -> None:
         )
         assert published.status_code == 200, published.text
         page = f"{base}/sites/demo/blogs/{blog['slug']}/{published.json()['slug']}"
+
+        # Our ping made the hub fetch the feed (which must name the hub and itself) and
+        # send it to its subscriber: the new post is in what arrived.
+        async def delivered() -> list[dict]:
+            items = (await http.get(f"{hub}/control/received")).json()
+            return [i for i in items if "Mentionné ailleurs" in i["body"]]
+
+        [notified] = await until(delivered, "the hub's subscriber got the new feed")
+        assert f'<{feed}>; rel="self"' in notified["link"]
 
         # Ours to theirs: discovered, sent by our worker, verified and kept by the peer.
         async def kept() -> list[dict]:
