@@ -118,6 +118,13 @@ class Settings(BaseSettings):
     webhook_secret_key: SecretStr | None = None
     # Inbox POSTs a tenant takes from one remote instance per minute (federation).
     federation_inbox_per_minute: int = Field(default=300, ge=1)
+    # Webmention: mentions a site takes from one source host per minute, and the size a
+    # source page may have (the outbound cap applies too, whichever is smaller).
+    webmention_per_minute: int = Field(default=30, ge=1)
+    webmention_max_source_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # WebSub: the hubs pinged when a post is published or updated (a JSON list of URLs);
+    # the feeds name them with rel="hub". Empty: no hub, no ping.
+    websub_hubs: list[str] = Field(default_factory=list)
 
     # Mail (api/mail): the SMTP server every message goes through, and the sender. Unset
     # host: in development, the built-in catcher (an SMTP server on loopback started with

@@ -37,12 +37,16 @@ from api.mail.sending import MailSender
 from api.portability.worker import ExportRunner
 from api.settings import Settings
 from api.webhooks.delivery import WebhookSender
+from api.webmention.receiving import MentionVerifier
+from api.webmention.sending import PingSender
 from domain.kernel import clock
 from domain.kernel.events import DomainEvent, EventType
 from persistence import jobs, outbox
 from persistence.database import Database, Transaction
 from persistence.federation.repositories import DELIVER as FEDERATION_DELIVER
 from persistence.posts.repositories import SqlPostRepository
+from persistence.webmention.repositories import PING as WEB_PING
+from persistence.webmention.repositories import RECEIVE as WEBMENTION_RECEIVE
 
 log = structlog.get_logger("causerie.worker")
 
@@ -63,10 +67,13 @@ class Worker:
         )
         self.federation = FederationSender(db, settings, federation_box(settings))
         self.mail = MailSender(db, settings, mail_key(settings))
+        self.mentions = MentionVerifier(db, settings)
+        self.pings = PingSender(db, settings)
         self.consumers: list[Consumer] = [
             self.webhooks.plan,
             notifications.plan,
             self.federation.plan,
+            self.pings.plan,
             *consumers,
         ]
         self.exports = ExportRunner(db, settings)
@@ -110,6 +117,7 @@ class Worker:
             + await self.webhooks.sweep()
             + await self.mail.sweep()
             + await self.federation.sweep()
+            + await self.pings.sweep()
         )
 
     async def run_job(self, job: Job) -> None:
@@ -142,6 +150,14 @@ class Worker:
     async def run_federation_delivery(self, job: Job) -> None:
         await self.federation.run_delivery(federation_payload(job.payload))
 
+    async def run_webmention(self, job: Job) -> None:
+        payload = jobs.read_payload(job.payload)
+        await self.mentions.verify(UUID(payload["tenant_id"]), UUID(payload["mention_id"]))
+
+    async def run_web_ping(self, job: Job) -> None:
+        payload = jobs.read_payload(job.payload)
+        await self.pings.ping(UUID(payload["tenant_id"]), UUID(payload["ping_id"]))
+
     def queue_manager(self, connection: asyncpg.Connection) -> QueueManager:
         manager = QueueManager(jobs.queries(connection))
         manager.entrypoint(jobs.DISPATCH)(self.run_job)
@@ -150,6 +166,8 @@ class Worker:
         manager.entrypoint(jobs.IMPORT)(self.run_import)
         manager.entrypoint(jobs.MAIL)(self.run_mail)
         manager.entrypoint(FEDERATION_DELIVER)(self.run_federation_delivery)
+        manager.entrypoint(WEBMENTION_RECEIVE)(self.run_webmention)
+        manager.entrypoint(WEB_PING)(self.run_web_ping)
         return manager
 
     async def run(self, connection: asyncpg.Connection, *, drain: bool = False) -> None:

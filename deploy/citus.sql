@@ -84,6 +84,8 @@ SELECT create_distributed_table('federation_followers', 'tenant_id', colocate_wi
 SELECT create_distributed_table('federation_reactions', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('federation_deliveries', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('federation_domain_blocks', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('webmentions', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('web_pings', 'tenant_id', colocate_with => 'blogs');
 
 -- local to the coordinator: alembic_version, jobs.pgqueuer, jobs.pgqueuer_log,
 -- jobs.pgqueuer_schedules, jobs.pgqueuer_statistics

@@ -44,6 +44,7 @@ from persistence.public_changes import CHANNEL, MAX_POSTS, PublicChange, announc
 from persistence.ratings.repositories import SqlRatingRepository
 from persistence.tenants.repositories import SqlApiKeyRepository, SqlAuditLog, SqlTenantRepository
 from persistence.webhooks.repositories import SqlWebhookRepository
+from persistence.webmention.repositories import SqlWebmentionStore
 
 # Events that say which posts' activity changed (their payload names the post): a
 # transaction that recorded only these changed those posts' answers and the post lists.
@@ -122,6 +123,7 @@ class SqlUnitOfWork:
         self.notification_preferences = SqlNotificationPreferences(self._tx)
         self.account_tokens = SqlAccountTokenRepository(conn)
         self.federation = SqlFederationStore(self._tx)
+        self.webmentions = SqlWebmentionStore(self._tx)
         return self
 
     async def __aexit__(
