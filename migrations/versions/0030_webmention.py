@@ -9,7 +9,7 @@
   one of the feeds the post is in (``websub``). Failures are tried again.
 
 Revision ID: 0030
-Revises: 0026
+Revises: 0028
 Create Date: 2026-12-02
 """
 
@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import UUID
 from persistence.database import APP_ROLE
 
 revision = "0030"
-down_revision = "0026"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ finished after forty minutes. The new definition
 without JIT (migration 0021).
 
 Revision ID: 0031
-Revises: 0028
+Revises: 0030
 Create Date: 2026-12-02
 """
 
@@ -17,7 +17,7 @@ import topics_rollup
 from alembic import op
 
 revision = "0031"
-down_revision = "0028"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 
