@@ -77,6 +77,7 @@ SELECT create_distributed_table('import_keys', 'tenant_id', colocate_with => 'bl
 SELECT create_distributed_table('redirects', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('mail_messages', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('notification_preferences', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('email_changes', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('webhook_deliveries', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('federation_keys', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('federation_inboxes', 'tenant_id', colocate_with => 'blogs');

@@ -32,6 +32,7 @@ from persistence.licensing.repositories import (
 )
 from persistence.mail.repositories import (
     SqlAccountTokenRepository,
+    SqlEmailChangeRepository,
     SqlMailQueue,
     SqlNotificationPreferences,
 )
@@ -121,6 +122,7 @@ class SqlUnitOfWork:
         self.mail = SqlMailQueue(self._tx)
         self.notification_preferences = SqlNotificationPreferences(self._tx)
         self.account_tokens = SqlAccountTokenRepository(conn)
+        self.email_changes = SqlEmailChangeRepository(self._tx)
         self.federation = SqlFederationStore(self._tx)
         return self
 

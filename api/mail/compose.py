@@ -59,6 +59,10 @@ def link_for(settings: Settings, site: Site, message: MailMessage) -> str | None
         return f"{site.url}/reset-password?{urlencode({'token': secret})}"
     if message.template == Template.VERIFY_EMAIL and secret:
         return f"{site.url}/verify-email?{urlencode({'token': secret})}"
+    if message.template == Template.EMAIL_CHANGE_CONFIRM and secret:
+        return f"{site.url}/confirm-email?{urlencode({'token': secret})}"
+    if message.template in (Template.EMAIL_CHANGE_NOTICE, Template.EMAIL_CHANGE_TAKEN):
+        return f"{site.url}/forgot-password"
     if message.template == Template.REPLY:
         return f"{site.url}{message.context['path']}#comment-{message.context['comment_id']}"
     if message.template == Template.WEBHOOK_DISABLED:

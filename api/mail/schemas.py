@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from api.kit.schemas import Email, NewPassword, StrictModel
+from api.kit.schemas import Email, NewPassword, Password, StrictModel
 
 
 class PasswordResetRequest(StrictModel):
@@ -15,6 +15,15 @@ class PasswordResetRequest(StrictModel):
 
 
 class EmailVerification(StrictModel):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class EmailChangeRequest(StrictModel):
+    new_email: Email
+    current_password: Password
+
+
+class EmailChangeConfirm(StrictModel):
     token: Annotated[str, Field(min_length=1, max_length=200)]
 
 

@@ -20,6 +20,9 @@ class Template(StrEnum):
     VERIFY_EMAIL = "verify_email"
     REPLY = "reply"
     WEBHOOK_DISABLED = "webhook_disabled"
+    EMAIL_CHANGE_CONFIRM = "email_change_confirm"  # to the new address, with the link
+    EMAIL_CHANGE_TAKEN = "email_change_taken"  # to the new address, when it has an account
+    EMAIL_CHANGE_NOTICE = "email_change_notice"  # to the old address
 
 
 class Notification(StrEnum):

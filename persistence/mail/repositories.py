@@ -1,4 +1,4 @@
-"""The mail log (``mail_messages``) and password-reset tokens."""
+"""The mail log (``mail_messages``), password-reset tokens and e-mail change requests."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from persistence.jobs import enqueue_mail
 from persistence.tables import (
     account_tokens,
     blogs,
+    email_changes,
     mail_messages,
     memberships,
     notification_preferences,
@@ -206,6 +207,70 @@ class SqlAccountTokenRepository:
             sa.update(users)
             .where(users.c.id == user_id, users.c.email_verified_at.is_(None))
             .values(email_verified_at=at)
+        )
+
+
+class SqlEmailChangeRepository:
+    """Requests to move an account to another address, in the transaction's tenant."""
+
+    def __init__(self, tx: Transaction):
+        self.tx = tx
+
+    async def add(
+        self,
+        change_id: UUID,
+        user_id: UUID,
+        new_email: str,
+        token_hash: bytes,
+        token_version: int,
+        now: datetime,
+        expires: datetime,
+    ) -> None:
+        await self.tx.connection.execute(
+            sa.insert(email_changes).values(
+                tenant_id=self.tx.tenant_id,
+                id=change_id,
+                user_id=user_id,
+                new_email=new_email,
+                token_hash=token_hash,
+                token_version=token_version,
+                created_at=now,
+                expires_at=expires,
+            )
+        )
+
+    async def by_hash(self, token_hash: bytes) -> dict[str, Any] | None:
+        row = (
+            await self.tx.connection.execute(
+                sa.select(email_changes)
+                .where(email_changes.c.token_hash == token_hash)
+                .with_for_update()
+            )
+        ).one_or_none()
+        return None if row is None else dict(row._mapping)
+
+    async def spend_all(self, user_id: UUID, at: datetime) -> None:
+        await self.tx.connection.execute(
+            sa.update(email_changes)
+            .where(email_changes.c.user_id == user_id, email_changes.c.used_at.is_(None))
+            .values(used_at=at)
+        )
+
+    async def recent_count(self, user_id: UUID, since: datetime) -> int:
+        return int(
+            (
+                await self.tx.connection.execute(
+                    sa.select(sa.func.count())
+                    .select_from(email_changes)
+                    .where(email_changes.c.user_id == user_id, email_changes.c.created_at > since)
+                )
+            ).scalar_one()
+        )
+
+    async def confirm_address(self, user_id: UUID, at: datetime) -> None:
+        """The account's (new) address counts as confirmed from ``at``."""
+        await self.tx.connection.execute(
+            sa.update(users).where(users.c.id == user_id).values(email_verified_at=at)
         )
 
 
