@@ -33,6 +33,7 @@ from api.federation.delivery import FederationSender
 from api.federation.delivery import read_payload as federation_payload
 from api.imports import runner as imports
 from api.mail import notifications
+from api.mail.digest import ModerationDigest
 from api.mail.sending import MailSender
 from api.portability.worker import ExportRunner
 from api.settings import Settings
@@ -63,6 +64,7 @@ class Worker:
         )
         self.federation = FederationSender(db, settings, federation_box(settings))
         self.mail = MailSender(db, settings, mail_key(settings))
+        self.digests = ModerationDigest(db)
         self.consumers: list[Consumer] = [
             self.webhooks.plan,
             notifications.plan,
@@ -98,7 +100,8 @@ class Worker:
 
     async def sweep(self) -> int:
         """Enqueue a dispatch for every tenant with events due by the domain's clock,
-        and a job for every webhook attempt and mail message that became due (retries)."""
+        and a job for every webhook attempt and mail message that became due (retries);
+        plan the moderators' digests that are due."""
         async with self.db.transaction() as tx:
             tenants = await outbox.tenants_with_due_events(tx, clock.now())
             raw = (await tx.connection.get_raw_connection()).driver_connection
@@ -110,6 +113,7 @@ class Worker:
             + await self.webhooks.sweep()
             + await self.mail.sweep()
             + await self.federation.sweep()
+            + await self.digests.sweep()
         )
 
     async def run_job(self, job: Job) -> None:

@@ -78,6 +78,7 @@ SELECT create_distributed_table('redirects', 'tenant_id', colocate_with => 'blog
 SELECT create_distributed_table('mail_messages', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('notification_preferences', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('email_changes', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('reply_overflow', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('webhook_deliveries', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('federation_keys', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('federation_inboxes', 'tenant_id', colocate_with => 'blogs');

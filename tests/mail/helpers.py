@@ -38,3 +38,14 @@ def link_in(text_part: str, marker: str) -> str:
 
 def token_of(link: str) -> str:
     return parse_qs(urlsplit(link).query)["token"][0]
+
+
+async def prefer(db: Database, world, role: str, kind: str, enabled: bool) -> None:
+    """Set one member's notification preference, as the preferences route would."""
+    from persistence.mail.repositories import SqlNotificationPreferences
+
+    async with db.transaction(tenant_id=world.tenant.id) as tx:
+        await SqlNotificationPreferences(tx).set(
+            world.tenant.id, world.users[role].id, kind, enabled
+        )
+        await tx.commit()

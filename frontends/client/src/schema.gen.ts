@@ -5636,6 +5636,16 @@ export interface components {
         /** NotificationsRead */
         NotificationsRead: {
             /**
+             * Moderation Digest
+             * @description Owners, managers and moderators: at most one mail an hour listing the comments that wait in the moderation queue.
+             */
+            moderation_digest: boolean;
+            /**
+             * New Comment
+             * @description Authors: a mail when someone comments on your post.
+             */
+            new_comment: boolean;
+            /**
              * Reply
              * @description A mail when someone answers one of your comments.
              */
@@ -5648,6 +5658,10 @@ export interface components {
         };
         /** NotificationsUpdate */
         NotificationsUpdate: {
+            /** Moderation Digest */
+            moderation_digest?: boolean | null;
+            /** New Comment */
+            new_comment?: boolean | null;
             /** Reply */
             reply?: boolean | null;
             /** Webhook Disabled */
@@ -7151,7 +7165,7 @@ export interface components {
             enabled: boolean;
             /**
              * Notification
-             * @description The notification turned off (`reply`, `webhook_disabled`).
+             * @description The notification turned off (`reply`, `new_comment`, `moderation_digest`, `webhook_disabled`).
              */
             notification: string;
         };
