@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -38,12 +39,16 @@ from api.mail.sending import MailSender
 from api.portability.worker import ExportRunner
 from api.settings import Settings
 from api.webhooks.delivery import WebhookSender
+from auth.secrets import new_token, token_hash
 from domain.kernel import clock
+from domain.kernel.errors import NotFound
 from domain.kernel.events import DomainEvent, EventType
+from domain.mail import use_cases as mail_use_cases
 from persistence import jobs, outbox
 from persistence.database import Database, Transaction
 from persistence.federation.repositories import DELIVER as FEDERATION_DELIVER
 from persistence.posts.repositories import SqlPostRepository
+from persistence.uow import SqlUnitOfWork
 
 log = structlog.get_logger("causerie.worker")
 
@@ -143,6 +148,28 @@ class Worker:
         payload = jobs.read_payload(job.payload)
         await self.mail.deliver(UUID(payload["tenant_id"]), UUID(payload["message_id"]))
 
+    async def run_reset(self, job: Job) -> None:
+        payload = jobs.read_payload(job.payload)
+        await self.prepare_reset(payload)
+
+    async def prepare_reset(self, payload: dict[str, Any]) -> None:
+        """A reset request taken off the request path: look the address up and, if it has
+        an account on the site, mint the token and queue the mail."""
+        token = new_token()
+        try:
+            async with SqlUnitOfWork(self.db) as uow:
+                await mail_use_cases.request_password_reset(
+                    uow,
+                    str(payload["tenant"]),
+                    str(payload["email"]),
+                    token,
+                    token_hash(token),
+                    timedelta(seconds=self.settings.password_reset_ttl_seconds),
+                    self.settings.password_resets_per_address_per_hour,
+                )
+        except NotFound:
+            log.info("reset for a site that is gone", tenant_id=payload.get("tenant_id"))
+
     async def run_federation_delivery(self, job: Job) -> None:
         await self.federation.run_delivery(federation_payload(job.payload))
 
@@ -153,6 +180,7 @@ class Worker:
         manager.entrypoint(jobs.EXPORT)(self.run_export)
         manager.entrypoint(jobs.IMPORT)(self.run_import)
         manager.entrypoint(jobs.MAIL)(self.run_mail)
+        manager.entrypoint(jobs.RESET)(self.run_reset)
         manager.entrypoint(FEDERATION_DELIVER)(self.run_federation_delivery)
         return manager
 

@@ -35,6 +35,7 @@ from persistence.mail.repositories import (
     SqlEmailChangeRepository,
     SqlMailQueue,
     SqlNotificationPreferences,
+    SqlResetRequests,
 )
 from persistence.members.repositories import SqlInvitationRepository, SqlMembershipRepository
 from persistence.moderation.repositories import SqlModerationRepository
@@ -123,6 +124,7 @@ class SqlUnitOfWork:
         self.notification_preferences = SqlNotificationPreferences(self._tx)
         self.account_tokens = SqlAccountTokenRepository(conn)
         self.email_changes = SqlEmailChangeRepository(self._tx)
+        self.reset_requests = SqlResetRequests(self._tx)
         self.federation = SqlFederationStore(self._tx)
         return self
 

@@ -84,16 +84,7 @@ async def request_reset(
     has an account on this site: 202, and a mail only when it has."""
     await _limit(services, client_ip(request), str(body.email))
     caller.work.public_site_unchanged()
-    token = new_token()
-    await use_cases.request_password_reset(
-        caller.work,
-        tenant,
-        str(body.email),
-        token,
-        token_hash(token),
-        timedelta(seconds=services.settings.password_reset_ttl_seconds),
-        services.settings.password_resets_per_address_per_hour,
-    )
+    await use_cases.accept_password_reset_request(caller.work, tenant, str(body.email))
     return Response(status_code=202)
 
 

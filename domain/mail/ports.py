@@ -38,6 +38,12 @@ class EmailChanges(Protocol):
     async def confirm_address(self, user_id: UUID, at: datetime) -> None: ...
 
 
+class ResetRequests(Protocol):
+    async def defer(self, tenant_id: UUID, tenant_slug: str, email: str) -> None:
+        """Hand the request to the worker, in the current transaction."""
+        ...
+
+
 class MailUnitOfWork(MembersUnitOfWork, Protocol):
     """Accounts, tenants and members, with the mail queue, the mailed tokens and the
     notification preferences."""
@@ -46,3 +52,5 @@ class MailUnitOfWork(MembersUnitOfWork, Protocol):
     def notification_preferences(self) -> NotificationPreferences: ...
     @property
     def email_changes(self) -> EmailChanges: ...
+    @property
+    def reset_requests(self) -> ResetRequests: ...

@@ -16,7 +16,7 @@ from domain.kernel.mail import OutgoingMail
 from domain.mail.model import MailMessage, MailStatus
 from persistence.comments.repositories import comments
 from persistence.database import Transaction
-from persistence.jobs import enqueue_mail
+from persistence.jobs import enqueue_mail, enqueue_reset
 from persistence.tables import (
     account_tokens,
     blogs,
@@ -61,6 +61,17 @@ class SqlMailQueue:
             await self.tx.set_context(home, self.tx.user_id)
         raw = (await self.tx.connection.get_raw_connection()).driver_connection
         await enqueue_mail(raw, mail.tenant_id, mail.id)
+
+
+class SqlResetRequests:
+    """Reset requests handed to the worker, on the transaction's own connection."""
+
+    def __init__(self, tx: Transaction):
+        self.tx = tx
+
+    async def defer(self, tenant_id: UUID, tenant_slug: str, email: str) -> None:
+        raw = (await self.tx.connection.get_raw_connection()).driver_connection
+        await enqueue_reset(raw, tenant_id, tenant_slug, email)
 
 
 def _message(row: Any) -> MailMessage:
