@@ -28,15 +28,6 @@ export function useSetPreference(tenant: string) {
   return useMutation({
     mutationFn: (body: Partial<Preferences>) =>
       unwrap(api.PATCH("/v1/sites/{tenant}/me/notifications", { params: { path: { tenant } }, body })),
-    // The switch moves at once; a refusal puts it back.
-    onMutate: (body) => {
-      const before = queryClient.getQueryData<Preferences>(key(tenant));
-      if (before) queryClient.setQueryData(key(tenant), { ...before, ...body });
-      return { before };
-    },
-    onError: (_error, _body, context) => {
-      if (context?.before) queryClient.setQueryData(key(tenant), context.before);
-    },
     onSuccess: (data) => queryClient.setQueryData(key(tenant), data),
   });
 }

@@ -3,11 +3,13 @@
  * their role receives, saved as it is flipped (the mails' one-click unsubscribe turns the
  * same switches off).
  */
+import { useState } from "react";
+
 import { Page } from "../../../shared/components/Page";
 import { ErrorNotice, Loading } from "../../../shared/components/states";
 import { useI18n, type MessageKey } from "../../../shared/i18n";
 import { useTenant } from "../../../shared/tenant";
-import { KINDS, usePreferences, useSetPreference } from "../api/notifications";
+import { KINDS, usePreferences, useSetPreference, type Kind } from "../api/notifications";
 
 export function NotificationsPage() {
   const f = useI18n();
@@ -15,6 +17,15 @@ export function NotificationsPage() {
   const prefs = usePreferences(slug);
   const save = useSetPreference(slug);
   const shown = KINDS.filter((k) => role !== null && k.roles.includes(role));
+  // A switch moves as it is flipped; a refusal puts it back.
+  const [flipped, setFlipped] = useState<Partial<Record<Kind, boolean>>>({});
+  const flip = (kind: Kind, on: boolean) => {
+    setFlipped((was) => ({ ...was, [kind]: on }));
+    save.mutate(
+      { [kind]: on },
+      { onError: () => setFlipped((was) => ({ ...was, [kind]: !on })) },
+    );
+  };
   return (
     <Page title={f.t("notifications.title")}>
       <p className="hint">{f.t("notifications.help")}</p>
@@ -32,9 +43,9 @@ export function NotificationsPage() {
                   <input
                     id={`notification-${kind}`}
                     type="checkbox"
-                    checked={prefs.data[kind]}
+                    checked={flipped[kind] ?? prefs.data[kind]}
                     aria-describedby={`notification-${kind}-help`}
-                    onChange={(e) => save.mutate({ [kind]: e.target.checked })}
+                    onChange={(e) => flip(kind, e.target.checked)}
                   />
                   <label htmlFor={`notification-${kind}`}>{f.t(`notifications.kind.${kind}` as MessageKey)}</label>
                 </div>
