@@ -149,6 +149,11 @@ class Settings(BaseSettings):
     # not it has an account); beyond this many mails an hour, quietly not sent.
     password_reset_requests_per_address_per_minute: int = Field(default=3, ge=1, le=100)
     password_resets_per_address_per_hour: int = Field(default=5, ge=1, le=100)
+    # E-mail change: the confirmation link's lifetime; requests an account may make a minute
+    # (429 above) and an hour (more are answered alike, not mailed).
+    email_change_ttl_seconds: int = Field(default=86400, ge=600, le=7 * 86400)
+    email_change_requests_per_account_per_minute: int = Field(default=3, ge=1, le=100)
+    email_changes_per_account_per_hour: int = Field(default=5, ge=1, le=100)
 
     @model_validator(mode="after")
     def _catcher_not_in_production(self) -> Settings:

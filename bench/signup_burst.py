@@ -39,13 +39,18 @@ UVICORN = [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "w
 
 
 def _prepare(owner_url) -> None:
+    _prepare_database(owner_url, DB)
+
+
+def _prepare_database(owner_url, name: str) -> None:
+    """A fresh database ``name``, migrated, with the demo site seeded."""
     from api.cli import _seed
     from api.settings import Settings
     from persistence import migrate
     from persistence.admin import ensure_database
 
-    asyncio.run(ensure_database(owner_url, DB, recreate=True))
-    url = owner_url.set(database=DB)
+    asyncio.run(ensure_database(owner_url, name, recreate=True))
+    url = owner_url.set(database=name)
     migrate.upgrade(url)
     settings = Settings(
         _env_file=None,

@@ -804,6 +804,62 @@ notification_preferences = sa.Table(
 )
 
 
+# --- e-mail change (migration 0027) ---------------------------------------------------
+
+email_changes = sa.Table(
+    "email_changes",
+    metadata,
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "user_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("new_email", sa.String(254), nullable=False),
+    sa.Column("token_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("token_version", sa.Integer, nullable=False),
+    _ts("created_at", False),
+    _ts("expires_at", False),
+    _ts("used_at"),
+    sa.UniqueConstraint("tenant_id", "token_hash", name="email_changes_token"),
+    sa.Index("email_changes_user", "tenant_id", "user_id", "created_at"),
+)
+
+reply_overflow = sa.Table(
+    "reply_overflow",
+    metadata,
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "user_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("context", JSONB, nullable=False),
+    _ts("created_at", False),
+    _ts("digested_at"),
+    sa.Index(
+        "reply_overflow_waiting",
+        "tenant_id",
+        "user_id",
+        "created_at",
+        postgresql_where=sa.text("digested_at IS NULL"),
+    ),
+)
+
 # --- federation (migration 0026) ----------------------------------------------------
 
 

@@ -32,8 +32,10 @@ from persistence.licensing.repositories import (
 )
 from persistence.mail.repositories import (
     SqlAccountTokenRepository,
+    SqlEmailChangeRepository,
     SqlMailQueue,
     SqlNotificationPreferences,
+    SqlResetRequests,
 )
 from persistence.members.repositories import SqlInvitationRepository, SqlMembershipRepository
 from persistence.moderation.repositories import SqlModerationRepository
@@ -122,6 +124,8 @@ class SqlUnitOfWork:
         self.mail = SqlMailQueue(self._tx)
         self.notification_preferences = SqlNotificationPreferences(self._tx)
         self.account_tokens = SqlAccountTokenRepository(conn)
+        self.email_changes = SqlEmailChangeRepository(self._tx)
+        self.reset_requests = SqlResetRequests(self._tx)
         self.federation = SqlFederationStore(self._tx)
         self.webmentions = SqlWebmentionStore(self._tx)
         return self

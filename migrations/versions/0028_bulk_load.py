@@ -27,14 +27,14 @@ tenant's rows once per id. Both run as the caller (row-level security applies) a
 without JIT, like the triggers.
 
 Revision ID: 0028
-Revises: 0026
+Revises: 0027
 Create Date: 2026-12-02
 """
 
 from alembic import op
 
 revision = "0028"
-down_revision = "0026"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 
