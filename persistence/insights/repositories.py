@@ -6,8 +6,10 @@ totals cut the window into whole ISO weeks, the whole days around them and the h
 its edges, and read each piece from its own roll-up (``insight_post_weeks``,
 ``insight_post_days``, ``insight_post_hours``; ``insight_blog_days`` and
 ``insight_blog_hours``; the author's likewise), so the sums stay exact while a month
-reads about one row per active post. Distinct counts come from ``insight_presence``,
-through its ``(tenant_id, hour)`` key. The few exceptions are bounded by their own indexes: the
+reads about one row per active post. Distinct people come from the day keys of
+migration 0032 (``insight_people_days``: per scope, day and previous day, how many
+people; a person is counted on their first day in the window), and, for the hours at a
+window's edges, from ``insight_presence`` through its ``(tenant_id, hour)`` key. The few exceptions are bounded by their own indexes: the
 pending queue (``comments_queue``), the first decisions of a window
 (``comments_first_moderated``), reports (``comment_reports_recent``), moderator actions
 (the audit log's recent index), and posts published (``posts_public_recent``).
@@ -156,7 +158,100 @@ def _filters(blog_id: UUID | None, author_id: UUID | None, alias: str = "h") -> 
     return sql
 
 
+_NIL = UUID(int=0)
+# The distinct people of each bucket ``w.i``: on its whole UTC days ``[w.d1, w.d2)``,
+# the day keys whose previous day is before ``w.d1`` (each person counted on their first
+# day there); in the hours at its edges, the people present then and on none of those
+# days. ``{where}`` narrows the edge hours' presence to the scope.
+_PEOPLE = """
+    SELECT x.i, sum(x.n)::bigint AS n FROM (
+        SELECT w.i, sum(c.people) AS n
+        FROM unnest(CAST(:pi AS int[]), CAST(:pd1 AS date[]), CAST(:pd2 AS date[]))
+             AS w(i, d1, d2)
+        JOIN insight_people_days c ON c.tenant_id = :t AND c.scope = :scope
+         AND c.scope_id = CAST(:scope_id AS uuid) AND c.day >= w.d1 AND c.day < w.d2
+         AND c.prev_day < w.d1
+        GROUP BY w.i
+        UNION ALL
+        SELECT e.i, count(*) FROM (
+            SELECT DISTINCT w.i, w.d1, w.d2, h.person
+            FROM unnest(CAST(:ei AS int[]), CAST(:elo AS timestamptz[]),
+                        CAST(:ehi AS timestamptz[]), CAST(:ed1 AS date[]),
+                        CAST(:ed2 AS date[])) AS w(i, lo, hi, d1, d2)
+            JOIN insight_presence h ON h.tenant_id = :t AND h.hour >= w.lo AND h.hour < w.hi
+            {where}) e
+        WHERE NOT EXISTS (
+            SELECT 1 FROM insight_person_days d
+            WHERE d.tenant_id = :t AND d.scope = :scope AND d.scope_id = CAST(:scope_id AS uuid)
+              AND d.person = e.person AND d.day >= e.d1 AND d.day < e.d2)
+        GROUP BY e.i) x
+    GROUP BY x.i"""
+
+
+def people_pieces(bounds: list[datetime], end: datetime) -> dict[str, list[Any]]:
+    """Bucket ``i`` (from 1, as ``width_bucket`` numbers them) runs from ``bounds[i-1]``
+    to the next bound (the last to ``end``): its whole UTC days, and the hours at its
+    edges with the days they must be checked against (none when it has no whole day)."""
+    out: dict[str, list[Any]] = {
+        k: [] for k in ("pi", "pd1", "pd2", "ei", "elo", "ehi", "ed1", "ed2")
+    }
+    midnight = datetime.min.time()
+    for i, lo in enumerate(bounds, start=1):
+        hi = bounds[i] if i < len(bounds) else end
+        if lo >= hi:
+            continue
+        first = lo.astimezone(UTC)
+        d1 = first.date() + timedelta(days=0 if first.time() == midnight else 1)
+        d2 = hi.astimezone(UTC).date()
+        if d1 >= d2:
+            edges, d1 = [(lo, hi)], d2
+        else:
+            out["pi"].append(i)
+            out["pd1"].append(d1)
+            out["pd2"].append(d2)
+            edges = [
+                (lo, datetime.combine(d1, midnight, tzinfo=UTC)),
+                (datetime.combine(d2, midnight, tzinfo=UTC), hi),
+            ]
+        for edge_lo, edge_hi in edges:
+            if edge_lo < edge_hi:
+                out["ei"].append(i)
+                out["elo"].append(edge_lo)
+                out["ehi"].append(edge_hi)
+                out["ed1"].append(d1)
+                out["ed2"].append(d2)
+    return out
+
+
 class SqlInsightsRepository(HeadlineQueries, TenantScoped):
+    def _people(
+        self,
+        bounds: list[datetime],
+        end: datetime,
+        blog_id: UUID | None,
+        author_id: UUID | None,
+        params: dict[str, Any],
+    ) -> str:
+        """The series' distinct people per bucket, from the day keys of the tenant, the
+        blog or the author (migration 0032); with both filters, from presence itself
+        (the rows of one author's posts in one blog)."""
+        where = _filters(blog_id, author_id)
+        if blog_id is not None and author_id is not None:
+            return f"""
+                SELECT width_bucket(h.hour, CAST(:bounds AS timestamptz[])) AS i,
+                       count(DISTINCT h.person) AS n
+                FROM insight_presence h
+                WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b {where}
+                GROUP BY 1"""
+        if blog_id is not None:
+            scope, scope_id = "b", blog_id
+        elif author_id is not None:
+            scope, scope_id = "a", author_id
+        else:
+            scope, scope_id = "t", _NIL
+        params.update(people_pieces(bounds, end), scope=scope, scope_id=scope_id)
+        return _PEOPLE.format(where=where)
+
     def _params(self, start: datetime, end: datetime, **more: Any) -> dict[str, Any]:
         return {"t": self.tenant_id, "a": start, "b": end, **more}
 
@@ -209,12 +304,7 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
                   AND p.published_at >= :a AND p.published_at < :b
                   {_filters(blog_id, author_id, "p")}
                 GROUP BY 1),
-            people AS (
-                SELECT width_bucket(h.hour, CAST(:bounds AS timestamptz[])) AS i,
-                       count(DISTINCT h.person) AS n
-                FROM insight_presence h
-                WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b {where}
-                GROUP BY 1)
+            people AS ({self._people(bounds, end, blog_id, author_id, params)})
             SELECT coalesce(s.i, pu.i, pe.i) AS i, {_COLUMNS}, coalesce(pu.n, 0) AS published,
                    coalesce(pe.n, 0) AS people
             FROM sums s
@@ -269,10 +359,24 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
                   AND p.published_at >= :a AND p.published_at < :b
                 GROUP BY p.author_id),
             commenters AS (
-                SELECT h.author_id, count(DISTINCT h.person) AS commenters
-                FROM insight_presence h
-                WHERE h.tenant_id = :t AND h.kind = 'c' AND h.hour >= :a AND h.hour < :b
-                GROUP BY h.author_id),
+                SELECT x.author_id, sum(x.n) AS commenters FROM (
+                    SELECT c.scope_id AS author_id, sum(c.people) AS n
+                    FROM insight_people_days c
+                    WHERE c.tenant_id = :t AND c.scope = 'c' AND c.day >= :d1 AND c.day < :d2
+                      AND c.prev_day < :d1
+                    GROUP BY 1
+                    UNION ALL
+                    SELECT e.author_id, count(*) FROM (
+                        SELECT DISTINCT h.author_id, h.person FROM insight_presence h
+                        WHERE h.tenant_id = :t AND h.kind = 'c'
+                          AND ((h.hour >= :a AND h.hour < :ha) OR (h.hour >= :hb AND h.hour < :b))
+                    ) e
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM insight_person_days d
+                        WHERE d.tenant_id = :t AND d.scope = 'c' AND d.scope_id = e.author_id
+                          AND d.person = e.person AND d.day >= :d1 AND d.day < :d2)
+                    GROUP BY 1) x
+                GROUP BY 1),
             authors AS (SELECT author_id FROM received UNION SELECT author_id FROM published),
             figures AS (
                 SELECT u.id, u.display_name AS name, u.handle,
