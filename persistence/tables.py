@@ -551,11 +551,23 @@ insight_person_days = sa.Table(
     sa.Column("scope_id", U, primary_key=True),
     sa.Column("person", sa.LargeBinary, primary_key=True),
     sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("first_hour", sa.SmallInteger, nullable=False),
+    sa.Column("last_hour", sa.SmallInteger, nullable=False),
     sa.Column("prev_day", sa.Date, nullable=False),
+    sa.Column("prev_last", sa.SmallInteger, nullable=False),
+    sa.Column("next_day", sa.Date, nullable=False),
     sa.ForeignKeyConstraint(
         ["tenant_id"], ["tenants.id"], ondelete="CASCADE", name="insight_person_days_tenant"
     ),
     sa.CheckConstraint("scope IN ('t','b','a','c')", name="insight_person_days_scope"),
+    sa.Index(
+        "insight_person_days_day",
+        "tenant_id",
+        "scope",
+        "scope_id",
+        "day",
+        postgresql_include=["first_hour", "last_hour", "prev_day", "prev_last", "next_day"],
+    ),
 )
 
 insight_people_days = sa.Table(

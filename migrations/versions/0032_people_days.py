@@ -46,16 +46,29 @@ _SCOPES = f"""CROSS JOIN LATERAL (VALUES ('t', {NIL}), ('b', h.blog_id), ('a', h
                 AS s(scope, scope_id)"""
 
 
+_HOUR_OF_DAY = "extract(hour FROM h.hour AT TIME ZONE 'UTC')"
+
+
 def _keys(source: str, where: str = "true") -> str:
     """The distinct (scope, person, day) keys of the presence rows ``h`` of ``source``
-    matching ``where``, each with the previous day of the same person in the same scope among
-    them (NULL for the first)."""
+    matching ``where``, with the first and last UTC hour of the day the person was present,
+    and, among these keys, the previous day of the same person in the same scope, its last
+    hour and the next day (NULL where there is none)."""
     return f"""
-      SELECT k.*, lag(k.day) OVER (PARTITION BY k.tenant_id, k.scope, k.scope_id, k.person
-                                   ORDER BY k.day) AS lag_day
-      FROM (SELECT DISTINCT h.tenant_id, s.scope, s.scope_id, h.person, {_DAY} AS day
+      SELECT k.*, lag(k.day) OVER w AS lag_day, lag(k.last_hour) OVER w AS lag_last,
+             lead(k.day) OVER w AS lead_day
+      FROM (SELECT h.tenant_id, s.scope, s.scope_id, h.person, {_DAY} AS day,
+                   min({_HOUR_OF_DAY})::smallint AS first_hour,
+                   max({_HOUR_OF_DAY})::smallint AS last_hour
             FROM {source} {_SCOPES}
-            WHERE s.scope_id IS NOT NULL AND {where}) k"""
+            WHERE s.scope_id IS NOT NULL AND {where}
+            GROUP BY 1, 2, 3, 4, 5) k
+      WINDOW w AS (PARTITION BY k.tenant_id, k.scope, k.scope_id, k.person ORDER BY k.day)"""
+
+
+_DAY_COLUMNS = (
+    "tenant_id, scope, scope_id, person, day, first_hour, last_hour, prev_day, prev_last, next_day"
+)
 
 
 # The presence rows of the people touched, from their first changed day on.
@@ -109,15 +122,34 @@ BEGIN
   WITH x AS (SELECT tenant_id, person, min({_DAY}) AS d0 FROM changed h GROUP BY 1, 2),
   keys AS ({_keys(_CHANGED_PRESENCE)}),
   put AS (
-      INSERT INTO insight_person_days (tenant_id, scope, scope_id, person, day, prev_day)
-      SELECT k.tenant_id, k.scope, k.scope_id, k.person, k.day,
-             coalesce(k.lag_day, (SELECT max(d.day) FROM insight_person_days d
-                                  WHERE d.tenant_id = k.tenant_id AND d.scope = k.scope
-                                    AND d.scope_id = k.scope_id AND d.person = k.person
-                                    AND d.day < k.day), '-infinity')
+      INSERT INTO insight_person_days ({_DAY_COLUMNS})
+      SELECT k.tenant_id, k.scope, k.scope_id, k.person, k.day, k.first_hour, k.last_hour,
+             coalesce(k.lag_day, b.day, '-infinity'), coalesce(k.lag_last, b.last_hour, -1),
+             coalesce(k.lead_day, 'infinity')
       FROM keys k
+      LEFT JOIN LATERAL (
+          SELECT d.day, d.last_hour FROM insight_person_days d
+          WHERE k.lag_day IS NULL AND d.tenant_id = k.tenant_id AND d.scope = k.scope
+            AND d.scope_id = k.scope_id AND d.person = k.person AND d.day < k.day
+          ORDER BY d.day DESC LIMIT 1) b ON true
       RETURNING tenant_id, scope, scope_id, day, prev_day)
   {_COUNT_UPSERT};
+  -- The day kept before the first changed one points at its new next day.
+  WITH x AS (SELECT tenant_id, person, min({_DAY}) AS d0 FROM changed h GROUP BY 1, 2),
+  kept AS (
+      SELECT DISTINCT ON (d.tenant_id, d.scope, d.scope_id, d.person)
+             d.tenant_id, d.scope, d.scope_id, d.person, d.day, x.d0
+      FROM x JOIN insight_person_days d ON d.tenant_id = x.tenant_id
+       AND d.person = x.person AND d.day < x.d0
+      ORDER BY d.tenant_id, d.scope, d.scope_id, d.person, d.day DESC)
+  UPDATE insight_person_days d SET next_day = coalesce((
+      SELECT min(n.day) FROM insight_person_days n
+      WHERE n.tenant_id = kept.tenant_id AND n.scope = kept.scope
+        AND n.scope_id = kept.scope_id AND n.person = kept.person AND n.day >= kept.d0),
+      'infinity')
+  FROM kept
+  WHERE d.tenant_id = kept.tenant_id AND d.scope = kept.scope AND d.scope_id = kept.scope_id
+    AND d.person = kept.person AND d.day = kept.day;
   RETURN NULL;
 END $$
 """
@@ -133,8 +165,9 @@ LANGUAGE sql SET search_path = public SET jit = off AS $$
   WHERE tenant_id = app_current_tenant() GROUP BY 1, 2;
   WITH keys AS ({_keys("insight_presence h", "h.tenant_id = app_current_tenant()")}),
   put AS (
-      INSERT INTO insight_person_days (tenant_id, scope, scope_id, person, day, prev_day)
-      SELECT tenant_id, scope, scope_id, person, day, coalesce(lag_day, '-infinity')
+      INSERT INTO insight_person_days ({_DAY_COLUMNS})
+      SELECT tenant_id, scope, scope_id, person, day, first_hour, last_hour,
+             coalesce(lag_day, '-infinity'), coalesce(lag_last, -1), coalesce(lead_day, 'infinity')
       FROM keys
       RETURNING tenant_id, scope, scope_id, day, prev_day)
   {_COUNT_UPSERT};
@@ -167,11 +200,22 @@ def upgrade() -> None:
         sa.Column("scope_id", U, primary_key=True),
         sa.Column("person", sa.LargeBinary, primary_key=True),
         sa.Column("day", sa.Date, primary_key=True),
+        sa.Column("first_hour", sa.SmallInteger, nullable=False),
+        sa.Column("last_hour", sa.SmallInteger, nullable=False),
         sa.Column("prev_day", sa.Date, nullable=False),
+        sa.Column("prev_last", sa.SmallInteger, nullable=False),
+        sa.Column("next_day", sa.Date, nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], ondelete="CASCADE", name="insight_person_days_tenant"
         ),
         sa.CheckConstraint("scope IN ('t','b','a','c')", name="insight_person_days_scope"),
+    )
+    # The people of one day, for the part of a day at a window's edges.
+    op.create_index(
+        "insight_person_days_day",
+        "insight_person_days",
+        ["tenant_id", "scope", "scope_id", "day"],
+        postgresql_include=["first_hour", "last_hour", "prev_day", "prev_last", "next_day"],
     )
     op.create_table(
         "insight_people_days",

@@ -63,6 +63,22 @@ async def _insert(conn, tenant_id, rows) -> None:
     )
 
 
+async def _oracle(conn, bounds, start, end, blog_id, author_id) -> dict[int, int]:
+    """The distinct people of each bucket, counted from presence itself."""
+    rows = await conn.execute(
+        text(
+            "SELECT width_bucket(hour, CAST(:bounds AS timestamptz[])) AS i, "
+            "count(DISTINCT person) AS n FROM insight_presence "
+            "WHERE hour >= :a AND hour < :b "
+            "AND (CAST(:blog AS uuid) IS NULL OR blog_id = CAST(:blog AS uuid)) "
+            "AND (CAST(:author AS uuid) IS NULL OR author_id = CAST(:author AS uuid)) "
+            "GROUP BY 1"
+        ),
+        {"bounds": bounds, "a": start, "b": end, "blog": blog_id, "author": author_id},
+    )
+    return {r.i: r.n for r in rows}
+
+
 async def test_the_day_keys_follow_presence_and_give_exact_distinct_counts(factory):
     world = await factory.world()
     blogs = [await factory.blog(world, "Un", role="author"), await factory.blog(world, "Deux")]
@@ -138,6 +154,21 @@ async def test_the_day_keys_follow_presence_and_give_exact_distinct_counts(facto
             (blogs[1].id, authors[0]),
         ]
         checked = 0
+        # Besides the windows the API cuts: buckets inside one UTC day, and one from a
+        # half hour to a half hour across midnights.
+        noon = base + timedelta(days=5, hours=3)
+        odd = [
+            ([noon, noon + timedelta(hours=12)], noon + timedelta(hours=17)),
+            ([noon + timedelta(minutes=30)], noon + timedelta(days=3, minutes=30)),
+        ]
+        for bounds, end in odd:
+            for blog_id, author_id in scopes:
+                series = await repo.series(
+                    bounds, bounds[0], end, blog_id=blog_id, author_id=author_id
+                )
+                expected = await _oracle(conn, bounds, bounds[0], end, blog_id, author_id)
+                got = {i: people for i, (_, _, people) in series.items() if people}
+                assert got == expected, (bounds, blog_id, author_id)
         for first, last, zone, bucket in cases:
             win = window(first, last, zone, now=now)
             bounds = win.bounds(bucket)
@@ -145,24 +176,7 @@ async def test_the_day_keys_follow_presence_and_give_exact_distinct_counts(facto
                 series = await repo.series(
                     bounds, win.start, win.end, blog_id=blog_id, author_id=author_id
                 )
-                oracle = await conn.execute(
-                    text(
-                        "SELECT width_bucket(hour, CAST(:bounds AS timestamptz[])) AS i, "
-                        "count(DISTINCT person) AS n FROM insight_presence "
-                        "WHERE hour >= :a AND hour < :b "
-                        "AND (CAST(:blog AS uuid) IS NULL OR blog_id = CAST(:blog AS uuid)) "
-                        "AND (CAST(:author AS uuid) IS NULL OR author_id = CAST(:author AS uuid)) "
-                        "GROUP BY 1"
-                    ),
-                    {
-                        "bounds": bounds,
-                        "a": win.start,
-                        "b": win.end,
-                        "blog": blog_id,
-                        "author": author_id,
-                    },
-                )
-                expected = {r.i: r.n for r in oracle}
+                expected = await _oracle(conn, bounds, win.start, win.end, blog_id, author_id)
                 got = {i: people for i, (_, _, people) in series.items() if people}
                 assert got == expected, (zone, bucket, blog_id, author_id)
                 checked += sum(expected.values())
