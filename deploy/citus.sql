@@ -53,6 +53,9 @@ SELECT create_distributed_table('insight_author_days', 'tenant_id', colocate_wit
 SELECT create_distributed_table('insight_author_hours', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('insight_blog_days', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('insight_blog_hours', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('insight_people', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('insight_people_days', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('insight_person_days', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('insight_post_days', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('insight_post_hours', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('insight_post_weeks', 'tenant_id', colocate_with => 'blogs');

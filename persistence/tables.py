@@ -521,6 +521,68 @@ insight_presence = sa.Table(
     sa.ForeignKeyConstraint(
         ["tenant_id"], ["tenants.id"], ondelete="CASCADE", name="insight_presence_tenant"
     ),
+    sa.Index("insight_presence_person", "tenant_id", "person", "hour"),
+)
+
+# Distinct people from per-day keys (migration 0032): each person once, each person's
+# days per scope with the previous one, and how many per scope, day and previous day.
+insight_people = sa.Table(
+    "insight_people",
+    metadata,
+    sa.Column("tenant_id", U, primary_key=True),
+    sa.Column("person", sa.LargeBinary, primary_key=True),
+    sa.Column("first_comment", sa.DateTime(timezone=True)),
+    sa.ForeignKeyConstraint(
+        ["tenant_id"], ["tenants.id"], ondelete="CASCADE", name="insight_people_tenant"
+    ),
+    sa.Index(
+        "insight_people_first_comment",
+        "tenant_id",
+        "first_comment",
+        postgresql_where=sa.text("first_comment IS NOT NULL"),
+    ),
+)
+
+insight_person_days = sa.Table(
+    "insight_person_days",
+    metadata,
+    sa.Column("tenant_id", U, primary_key=True),
+    sa.Column("scope", sa.String(1), primary_key=True),
+    sa.Column("scope_id", U, primary_key=True),
+    sa.Column("person", sa.LargeBinary, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("first_hour", sa.SmallInteger, nullable=False),
+    sa.Column("last_hour", sa.SmallInteger, nullable=False),
+    sa.Column("prev_day", sa.Date, nullable=False),
+    sa.Column("prev_last", sa.SmallInteger, nullable=False),
+    sa.Column("next_day", sa.Date, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["tenant_id"], ["tenants.id"], ondelete="CASCADE", name="insight_person_days_tenant"
+    ),
+    sa.CheckConstraint("scope IN ('t','b','a','c')", name="insight_person_days_scope"),
+    sa.Index(
+        "insight_person_days_day",
+        "tenant_id",
+        "scope",
+        "scope_id",
+        "day",
+        postgresql_include=["first_hour", "last_hour", "prev_day", "prev_last", "next_day"],
+    ),
+)
+
+insight_people_days = sa.Table(
+    "insight_people_days",
+    metadata,
+    sa.Column("tenant_id", U, primary_key=True),
+    sa.Column("scope", sa.String(1), primary_key=True),
+    sa.Column("scope_id", U, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("prev_day", sa.Date, primary_key=True),
+    sa.Column("people", sa.Integer, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["tenant_id"], ["tenants.id"], ondelete="CASCADE", name="insight_people_days_tenant"
+    ),
+    sa.CheckConstraint("scope IN ('t','b','a','c')", name="insight_people_days_scope"),
 )
 
 post_read_visitors = sa.Table(

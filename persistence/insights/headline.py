@@ -2,9 +2,8 @@
 
 Both periods are read together: the tenant's hourly roll-up from the previous period's
 start to the current one's end (each sum split by ``FILTER``), people's first approved
-comment from ``insight_presence`` (kind ``c``; every hour of the tenant up to the
-window's end, grouped by person: the one figure whose cost grows with the tenant's
-history rather than the window), the first decisions of both periods through the
+comment from ``insight_people`` (one row per person, kept by the presence triggers of
+migration 0032, read through its ``first_comment`` index), the first decisions of both periods through the
 ``comments_first_moderated`` index, and the queue at each period's end from the pending
 comments (``comments_queue``) and the ones decided since (``comments_first_moderated``).
 """
@@ -65,14 +64,11 @@ class HeadlineQueries(TenantScoped):
             WITH sums AS (
                 SELECT {", ".join(columns)} FROM insight_tenant_hours h
                 WHERE h.tenant_id = :t AND h.hour >= :pa AND h.hour < :b),
-            firsts AS (
-                SELECT min(p.hour) AS first FROM insight_presence p
-                WHERE p.tenant_id = :t AND p.kind = 'c' AND p.hour < :b
-                GROUP BY p.person HAVING min(p.hour) >= :pa),
             newcomers AS (
-                SELECT count(*) FILTER (WHERE f.first >= :a) AS new_now,
-                       count(*) FILTER (WHERE f.first < :a) AS new_before
-                FROM firsts f),
+                SELECT count(*) FILTER (WHERE f.first_comment >= :a) AS new_now,
+                       count(*) FILTER (WHERE f.first_comment < :a) AS new_before
+                FROM insight_people f
+                WHERE f.tenant_id = :t AND f.first_comment >= :pa AND f.first_comment < :b),
             decisions AS (
                 SELECT {_MEDIAN.format(cond="c.first_moderated_at >= :a")} AS median_now,
                        {_MEDIAN.format(cond="c.first_moderated_at < :a")} AS median_before

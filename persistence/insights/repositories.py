@@ -6,8 +6,10 @@ totals cut the window into whole ISO weeks, the whole days around them and the h
 its edges, and read each piece from its own roll-up (``insight_post_weeks``,
 ``insight_post_days``, ``insight_post_hours``; ``insight_blog_days`` and
 ``insight_blog_hours``; the author's likewise), so the sums stay exact while a month
-reads about one row per active post. Distinct counts come from ``insight_presence``,
-through its ``(tenant_id, hour)`` key. The few exceptions are bounded by their own indexes: the
+reads about one row per active post. Distinct people come from the day keys of
+migration 0032 (``insight_people_days``: per scope, day and previous day, how many
+people; a person is counted on their first day in the window), and, for the hours at a
+window's edges, from ``insight_presence`` through its ``(tenant_id, hour)`` key. The few exceptions are bounded by their own indexes: the
 pending queue (``comments_queue``), the first decisions of a window
 (``comments_first_moderated``), reports (``comment_reports_recent``), moderator actions
 (the audit log's recent index), and posts published (``posts_public_recent``).
@@ -156,7 +158,137 @@ def _filters(blog_id: UUID | None, author_id: UUID | None, alias: str = "h") -> 
     return sql
 
 
+_NIL = UUID(int=0)
+# The distinct people of each piece ``w.i`` (a bucket, or the window), grouped by
+# ``{key}`` (the piece, or the piece's author). Each person is counted once, on the first
+# part of the piece where they were present: the part of a UTC day at its start (hours
+# from ``w.lo_h``: day keys whose last hour is no earlier, and whose next day is after the
+# whole days), its whole UTC days ``[w.d1, w.d2)`` (the counts of day keys whose previous
+# day is before them), the part of a day at its end (hours before ``w.hi_h``: day keys
+# whose first hour is earlier, whose previous day is before the whole days and, when that
+# is the start's day, whose last hour there was before ``w.lo_h``). A piece inside one UTC
+# day (neither end at midnight) reads presence itself. ``{scope}`` chooses the day keys
+# (alias ``d``), ``{where}`` narrows presence (alias ``h``) to the same scope.
+_PEOPLE = """
+    SELECT x.k, sum(x.n)::bigint AS n FROM (
+        SELECT {key} AS k, sum(d.people) AS n
+        FROM unnest(CAST(:wi AS int[]), CAST(:wd1 AS date[]), CAST(:wd2 AS date[]))
+             AS w(i, d1, d2)
+        JOIN insight_people_days d ON d.tenant_id = :t AND {scope}
+         AND d.day >= w.d1 AND d.day < w.d2 AND d.prev_day < w.d1
+        GROUP BY 1
+        UNION ALL
+        SELECT {key}, count(*)
+        FROM unnest(CAST(:si AS int[]), CAST(:sday AS date[]), CAST(:slo AS int[]),
+                    CAST(:sd2 AS date[])) AS w(i, day, lo_h, d2)
+        JOIN insight_person_days d ON d.tenant_id = :t AND {scope} AND d.day = w.day
+         AND d.last_hour >= w.lo_h AND d.next_day >= w.d2
+        GROUP BY 1
+        UNION ALL
+        SELECT {key}, count(*)
+        FROM unnest(CAST(:fi AS int[]), CAST(:fday AS date[]), CAST(:fhi AS int[]),
+                    CAST(:fd1 AS date[]), CAST(:flo AS int[])) AS w(i, day, hi_h, d1, lo_h)
+        JOIN insight_person_days d ON d.tenant_id = :t AND {scope} AND d.day = w.day
+         AND d.first_hour < w.hi_h AND d.prev_day < w.d1
+         AND (d.prev_day <> w.d1 - 1 OR d.prev_last < w.lo_h)
+        GROUP BY 1
+        UNION ALL
+        SELECT e.k, count(*) FROM (
+            SELECT DISTINCT {presence_key} AS k, h.person
+            FROM unnest(CAST(:mi AS int[]), CAST(:mlo AS timestamptz[]),
+                        CAST(:mhi AS timestamptz[])) AS w(i, lo, hi)
+            JOIN insight_presence h ON h.tenant_id = :t AND h.hour >= w.lo AND h.hour < w.hi
+            {where}) e
+        GROUP BY 1) x
+    GROUP BY x.k"""
+# The ranking's distinct commenters per author over the window (one piece).
+_COMMENTERS = _PEOPLE.format(
+    key="d.scope_id", scope="d.scope = 'c'", presence_key="h.author_id", where="AND h.kind = 'c'"
+)
+_PIECE_KEYS = ("wi", "wd1", "wd2", "si", "sday", "slo", "sd2", "fi", "fday", "fhi", "fd1", "flo")
+
+
+def _hour_up(moment: datetime) -> int:
+    """The first whole UTC hour at or after ``moment``, counted from its day's midnight
+    (24 past the day's last hour)."""
+    utc = moment.astimezone(UTC)
+    midnight = datetime.combine(utc.date(), datetime.min.time(), tzinfo=UTC)
+    return -(-(utc - midnight) // timedelta(hours=1))
+
+
+def people_pieces(bounds: list[datetime], end: datetime) -> dict[str, list[Any]]:
+    """Bucket ``i`` (from 1, as ``width_bucket`` numbers them) runs from ``bounds[i-1]``
+    to the next bound (the last to ``end``): its whole UTC days, the part of a day at each
+    end, or, inside one UTC day, the hours themselves (see ``_PEOPLE``)."""
+    out: dict[str, list[Any]] = {k: [] for k in (*_PIECE_KEYS, "mi", "mlo", "mhi")}
+    midnight = datetime.min.time()
+    for i, lo in enumerate(bounds, start=1):
+        hi = bounds[i] if i < len(bounds) else end
+        if lo >= hi:
+            continue
+        first, last = lo.astimezone(UTC), hi.astimezone(UTC)
+        starts_at_midnight = first.time() == midnight
+        d1 = first.date() + timedelta(days=0 if starts_at_midnight else 1)
+        d2 = last.date()
+        if d1 > d2:  # inside one UTC day
+            out["mi"].append(i)
+            out["mlo"].append(lo)
+            out["mhi"].append(hi)
+            continue
+        lo_h = 24 if starts_at_midnight else _hour_up(first)
+        if d1 < d2:
+            out["wi"].append(i)
+            out["wd1"].append(d1)
+            out["wd2"].append(d2)
+        if not starts_at_midnight:
+            out["si"].append(i)
+            out["sday"].append(first.date())
+            out["slo"].append(lo_h)
+            out["sd2"].append(d2)
+        if last.time() != midnight:
+            out["fi"].append(i)
+            out["fday"].append(d2)
+            out["fhi"].append(_hour_up(last))
+            out["fd1"].append(d1)
+            out["flo"].append(lo_h)
+    return out
+
+
 class SqlInsightsRepository(HeadlineQueries, TenantScoped):
+    def _people(
+        self,
+        bounds: list[datetime],
+        end: datetime,
+        blog_id: UUID | None,
+        author_id: UUID | None,
+        params: dict[str, Any],
+    ) -> str:
+        """The series' distinct people per bucket, from the day keys of the tenant, the
+        blog or the author (migration 0032); with both filters, from presence itself
+        (the rows of one author's posts in one blog)."""
+        where = _filters(blog_id, author_id)
+        if blog_id is not None and author_id is not None:
+            return f"""
+                SELECT width_bucket(h.hour, CAST(:bounds AS timestamptz[])) AS i,
+                       count(DISTINCT h.person) AS n
+                FROM insight_presence h
+                WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b {where}
+                GROUP BY 1"""
+        if blog_id is not None:
+            scope, scope_id = "b", blog_id
+        elif author_id is not None:
+            scope, scope_id = "a", author_id
+        else:
+            scope, scope_id = "t", _NIL
+        params.update(people_pieces(bounds, end), scope=scope, scope_id=scope_id)
+        people = _PEOPLE.format(
+            key="w.i",
+            scope="d.scope = :scope AND d.scope_id = CAST(:scope_id AS uuid)",
+            presence_key="w.i",
+            where=where,
+        )
+        return f"SELECT p.k AS i, p.n FROM ({people}) p"
+
     def _params(self, start: datetime, end: datetime, **more: Any) -> dict[str, Any]:
         return {"t": self.tenant_id, "a": start, "b": end, **more}
 
@@ -209,12 +341,7 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
                   AND p.published_at >= :a AND p.published_at < :b
                   {_filters(blog_id, author_id, "p")}
                 GROUP BY 1),
-            people AS (
-                SELECT width_bucket(h.hour, CAST(:bounds AS timestamptz[])) AS i,
-                       count(DISTINCT h.person) AS n
-                FROM insight_presence h
-                WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b {where}
-                GROUP BY 1)
+            people AS ({self._people(bounds, end, blog_id, author_id, params)})
             SELECT coalesce(s.i, pu.i, pe.i) AS i, {_COLUMNS}, coalesce(pu.n, 0) AS published,
                    coalesce(pe.n, 0) AS people
             FROM sums s
@@ -269,10 +396,7 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
                   AND p.published_at >= :a AND p.published_at < :b
                 GROUP BY p.author_id),
             commenters AS (
-                SELECT h.author_id, count(DISTINCT h.person) AS commenters
-                FROM insight_presence h
-                WHERE h.tenant_id = :t AND h.kind = 'c' AND h.hour >= :a AND h.hour < :b
-                GROUP BY h.author_id),
+                SELECT c.k AS author_id, c.n AS commenters FROM ({_COMMENTERS}) c),
             authors AS (SELECT author_id FROM received UNION SELECT author_id FROM published),
             figures AS (
                 SELECT u.id, u.display_name AS name, u.handle,
@@ -304,6 +428,7 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
             **spans(start, end).params(),
             "author": author_id,
             "limit": limit,
+            **people_pieces([start], end),
         }
         if after is not None:
             params.update(zip(("score", "commenters", "name", "id"), after, strict=True))

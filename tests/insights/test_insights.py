@@ -34,6 +34,7 @@ from domain.tenants.model import CommentPolicy
 from persistence.insights.repositories import COUNTERS, spans
 from tests.comments.helpers import add_reader, seed
 from tests.factories import FrozenClock, add_member, post_transition
+from tests.insights.test_people_days import equals_a_people_rebuild
 from tests.test_foundation import assert_problem
 
 DATA = Path(__file__).parent.parent / "data"
@@ -559,6 +560,9 @@ async def test_the_aggregates_follow_every_change_of_comments_and_ratings(client
         # hold the same figures.
         await tx.connection.execute(text("SELECT insight_rollup_coarse()"))
         assert await _rollups(tx.connection) == followed
+        # The day keys of the people present followed the presence rows written by the
+        # comments' and votes' triggers, then deleted and written again by the rebuild.
+        await equals_a_people_rebuild(tx.connection)
         tones = await tx.connection.execute(
             text("SELECT body_markdown, sentiment FROM comments WHERE post_id = :p"), {"p": post.id}
         )
