@@ -9720,7 +9720,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid credentials */
+            /** @description Signed fetches only, and the GET is unsigned or badly signed */
             401: {
                 headers: {
                     /** @description The scheme to use */
@@ -9820,7 +9820,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid credentials */
+            /** @description Signed fetches only, and the GET is unsigned or badly signed */
             401: {
                 headers: {
                     /** @description The scheme to use */
@@ -10062,7 +10062,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid credentials */
+            /** @description Signed fetches only, and the GET is unsigned or badly signed */
             401: {
                 headers: {
                     /** @description The scheme to use */
@@ -10163,7 +10163,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid credentials */
+            /** @description Signed fetches only, and the GET is unsigned or badly signed */
             401: {
                 headers: {
                     /** @description The scheme to use */
