@@ -269,6 +269,12 @@ async def test_secure_mode_answers_signed_fetches_only(client, factory, db, loca
                 assert answer.headers["cache-control"].startswith("private")
         full = await client.get(actor, headers=alice.signed_get(actor))
         assert full.json()["outbox"] == f"{actor_id(world, blog)}/outbox"
+        # Signed for another URL (as Fedify's key fetches are, with the key id's
+        # fragment): the actor's key is still there, nothing more.
+        headers = alice.signed_get(f"{actor}/followers", rfc9421=True)
+        keyed = await client.get(actor, headers=headers)
+        assert keyed.status_code == 200 and "outbox" not in keyed.json()
+        assert keyed.json()["publicKey"]["publicKeyPem"]
 
         # A signature by a key its document does not show; a created far ahead.
         headers = alice.signed_get(article)
