@@ -22,6 +22,7 @@ from uuid import UUID
 
 import structlog
 from fastapi import Query, Request, Response
+from pydantic import Field
 
 from api.access import get_services, request_id
 from api.adapters.federation_keys import SignerSource, html_to_text, verified_sender
@@ -34,9 +35,11 @@ from api.federation.actors import (
     ensure_key,
     federated,
 )
-from api.kit.caching import PRIVATE, cacheable
+from api.kit.caching import PRIVATE, cacheable, json_answer
 from api.kit.routing import new_router
+from api.kit.schemas import StrictModel
 from api.kit.sites import READ_PROBLEMS, SiteDep, SlugPath
+from api.public_cache import cached
 from api.site_cache import Site
 from domain.federation import model, use_cases
 from domain.federation.model import (
@@ -95,6 +98,7 @@ ACTIVITY_BODY: dict[str, Any] = {
         },
     }
 }
+_REACTION_OUTCOMES = frozenset({"like counted", "announce counted", "reaction undone"})
 _BLOG_IN = re.compile(r"/v1/sites/[a-z0-9-]+/blogs/([a-z0-9-]+)/actor")
 
 
@@ -306,6 +310,38 @@ async def get_article(request: Request, site: SiteDep, blog: SlugPath, post_id: 
     return _ap(request, document, signed=secure)
 
 
+class FediverseReactions(StrictModel):
+    likes: int = Field(ge=0, description="Fediverse accounts that like the post (`Like`).")
+    boosts: int = Field(ge=0, description="Fediverse accounts that boosted it (`Announce`).")
+
+
+@router.get(
+    "/sites/{tenant}/posts/{post_id}/reactions",
+    operation_id="public-post-reactions",
+    summary="A public post's likes and boosts from the fediverse",
+    response_model=FediverseReactions,
+    responses=READ_PROBLEMS,
+)
+@cached("post")
+async def get_post_reactions(request: Request, site: SiteDep, post_id: UUID) -> Response:
+    """How many fediverse accounts like and boosted a public post (one of each per
+    account; an `Undo` takes it back). Zero for both on a site that does not federate
+    (or no longer does: what was counted is not shown). 404 for a post that is not
+    public. Kept by the public-read cache like the post's page, and forgotten with it
+    when a like, a boost or their undo arrives."""
+    async with request.app.state.db.transaction(tenant_id=site.row.id) as tx:
+        counts = await SqlFederationStore(tx).public_reaction_counts(post_id, clock.now())
+    if counts is None:
+        raise NotFound("No such post.")
+    if not federated(site.row.features):
+        counts = {kind.value: 0 for kind in model.ReactionKind}
+    answer = FediverseReactions(
+        likes=counts[model.ReactionKind.LIKE.value],
+        boosts=counts[model.ReactionKind.ANNOUNCE.value],
+    )
+    return json_answer(request, answer)
+
+
 # --- inboxes ------------------------------------------------------------------------
 
 
@@ -422,7 +458,14 @@ async def _receive(request: Request, site: Site, blog_slug: str | None) -> Respo
                 to_text=html_to_text,
                 record=uow.record,
             )
-            outcomes.append(await use_cases.receive(inbox, activity, sender))
+            outcome = await use_cases.receive(inbox, activity, sender)
+            outcomes.append(outcome)
+            if outcome in _REACTION_OUTCOMES:
+                # Likes and boosts show on their post only (its reactions, its page).
+                if inbox.reacted:
+                    uow.public_change_limited_to(*inbox.reacted)
+                else:  # a like delivered twice, an undo of nothing
+                    uow.public_site_unchanged()
             await uow.commit()
     log.info(
         "activity received",
