@@ -22,7 +22,7 @@ CONSOLE_SOURCES := $(shell find $(FRONTENDS)/console/src $(FRONTENDS)/console/pu
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: run test install lock lint typecheck layers openapi bench bench-cache bench-burst bench-events bench-votes bench-import clean help \
+.PHONY: run test install lock lint typecheck layers websub-hub openapi bench bench-cache bench-burst bench-events bench-votes bench-import clean help \
 	frontends client frontends-test npm-ci chromium nginx contract-lint \
 	topology topology-down test-topology bench-topology pgbouncer fediverse-peer
 
@@ -103,6 +103,17 @@ $(FEDI_PEER)/node_modules/.installed: $(FEDI_PEER)/package.json $(FEDI_PEER)/pac
 
 fediverse-peer: $(FEDI_PEER)/node_modules/.installed
 
+# The WebSub hub of the Webmention interop test (tests/webmention/test_interop.py):
+# flask-websub and Celery in a virtualenv of their own, from their own hashed lock.
+WEBSUB_HUB := var/websub-hub
+WEBSUB_LOCK := tests/webmention/peer/hub-requirements.lock
+$(WEBSUB_HUB)/.installed: $(WEBSUB_LOCK)
+	test -d $(WEBSUB_HUB) || python3 -m venv $(WEBSUB_HUB)
+	$(WEBSUB_HUB)/bin/pip install --quiet --require-hashes -r $(WEBSUB_LOCK)
+	touch $@
+
+websub-hub: $(WEBSUB_HUB)/.installed
+
 # Debian's Chromium for the browser tests (never a downloaded browser build).
 chromium:
 	@if [ -x $(CHROMIUM) ]; then :; \
@@ -181,7 +192,7 @@ contract-lint: $(LINT_NPM_STAMP)
 	cd openapi/lint && npm run --silent spectral && npm run --silent redocly
 
 # pytest stays last: its closing line is the run's summary.
-test: lint typecheck layers frontends-test contract-lint chromium nginx fediverse-peer
+test: lint typecheck layers frontends-test contract-lint chromium nginx fediverse-peer websub-hub
 	$(MAKE) frontends
 	$(MAKE) test-topology
 	$(BIN)/pytest -q

@@ -18,7 +18,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Scope
 
 from api import problems
-from api.bootstrap import Services
+from api.bootstrap import Services, read_token_key
 from api.cors import TenantCors
 from api.events.schemas import document_webhooks
 from api.kit import contract
@@ -66,7 +66,7 @@ def database_for(settings: Settings) -> Database:
         replica = Replica(
             # A replica that does not answer is given up quickly: the primary serves.
             engine(settings.read_replica_url, connect_timeout=2.0),
-            fresh_seconds=settings.replica_fresh_seconds,
+            max_lag_seconds=settings.replica_max_lag_seconds,
             retry_seconds=settings.replica_retry_seconds,
             check_seconds=settings.replica_check_seconds,
         )
@@ -196,7 +196,11 @@ def create_app(
             app.router.routes.append(mount)
 
     if settings.read_replica_url:
-        app.add_middleware(ReadYourWrites, fresh_seconds=settings.replica_fresh_seconds)
+        app.add_middleware(
+            ReadYourWrites,
+            fresh_seconds=settings.replica_fresh_seconds,
+            key=read_token_key(settings),
+        )
     app.add_middleware(
         TenantCors, console_origin=settings.console_origin, resolve_host=_resolve_host
     )

@@ -71,6 +71,13 @@ def mail_key(settings: Settings) -> bytes:
     return hmac.new(spec.encode(), b"causerie mail links", "sha256").digest()
 
 
+def read_token_key(settings: Settings) -> bytes:
+    """The key that signs a writer's read-your-writes cookie (``api/read_routing.py``):
+    every API process derives the same one from the JWT keys."""
+    spec = _jwt_key_spec(settings)
+    return hmac.new(spec.encode(), b"causerie read-your-writes", "sha256").digest()
+
+
 def federation_box(settings: Settings) -> KeyBox:
     """The box that seals blogs' private actor keys, derived like the webhook box (with
     another label, so neither key opens the other's secrets)."""

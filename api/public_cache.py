@@ -54,7 +54,7 @@ from sqlalchemy import text
 
 from api.kit.caching import answer_bytes
 from persistence import public_changes
-from persistence.database import Database, read_from_primary
+from persistence.database import Database, reads_own_writes
 from persistence.posts import public_reads
 from persistence.public_changes import CHANNEL, ORIGIN, PublicChange
 from persistence.uow import SqlUnitOfWork
@@ -368,7 +368,7 @@ def cached(
                 cache is None
                 or not cache.live
                 or "authorization" in request.headers
-                or read_from_primary.get()  # the caller's own write may be newer
+                or reads_own_writes()  # the caller's own write may be newer
             ):
                 BYPASS.inc()
                 return await handler(*args, **kwargs)

@@ -29,6 +29,7 @@ from api.system import meta
 from api.tenants import public as sites
 from api.tenants import routes as tenants
 from api.webhooks import routes as webhooks
+from api.webmention import routes as webmention
 
 # The public read path comes first: routes are matched in order, and it is the hot path.
 ROUTERS: list[APIRouter] = [
@@ -55,6 +56,7 @@ ROUTERS: list[APIRouter] = [
     imports_public.router,
     federation.router,
     federation_blocks.router,
+    webmention.router,
 ]
 
 # Routers mounted at the host's root, where other servers look for them.
@@ -85,5 +87,6 @@ TAGS: list[tuple[str, str]] = [
     ),
     ("imports", "Imports from WordPress and Ghost, run as jobs, and their progress."),
     ("federation", "ActivityPub: each blog's actor, outbox, followers, inbox; discovery."),
+    ("webmention", "Webmention: the endpoint where other sites mention a site's posts."),
     ("system", "Health, readiness and metrics."),
 ]

@@ -35,11 +35,13 @@ class Settings(BaseSettings):
     # A direct connection to the primary for LISTEN (the public cache's change notices),
     # which a pooler in transaction mode cannot carry. Unset: the app's own URL.
     listen_database_url: str | None = None
-    # A streaming replica (app role) that public reads use while it is up and close
-    # behind (persistence/database.Replica); the caller's reads go to the primary for
-    # replica_fresh_seconds after a write of theirs, and a tenant's after it changed.
+    # A streaming replica (app role) that public reads use while it holds every commit
+    # older than replica_max_lag_seconds (persistence/database.Replica). A writer's cookie
+    # carries the primary's WAL position after their write for replica_fresh_seconds:
+    # their reads go to the replica once it has replayed that far.
     read_replica_url: str | None = None
     replica_fresh_seconds: float = Field(default=5.0, ge=0, le=300)
+    replica_max_lag_seconds: float = Field(default=2.0, gt=0, le=300)
     replica_retry_seconds: float = Field(default=5.0, gt=0, le=300)
     replica_check_seconds: float = Field(default=1.0, gt=0, le=60)
     data_dir: Path = Path("var")
@@ -120,6 +122,13 @@ class Settings(BaseSettings):
     # followers and articles answer only a GET signed by a remote actor (401 otherwise),
     # and an unsigned GET of an actor gets its key and inbox only.
     federation_signed_fetch: bool = False
+    # Webmention: mentions a site takes from one source host per minute, and the size a
+    # source page may have (the outbound cap applies too, whichever is smaller).
+    webmention_per_minute: int = Field(default=30, ge=1)
+    webmention_max_source_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # WebSub: the hubs pinged when a post is published or updated (a JSON list of URLs);
+    # the feeds name them with rel="hub". Empty: no hub, no ping.
+    websub_hubs: list[str] = Field(default_factory=list)
 
     # Mail (api/mail): the SMTP server every message goes through, and the sender. Unset
     # host: in development, the built-in catcher (an SMTP server on loopback started with
@@ -144,6 +153,11 @@ class Settings(BaseSettings):
     # not it has an account); beyond this many mails an hour, quietly not sent.
     password_reset_requests_per_address_per_minute: int = Field(default=3, ge=1, le=100)
     password_resets_per_address_per_hour: int = Field(default=5, ge=1, le=100)
+    # E-mail change: the confirmation link's lifetime; requests an account may make a minute
+    # (429 above) and an hour (more are answered alike, not mailed).
+    email_change_ttl_seconds: int = Field(default=86400, ge=600, le=7 * 86400)
+    email_change_requests_per_account_per_minute: int = Field(default=3, ge=1, le=100)
+    email_changes_per_account_per_hour: int = Field(default=5, ge=1, le=100)
 
     @model_validator(mode="after")
     def _catcher_not_in_production(self) -> Settings:
@@ -169,6 +183,20 @@ class Settings(BaseSettings):
         if self.mail_catcher is None:
             return self.mail_smtp_host is None and self.environment == "development"
         return self.mail_catcher
+
+    @model_validator(mode="after")
+    def _replica_bounds_agree(self) -> Settings:
+        if self.replica_max_lag_seconds <= self.replica_check_seconds:
+            raise ValueError(
+                "CAUSERIE_REPLICA_MAX_LAG_SECONDS must exceed CAUSERIE_REPLICA_CHECK_SECONDS: "
+                "between two looks an idle replica would seem to lag."
+            )
+        if self.replica_fresh_seconds < self.replica_max_lag_seconds:
+            raise ValueError(
+                "CAUSERIE_REPLICA_FRESH_SECONDS must be at least CAUSERIE_REPLICA_MAX_LAG_"
+                "SECONDS: once a writer's cookie expires, the lag bound must cover the write."
+            )
+        return self
 
     @model_validator(mode="after")
     def _loopback_never_in_production(self) -> Settings:

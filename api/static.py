@@ -36,7 +36,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from api.access import get_services
-from api.theme_head import ThemeHeads, inject
+from api.theme_head import ThemeHeads, inject, webmention_link
 
 
 def _frontends_dir() -> Path:
@@ -123,6 +123,9 @@ class SpaFiles(StaticFiles):
         body = inject(self.index.read_text(encoding="utf-8"), head, language).encode()
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         headers = {"ETag": etag}
+        link = webmention_link(head)
+        if link:
+            headers["Link"] = link
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=headers)
         return Response(body, media_type="text/html; charset=utf-8", headers=headers)

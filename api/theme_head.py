@@ -29,12 +29,16 @@ from starlette.requests import Request
 
 from api.access import get_services
 from api.site_cache import ExpiringCache, Site
+from domain.webmention.model import endpoint_url
 from persistence.posts.public_reads import public_reader
 
 TTL_SECONDS = 30.0
 DESCRIPTION_CHARS = 200
 SITE_PATH = re.compile(r"^/(s|sites)/([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(/.*)?$")
 SLUG = re.compile(r"^[a-z0-9-]{1,120}$")
+# Between a page's head and its post's h-entry in what ``Head.render`` gives: the entry
+# goes into the app's root element, which the app replaces when it starts.
+ENTRY_MARK = "<!--causerie:entry-->"
 
 
 @dataclass
@@ -52,6 +56,8 @@ class Head:
     sitemap: str | None = None
     json_ld: list[dict[str, Any]] = field(default_factory=list)
     article: dict[str, str] = field(default_factory=dict)  # article:published_time …
+    webmention: str | None = None  # the site's Webmention endpoint, on a post's page
+    entry: str | None = None  # the post as an h-entry, shown until the app takes over
 
     def render(self) -> str:
         def meta(attr: str, key: str, value: str) -> str:
@@ -83,6 +89,11 @@ class Head:
                 f'<link rel="alternate" type="{kind}" title="{html.escape(title, quote=True)}" '
                 f'href="{html.escape(href, quote=True)}" data-head>'
             )
+        if self.webmention:
+            parts.append(
+                f'<link rel="webmention" href="{html.escape(self.webmention, quote=True)}" '
+                "data-head>"
+            )
         if self.sitemap:
             parts.append(
                 f'<link rel="sitemap" type="application/xml" '
@@ -93,6 +104,8 @@ class Head:
             # is escaped so no text in it can close the element.
             text = json.dumps(data, ensure_ascii=False, default=str).replace("<", "\\u003c")
             parts.append(f'<script type="application/ld+json" data-head>{text}</script>')
+        if self.entry:
+            parts += [ENTRY_MARK, self.entry]
         return "".join(parts)
 
 
@@ -228,6 +241,8 @@ class ThemeHeads:
         url = f"{blog_url}{quote(post['slug'])}"
         author_url = f"{home}authors/{quote(post['handle'])}"
         image = absolute(base, post["cover_image_url"])
+        if row.features.get("federation") is True:
+            head.webmention = endpoint_url(base, row.slug)
         head.title = f"{post['title']} — {row.name}"
         head.description = shorten(post["excerpt"] or "") or head.description
         head.canonical = url
@@ -264,11 +279,31 @@ class ThemeHeads:
                 "bestRating": 5,
                 "worstRating": 1,
             }
+        head.entry = _h_entry(post, url, author_url)
         head.json_ld = [
             posting,
             _breadcrumb([site_crumb], [(post["blog_title"], blog_url), (post["title"], url)]),
         ]
         return head.render()
+
+
+def _h_entry(post: Any, url: str, author_url: str) -> str:
+    """The post in microformats2, for readers without JavaScript and for the sites that
+    check our Webmentions (the page must show the link it mentions): the title, the
+    author's h-card, the date and the body (the post's sanitised HTML)."""
+    e = html.escape
+    published = post["published_at"].isoformat()
+    return (
+        '<article class="h-entry">'
+        f'<h1 class="p-name">{e(post["title"])}</h1>'
+        f'<p><a class="p-author h-card" href="{e(author_url, quote=True)}">'
+        f"{e(post['display_name'])}</a> · "
+        f'<a class="u-url" href="{e(url, quote=True)}">'
+        f'<time class="dt-published" datetime="{e(published, quote=True)}">'
+        f"{e(published[:10])}</time></a></p>"
+        f'<div class="e-content">{post["body_html"] or ""}</div>'
+        "</article>"
+    )
 
 
 def _breadcrumb(first: list[dict[str, Any]], rest: list[tuple[str, str]]) -> dict[str, Any]:
@@ -279,12 +314,26 @@ def _breadcrumb(first: list[dict[str, Any]], rest: list[tuple[str, str]]) -> dic
     return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
 
 
+_WEBMENTION = re.compile(r'<link rel="webmention" href="([^"]*)"')
+
+
+def webmention_link(head: str) -> str | None:
+    """The HTTP ``Link`` header a page with this head carries (Webmention discovery
+    reads the header before the markup)."""
+    found = _WEBMENTION.search(head.partition(ENTRY_MARK)[0])
+    return f'<{html.unescape(found.group(1))}>; rel="webmention"' if found else None
+
+
 _BUILT_HEAD = re.compile(r"<title>.*?</title>|<meta name=\"description\"[^>]*>", re.S)
 
 
 def inject(index_html: str, head: str, language: str) -> str:
-    """The built page with its placeholder title and description replaced by ``head``."""
+    """The built page with its placeholder title and description replaced by ``head``
+    (and, on a post's page, the post's h-entry in the app's root element)."""
+    head, _, entry = head.partition(ENTRY_MARK)
     page = _BUILT_HEAD.sub("", index_html)
+    if entry:
+        page = page.replace('<div id="root"></div>', f'<div id="root">{entry}</div>', 1)
     page = re.sub(
         r'<html lang="[^"]*"', f'<html lang="{html.escape(language, quote=True)}"', page, count=1
     )

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -33,16 +34,25 @@ from api.federation.delivery import FederationSender
 from api.federation.delivery import read_payload as federation_payload
 from api.imports import runner as imports
 from api.mail import notifications
+from api.mail.digest import ModerationDigest
 from api.mail.sending import MailSender
 from api.portability.worker import ExportRunner
 from api.settings import Settings
 from api.webhooks.delivery import WebhookSender
+from api.webmention.receiving import MentionVerifier
+from api.webmention.sending import PingSender
+from auth.secrets import new_token, token_hash
 from domain.kernel import clock
+from domain.kernel.errors import NotFound
 from domain.kernel.events import DomainEvent, EventType
+from domain.mail import use_cases as mail_use_cases
 from persistence import jobs, outbox
 from persistence.database import Database, Transaction
 from persistence.federation.repositories import DELIVER as FEDERATION_DELIVER
 from persistence.posts.repositories import SqlPostRepository
+from persistence.uow import SqlUnitOfWork
+from persistence.webmention.repositories import PING as WEB_PING
+from persistence.webmention.repositories import RECEIVE as WEBMENTION_RECEIVE
 
 log = structlog.get_logger("causerie.worker")
 
@@ -63,10 +73,14 @@ class Worker:
         )
         self.federation = FederationSender(db, settings, federation_box(settings))
         self.mail = MailSender(db, settings, mail_key(settings))
+        self.mentions = MentionVerifier(db, settings)
+        self.pings = PingSender(db, settings)
+        self.digests = ModerationDigest(db)
         self.consumers: list[Consumer] = [
             self.webhooks.plan,
             notifications.plan,
             self.federation.plan,
+            self.pings.plan,
             *consumers,
         ]
         self.exports = ExportRunner(db, settings)
@@ -98,7 +112,8 @@ class Worker:
 
     async def sweep(self) -> int:
         """Enqueue a dispatch for every tenant with events due by the domain's clock,
-        and a job for every webhook attempt and mail message that became due (retries)."""
+        and a job for every webhook attempt and mail message that became due (retries);
+        plan the moderators' digests that are due."""
         async with self.db.transaction() as tx:
             tenants = await outbox.tenants_with_due_events(tx, clock.now())
             raw = (await tx.connection.get_raw_connection()).driver_connection
@@ -110,6 +125,8 @@ class Worker:
             + await self.webhooks.sweep()
             + await self.mail.sweep()
             + await self.federation.sweep()
+            + await self.pings.sweep()
+            + await self.digests.sweep()
         )
 
     async def run_job(self, job: Job) -> None:
@@ -139,8 +156,38 @@ class Worker:
         payload = jobs.read_payload(job.payload)
         await self.mail.deliver(UUID(payload["tenant_id"]), UUID(payload["message_id"]))
 
+    async def run_reset(self, job: Job) -> None:
+        payload = jobs.read_payload(job.payload)
+        await self.prepare_reset(payload)
+
+    async def prepare_reset(self, payload: dict[str, Any]) -> None:
+        """A reset request taken off the request path: look the address up and, if it has
+        an account on the site, mint the token and queue the mail."""
+        token = new_token()
+        try:
+            async with SqlUnitOfWork(self.db) as uow:
+                await mail_use_cases.request_password_reset(
+                    uow,
+                    str(payload["tenant"]),
+                    str(payload["email"]),
+                    token,
+                    token_hash(token),
+                    timedelta(seconds=self.settings.password_reset_ttl_seconds),
+                    self.settings.password_resets_per_address_per_hour,
+                )
+        except NotFound:
+            log.info("reset for a site that is gone", tenant_id=payload.get("tenant_id"))
+
     async def run_federation_delivery(self, job: Job) -> None:
         await self.federation.run_delivery(federation_payload(job.payload))
+
+    async def run_webmention(self, job: Job) -> None:
+        payload = jobs.read_payload(job.payload)
+        await self.mentions.verify(UUID(payload["tenant_id"]), UUID(payload["mention_id"]))
+
+    async def run_web_ping(self, job: Job) -> None:
+        payload = jobs.read_payload(job.payload)
+        await self.pings.ping(UUID(payload["tenant_id"]), UUID(payload["ping_id"]))
 
     def queue_manager(self, connection: asyncpg.Connection) -> QueueManager:
         manager = QueueManager(jobs.queries(connection))
@@ -149,7 +196,10 @@ class Worker:
         manager.entrypoint(jobs.EXPORT)(self.run_export)
         manager.entrypoint(jobs.IMPORT)(self.run_import)
         manager.entrypoint(jobs.MAIL)(self.run_mail)
+        manager.entrypoint(jobs.RESET)(self.run_reset)
         manager.entrypoint(FEDERATION_DELIVER)(self.run_federation_delivery)
+        manager.entrypoint(WEBMENTION_RECEIVE)(self.run_webmention)
+        manager.entrypoint(WEB_PING)(self.run_web_ping)
         return manager
 
     async def run(self, connection: asyncpg.Connection, *, drain: bool = False) -> None:

@@ -128,6 +128,10 @@ async def _bench(owner_url) -> list[str]:
         await owner.execute(
             "UPDATE subscriptions SET plan_id = 'enterprise' WHERE tenant_id = $1", tenant_id
         )
+        # Statistics, as autovacuum keeps them on a live server (a server may run with
+        # autovacuum off, as the shared one here does): a table never analysed is planned
+        # as if it were empty, and a look-up by primary key may then walk a whole tenant.
+        await owner.execute("ANALYZE")
     finally:
         await owner.close()
     async with SqlUnitOfWork(db, user_id=owner_id) as uow:

@@ -77,6 +77,8 @@ SELECT create_distributed_table('import_keys', 'tenant_id', colocate_with => 'bl
 SELECT create_distributed_table('redirects', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('mail_messages', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('notification_preferences', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('email_changes', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('reply_overflow', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('webhook_deliveries', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('federation_keys', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('federation_inboxes', 'tenant_id', colocate_with => 'blogs');
@@ -84,6 +86,8 @@ SELECT create_distributed_table('federation_followers', 'tenant_id', colocate_wi
 SELECT create_distributed_table('federation_reactions', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('federation_deliveries', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('federation_domain_blocks', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('webmentions', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('web_pings', 'tenant_id', colocate_with => 'blogs');
 
 -- local to the coordinator: alembic_version, jobs.pgqueuer, jobs.pgqueuer_log,
 -- jobs.pgqueuer_schedules, jobs.pgqueuer_statistics

@@ -378,6 +378,12 @@ def stop_api(topo: Topology, index: int) -> None:
     _stop_pid(topo, f"api{index}")
 
 
+def stop_worker(topo: Topology, index: int, sig: int = signal.SIGTERM) -> None:
+    """``signal.SIGKILL`` kills it mid-job: what it held is taken by another worker once
+    the job's lease (``CAUSERIE_WORKER_LEASE_SECONDS``) has run out."""
+    _stop_pid(topo, f"worker{index}", sig)
+
+
 # --- up and down ---------------------------------------------------------------------
 
 

@@ -17,13 +17,14 @@ import asyncio
 import logging
 import math
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager, nullcontext, suppress
 from contextvars import ContextVar
 from uuid import UUID, uuid4
 
 import asyncpg
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
@@ -42,9 +43,25 @@ PUBLIC_READS = Counter(
     ["server"],
 )
 
-# Set by the API for a request whose caller wrote a moment ago: its public reads go to
-# the primary, so a writer always reads their own write (see ``Replica``).
+LAG = Gauge(
+    "causerie_replica_lag_seconds",
+    "How long ago the newest commit the read replica may not hold could have been made, "
+    "as this process judges it now (-1 before its first look)",
+)
+LAG.set(-1)
+
+# Set by the API: a request that asks for the primary (``Causerie-Read-Primary: 1``)...
 read_from_primary: ContextVar[bool] = ContextVar("read_from_primary", default=False)
+# ...and the primary's WAL position after the caller's last write (from their signed
+# cookie): the replica serves them once it has replayed that far (see ``Replica``).
+read_after: ContextVar[int] = ContextVar("read_after", default=0)
+
+
+def reads_own_writes() -> bool:
+    """Whether this request's caller must see writes of theirs: no shared answer (the
+    public cache's) may stand in for the database."""
+    return read_from_primary.get() or read_after.get() > 0
+
 
 _SET_CONTEXT_SQL = (
     "SELECT set_config('app.tenant_id', {tenant}, true), set_config('app.user_id', {user}, true)"
@@ -175,81 +192,190 @@ def _unique_statement_name() -> str:
     return f"__causerie_{uuid4().hex}__"
 
 
+def parse_lsn(text_: str) -> int:
+    """A WAL position as PostgreSQL writes it (``16/B374D848``) as one number."""
+    high, low = text_.split("/")
+    return (int(high, 16) << 32) | int(low, 16)
+
+
+def format_lsn(position: int) -> str:
+    return f"{position >> 32:X}/{position & 0xFFFFFFFF:X}"
+
+
 class Replica:
     """A streaming read replica that public reads use while it is up and close behind.
 
-    Reads go to the primary instead
-    - for a request whose caller wrote within the last ``fresh_seconds`` (the API sets
-      ``read_from_primary``): a writer reads their own write, whatever the lag;
-    - for a tenant whose public site changed within ``fresh_seconds`` (told by the
-      public-change notices): what a process caches after a change comes from the
-      primary, never from a replica that has not replayed the change yet;
-    - for ``retry_seconds`` after the replica could not be reached, and while the lag
-      watch (``watch``) sees it more than one check behind the primary.
+    Everything is judged by WAL positions, never by a window of time:
+    - **staleness**: every ``check_seconds`` (sooner when a change notice asks) the watch
+      asks the primary for its position P at instant t, then the replica for the position
+      it has replayed. Once the replica has replayed P, it holds everything committed on
+      the primary before t. The replica serves a read only if it holds everything
+      committed before ``max_lag_seconds`` ago: with replay stopped, reads leave it
+      ``max_lag_seconds`` after the first write it misses, whether the primary is busy or
+      idle; an idle primary whose position the replica has reached is no lag at all;
+    - **a writer's own writes**: a request may carry the primary's position after its
+      caller's last write (``read_after``, from the signed ``causerie_wrote`` cookie); the
+      replica serves it once its replayed position has reached that one;
+    - **a tenant that changed** (told by the public-change notices): the next position
+      of the primary the watch reads after the notice is the tenant's; its reads (and so
+      what a process caches) come from the primary until the replica has replayed it;
+    - ``read_from_primary`` (``Causerie-Read-Primary: 1``) always reads from the primary,
+      and so does every read for ``retry_seconds`` after the replica could not be reached.
+
+    The replayed position is asked at most once per ``replay_cache_seconds`` by the reads
+    that need a newer one than the last known, so a burst of writers costs one query.
     """
 
     def __init__(
         self,
         engine: AsyncEngine,
         *,
-        fresh_seconds: float = 5.0,
+        max_lag_seconds: float = 2.0,
         retry_seconds: float = 5.0,
         check_seconds: float = 1.0,
+        replay_cache_seconds: float = 0.1,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.engine = engine
-        self.fresh_seconds, self.retry_seconds = fresh_seconds, retry_seconds
-        self.check_seconds = check_seconds
+        self.max_lag_seconds, self.retry_seconds = max_lag_seconds, retry_seconds
+        self.check_seconds, self.replay_cache_seconds = check_seconds, replay_cache_seconds
         self._clock = clock
         self._down_until = -math.inf
-        self.lagging = False
-        self._changed: dict[UUID, float] = {}
-        self._all_changed = -math.inf
+        # (when the primary was asked, its position then), oldest first.
+        self._samples: deque[tuple[float, int]] = deque(maxlen=256)
+        self.replayed = 0
+        self._replayed_at = -math.inf
+        self._holds_until = -math.inf  # the replica holds every commit made before this
+        self._targets: dict[UUID, int] = {}
+        self._all_target = 0
+        self._unplaced: set[UUID | None] = set()
+        self._placing: set[UUID | None] = set()  # noted, asked for in the current look
+        self._wake = asyncio.Event()
+        self._asking = asyncio.Lock()
+        LAG.set_function(self._lag_shown)
 
-    def usable_for(self, tenant_id: UUID) -> bool:
-        now = self._clock()
-        if self.lagging or now < self._down_until:
-            return False
-        changed = max(self._all_changed, self._changed.get(tenant_id, -math.inf))
-        return now - changed >= self.fresh_seconds
+    def _lag_shown(self) -> float:
+        return self.lag_seconds if math.isfinite(self._holds_until) else -1.0
+
+    # --- the judgement, from positions already known ----------------------------------
+
+    @property
+    def lag_seconds(self) -> float:
+        """How long ago the newest commit the replica may lack could have been made."""
+        return max(0.0, self._clock() - self._holds_until)
+
+    @property
+    def lagging(self) -> bool:
+        return self.lag_seconds > self.max_lag_seconds
 
     @property
     def up(self) -> bool:
         return not self.lagging and self._clock() >= self._down_until
 
+    def _usable(self) -> bool:
+        return self._clock() >= self._down_until and not self.lagging
+
+    def needed_for(self, tenant_id: UUID, after: int = 0) -> int | None:
+        """The position the replica must have replayed to serve this read (None: it
+        cannot, the tenant changed at a position not read yet)."""
+        for waiting in (self._unplaced, self._placing):
+            if tenant_id in waiting or None in waiting:
+                return None
+        return max(after, self._all_target, self._targets.get(tenant_id, 0))
+
+    async def serves(self, tenant_id: UUID, after: int = 0) -> bool:
+        """Whether this read may run on the replica (asks its position when needed)."""
+        if not self._usable():
+            return False
+        needed = self.needed_for(tenant_id, after)
+        if needed is None:
+            return False
+        if needed <= self.replayed:
+            return True
+        if self._clock() - self._replayed_at >= self.replay_cache_seconds:
+            try:
+                await self.ask_replayed()
+            except Exception as exc:
+                if not (is_unavailable(exc) or isinstance(exc, sa_exc.TimeoutError)):
+                    raise
+                self.mark_down(exc)
+                return False
+        return needed <= self.replayed and self._usable()
+
+    def record_replayed(self, position: int, asked_at: float) -> None:
+        """The replica had replayed ``position`` when asked at ``asked_at``."""
+        self.replayed = max(self.replayed, position)
+        self._replayed_at = asked_at
+        for at, primary_at in reversed(self._samples):
+            if primary_at <= self.replayed:
+                self._holds_until = max(self._holds_until, at)
+                break
+        if self._targets:
+            self._targets = {t: p for t, p in self._targets.items() if p > self.replayed}
+
     def note_change(self, tenant_id: UUID | None) -> None:
-        now = self._clock()
-        if tenant_id is None:
-            self._all_changed = now
-            self._changed.clear()
-        else:
-            self._changed[tenant_id] = now
-        if len(self._changed) > 10_000:  # old notes say nothing any more
-            horizon = now - self.fresh_seconds
-            self._changed = {t: at for t, at in self._changed.items() if at >= horizon}
+        """A committed change of the tenant (None: of any): placed by the next position
+        of the primary the watch reads, and asked for now."""
+        self._unplaced.add(tenant_id)
+        self._wake.set()
 
     def mark_down(self, reason: object) -> None:
         if self.up:
             log.warning("read replica unavailable, reading from the primary: %s", reason)
         self._down_until = self._clock() + self.retry_seconds
 
+    # --- asking the servers -------------------------------------------------------------
+
+    async def ask_replayed(self) -> int:
+        """The replica's replayed position, one query at a time."""
+        async with self._asking:
+            asked_at = self._clock()
+            if asked_at - self._replayed_at < self.replay_cache_seconds:
+                return self.replayed  # asked meanwhile by another read
+            async with self.engine.connect() as conn:
+                position = (await conn.execute(text(_REPLAYED))).scalar_one()
+            self.record_replayed(parse_lsn(position), asked_at)
+            return self.replayed
+
+    async def check(self, primary: AsyncEngine) -> None:
+        """One look: the primary's position now (which places the changes noted before
+        it), then what the replica has replayed."""
+        placing = self._placing = self._unplaced
+        self._unplaced = set()
+        self._wake.clear()
+        asked_at = self._clock()
+        try:
+            async with primary.connect() as conn:
+                position = parse_lsn((await conn.execute(text(_PRIMARY_LSN))).scalar_one())
+        except BaseException:
+            self._unplaced |= placing
+            raise
+        finally:
+            self._placing = set()
+        self.record_primary(asked_at, position, placing)
+        self._replayed_at = -math.inf  # this look asks again, whatever is cached
+        await self.ask_replayed()
+
+    def record_primary(self, asked_at: float, position: int, placing: set[UUID | None]) -> None:
+        """The primary was at ``position`` when asked at ``asked_at``: the changes noted
+        before (``placing``) are at or before it."""
+        if None in placing:
+            self._all_target, self._targets = max(self._all_target, position), {}
+        for tenant_id in placing:
+            if tenant_id is not None:
+                self._targets[tenant_id] = max(self._targets.get(tenant_id, 0), position)
+        if len(self._targets) > 10_000:  # one position for all then
+            self._all_target = max(self._all_target, *self._targets.values())
+            self._targets = {}
+        self._samples.append((asked_at, position))
+
     async def watch(self, primary: AsyncEngine) -> None:
-        """Every ``check_seconds``: is the replica reachable, and has it replayed what the
-        primary had written one check ago? Runs until cancelled."""
-        behind: str | None = None
+        """Look every ``check_seconds``, or as soon as a change notice asks (at most once
+        per ``replay_cache_seconds``). Runs until cancelled."""
+        was_lagging = False
         while True:
             try:
-                async with primary.connect() as conn:
-                    now_at = (await conn.execute(text(_PRIMARY_LSN))).scalar_one()
-                async with self.engine.connect() as conn:
-                    caught_up = (
-                        await conn.execute(text(_REPLAYED), {"target": behind or now_at})
-                    ).scalar_one()
-                lagging = not caught_up
-                if lagging != self.lagging:
-                    log.warning("read replica %s", "lagging" if lagging else "caught up")
-                self.lagging = lagging
-                behind = now_at
+                await self.check(primary)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -257,13 +383,18 @@ class Replica:
                     self.mark_down(exc)
                 else:
                     log.warning("read replica check failed: %s", exc)
-            await asyncio.sleep(self.check_seconds)
+            if self.lagging != was_lagging:
+                was_lagging = self.lagging
+                log.warning("read replica %s", "lagging" if was_lagging else "caught up")
+            await asyncio.sleep(self.replay_cache_seconds)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.check_seconds)
 
 
+# The write position: every transaction committed before it is asked is at or before it.
 _PRIMARY_LSN = "SELECT pg_current_wal_lsn()::text"
-_REPLAYED = (
-    "SELECT coalesce(pg_last_wal_replay_lsn() >= CAST(CAST(:target AS text) AS pg_lsn), true)"
-)
+# A server that is no standby (a test's one database) has replayed what it wrote.
+_REPLAYED = "SELECT coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn())::text"
 
 
 class Database:
@@ -323,7 +454,11 @@ class Database:
     async def _start_for_reads(self, tenant_id: UUID) -> AsyncConnection:
         """The replica's connection when it may serve this read, else the primary's."""
         replica = self.replica
-        if replica is None or read_from_primary.get() or not replica.usable_for(tenant_id):
+        if (
+            replica is None
+            or read_from_primary.get()
+            or not await replica.serves(tenant_id, read_after.get())
+        ):
             PUBLIC_READS.labels("primary").inc()
             return await self._start(self.engine)
         try:
@@ -397,6 +532,17 @@ class Database:
     async def _driver_connection(conn: AsyncConnection) -> asyncpg.Connection:
         pooled = await conn.get_raw_connection()
         return pooled.driver_connection
+
+    async def primary_position(self) -> int:
+        """The primary's WAL position now: every transaction committed before is at or
+        before it (a writer's token, ``api/read_routing.py``)."""
+        if self._bound is not None:
+            async with self.transaction() as tx:
+                return parse_lsn((await tx.connection.execute(text(_PRIMARY_LSN))).scalar_one())
+        with _errors_as_answers():
+            async with self._checkout() as conn:
+                autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                return parse_lsn((await autocommit.execute(text(_PRIMARY_LSN))).scalar_one())
 
     async def ping(self) -> bool:
         """One round trip: no transaction and no tenant context are needed for SELECT 1."""

@@ -123,3 +123,17 @@ async def enqueue_mail(connection: asyncpg.Connection, tenant_id: UUID, message_
         dedupe_key=f"mail:{message_id}",
         on_conflict="skip",
     )
+
+
+RESET = "mail.password_reset"
+
+
+async def enqueue_reset(
+    connection: asyncpg.Connection, tenant_id: UUID, tenant_slug: str, email: str
+) -> None:
+    """A reset request, taken by the worker: whether the address has an account there is
+    looked up off the request path, so the request does the same work either way."""
+    await queries(connection).enqueue(
+        RESET,
+        json.dumps({"tenant_id": str(tenant_id), "tenant": tenant_slug, "email": email}).encode(),
+    )

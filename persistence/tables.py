@@ -804,6 +804,62 @@ notification_preferences = sa.Table(
 )
 
 
+# --- e-mail change (migration 0027) ---------------------------------------------------
+
+email_changes = sa.Table(
+    "email_changes",
+    metadata,
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "user_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("new_email", sa.String(254), nullable=False),
+    sa.Column("token_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("token_version", sa.Integer, nullable=False),
+    _ts("created_at", False),
+    _ts("expires_at", False),
+    _ts("used_at"),
+    sa.UniqueConstraint("tenant_id", "token_hash", name="email_changes_token"),
+    sa.Index("email_changes_user", "tenant_id", "user_id", "created_at"),
+)
+
+reply_overflow = sa.Table(
+    "reply_overflow",
+    metadata,
+    sa.Column(
+        "tenant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "user_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("context", JSONB, nullable=False),
+    _ts("created_at", False),
+    _ts("digested_at"),
+    sa.Index(
+        "reply_overflow_waiting",
+        "tenant_id",
+        "user_id",
+        "created_at",
+        postgresql_where=sa.text("digested_at IS NULL"),
+    ),
+)
+
 # --- federation (migration 0026) ----------------------------------------------------
 
 
@@ -905,4 +961,68 @@ federation_domain_blocks = sa.Table(
     _fed_tenant(),
     sa.Column("domain", sa.String(253), primary_key=True),
     _ts("created_at", False),
+)
+
+# --- webmention and websub (migration 0030) -------------------------------------------
+
+
+def _post_fk() -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint(
+        ["tenant_id", "post_id"], ["posts.tenant_id", "posts.id"], ondelete="CASCADE"
+    )
+
+
+webmentions = sa.Table(
+    "webmentions",
+    metadata,
+    _fed_tenant(),
+    sa.Column("id", U, primary_key=True),
+    sa.Column("post_id", U, nullable=False),
+    sa.Column("source", sa.String(2000), nullable=False),
+    sa.Column("target", sa.String(2000), nullable=False),
+    sa.Column("domain", sa.String(253), nullable=False),
+    sa.Column("state", sa.String(12), nullable=False),
+    sa.Column("kind", sa.String(10)),
+    sa.Column("comment_id", U),
+    sa.Column("author_name", sa.String(80)),
+    sa.Column("author_url", sa.String(2000)),
+    sa.Column("author_photo", sa.String(2000)),
+    sa.Column("error", sa.String(500)),
+    _ts("received_at", False),
+    _ts("verified_at"),
+    _post_fk(),
+    sa.UniqueConstraint("tenant_id", "post_id", "source", name="webmentions_one"),
+    sa.CheckConstraint(
+        "state IN ('pending','verified','rejected','deleted')", name="webmentions_state"
+    ),
+    sa.CheckConstraint(
+        "kind IS NULL OR kind IN ('reply','mention','like','repost')", name="webmentions_kind"
+    ),
+)
+
+web_pings = sa.Table(
+    "web_pings",
+    metadata,
+    _fed_tenant(),
+    sa.Column("id", U, primary_key=True),
+    sa.Column("post_id", U, nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("target", sa.String(2000), nullable=False),
+    sa.Column("topic", sa.String(2000), nullable=False),
+    sa.Column("domain", sa.String(253), nullable=False),
+    sa.Column("endpoint", sa.String(2000)),
+    sa.Column("attempt", sa.Integer(), nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),
+    _ts("due_at", False),
+    _ts("attempted_at"),
+    sa.Column("response_status", sa.Integer()),
+    sa.Column("error", sa.String(500)),
+    _ts("created_at", False),
+    _post_fk(),
+    sa.CheckConstraint("kind IN ('webmention','websub')", name="web_pings_kind"),
+    sa.CheckConstraint(
+        "status IN ('pending','succeeded','failed','cancelled','no_endpoint')",
+        name="web_pings_status",
+    ),
+    sa.Index("web_pings_due", "due_at", postgresql_where=sa.text("status = 'pending'")),
 )

@@ -32,8 +32,10 @@ from persistence.licensing.repositories import (
 )
 from persistence.mail.repositories import (
     SqlAccountTokenRepository,
+    SqlEmailChangeRepository,
     SqlMailQueue,
     SqlNotificationPreferences,
+    SqlResetRequests,
 )
 from persistence.members.repositories import SqlInvitationRepository, SqlMembershipRepository
 from persistence.moderation.repositories import SqlModerationRepository
@@ -44,6 +46,7 @@ from persistence.public_changes import CHANNEL, MAX_POSTS, PublicChange, announc
 from persistence.ratings.repositories import SqlRatingRepository
 from persistence.tenants.repositories import SqlApiKeyRepository, SqlAuditLog, SqlTenantRepository
 from persistence.webhooks.repositories import SqlWebhookRepository
+from persistence.webmention.repositories import SqlWebmentionStore
 
 # Events that say which posts' activity changed (their payload names the post): a
 # transaction that recorded only these changed those posts' answers and the post lists.
@@ -121,7 +124,10 @@ class SqlUnitOfWork:
         self.mail = SqlMailQueue(self._tx)
         self.notification_preferences = SqlNotificationPreferences(self._tx)
         self.account_tokens = SqlAccountTokenRepository(conn)
+        self.email_changes = SqlEmailChangeRepository(self._tx)
+        self.reset_requests = SqlResetRequests(self._tx)
         self.federation = SqlFederationStore(self._tx)
+        self.webmentions = SqlWebmentionStore(self._tx)
         return self
 
     async def __aexit__(

@@ -5,6 +5,11 @@ The export is one JSON document ``{"db": [{"meta": {"version"}, "data": {...}}]}
 absent (Ghost 5 and later may keep only ``lexical``), the Lexical tree is rendered here.
 ``__GHOST_URL__``, Ghost's placeholder for the site's own address, becomes the address
 the importer gives (or a root-relative path when none is given, with a warning).
+
+Comments (Ghost 5's native ones) are read when the file has a ``comments`` table, with
+their authors from ``members``. Ghost's own "Export content" leaves both out (they are
+among its optional backup tables, not its default export), so most files have none; a
+backup-style export that includes them gives the comments with their threads.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
+from api.adapters.wxr import plain_text
+from domain.comments.model import CommentStatus
 from domain.imports.model import (
     GHOST_STATUSES,
     BadExport,
     ExportSummary,
     ImportedAuthor,
+    ImportedComment,
     ImportedPost,
     ImportFormat,
     Skipped,
@@ -27,6 +35,13 @@ from domain.imports.model import (
 )
 
 SUPPORTED_MAJORS = range(2, 7)
+# Ghost's comment states and ours: a comment a moderator hid is rejected here; a deleted
+# one is not imported.
+GHOST_COMMENT_STATUSES: dict[str, CommentStatus | None] = {
+    "published": CommentStatus.APPROVED,
+    "hidden": CommentStatus.REJECTED,
+    "deleted": None,
+}
 PLACEHOLDER = "__GHOST_URL__"
 
 
@@ -169,11 +184,44 @@ class GhostReader:
             )
             for u in _rows(self.data, "users")
         ]
+        self.comments: dict[Any, list[ImportedComment]] = {}
+        self.comment_warnings: dict[Any, list[str]] = {}
+        self._read_comments()
         for post in _rows(self.data, "posts"):
             if post.get("type", "post") == "post" and post.get("status") in GHOST_STATUSES:
                 self.summary.posts += 1
+                self.summary.comments += len(self.comments.get(post.get("id"), []))
             else:
                 self.summary.skipped += 1
+
+    def _read_comments(self) -> None:
+        members = {m.get("id"): m for m in _rows(self.data, "members")}
+        for row in _rows(self.data, "comments"):
+            post_id = row.get("post_id")
+            status = GHOST_COMMENT_STATUSES.get(str(row.get("status")), CommentStatus.PENDING)
+            if status is None:
+                self.comment_warnings.setdefault(post_id, []).append(
+                    f"comment {row.get('id')}: deleted in Ghost, not imported"
+                )
+                continue
+            member = members.get(row.get("member_id")) or {}
+            email = str(member.get("email") or "").strip() or None
+            name = str(member.get("name") or "").strip() or (email or "").split("@")[0]
+            # A reply names the comment it answers (in_reply_to_id) within its thread
+            # (parent_id, the thread's first comment).
+            parent = row.get("in_reply_to_id") or row.get("parent_id")
+            self.comments.setdefault(post_id, []).append(
+                ImportedComment(
+                    key=f"comment:{row.get('id')}",
+                    parent_key=f"comment:{parent}" if parent else None,
+                    author_name=name or "Anonymous",
+                    author_email=email,
+                    author_url=None,
+                    body=plain_text(self._urls(str(row.get("html") or ""))),
+                    status=status,
+                    created_at=_date(row.get("created_at")),
+                )
+            )
 
     def _source(self) -> str:
         settings = {s.get("key"): s.get("value") for s in _rows(self.data, "settings")}
@@ -245,7 +293,8 @@ class GhostReader:
                     tags=[n for _, n in sorted(post_tags.get(row.get("id"), []))],
                     cover_image_url=cover,
                     old_paths=[f"/{slug}/"] if slug else [],
-                    warnings=warnings,
+                    comments=self.comments.get(row.get("id"), []),
+                    warnings=warnings + self.comment_warnings.get(row.get("id"), []),
                 )
             )
         return iter(out)

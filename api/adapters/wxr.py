@@ -36,6 +36,10 @@ from domain.imports.model import (
 )
 
 SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2")
+# Post meta a Causerie export writes (WordPress keeps unknown meta as it is): the cover
+# image's address, and each old address of the post from the tenant's redirect table.
+COVER_META = "causerie_cover_image_url"
+REDIRECT_META = "causerie_redirect"
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -220,6 +224,7 @@ class WxrReader:
         tags: list[str] = []
         categories: list[tuple[str, str]] = []
         thumbnail: str | None = None
+        redirects: list[str] = []  # a Causerie export's old addresses of the post
         comments: list[ImportedComment] = []
         for child in item:
             prefix, name = _local(child.tag)
@@ -232,8 +237,14 @@ class WxrReader:
                     categories.append((slug or label.lower(), label))
             elif prefix == "wp" and name == "postmeta":
                 meta = _children(child)
-                if meta.get(("wp", "meta_key")) == "_thumbnail_id":
-                    thumbnail = f"post:{meta.get(('wp', 'meta_value'), '').strip()}"
+                meta_key = meta.get(("wp", "meta_key"), "").strip()
+                value = meta.get(("wp", "meta_value"), "").strip()
+                if meta_key == "_thumbnail_id":
+                    thumbnail = f"post:{value}"
+                elif meta_key == COVER_META and value and thumbnail is None:
+                    thumbnail = value  # a Causerie export's cover, an address already
+                elif meta_key == REDIRECT_META and value.startswith("/"):
+                    redirects.append(value[:2000])
             elif prefix == "wp" and name == "comment":
                 comment = self._comment(_children(child), warnings)
                 if comment is not None:
@@ -247,6 +258,7 @@ class WxrReader:
             paths.append(link_path)
         if post_id:
             paths.append(f"/?p={post_id}")
+        paths.extend(redirects)
         self.summary.posts += 1
         self.summary.comments += len(comments)
         post = ImportedPost(

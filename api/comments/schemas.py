@@ -29,6 +29,22 @@ class CommentAuthorRead(StrictModel):
         return cls(name=c.author_name, url=c.author_url, member=c.author_user_id is not None)
 
 
+class PublicCommentAuthorRead(CommentAuthorRead):
+    ambassador: bool = Field(
+        description="True when the site's managers marked this signed-in member as one of "
+        "the brand's ambassadors (the theme shows a badge next to the name)."
+    )
+
+    @classmethod
+    def of(cls, c: Comment) -> PublicCommentAuthorRead:
+        return cls(
+            name=c.author_name,
+            url=c.author_url,
+            member=c.author_user_id is not None,
+            ambassador=c.ambassador and c.author_user_id is not None,
+        )
+
+
 class PublicCommentRead(StrictModel):
     id: UUID
     parent_id: UUID | None
@@ -42,7 +58,7 @@ class PublicCommentRead(StrictModel):
         description="True when the signed-in caller wrote it (they may edit it within the "
         "window and delete it); always false for anonymous readers."
     )
-    author: CommentAuthorRead | None
+    author: PublicCommentAuthorRead | None
     staff: bool = Field(
         description="Written by the site's staff (owner, manager or moderator) replying "
         "from the console."
@@ -65,7 +81,7 @@ class PublicCommentRead(StrictModel):
             status=node.shown.value,
             held=node.shown is Shown.HELD,
             mine=node.mine,
-            author=None if placeholder else CommentAuthorRead.of(c),
+            author=None if placeholder else PublicCommentAuthorRead.of(c),
             staff=c.staff and not placeholder,
             pinned=c.is_pinned and c.parent_id is None,
             body_html=None if placeholder else c.body_html,

@@ -358,8 +358,9 @@ async def invite_to_write(
     tenant: TenantSlug, user_id: UUID, ctx: Manager, services: ServicesDep
 ) -> InvitationRead:
     """From either ranking, in one step: invite this person to become an author, with the
-    member invitation to their own address. No mail is sent yet: the answer holds the
-    link to hand over (once). Owners and managers; someone who already writes is 409."""
+    member invitation to their own address: the invitation mail goes to them, and the
+    answer holds the link too (once). Owners and managers; someone who already writes
+    is 409."""
     token = new_token()
     issued = await actions.invite_to_write(
         ctx.uow,

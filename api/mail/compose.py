@@ -59,7 +59,16 @@ def link_for(settings: Settings, site: Site, message: MailMessage) -> str | None
         return f"{site.url}/reset-password?{urlencode({'token': secret})}"
     if message.template == Template.VERIFY_EMAIL and secret:
         return f"{site.url}/verify-email?{urlencode({'token': secret})}"
-    if message.template == Template.REPLY:
+    if message.template == Template.EMAIL_CHANGE_CONFIRM and secret:
+        return f"{site.url}/confirm-email?{urlencode({'token': secret})}"
+    if message.template in (Template.EMAIL_CHANGE_NOTICE, Template.EMAIL_CHANGE_TAKEN):
+        return f"{site.url}/forgot-password"
+    if message.template == Template.MODERATION_DIGEST:
+        return f"{settings.base_url}/console/t/{quote(site.tenant.slug)}/moderation"
+    if message.template == Template.REPLY_DIGEST:
+        first = message.context["replies"][0]
+        return f"{site.url}{first['path']}#comment-{first['comment_id']}"
+    if message.template in (Template.REPLY, Template.NEW_COMMENT):
         return f"{site.url}{message.context['path']}#comment-{message.context['comment_id']}"
     if message.template == Template.WEBHOOK_DISABLED:
         return f"{settings.base_url}/console/webhooks"

@@ -24,6 +24,8 @@ from api.kit.routing import new_router
 from api.mail import unsubscribe
 from api.mail.schemas import (
     CaughtMailRead,
+    EmailChangeConfirm,
+    EmailChangeRequest,
     EmailVerification,
     NotificationsRead,
     NotificationsUpdate,
@@ -35,7 +37,7 @@ from auth.secrets import new_token, token_hash
 from domain.accounts.model import normalise_email
 from domain.kernel.access import Action, Principal
 from domain.kernel.errors import Forbidden, NotFound, RateLimited, Unauthenticated
-from domain.mail import use_cases
+from domain.mail import email_change, use_cases
 
 router = new_router(tags=["auth"])
 
@@ -82,16 +84,7 @@ async def request_reset(
     has an account on this site: 202, and a mail only when it has."""
     await _limit(services, client_ip(request), str(body.email))
     caller.work.public_site_unchanged()
-    token = new_token()
-    await use_cases.request_password_reset(
-        caller.work,
-        tenant,
-        str(body.email),
-        token,
-        token_hash(token),
-        timedelta(seconds=services.settings.password_reset_ttl_seconds),
-        services.settings.password_resets_per_address_per_hour,
-    )
+    await use_cases.accept_password_reset_request(caller.work, tenant, str(body.email))
     return Response(status_code=202)
 
 
@@ -200,6 +193,77 @@ async def update_notifications(
     ctx.uow.public_site_unchanged()
     changes = {k: v for k, v in body.model_dump(exclude_none=True).items()}
     return NotificationsRead(**await use_cases.set_my_notifications(ctx.uow, ctx.actor, changes))
+
+
+@router.post(
+    "/sites/{tenant}/me/email",
+    operation_id="sites-email-change-request",
+    status_code=202,
+    response_class=Response,
+    responses={
+        **MEMBER_PROBLEMS,
+        403: {"description": "Not a member of this site, or a wrong current password"},
+        422: {"description": "Invalid input, or the account's own address"},
+        429: {"description": "Too many requests"},
+    },
+)
+async def request_email_change(
+    tenant: TenantSlug,
+    body: EmailChangeRequest,
+    services: ServicesDep,
+    ctx: SignedInMember,
+) -> Response:
+    """Ask to move the signed-in account to another address (the current password is
+    needed). A link to confirm goes to the new address, a notice to the current one;
+    nothing changes until the link is followed. The answer is the same whether or not
+    the new address already has an account (that address is told by mail, with no link)."""
+    assert ctx.actor.user_id is not None
+    ctx.uow.public_site_unchanged()
+    settings = services.settings
+    verdict = await services.limiter.hit(
+        "email-change",
+        str(ctx.actor.user_id),
+        settings.email_change_requests_per_account_per_minute,
+    )
+    if not verdict.allowed:
+        raise RateLimited(
+            "Too many address changes asked; wait a little.",
+            retry_after_seconds=verdict.retry_after,
+        )
+    token = new_token()
+    await email_change.request_email_change(
+        ctx.uow,
+        services.hasher,
+        ctx.actor,
+        str(body.new_email),
+        body.current_password,
+        token,
+        token_hash(token),
+        timedelta(seconds=settings.email_change_ttl_seconds),
+        settings.email_changes_per_account_per_hour,
+    )
+    return Response(status_code=202)
+
+
+@router.post(
+    "/sites/{tenant}/email-change/confirm",
+    operation_id="sites-email-change-confirm",
+    status_code=204,
+    response_class=Response,
+    responses={**PROBLEMS, 409: {"description": "The address belongs to another account"}},
+)
+async def confirm_email_change(
+    tenant: TenantSlug,
+    body: EmailChangeConfirm,
+    _credentials: PrincipalDep,
+    caller: OpenCallerWithTransaction,
+) -> Response:
+    """Apply an address change with the token of the link mailed to the new address
+    (once, no sign-in needed). Every session of the account ends: sign in again with
+    the new address."""
+    caller.work.public_site_unchanged()
+    await email_change.confirm_email_change(caller.work, tenant, token_hash(body.token))
+    return Response(status_code=204)
 
 
 @router.get(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from api.kit.schemas import Email, NewPassword, StrictModel
+from api.kit.schemas import Email, NewPassword, Password, StrictModel
 
 
 class PasswordResetRequest(StrictModel):
@@ -15,6 +15,15 @@ class PasswordResetRequest(StrictModel):
 
 
 class EmailVerification(StrictModel):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class EmailChangeRequest(StrictModel):
+    new_email: Email
+    current_password: Password
+
+
+class EmailChangeConfirm(StrictModel):
     token: Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -40,13 +49,19 @@ class CaughtMailRead(StrictModel):
 
 class UnsubscribeRead(StrictModel):
     notification: str = Field(
-        description="The notification turned off (`reply`, `webhook_disabled`)."
+        description="The notification turned off (`reply`, `new_comment`, "
+        "`moderation_digest`, `webhook_disabled`)."
     )
     enabled: bool
 
 
 class NotificationsRead(StrictModel):
     reply: bool = Field(description="A mail when someone answers one of your comments.")
+    new_comment: bool = Field(description="Authors: a mail when someone comments on your post.")
+    moderation_digest: bool = Field(
+        description="Owners, managers and moderators: at most one mail an hour listing the "
+        "comments that wait in the moderation queue."
+    )
     webhook_disabled: bool = Field(
         description="Owners and managers: a mail when a webhook endpoint is disabled."
     )
@@ -54,4 +69,6 @@ class NotificationsRead(StrictModel):
 
 class NotificationsUpdate(StrictModel):
     reply: bool | None = None
+    new_comment: bool | None = None
+    moderation_digest: bool | None = None
     webhook_disabled: bool | None = None

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
+from api.adapters.wxr import COVER_META, REDIRECT_META
 from domain.portability.model import FORMAT_NAME, FORMAT_VERSION
 
 JSON_NAME = "causerie-export.json"
@@ -46,9 +47,10 @@ _README = """Causerie export of the tenant "{name}" ({slug}), made {generated_at
 {json_name}  everything, in the "{format}" JSON format, version {version}
              (tenant, settings, branding, domains, subscription, members, blogs, tags,
              posts with Markdown, HTML and metadata, revisions, comments, rating
-             summaries, commenters' standing, ambassadors). Described in Causerie's README.
+             summaries, redirects, commenters' standing, ambassadors). Described in Causerie's README.
 {wxr_name}    the blogs, posts, tags and comments as a WordPress WXR 1.2 file
-             (Tools > Import > WordPress): each blog is a category.
+             (Tools > Import > WordPress): each blog is a category; a post's old
+             addresses (the redirect table) are its "causerie_redirect" meta.
 """
 
 
@@ -97,6 +99,9 @@ def wxr(snapshot: dict[str, Any], base_url: str) -> str:
     members = {m["id"]: m for m in snapshot["members"]}
     blogs = {b["id"]: b for b in snapshot["blogs"]}
     tags = {t["slug"]: t for t in snapshot["tags"]}
+    redirected: dict[str, list[str]] = {}
+    for redirect in snapshot.get("redirects", []):
+        redirected.setdefault(redirect["post_id"], []).append(redirect["path"])
     by_post: dict[str, list[dict[str, Any]]] = {}
     for comment in snapshot["comments"]:
         by_post.setdefault(comment["post_id"], []).append(comment)
@@ -182,8 +187,13 @@ def wxr(snapshot: dict[str, Any], base_url: str) -> str:
             x.el("category", cdata(name), raw=True, domain="post_tag", nicename=slug)
         if post["cover_image_url"]:
             x.open("wp:postmeta")
-            x.el("wp:meta_key", cdata("causerie_cover_image_url"), raw=True)
+            x.el("wp:meta_key", cdata(COVER_META), raw=True)
             x.el("wp:meta_value", cdata(post["cover_image_url"]), raw=True)
+            x.close("wp:postmeta")
+        for path in redirected.get(post["id"], []):  # the tenant's old addresses
+            x.open("wp:postmeta")
+            x.el("wp:meta_key", cdata(REDIRECT_META), raw=True)
+            x.el("wp:meta_value", cdata(path), raw=True)
             x.close("wp:postmeta")
         for comment in by_post.get(post["id"], []):
             if comment["status"] == "deleted" or comment["deleted_at"]:

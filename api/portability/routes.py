@@ -155,8 +155,9 @@ async def download_export(
     `name`), `posts[]` (`body_markdown`, `body_html`, `excerpt`, `status`, `published_at`,
     `tags[]` by slug, `rating` {`count`, `sum`, `histogram[5]`}, `comment_count`,
     `old_slugs[]`, …), `revisions[]`, `comments[]` (`parent_id` threads, author name,
-    e-mail and URL, `body_markdown`, `body_html`, `status`, …), `commenter_standings[]`
-    (the trust and ban list) and `ambassadors[]`. Ids are UUIDs, times ISO 8601 UTC. New
+    e-mail and URL, `body_markdown`, `body_html`, `status`, …), `redirects[]` (`path`,
+    `post_id`: old addresses of imported posts), `commenter_standings[]` (the trust and
+    ban list) and `ambassadors[]`. Ids are UUIDs, times ISO 8601 UTC. New
     fields may appear within a version; removing or changing one raises `version`."""
     uow = caller.work
     found = await uow.tenants.by_slug(tenant)

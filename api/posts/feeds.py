@@ -14,6 +14,7 @@ from xml.etree import ElementTree as ET
 
 from fastapi import Request, Response
 
+from api.access import get_services
 from api.kit.caching import cacheable
 from api.kit.routing import new_router
 from api.kit.sites import NOT_FOUND, READ_PROBLEMS, Links, SiteDep, SlugPath
@@ -55,8 +56,26 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _hubs(request: Request) -> list[str]:
+    return list(get_services(request).settings.websub_hubs)
+
+
+def _websub_links(self_url: str, hubs: Sequence[str]) -> dict[str, str]:
+    """WebSub discovery in the HTTP answer too: each hub, and the feed's own URL."""
+    if not hubs:
+        return {}
+    values = [f'<{hub}>; rel="hub"' for hub in hubs] + [f'<{self_url}>; rel="self"']
+    return {"Link": ", ".join(values)}
+
+
 def _atom(
-    title: str, self_url: str, home_url: str, feed_id: str, rows: Sequence[Any], links: Links
+    title: str,
+    self_url: str,
+    home_url: str,
+    feed_id: str,
+    rows: Sequence[Any],
+    links: Links,
+    hubs: Sequence[str] = (),
 ) -> bytes:
     ET.register_namespace("", ATOM_NS)
     a = f"{{{ATOM_NS}}}"
@@ -66,6 +85,8 @@ def _atom(
     updated = max((r["updated_at"] for r in rows), default=datetime(2000, 1, 1, tzinfo=UTC))
     _sub(feed, f"{a}updated", _iso(updated))
     _sub(feed, f"{a}link", rel="self", href=self_url, type=ATOM)
+    for hub in hubs:
+        _sub(feed, f"{a}link", rel="hub", href=hub)
     _sub(feed, f"{a}link", rel="alternate", href=home_url, type="text/html")
     _sub(feed, f"{a}generator", "Causerie")
     for row in rows:
@@ -97,10 +118,11 @@ async def site_feed_atom(request: Request, site: SiteDep) -> Response:
     async with public_reader(request.app.state.db, site.row.id) as reader:
         rows = await reader.feed(blog=None, limit=FEED_SIZE)
     links = Links(request, site)
+    self_url, hubs = links.api("/feed.atom"), _hubs(request)
     body = _atom(
-        site.row.name, links.api("/feed.atom"), links.home(), f"urn:uuid:{site.row.id}", rows, links
+        site.row.name, self_url, links.home(), f"urn:uuid:{site.row.id}", rows, links, hubs
     )
-    return cacheable(request, body, ATOM)
+    return cacheable(request, body, ATOM, _websub_links(self_url, hubs))
 
 
 @router.get(
@@ -118,15 +140,17 @@ async def blog_feed_atom(request: Request, site: SiteDep, blog: SlugPath) -> Res
     if found is None:
         raise NotFound("No such blog.")
     links = Links(request, site)
+    self_url, hubs = links.api(f"/blogs/{blog}/feed.atom"), _hubs(request)
     body = _atom(
         f"{found['title']} · {site.row.name}",
-        links.api(f"/blogs/{blog}/feed.atom"),
+        self_url,
         links.blog(blog),
         f"{links.blog(blog)}#feed",
         rows,
         links,
+        hubs,
     )
-    return cacheable(request, body, ATOM)
+    return cacheable(request, body, ATOM, _websub_links(self_url, hubs))
 
 
 @router.get(

@@ -49,6 +49,7 @@ from api.problems import ApiProblem
 from api.public_cache import cached
 from domain.kernel.errors import NotFound
 from domain.posts.use_cases import tag_slug_of
+from domain.webmention.model import endpoint_link
 from persistence.posts.public_reads import (
     MARK_START,
     MARK_STOP,
@@ -103,7 +104,11 @@ def _summary_fields(row: Any, links: Links) -> dict[str, Any]:
     return {
         "id": row["id"],
         "blog": {"slug": row["blog_slug"], "title": row["blog_title"]},
-        "author": {"handle": row["handle"], "display_name": row["display_name"]},
+        "author": {
+            "handle": row["handle"],
+            "display_name": row["display_name"],
+            "ambassador": row["ambassador"],
+        },
         "slug": row["slug"],
         "title": row["title"],
         "excerpt": row["excerpt"],
@@ -247,7 +252,11 @@ async def get_post(request: Request, site: SiteDep, blog: SlugPath, slug: SlugPa
         "body_html": row["body_html"],
         "updated_at": row["updated_at"],
     }
-    return raw_json_answer(request, body)
+    headers = {}
+    if site.row.features.get("federation") is True:
+        # Where other sites send their Webmentions about this post.
+        headers["Link"] = endpoint_link(get_services(request).settings.base_url, site.row.slug)
+    return raw_json_answer(request, body, headers)
 
 
 # --- tags and authors---------------------------------------------------------------------
@@ -288,6 +297,7 @@ async def get_author(request: Request, site: SiteDep, handle: HandlePath) -> Res
     body = AuthorRead(
         handle=row["handle"],
         display_name=row["display_name"],
+        ambassador=row["ambassador"],
         post_count=row["post_count"],
         blogs=[
             BlogRef(slug=s, title=t)

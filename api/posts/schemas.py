@@ -251,6 +251,10 @@ class BlogRef(StrictModel):
 class AuthorRef(StrictModel):
     handle: str
     display_name: str
+    ambassador: bool = Field(
+        description="True when the site's managers marked this author as one of the "
+        "brand's ambassadors (the theme shows a badge next to the name)."
+    )
 
 
 class TagRef(StrictModel):
@@ -310,6 +314,10 @@ class TagPage(StrictModel):
 class AuthorRead(StrictModel):
     handle: str
     display_name: str
+    ambassador: bool = Field(
+        description="True when the site's managers marked this author as one of the "
+        "brand's ambassadors (the theme shows a badge next to the name)."
+    )
     post_count: int
     blogs: list[BlogRef]
     url: str

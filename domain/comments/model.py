@@ -119,6 +119,8 @@ class Comment:
     source: str = "web"
     author_handle: str | None = None
     author_avatar: str | None = None
+    # Its signed-in author is one of the tenant's ambassadors (filled by the thread reads).
+    ambassador: bool = False
 
     @property
     def is_pinned(self) -> bool:

@@ -17,7 +17,7 @@ from uuid import UUID
 from domain.comments.model import CommentStatus
 from domain.kernel.access import Role
 from domain.kernel.errors import DomainError, InvalidInput
-from domain.posts.model import MAX_PUBLISH_YEAR, MIN_PUBLISH_YEAR, PostStatus
+from domain.posts.model import MAX_PUBLISH_YEAR, MIN_PUBLISH_YEAR, Post, PostStatus
 
 
 class ImportFormat(StrEnum):
@@ -152,6 +152,19 @@ class CommentRow:
     status: CommentStatus
     created_at: datetime
     sentiment: str
+
+
+@dataclass
+class ImportBatch:
+    """What one batch of an import writes, in one go: its posts, their tags (slug to
+    name), the old paths that redirect to them, their comments, and the source keys of
+    everything (for idempotency)."""
+
+    posts: list[Post] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+    redirects: dict[str, UUID] = field(default_factory=dict)
+    comments: list[CommentRow] = field(default_factory=list)
+    keys: dict[str, UUID] = field(default_factory=dict)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from domain.imports.model import (
     CategoriesAs,
     CommentRow,
     ExportSummary,
+    ImportBatch,
     ImportedAuthor,
     ImportedPost,
     ImportFormat,
@@ -303,29 +304,67 @@ async def _blog_for(uow: ImportsUnitOfWork, run: _Run, post: ImportedPost) -> UU
     return blog_id
 
 
-async def _post(uow: ImportsUnitOfWork, run: _Run, tools: Tools, item: ImportedPost) -> None:
+async def _batch(
+    uow: ImportsUnitOfWork, run: _Run, tools: Tools, items: list[ImportedPost]
+) -> None:
+    """Write a batch of posts with their comments, tags, redirects and keys: a few
+    statements for the whole batch, whatever its size."""
     job = run.job
-    key = item.key
-    if key in run.seen:  # two items with one id in the same file (it happens)
-        key = f"{key}:{item.slug or len(run.seen)}"
-        job.warn(item.key, "a second item with this id: imported under " + key)
-    run.seen.add(key)
-    for warning in item.warnings:
-        job.warn(key, warning)
-    if key in await uow.imports.keys(job.source, [key]):
-        job.report.skipped += 1
+    keyed: list[tuple[str, ImportedPost]] = []
+    for item in items:
+        key = item.key
+        if key in run.seen:  # two items with one id in the same file (it happens)
+            key = f"{key}:{item.slug or len(run.seen)}"
+            job.warn(item.key, "a second item with this id: imported under " + key)
+        run.seen.add(key)
+        for warning in item.warnings:
+            job.warn(key, warning)
+        keyed.append((key, item))
+    known = await uow.imports.keys(job.source, [key for key, _ in keyed])
+    fresh: list[tuple[str, ImportedPost, UUID, str, str, str]] = []
+    for key, item in keyed:
+        if key in known:
+            job.report.skipped += 1
+            continue
+        blog_id = await _blog_for(uow, run, item)
+        safe = tools.html.clean(_paragraphs(item.html))
+        body_text = tools.text.plain_text(safe)
+        title = " ".join(item.title.split())[:300] or excerpt_of(body_text, 60) or "Untitled"
+        base = slugify(item.slug or title, tools.text, 100)[:POST_SLUG_LENGTH]
+        fresh.append((key, item, blog_id, safe, body_text, base))
+    if not fresh:
         return
+    taken_before = await uow.imports.slugs_taken([(f[2], f[5]) for f in fresh])
+    used: set[tuple[UUID, str]] = set()
+    batch = ImportBatch()
+    for key, item, blog_id, safe, body_text, base in fresh:
+
+        async def taken(slug: str, blog_id: UUID = blog_id) -> bool:
+            return (blog_id, slug) in used or await uow.posts.slug_taken(blog_id, slug)
+
+        if (blog_id, base) in taken_before or (blog_id, base) in used:
+            slug = await unique_slug(base, taken, POST_SLUG_LENGTH)
+        else:
+            slug = base
+        used.add((blog_id, slug))
+        _post(run, tools, batch, key, item, blog_id, slug, safe, body_text)
+    job.report.redirects += await uow.imports.add_batch(job.source, batch)
+
+
+def _post(
+    run: _Run,
+    tools: Tools,
+    batch: ImportBatch,
+    key: str,
+    item: ImportedPost,
+    blog_id: UUID,
+    slug: str,
+    safe: str,
+    body_text: str,
+) -> None:
+    job = run.job
     now = clock.now()
-    blog_id = await _blog_for(uow, run, item)
-    safe = tools.html.clean(_paragraphs(item.html))
-    body_text = tools.text.plain_text(safe)
     title = " ".join(item.title.split())[:300] or excerpt_of(body_text, 60) or "Untitled"
-    base = slugify(item.slug or title, tools.text, 100)
-
-    async def taken(slug: str) -> bool:
-        return await uow.posts.slug_taken(blog_id, slug)
-
-    slug = await unique_slug(base, taken, POST_SLUG_LENGTH)
     if item.slug and slug != item.slug:
         job.warn(key, f"slug {item.slug!r} is taken or not allowed here: the post is {slug!r}")
     published = usable_date(item.published_at)
@@ -380,25 +419,24 @@ async def _post(uow: ImportsUnitOfWork, run: _Run, tools: Tools, item: ImportedP
         created_at=now,
         updated_at=now,
     )
-    await uow.posts.add(post)
-    await uow.posts.ensure_tags(tags)
+    batch.posts.append(post)
+    for tag_slug, name in tags.items():
+        batch.tags.setdefault(tag_slug, name)
     if item.cover_image_url and item.cover_image_url.startswith("post:") and cover is None:
         run.covers[post.id] = item.cover_image_url
     job.report.posts += 1
-    pairs = {key: post.id}
-    paths = {p[:2000]: post.id for p in item.old_paths}
-    job.report.redirects += await uow.imports.add_redirects(paths)
-    await _comments(uow, run, tools, item, post, pairs)
-    await uow.imports.remember(job.source, pairs)
+    batch.keys[key] = post.id
+    for path in item.old_paths:
+        batch.redirects.setdefault(path[:2000], post.id)
+    _comments(run, tools, item, post, batch)
 
 
-async def _comments(
-    uow: ImportsUnitOfWork,
+def _comments(
     run: _Run,
     tools: Tools,
     item: ImportedPost,
     post: Post,
-    pairs: dict[str, UUID],
+    batch: ImportBatch,
 ) -> None:
     job = run.job
     ids: dict[str, tuple[UUID, UUID, int]] = {}  # key -> (id, root, depth)
@@ -455,11 +493,9 @@ async def _comments(
         )
         # A reply to a comment that went to the last level hangs from that comment.
         ids[comment.key] = (comment_id, parent[1] if parent else comment_id, depth)
-        pairs[comment.key] = comment_id
+        batch.keys[comment.key] = comment_id
         job.report.comments += 1
-    if rows:
-        await uow.imports.add_comments(rows)
-        await uow.imports.count_comments([post.id])
+    batch.comments.extend(rows)
 
 
 def body_hash(text: str) -> bytes:
@@ -529,7 +565,7 @@ async def _run(
         await _room(uow, job.tenant_id, summary, job.options)
         run.fallback_author = job.created_by
         await _authors(uow, run, summary.authors, tools.text)
-        pending = 0
+        pending: list[ImportedPost] = []
         for item in open_reader().items():
             if isinstance(item, Skipped):
                 job.report.skipped += 1
@@ -538,10 +574,13 @@ async def _run(
             if not isinstance(item, ImportedPost):
                 run.attachments[item.key] = item.url
                 continue
-            await _post(uow, run, tools, item)
-            job.done += 1
-            pending += 1
-            if pending >= BATCH and not dry:
+            pending.append(item)
+            if len(pending) < BATCH:
+                continue
+            await _batch(uow, run, tools, pending)
+            job.done += len(pending)
+            pending = []
+            if not dry:
                 if fault is not None:
                     fault(job.done)
                 await uow.imports.save(job)
@@ -549,7 +588,9 @@ async def _run(
                 await uow_cm.__aexit__(None, None, None)
                 uow_cm = units()
                 uow = await uow_cm.__aenter__()
-                pending = 0
+        if pending:
+            await _batch(uow, run, tools, pending)
+            job.done += len(pending)
         for post_id, attachment in run.covers.items():
             if attachment in run.attachments:
                 await uow.imports.set_cover(post_id, run.attachments[attachment])

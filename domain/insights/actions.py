@@ -53,8 +53,8 @@ async def invite_to_write(
     licence: Licence,
 ) -> InvitationIssued:
     """One step from a ranking to an invitation to become an author: the member
-    invitation, to the person's own address (no mail is sent yet: the answer holds the
-    link). Someone who already writes here is a 409."""
+    invitation, to the person's own address, which goes by mail as any invitation does
+    (the answer holds the link too). Someone who already writes here is a 409."""
     require(actor, Action.MANAGE_TENANT)
     await _gate(uow, actor, FULL)
     person = await _person(uow, user_id)

@@ -19,7 +19,13 @@ class Template(StrEnum):
     INVITATION = "invitation"
     VERIFY_EMAIL = "verify_email"
     REPLY = "reply"
+    NEW_COMMENT = "new_comment"
+    MODERATION_DIGEST = "moderation_digest"
+    REPLY_DIGEST = "reply_digest"  # the replies held back by the hourly cap
     WEBHOOK_DISABLED = "webhook_disabled"
+    EMAIL_CHANGE_CONFIRM = "email_change_confirm"  # to the new address, with the link
+    EMAIL_CHANGE_TAKEN = "email_change_taken"  # to the new address, when it has an account
+    EMAIL_CHANGE_NOTICE = "email_change_notice"  # to the old address
 
 
 class Notification(StrEnum):
@@ -27,12 +33,16 @@ class Notification(StrEnum):
     unsubscribe from it)."""
 
     REPLY = "reply"
+    NEW_COMMENT = "new_comment"  # to a post's author
+    MODERATION_DIGEST = "moderation_digest"  # to owners, managers and moderators
     WEBHOOK_DISABLED = "webhook_disabled"  # to owners and managers
 
 
 # The template each notification is sent with.
 NOTIFICATION_TEMPLATES = {
     Notification.REPLY: Template.REPLY,
+    Notification.NEW_COMMENT: Template.NEW_COMMENT,
+    Notification.MODERATION_DIGEST: Template.MODERATION_DIGEST,
     Notification.WEBHOOK_DISABLED: Template.WEBHOOK_DISABLED,
 }
 

@@ -23,6 +23,18 @@ INVALID_VERIFICATION = "This confirmation link is not valid any more: sign in to
 RESET, VERIFY = "reset", "verify"
 
 
+async def accept_password_reset_request(uow: MailUnitOfWork, tenant_slug: str, email: str) -> None:
+    """The request's part of a reset: the same work whether or not the address has an
+    account (a job for the worker, which looks it up and mails), so that neither the
+    answer nor its time tells one from the other."""
+    tenant = await uow.tenants.by_slug(tenant_slug)
+    if tenant is None:
+        raise NotFound("No such site.")
+    await uow.set_tenant(tenant.id)
+    await uow.reset_requests.defer(tenant.id, tenant.slug, normalise_email(email))
+    await uow.commit()
+
+
 async def request_password_reset(
     uow: MailUnitOfWork,
     tenant_slug: str,
@@ -32,9 +44,9 @@ async def request_password_reset(
     ttl: timedelta,
     per_hour: int,
 ) -> None:
-    """A reset mail to the address, branded by the site, if it belongs to one of the
-    site's people and has had fewer than ``per_hour`` in the last hour; nothing
-    otherwise, and the same (empty) answer either way."""
+    """The worker's part: a reset mail to the address, branded by the site, if it belongs
+    to one of the site's people and has had fewer than ``per_hour`` in the last hour;
+    nothing otherwise."""
     tenant = await uow.tenants.by_slug(tenant_slug)
     if tenant is None:
         raise NotFound("No such site.")

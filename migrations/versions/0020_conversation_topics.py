@@ -16,7 +16,8 @@
   same transaction: an approval adds the comment's terms, a rejection, deletion or spam
   decision takes them away, an edit swaps the old text's terms for the new one's.
 - ``insight_topics_rollup()`` rebuilds the current tenant's rows from the comments (the
-  benchmark's bulk seed runs with the trigger off and calls it once).
+  benchmark's bulk seed runs with the trigger off and calls it once); its definition is
+  shared with migration 0031, which made it set-based.
 
 From insight to action:
 
@@ -34,6 +35,7 @@ Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
+import topics_rollup
 from alembic import op
 from helpers import enable_tenant_rls
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
@@ -159,35 +161,10 @@ BEGIN
 END $$
 """
 
-ROLLUP_FUNCTION = f"""
-CREATE FUNCTION insight_topics_rollup() RETURNS void
-LANGUAGE sql SET search_path = public AS $$
-  DELETE FROM insight_topic_days WHERE tenant_id = app_current_tenant();
-  -- Each distinct text is read once, however many comments repeat it.
-  WITH approved AS (
-    SELECT c.tenant_id, c.id, c.created_at, c.sentiment, c.body_markdown, b.language
-    FROM comments c
-    JOIN posts p ON p.tenant_id = c.tenant_id AND p.id = c.post_id
-    JOIN blogs b ON b.tenant_id = p.tenant_id AND b.id = p.blog_id
-    WHERE c.tenant_id = app_current_tenant() AND c.status = 'approved'),
-  texts AS (
-    SELECT t.body_markdown, t.language, x.term, x.label
-    FROM (SELECT DISTINCT body_markdown, language FROM approved) t
-    CROSS JOIN LATERAL insight_comment_terms(t.body_markdown, t.language) x)
-  INSERT INTO insight_topic_days (tenant_id, day, term, label, comments, positive, neutral,
-                                  negative, examples, negative_examples)
-  SELECT c.tenant_id, {_DAY.format(r="c")}, x.term, left(min(x.label), 200), count(*),
-         count(*) FILTER (WHERE c.sentiment = 'positive'),
-         count(*) FILTER (WHERE c.sentiment = 'neutral'),
-         count(*) FILTER (WHERE c.sentiment = 'negative'),
-         (array_agg(c.id ORDER BY c.created_at, c.id))[1:{EXAMPLES}],
-         coalesce((array_agg(c.id ORDER BY c.created_at, c.id)
-                   FILTER (WHERE c.sentiment = 'negative'))[1:{EXAMPLES}], '{{}}'::uuid[])
-  FROM approved c
-  JOIN texts x ON x.body_markdown = c.body_markdown AND x.language = c.language
-  GROUP BY 1, 2, 3;
-$$
-"""
+# The rebuild is defined once for this revision and 0031 (``migrations/topics_rollup.py``):
+# a database upgraded through here gets the set-based one at once, so the fill below is
+# as fast on a large database as a rebuild after 0031.
+ROLLUP_FUNCTION = topics_rollup.SET_BASED
 
 
 def upgrade() -> None:

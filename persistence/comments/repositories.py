@@ -164,6 +164,18 @@ _OPEN_REPORTS = (
 )
 
 
+# Whether the comment's signed-in author is one of the tenant's ambassadors (the public
+# thread badges them); one primary-key probe per comment shown.
+_AMBASSADOR = (
+    sa.exists()
+    .where(
+        t.ambassadors.c.tenant_id == _c.c.tenant_id,
+        t.ambassadors.c.user_id == _c.c.author_user_id,
+    )
+    .label("ambassador")
+)
+
+
 def comment_of(row: Any) -> Comment:
     m = row._mapping
     return Comment(
@@ -202,6 +214,7 @@ def comment_of(row: Any) -> Comment:
         source=m.get("source") or "web",
         author_handle=m.get("author_handle"),
         author_avatar=m.get("author_avatar"),
+        ambassador=bool(m.get("ambassador")),
     )
 
 
@@ -403,7 +416,7 @@ class SqlCommentRepository(TenantScoped):
         # The pinned comment is listed before the first page (``pinned``), never in
         # the pages, so that a cursor neither skips nor repeats it.
         pinned = sa.and_(_c.c.pinned_at.is_not(None), _c.c.status == CommentStatus.APPROVED.value)
-        query = sa.select(_c).where(
+        query = sa.select(_c, _AMBASSADOR).where(
             _c.c.tenant_id == self.tenant_id,
             _c.c.post_id == post_id,
             _c.c.parent_id.is_(None),
@@ -414,7 +427,7 @@ class SqlCommentRepository(TenantScoped):
         return [comment_of(r) for r in await self.conn.execute(query)]
 
     async def pinned(self, post_id: UUID) -> Comment | None:
-        query = sa.select(_c).where(
+        query = sa.select(_c, _AMBASSADOR).where(
             _c.c.tenant_id == self.tenant_id,
             _c.c.post_id == post_id,
             _c.c.parent_id.is_(None),
@@ -435,7 +448,7 @@ class SqlCommentRepository(TenantScoped):
 
     async def replies(self, root_ids: list[UUID]) -> list[Comment]:
         query = (
-            sa.select(_c)
+            sa.select(_c, _AMBASSADOR)
             .where(
                 _c.c.tenant_id == self.tenant_id,
                 _c.c.root_id.in_(root_ids),

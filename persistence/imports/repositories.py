@@ -5,19 +5,25 @@ redirects are written here)."""
 from __future__ import annotations
 
 import hashlib
+import json
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import UUID as PgUUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from domain.comments.model import CommentStatus
 from domain.imports.model import (
     CategoriesAs,
     CommentRow,
+    ImportBatch,
     ImportFormat,
     ImportJob,
     ImportOptions,
@@ -25,9 +31,10 @@ from domain.imports.model import (
     ImportState,
 )
 from domain.kernel.access import Role
+from domain.posts.model import Post
 from persistence import tables as t
-from persistence.comments.repositories import comments as _c
 from persistence.database import TenantScoped
+from persistence.posts.repositories import _post_values
 
 U = PgUUID(as_uuid=True)
 
@@ -87,6 +94,85 @@ redirects = sa.Table(
 )
 
 _i = imports
+# Transaction-local: on for the statements of a batch only (see ``add_batch``).
+_BULK_LOAD = sa.text("SELECT set_config('causerie.bulk_load', :on, true)")
+# Many rows in one statement of constant text (its plan is prepared once), from arrays.
+# Look-ups of many keys at once, one index probe per key on the whole primary key (a
+# lateral subquery with a LIMIT is planned per key, whatever the table's statistics say;
+# an ``IN`` list could be applied as a filter over the tenant's rows instead).
+_KEYS = sa.text(
+    "SELECT k.item_key, k.target_id FROM unnest(CAST(:keys AS varchar[])) AS w(key) "
+    "CROSS JOIN LATERAL (SELECT i.item_key, i.target_id FROM import_keys i "
+    "WHERE i.tenant_id = CAST(:tenant AS uuid) AND i.source = CAST(:source AS varchar) "
+    "AND i.item_key = w.key LIMIT 1) AS k"
+)
+_SLUGS = sa.text(
+    "SELECT w.blog_id, w.slug FROM unnest(CAST(:blogs AS uuid[]), CAST(:slugs AS varchar[])) "
+    "AS w(blog_id, slug) WHERE EXISTS (SELECT 1 FROM posts p WHERE "
+    "p.tenant_id = CAST(:tenant AS uuid) AND p.blog_id = w.blog_id AND p.slug = w.slug) "
+    "OR EXISTS (SELECT 1 FROM post_slugs s WHERE s.tenant_id = CAST(:tenant AS uuid) "
+    "AND s.blog_id = w.blog_id AND s.slug = w.slug)"
+)
+_COUNTS_BULK = sa.text(
+    "SELECT public_post_counts_bulk(CAST(:blogs AS uuid[]), CAST(:authors AS uuid[]), "
+    "CAST(:statuses AS text[]), CAST(:tags AS text[]))"
+)
+_INSIGHTS_BULK = sa.text(
+    "SELECT insight_bulk_comments(CAST(:ids AS uuid[]), CAST(:posts AS uuid[]), "
+    "CAST(:blogs AS uuid[]), CAST(:authors AS uuid[]), CAST(:created AS timestamptz[]), "
+    "CAST(:statuses AS text[]), CAST(:replies AS boolean[]), CAST(:sentiments AS text[]), "
+    "CAST(:bodies AS text[]), CAST(:persons AS bytea[]))"
+)
+# Every column a new post is given; the tags travel as a JSON list each (an array of
+# arrays must be rectangular).
+_POST_COLUMNS = (*(f.name for f in fields(Post)), "comment_count")
+
+
+def _array_type(name: str) -> str:
+    if name == "tag_names":
+        return "text[]"
+    return f"{t.posts.c[name].type.compile(dialect=postgresql.dialect())}[]"  # type: ignore[no-untyped-call]
+
+
+_POSTS = sa.text(
+    f"INSERT INTO posts ({', '.join(_POST_COLUMNS)}) "
+    "SELECT "
+    + ", ".join(
+        "ARRAY(SELECT jsonb_array_elements_text(CAST(p.tag_names AS jsonb)))"
+        if n == "tag_names"
+        else f"p.{n}"
+        for n in _POST_COLUMNS
+    )
+    + " "
+    f"FROM unnest({', '.join(f'CAST(:{n} AS {_array_type(n)})' for n in _POST_COLUMNS)}) "
+    f"AS p({', '.join(_POST_COLUMNS)})"
+)
+_COMMENTS = sa.text(
+    "INSERT INTO comments (tenant_id, id, post_id, parent_id, root_id, depth, author_name, "
+    "author_email, author_url, body_markdown, body_html, body_hash, status, created_at, "
+    "updated_at, sentiment) "
+    "SELECT CAST(:tenant AS uuid), c.id, c.post_id, c.parent_id, c.root_id, c.depth, c.name, "
+    "c.email, c.url, c.markdown, c.html, c.hash, c.status, c.created, c.created, c.sentiment "
+    "FROM unnest(CAST(:ids AS uuid[]), CAST(:posts AS uuid[]), CAST(:parents AS uuid[]), "
+    "CAST(:roots AS uuid[]), CAST(:depths AS smallint[]), CAST(:names AS varchar[]), "
+    "CAST(:emails AS varchar[]), CAST(:urls AS varchar[]), CAST(:markdown AS text[]), "
+    "CAST(:html AS text[]), CAST(:hashes AS bytea[]), CAST(:statuses AS varchar[]), "
+    "CAST(:created AS timestamptz[]), CAST(:sentiments AS varchar[])) "
+    "AS c(id, post_id, parent_id, root_id, depth, name, email, url, markdown, html, hash, "
+    "status, created, sentiment)"
+)
+_REMEMBER = sa.text(
+    "INSERT INTO import_keys (tenant_id, source, item_key, target_id, created_at) "
+    "SELECT CAST(:tenant AS uuid), CAST(:source AS varchar), k, v, now() "
+    "FROM unnest(CAST(:keys AS varchar[]), CAST(:targets AS uuid[])) AS x(k, v) "
+    "ON CONFLICT DO NOTHING"
+)
+_REDIRECT = sa.text(
+    "INSERT INTO redirects (tenant_id, path, post_id, created_at) "
+    "SELECT CAST(:tenant AS uuid), p, v, now() "
+    "FROM unnest(CAST(:paths AS varchar[]), CAST(:posts AS uuid[])) AS x(p, v) "
+    "ON CONFLICT DO NOTHING RETURNING path"
+)
 
 
 def _job(row: Any) -> ImportJob:
@@ -189,11 +275,7 @@ class SqlImportRepository(TenantScoped):
         if not wanted:
             return {}
         rows = await self.conn.execute(
-            sa.select(import_keys.c.item_key, import_keys.c.target_id).where(
-                import_keys.c.tenant_id == self.tenant_id,
-                import_keys.c.source == source[:2000],
-                import_keys.c.item_key.in_(wanted),
-            )
+            _KEYS, {"tenant": self.tenant_id, "source": source[:2000], "keys": wanted}
         )
         return {r.item_key: r.target_id for r in rows}
 
@@ -214,41 +296,22 @@ class SqlImportRepository(TenantScoped):
         if not pairs:
             return
         await self.conn.execute(
-            pg_insert(import_keys)
-            .values(
-                [
-                    {
-                        "tenant_id": self.tenant_id,
-                        "source": source[:2000],
-                        "item_key": key[:300],
-                        "target_id": target,
-                        "created_at": sa.func.now(),
-                    }
-                    for key, target in pairs.items()
-                ]
-            )
-            .on_conflict_do_nothing()
+            _REMEMBER,
+            {
+                "tenant": self.tenant_id,
+                "source": source[:2000],
+                "keys": [key[:300] for key in pairs],
+                "targets": list(pairs.values()),
+            },
         )
 
-    async def add_redirects(self, paths: dict[str, UUID]) -> int:
+    async def _add_redirects(self, paths: dict[str, UUID]) -> int:
         """An old path already taken (by an earlier import) keeps its first post."""
         if not paths:
             return 0
         result = await self.conn.execute(
-            pg_insert(redirects)
-            .values(
-                [
-                    {
-                        "tenant_id": self.tenant_id,
-                        "path": path,
-                        "post_id": post_id,
-                        "created_at": sa.func.now(),
-                    }
-                    for path, post_id in paths.items()
-                ]
-            )
-            .on_conflict_do_nothing()
-            .returning(redirects.c.path)
+            _REDIRECT,
+            {"tenant": self.tenant_id, "paths": list(paths), "posts": list(paths.values())},
         )
         return len(result.all())
 
@@ -308,51 +371,117 @@ class SqlImportRepository(TenantScoped):
             )
         )
 
-    async def add_comments(self, rows: list[CommentRow]) -> None:
-        if not rows:
-            return
-        await self.conn.execute(
-            _c.insert().values(
-                [
-                    {
-                        "tenant_id": self.tenant_id,
-                        "id": r.id,
-                        "post_id": r.post_id,
-                        "parent_id": r.parent_id,
-                        "root_id": r.root_id,
-                        "depth": r.depth,
-                        "author_name": r.author_name,
-                        "author_email": r.author_email,
-                        "author_url": r.author_url,
-                        "body_markdown": r.body_markdown,
-                        "body_html": r.body_html,
-                        "body_hash": hashlib.sha256(
-                            " ".join(r.body_markdown.lower().split()).encode()
-                        ).digest(),
-                        "status": r.status.value,
-                        "created_at": r.created_at,
-                        "updated_at": r.created_at,
-                        "sentiment": r.sentiment,
-                    }
-                    for r in rows
-                ]
-            )
+    async def slugs_taken(self, wanted: list[tuple[UUID, str]]) -> set[tuple[UUID, str]]:
+        if not wanted:
+            return set()
+        rows = await self.conn.execute(
+            _SLUGS,
+            {
+                "tenant": self.tenant_id,
+                "blogs": [blog for blog, _ in wanted],
+                "slugs": [slug for _, slug in wanted],
+            },
         )
+        return {(r.blog_id, r.slug) for r in rows} & set(wanted)
 
-    async def count_comments(self, post_ids: list[UUID]) -> None:
-        """The posts' counters, as the comments slice keeps them (approved comments)."""
-        p = t.posts
-        approved = (
-            sa.select(sa.func.count())
-            .where(
-                _c.c.tenant_id == p.c.tenant_id, _c.c.post_id == p.c.id, _c.c.status == "approved"
+    async def add_batch(self, source: str, batch: ImportBatch) -> int:
+        """A handful of statements for the whole batch. While they run, the transaction's
+        ``causerie.bulk_load`` is on, so the per-row triggers of posts and comments
+        (public counts, insights, topics) are not fired for these rows (migration 0028);
+        ``public_post_counts_bulk`` and ``insight_bulk_comments`` then add the batch's
+        rows to the same aggregates in one grouped statement each, and the setting is
+        turned off again before anything else runs in the transaction."""
+        if not batch.posts:
+            return 0
+        await self.conn.execute(_BULK_LOAD, {"on": "on"})
+        try:
+            # The posts are new: their counters are their approved comments in the batch.
+            approved = Counter(
+                row.post_id for row in batch.comments if row.status is CommentStatus.APPROVED
             )
-            .scalar_subquery()
-        )
+            columns: dict[str, list[Any]] = {name: [] for name in _POST_COLUMNS}
+            for post in batch.posts:
+                values = {**_post_values(post), "comment_count": approved[post.id]}
+                values["tag_names"] = json.dumps(values["tag_names"])
+                for name in _POST_COLUMNS:
+                    columns[name].append(values[name])
+            await self.conn.execute(_POSTS, columns)
+            if batch.tags:
+                await self.conn.execute(
+                    pg_insert(t.tags)
+                    .values(
+                        [
+                            {
+                                "tenant_id": self.tenant_id,
+                                "slug": slug,
+                                "name": name,
+                                "created_at": sa.func.now(),
+                            }
+                            for slug, name in batch.tags.items()
+                        ]
+                    )
+                    .on_conflict_do_nothing(index_elements=["tenant_id", "slug"])
+                )
+            redirected = await self._add_redirects(batch.redirects)
+            if batch.comments:
+                await self._add_comments(batch.comments)
+            await self.remember(source, batch.keys)
+            posts = batch.posts
+            await self.conn.execute(
+                _COUNTS_BULK,
+                {
+                    "blogs": [post.blog_id for post in posts],
+                    "authors": [post.author_id for post in posts],
+                    "statuses": [post.status.value for post in posts],
+                    "tags": [json.dumps(post.tag_names) for post in posts],
+                },
+            )
+            if batch.comments:
+                rows = batch.comments
+                of = {post.id: post for post in posts}
+                await self.conn.execute(
+                    _INSIGHTS_BULK,
+                    {
+                        "ids": [r.id for r in rows],
+                        "posts": [r.post_id for r in rows],
+                        "blogs": [of[r.post_id].blog_id for r in rows],
+                        "authors": [of[r.post_id].author_id for r in rows],
+                        "created": [r.created_at for r in rows],
+                        "statuses": [r.status.value for r in rows],
+                        "replies": [r.parent_id is not None for r in rows],
+                        "sentiments": [r.sentiment for r in rows],
+                        "bodies": [r.body_markdown for r in rows],
+                        # Imported comments carry no member id nor hashed address.
+                        "persons": [None for _ in rows],
+                    },
+                )
+        finally:
+            await self.conn.execute(_BULK_LOAD, {"on": "off"})
+        return redirected
+
+    async def _add_comments(self, rows: list[CommentRow]) -> None:
         await self.conn.execute(
-            p.update()
-            .where(p.c.tenant_id == self.tenant_id, p.c.id.in_(post_ids))
-            .values(comment_count=approved)
+            _COMMENTS,
+            {
+                "tenant": self.tenant_id,
+                "ids": [r.id for r in rows],
+                "posts": [r.post_id for r in rows],
+                "parents": [r.parent_id for r in rows],
+                "roots": [r.root_id for r in rows],
+                "depths": [r.depth for r in rows],
+                "names": [r.author_name for r in rows],
+                "emails": [r.author_email for r in rows],
+                "urls": [r.author_url for r in rows],
+                "markdown": [r.body_markdown for r in rows],
+                "html": [r.body_html for r in rows],
+                "hashes": [
+                    hashlib.sha256(" ".join(r.body_markdown.lower().split()).encode()).digest()
+                    for r in rows
+                ],
+                "statuses": [r.status.value for r in rows],
+                "created": [r.created_at for r in rows],
+                "sentiments": [r.sentiment for r in rows],
+            },
         )
 
     async def set_cover(self, post_id: UUID, url: str) -> None:

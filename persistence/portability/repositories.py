@@ -111,6 +111,10 @@ _SNAPSHOT: list[tuple[str, str]] = [
         " moderated_by FROM comments WHERE tenant_id = :t ORDER BY created_at, id",
     ),
     (
+        "redirects",
+        "SELECT path, post_id, created_at FROM redirects WHERE tenant_id = :t ORDER BY path",
+    ),
+    (
         "commenter_standings",
         "SELECT s.user_id, u.display_name, s.standing, s.note, s.updated_by, s.updated_at"
         " FROM commenter_standings s JOIN users u ON u.id = s.user_id"

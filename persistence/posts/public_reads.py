@@ -159,6 +159,12 @@ _TAGS_LATERAL = (
     "JOIN tags t ON t.tenant_id = CAST(:tenant AS uuid) AND t.slug = x.slug) tg ON true"
 )
 
+# Whether the author ``u`` is one of the tenant's ambassadors (a primary-key probe).
+AMBASSADOR = (
+    "EXISTS (SELECT 1 FROM ambassadors a WHERE a.tenant_id = CAST(:tenant AS uuid) "
+    "AND a.user_id = u.id) AS ambassador"
+)
+
 _SUMMARY_COLUMNS = (
     "p.id, p.blog_id, p.author_id, p.slug, p.title, p.excerpt, p.cover_image_url, "
     "p.tag_names, p.language, p.published_at, p.reading_minutes, p.comment_count, "
@@ -247,6 +253,7 @@ def post_list_sql(query: PostQuery) -> tuple[str, dict[str, Any]]:
         f"ORDER BY {key} DESC, p.id DESC LIMIT CAST(:limit AS integer)) "
         "SELECT f.blog_id AS f_blog, f.author_id AS f_author, f.tag_known AS f_tag, "
         "pg.*, pb.slug AS blog_slug, pb.title AS blog_title, u.handle, u.display_name, "
+        f"{AMBASSADOR}, "
         f"tg.slugs AS tag_slugs, tg.names AS tag_display{snippet} "
         "FROM f LEFT JOIN (page pg "
         "JOIN blogs pb ON pb.tenant_id = CAST(:tenant AS uuid) AND pb.id = pg.blog_id "
@@ -272,8 +279,8 @@ def post_sql(tenant_id: UUID, blog: str, slug: str) -> tuple[str, dict[str, Any]
         f"WITH hit AS (SELECT p.id, 0 AS rank FROM posts p {in_blog.format(alias='p')} "
         f"UNION ALL SELECT s.post_id, 1 FROM post_slugs s {in_blog.format(alias='s')}) "
         f"SELECT {_SUMMARY_COLUMNS}, p.body_html, p.updated_at, b.slug AS blog_slug, "
-        "b.title AS blog_title, u.handle, u.display_name, tg.slugs AS tag_slugs, "
-        "tg.names AS tag_display FROM hit "
+        f"b.title AS blog_title, u.handle, u.display_name, {AMBASSADOR}, "
+        "tg.slugs AS tag_slugs, tg.names AS tag_display FROM hit "
         f"JOIN posts p ON p.tenant_id = CAST(:tenant AS uuid) AND p.id = hit.id "
         "JOIN blogs b ON b.tenant_id = p.tenant_id AND b.id = p.blog_id "
         f"JOIN users u ON u.id = p.author_id {_TAGS_LATERAL.format(alias='p')} "
@@ -375,7 +382,8 @@ class PublicReader:
     async def author(self, handle: str) -> Record | None:
         """An author with public posts in this tenant, with their count and blogs."""
         rows = await self._all(
-            "SELECT u.handle, u.display_name, sum(x.posts)::integer AS post_count, "
+            f"SELECT u.handle, u.display_name, {AMBASSADOR}, "
+            "sum(x.posts)::integer AS post_count, "
             "array_agg(b.slug ORDER BY b.slug) AS blog_slugs, "
             "array_agg(b.title ORDER BY b.slug) AS blog_titles "
             "FROM users u CROSS JOIN LATERAL ("
@@ -383,7 +391,7 @@ class PublicReader:
             + ") x "
             "JOIN blogs b ON b.tenant_id = CAST(:tenant AS uuid) AND b.id = x.blog_id "
             "WHERE u.handle = CAST(:handle AS text) AND x.posts > 0 "
-            "GROUP BY u.handle, u.display_name",
+            "GROUP BY u.id, u.handle, u.display_name",
             {"tenant": self.tenant_id, "handle": handle},
         )
         return rows[0] if rows else None

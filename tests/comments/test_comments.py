@@ -115,7 +115,12 @@ async def test_an_anonymous_email_never_appears_in_public(client, factory):
     listing = await client.get(comments_url(world, post.id))
     assert "secret.person" not in listing.text
     item = listing.json()["items"][0]
-    assert item["author"] == {"name": "Passant", "url": "https://example.test/me", "member": False}
+    assert item["author"] == {
+        "name": "Passant",
+        "url": "https://example.test/me",
+        "member": False,
+        "ambassador": False,
+    }
     queue = await client.get(f"/v1/tenants/{world.slug}/comments", headers=world.headers["owner"])
     assert queue.json()["items"][0]["author"]["email"] == "secret.person@example.test"
 

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from api.demo import DEMO_PASSWORD
 from tests.e2e.conftest import Api, axe_violations, screenshot
-from tests.e2e.test_console_journeys import MANAGER, sign_in, welcome
+from tests.e2e.test_console_journeys import MANAGER, MODERATOR, sign_in, welcome
 
 # Every screen a manager opens, with what shows once its data arrived.
 SCREENS = [
@@ -37,6 +38,7 @@ SCREENS = [
     ("audit", "audit-table"),
     ("exports", None),
     ("imports", None),
+    ("notifications", "notifications-form"),
 ]
 WIDTHS = [(360, 740), (390, 844)]
 
@@ -237,4 +239,33 @@ def test_a_manager_reads_the_audit_log_as_sentences_and_filters_it_by_person(bro
     for sentence in table.locator("tbody th").all():
         expect(sentence).to_contain_text("Alice Auteur")
     screenshot(page, "console-audit-by-person")
+    assert page.errors == []
+
+
+def test_a_moderator_turns_the_queue_digest_off_and_on(browser_page, console):
+    """The notifications screen shows the switches the role receives and saves each as it
+    is flipped; the API reads what was chosen."""
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, console, MODERATOR, "/console/t/demo/notifications")
+    expect(page.get_by_role("heading", level=1, name="My mail notifications")).to_be_visible()
+    digest = page.get_by_label("when comments wait for moderation")
+    expect(digest).to_be_checked()
+    expect(page.get_by_label("when a webhook endpoint is disabled")).to_have_count(0)
+    digest.uncheck()
+    expect(page.get_by_test_id("notifications-saved")).to_be_visible()
+    session = console.http.post(
+        console.url("/v1/auth/token"),
+        data={"username": MODERATOR, "password": DEMO_PASSWORD},
+    ).json()
+    mine = console.http.get(
+        console.url("/v1/sites/demo/me/notifications"),
+        headers={"Authorization": f"Bearer {session['access_token']}"},
+    ).json()
+    assert mine["moderation_digest"] is False
+    page.reload()
+    expect(page.get_by_label("when comments wait for moderation")).not_to_be_checked()
+    page.get_by_label("when comments wait for moderation").check()
+    expect(page.get_by_label("when comments wait for moderation")).to_be_checked()
+    expect(page.get_by_test_id("notifications-saved")).to_be_visible()
     assert page.errors == []

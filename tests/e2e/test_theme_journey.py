@@ -631,3 +631,75 @@ def test_a_posts_fediverse_likes_and_boosts_show_under_it(browser_page, live_api
     expect(page.get_by_role("heading", level=1, name="Pas encore relayé")).to_be_visible()
     assert page.get_by_test_id("fediverse-reactions").count() == 0
     assert page.errors == []
+
+
+def test_ambassadors_wear_a_badge_next_to_their_name_in_french_and_english(
+    browser_page, live_api: Api
+):
+    """A manager marks a reader who comments and an author as ambassadors: the theme
+    badges them next to their names (the post's byline, the comment, the author page),
+    in the site's language, and drops the badge once they are unmarked."""
+    post = _post(live_api, VERCORS)
+    body = f"Je recommande ce parcours à tout le monde ({time.time_ns()})"
+    path = f"/v1/sites/demo/posts/{post['id']}/comments"
+    made = live_api.as_user("reader@demo.causerie.test", "POST", path, json={"body": body}).json()
+    if made["status"] != "approved":
+        live_api.moderate(made["id"], "approve")
+    people = live_api.as_manager("GET", "/v1/tenants/demo/members", params={"limit": 100}).json()
+    ids = {m["email"]: m["user_id"] for m in people["items"]}
+    marked = [ids["reader@demo.causerie.test"], ids["alice@demo.causerie.test"]]
+    page = browser_page
+    try:
+        for user_id in marked:
+            live_api.as_manager("PUT", f"/v1/tenants/demo/insights/ambassadors/{user_id}")
+        _open(page, live_api, post)
+        byline = page.locator(".byline")
+        expect(byline.get_by_test_id("ambassador-badge")).to_have_text(
+            "ambassadeur (Ambassadeur de la marque)"
+        )
+        expect(byline.get_by_test_id("ambassador-badge")).to_be_visible()
+        mine = page.get_by_test_id("comment-list").get_by_role("listitem").filter(has_text=body)
+        badge = mine.get_by_test_id("ambassador-badge")
+        expect(badge).to_be_visible()
+        expect(badge).to_have_attribute("title", "Ambassadeur de la marque")
+        # Only the marked ones: the other readers' comments on the post have none.
+        articles = page.get_by_test_id("comment-list").get_by_role("article")
+        names = [articles.nth(i).get_attribute("aria-label") for i in range(articles.count())]
+        badged = [
+            articles.nth(i).get_by_test_id("ambassador-badge").count() for i in range(len(names))
+        ]
+        assert set(names) - {"Rita Reader"}, names  # someone else comments here too
+        assert badged == [1 if n == "Rita Reader" else 0 for n in names], (names, badged)
+        assert axe_violations(page) == []
+        screenshot(page, "theme-ambassador-badges")
+
+        page.get_by_role("link", name="Alice Auteur").first.click()
+        heading = page.get_by_role("heading", level=1)
+        expect(heading).to_contain_text("Alice Auteur")
+        expect(heading.get_by_test_id("ambassador-badge")).to_be_visible()
+        assert axe_violations(page) == []
+
+        # The same site in English.
+        live_api.patch_site({"default_language": "en"})
+        # The browser keeps the site's config for its max-age: this reader starts afresh.
+        page.context.new_cdp_session(page).send("Network.clearBrowserCache")
+        _open(page, live_api, post)
+        expect(page.locator(".byline").get_by_test_id("ambassador-badge")).to_have_text(
+            "ambassador (An ambassador of the brand)"
+        )
+        assert axe_violations(page) == []
+
+        # Unmarked, the reader's badge goes at the next reading.
+        live_api.as_manager("DELETE", f"/v1/tenants/demo/insights/ambassadors/{marked[0]}")
+        page.reload()
+        expect(page.get_by_role("heading", level=1, name=post["title"])).to_be_visible()
+        expect(page.get_by_test_id("comment-list").get_by_text(body)).to_be_visible()
+        expect(page.get_by_test_id("ambassador-badge")).to_have_count(1)  # the byline's
+    finally:
+        live_api.patch_site({"default_language": "fr"})
+        for user_id in marked:
+            live_api.http.delete(
+                live_api.url(f"/v1/tenants/demo/insights/ambassadors/{user_id}"),
+                headers=live_api.manager,
+            )
+    assert page.errors == []

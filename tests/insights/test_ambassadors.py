@@ -10,12 +10,17 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
+from domain.kernel.access import Role
 from tests.comments.helpers import add_reader, seed
 from tests.factories import FrozenClock
 from tests.insights.test_insights import _plan
+from tests.posts import test_public_cache
+from tests.posts.test_public import site
 from tests.test_foundation import assert_problem
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+cache = test_public_cache.cache  # the fixture: this process's public-read cache, started
+hits_of = test_public_cache.hits_of
 
 
 def turl(world, rest: str) -> str:
@@ -279,3 +284,88 @@ async def test_the_author_ranking_filters_ambassadors_at_their_rank_among_all(
         turl(world, f"insights/authors?{window}&filter=stars"), headers=manager
     )
     assert_problem(wrong, 422, "validation_failed")
+
+
+# --- the badge on the public site -------------------------------------------------------------
+
+
+async def _public(client, cache, path: str) -> tuple[int, dict]:
+    hit, answer = await hits_of(cache, client, path)
+    assert answer.status_code == 200, (path, answer.text)
+    return hit, answer.json()
+
+
+async def test_the_public_site_badges_ambassadors_and_forgets_kept_answers(
+    client, factory, monkeypatch, cache
+):
+    world, post, _ = await _world_with_a_commenter(factory, monkeypatch)
+    rita, author = world.users["rita"], world.users["author"]
+    blog_slug = (await client.get(f"{site(world)}/posts")).json()["items"][0]["blog"]["slug"]
+    thread = f"{site(world)}/posts/{post.id}/comments"
+    single = f"{site(world)}/blogs/{blog_slug}/posts/{post.slug}"
+    listed = f"{site(world)}/posts"
+    page = f"{site(world)}/authors/{author.handle}"
+
+    def badges(answers: dict[str, dict]) -> dict[str, object]:
+        by_name = {c["author"]["name"]: c["author"] for c in answers[thread]["items"]}
+        return {
+            "rita": by_name[rita.display_name]["ambassador"],
+            "post": answers[single]["author"]["ambassador"],
+            "list": answers[listed]["items"][0]["author"]["ambassador"],
+            "page": answers[page]["ambassador"],
+        }
+
+    async def read_all(expect_hit: int | None) -> dict[str, dict]:
+        answers = {}
+        for path in (thread, single, listed, page):
+            hit, answers[path] = await _public(client, cache, path)
+            assert expect_hit is None or hit == expect_hit, path
+        return answers
+
+    await read_all(None)  # the list was read once already, for the blog's slug
+    before = await read_all(1)  # kept
+    assert set(badges(before).values()) == {False}
+
+    manager = world.headers["manager"]
+    for person in (rita, author):
+        marked = await client.put(turl(world, f"insights/ambassadors/{person.id}"), headers=manager)
+        assert marked.status_code == 200, marked.text
+    after = await read_all(0)  # every kept answer of the tenant was forgotten
+    assert badges(after) == {
+        "rita": True,
+        "post": True,
+        "list": True,
+        "page": True,
+    }
+    await read_all(1)
+
+    gone = await client.delete(turl(world, f"insights/ambassadors/{rita.id}"), headers=manager)
+    assert gone.status_code == 204
+    unmarked = await read_all(0)
+    assert badges(unmarked)["rita"] is False and badges(unmarked)["post"] is True
+    # A failed mark (someone outside the tenant) changes nothing: the kept answers stay.
+    stranger = (await factory.world()).users["reader"]  # a new tenant: everything forgotten
+    await read_all(None)
+    await read_all(1)
+    refused = await client.put(turl(world, f"insights/ambassadors/{stranger.id}"), headers=manager)
+    assert_problem(refused, 404, "not_found")
+    await read_all(1)
+
+
+async def test_an_ambassador_of_one_tenant_is_not_badged_on_another(
+    client, factory, monkeypatch, cache
+):
+    world, _, _ = await _world_with_a_commenter(factory, monkeypatch)
+    rita = world.users["rita"]
+    other = await factory.world()
+    other.users["rita"], other.headers["rita"] = rita, world.headers["rita"]
+    await factory.member(other.tenant, rita, Role.READER)
+    there = await factory.post(other, await factory.blog(other))
+    await seed(factory, other, there.id, who="rita", body="Ailleurs aussi.")
+    marked = await client.put(
+        turl(world, f"insights/ambassadors/{rita.id}"), headers=world.headers["manager"]
+    )
+    assert marked.status_code == 200, marked.text
+    _, answer = await _public(client, cache, f"{site(other)}/posts/{there.id}/comments")
+    [comment] = answer["items"]
+    assert comment["author"]["member"] is True and comment["author"]["ambassador"] is False

@@ -158,8 +158,16 @@ async def test_what_is_said_rises_splits_by_tone_and_shows_examples(client, fact
 async def test_the_term_days_follow_moderation_edits_and_equal_a_rebuild(
     client, factory, monkeypatch
 ):
-    world, _, ids = await _community(factory, monkeypatch)
+    world, post, ids = await _community(factory, monkeypatch)
     tenant = world.tenant.id
+    # A busy day: more comments share its terms than the examples keep, so which come
+    # first matters.
+    frozen = FrozenClock(monkeypatch, NOW)
+    busy = []
+    for n in range(6):
+        frozen.set(NOW - timedelta(days=1, hours=6 - n))
+        busy.append((await seed(factory, world, post.id, body=f"Livraison lente ({n}).")).id)
+    frozen.set(NOW)
 
     async def rows() -> set[tuple]:
         async with factory.db.transaction(tenant_id=tenant) as tx:
@@ -176,6 +184,7 @@ async def test_the_term_days_follow_moderation_edits_and_equal_a_rebuild(
             await tx.connection.execute(text(sql), params)
             await tx.commit()
 
+    await change("UPDATE comments SET sentiment = 'negative' WHERE id = ANY(:c)", c=busy[1:])
     await change("UPDATE comments SET status = 'rejected' WHERE id = :c", c=ids["slow"][0])
     await change("UPDATE comments SET status = 'spam' WHERE id = :c", c=ids["slow"][1])
     await change(
@@ -189,10 +198,31 @@ async def test_the_term_days_follow_moderation_edits_and_equal_a_rebuild(
     assert "emballag" in terms and "rapid" not in terms
     await change("SELECT insight_topics_rollup()")
     assert await rows() == kept  # the trigger left what a rebuild from the comments gives
+    # The rebuild's examples are the first approved comments of each day and term, as
+    # the plain per-comment definition gives them (one row per comment and term).
+    async with factory.db.transaction(tenant_id=tenant) as tx:
+        rebuilt = await tx.connection.execute(
+            text("SELECT day, term, examples, negative_examples FROM insight_topic_days")
+        )
+        plain = await tx.connection.execute(
+            text(
+                "SELECT (c.created_at AT TIME ZONE 'UTC')::date AS day, x.term, "
+                "(array_agg(c.id ORDER BY c.created_at, c.id))[1:3] AS examples, "
+                "coalesce((array_agg(c.id ORDER BY c.created_at, c.id) FILTER "
+                "(WHERE c.sentiment = 'negative'))[1:3], '{}'::uuid[]) AS negative_examples "
+                "FROM comments c JOIN posts p ON p.tenant_id = c.tenant_id AND p.id = c.post_id "
+                "JOIN blogs b ON b.tenant_id = p.tenant_id AND b.id = p.blog_id "
+                "CROSS JOIN LATERAL insight_comment_terms(c.body_markdown, b.language) x "
+                "WHERE c.status = 'approved' GROUP BY 1, 2"
+            )
+        )
+        by_key = {(r[0], r[1]): (r[2], r[3]) for r in rebuilt}
+        expected = {(r[0], r[1]): (r[2], r[3]) for r in plain}
+    assert by_key == expected and any(neg for _, neg in by_key.values())
     answer = await client.get(
         topics_url(world, "from=2026-06-02&to=2026-06-15"), headers=world.headers["owner"]
     )
-    assert _by_term(answer.json()["top"])["livraison"]["comments"] == 4
+    assert _by_term(answer.json()["top"])["livraison"]["comments"] == 4 + len(busy)
     shown = {e["comment_id"] for e in _by_term(answer.json()["top"])["livraison"]["examples"]}
     assert str(ids["slow"][0]) not in shown  # a rejected comment is never an example
 

@@ -174,3 +174,33 @@ async def test_a_tenant_reads_only_its_own_mail_log(client, factory, worker):
     [row] = await messages(factory.db, ours.tenant.id)
     # Another tenant's worker transaction cannot claim it either.
     assert await worker.mail.deliver(theirs.tenant.id, row.id) is None
+
+
+async def test_an_invitation_from_a_ranking_goes_by_mail_too(
+    client, factory, worker, arrived, monkeypatch
+):
+    """A manager invites a reader from the people who matter: the same invitation mail
+    as the members screen's, to the reader's own address, with the answer's link."""
+    from tests.insights.test_ambassadors import _world_with_a_commenter
+
+    world, _, _ = await _world_with_a_commenter(factory, monkeypatch)
+    rita = world.users["rita"]
+    made = await client.post(
+        f"/v1/tenants/{world.slug}/insights/people/{rita.id}/invitation",
+        headers=world.headers["manager"],
+    )
+    assert made.status_code == 201, made.text
+    assert await send_due(worker, world.tenant.id) == ["sent"]
+    [got] = arrived
+    assert got.envelope_to == [rita.email.lower()]
+    assert got.message["Subject"] == "You are invited to join Test Brand"
+    assert link_in(got.part("plain"), "accept-invitation") == made.json()["accept_url"]
+    # Refused invitations send nothing: someone who writes already, an author asking.
+    for who, person in (("manager", world.users["author"]), ("author", rita)):
+        refused = await client.post(
+            f"/v1/tenants/{world.slug}/insights/people/{person.id}/invitation",
+            headers=world.headers[who],
+        )
+        assert refused.status_code in (403, 409), refused.text
+    assert await send_due(worker, world.tenant.id) == []
+    assert len(arrived) == 1

@@ -3,16 +3,29 @@ a one-click unsubscribe (RFC 8058) that needs no sign-in and cannot be forged.""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from api.worker import Worker
-from tests.comments.helpers import say, seed, site
-from tests.mail.helpers import messages, send_due
+from tests.comments.helpers import say, seed
+from tests.comments.helpers import site as comment_site
+from tests.factories import FrozenClock
+from tests.mail.helpers import messages, prefer, send_due
 from tests.receiver import receiver
 from tests.test_foundation import assert_problem
 from tests.webhooks.helpers import LOCAL, create, run_worker
 
+NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 HOSTILE = '<script>alert("x")</script> **bold** & <b>more</b>'
+
+
+async def site(factory, **settings):
+    """A site whose post's author does not hear of new comments on it, so that only the
+    reply mails these tests are about arrive (test_new_comments.py covers the others)."""
+    world, blog, post = await comment_site(factory, **settings)
+    await prefer(factory.db, world, "author", "new_comment", False)
+    return world, blog, post
 
 
 async def reply_round(factory, worker, world, post, parent, who="author", body=None):
@@ -99,14 +112,63 @@ async def test_no_mail_for_answering_oneself_or_an_anonymous_comment(
     assert arrived == []
 
 
-async def test_a_flood_of_replies_is_capped_per_recipient(client, factory, worker, arrived):
+async def test_a_flood_of_replies_is_capped_and_the_rest_digested_when_the_hour_closes(
+    client, factory, worker, arrived, monkeypatch
+):
+    clock = FrozenClock(monkeypatch, NOON)
     world, _, post = await site(factory)
+    other, _, _ = await site(factory)
     parent = await seed(factory, world, post.id, who="reader")
-    for n in range(12):
+    for n in range(13):
         await seed(factory, world, post.id, who="author", parent_id=parent.id, body=f"Réponse {n}")
     await worker.dispatch(world.tenant.id)
     assert len(await send_due(worker, world.tenant.id)) == 10
     assert len(arrived) == 10
+    # Three were held back: nothing more until the hour closes.
+    clock.set(NOON + timedelta(minutes=59))
+    await worker.sweep()
+    assert await send_due(worker, world.tenant.id) == []
+    clock.set(NOON + timedelta(minutes=61))
+    await worker.sweep()
+    assert await send_due(worker, world.tenant.id) == ["sent"]
+    assert await messages(factory.db, other.tenant.id) == []
+    digest = arrived[-1]
+    assert digest.envelope_to == [world.users["reader"].email]
+    mail = digest.message
+    assert mail["Subject"] == "3 more replies to your comments on Test Brand"
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    plain = digest.part("plain")
+
+    # The ten mailed one by one and the three digested are the thirteen, each told once.
+    def told(text: str) -> set[int]:
+        return {int(n) for n in re.findall(r"Réponse (\d+)", text)}
+
+    one_by_one = [told(got.part("plain")) for got in arrived[:10]]
+    assert all(len(each) == 1 for each in one_by_one)
+    mailed = set().union(*one_by_one)
+    assert len(mailed) == 10 and len(told(plain)) == 3
+    assert mailed | told(plain) == set(range(13))
+    assert plain.count(f"https://causerie.test/s/{world.slug}/blogs/") == 3
+    # Told once: later rounds have nothing to digest.
+    clock.set(NOON + timedelta(minutes=150))
+    await worker.sweep()
+    assert await send_due(worker, world.tenant.id) == []
+
+
+async def test_held_back_replies_are_dropped_for_who_turned_replies_off(
+    client, factory, worker, arrived, monkeypatch
+):
+    clock = FrozenClock(monkeypatch, NOON)
+    world, _, post = await site(factory)
+    parent = await seed(factory, world, post.id, who="reader")
+    for n in range(11):
+        await seed(factory, world, post.id, who="author", parent_id=parent.id, body=f"R {n}")
+    await worker.dispatch(world.tenant.id)
+    assert len(await send_due(worker, world.tenant.id)) == 10
+    await prefer(factory.db, world, "reader", "reply", False)
+    clock.set(NOON + timedelta(minutes=61))
+    await worker.sweep()
+    assert await send_due(worker, world.tenant.id) == []
 
 
 async def test_a_held_reply_mails_once_it_is_approved(client, factory, worker, arrived):
@@ -133,12 +195,15 @@ async def test_members_turn_reply_mails_off_and_on(client, factory, worker, arri
     world, _, post = await site(factory)
     url = f"/v1/sites/{world.slug}/me/notifications"
     reader = world.headers["reader"]
-    assert (await client.get(url, headers=reader)).json() == {
+    everything = {
         "reply": True,
+        "new_comment": True,
+        "moderation_digest": True,
         "webhook_disabled": True,
     }
+    assert (await client.get(url, headers=reader)).json() == everything
     off = await client.patch(url, json={"reply": False}, headers=reader)
-    assert off.status_code == 200 and off.json() == {"reply": False, "webhook_disabled": True}
+    assert off.status_code == 200 and off.json() == {**everything, "reply": False}
     parent = await seed(factory, world, post.id, who="reader")
     assert await reply_round(factory, worker, world, post, parent) == []
     assert (await client.patch(url, json={"reply": True}, headers=reader)).json()["reply"] is True
@@ -154,10 +219,7 @@ async def test_members_turn_reply_mails_off_and_on(client, factory, worker, arri
     other, _, _ = await site(factory)
     foreign = await client.get(f"/v1/sites/{other.slug}/me/notifications", headers=reader)
     assert foreign.status_code == 403
-    assert (await client.get(url, headers=reader)).json() == {
-        "reply": True,
-        "webhook_disabled": True,
-    }
+    assert (await client.get(url, headers=reader)).json() == everything
 
 
 async def test_a_disabled_webhook_endpoint_mails_the_owners_and_managers(

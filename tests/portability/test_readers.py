@@ -107,7 +107,12 @@ async def test_erasure_keeps_threads_readable_and_summaries_exact(client, factor
     assert public.status_code == 200
     (first,) = [c for c in public.json()["items"] if c["id"] == str(made["first"].id)]
     assert first["status"] == "approved" and "Bravo" in first["body_html"]
-    assert first["author"] == {"name": "[deleted]", "url": None, "member": False}
+    assert first["author"] == {
+        "name": "[deleted]",
+        "url": None,
+        "member": False,
+        "ambassador": False,
+    }
     (reply,) = first["replies"]  # the author's answer is still in its thread
     assert reply["body_html"].startswith("<p>Merci") and reply["author"]["member"]
     assert reader.display_name not in public.text

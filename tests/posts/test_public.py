@@ -161,7 +161,11 @@ async def test_post_list_items(client, factory):
     author = world.users["author"]
     assert item["id"] == str(post.id)
     assert item["blog"] == {"slug": "carnet", "title": "Carnet"}
-    assert item["author"] == {"handle": author.handle, "display_name": author.display_name}
+    assert item["author"] == {
+        "handle": author.handle,
+        "display_name": author.display_name,
+        "ambassador": False,
+    }
     assert item["tags"] == [{"slug": "cafe", "name": "Café"}, {"slug": "paris", "name": "Paris"}]
     assert item["comment_count"] == 3
     assert item["rating"] == {"count": 2, "average": 4.0, "histogram": [0, 0, 1, 0, 1]}
@@ -407,6 +411,7 @@ async def test_author_page(client, factory):
     assert answer.json() == {
         "handle": author.handle,
         "display_name": author.display_name,
+        "ambassador": False,
         "post_count": 3,
         "blogs": [{"slug": "deux", "title": "Deux"}, {"slug": "un", "title": "Un"}],
         "url": f"{BASE}/sites/{world.slug}/authors/{author.handle}",

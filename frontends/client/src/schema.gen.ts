@@ -756,6 +756,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sites/{tenant}/email-change/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Email Change
+         * @description Apply an address change with the token of the link mailed to the new address
+         *     (once, no sign-in needed). Every session of the account ends: sign in again with
+         *     the new address.
+         *
+         *     **Who may call:** Anyone.
+         */
+        post: operations["sites-email-change-confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sites/{tenant}/feed.atom": {
         parameters: {
             query?: never;
@@ -862,6 +886,31 @@ export interface paths {
         get: operations["site-my-data"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{tenant}/me/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Email Change
+         * @description Ask to move the signed-in account to another address (the current password is
+         *     needed). A link to confirm goes to the new address, a notice to the current one;
+         *     nothing changes until the link is followed. The answer is the same whether or not
+         *     the new address already has an account (that address is told by mail, with no link).
+         *
+         *     **Who may call:** A reader's part in an online public site (`comment_rate`): its members, and anonymous readers where the tenant allows it.
+         */
+        post: operations["sites-email-change-request"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1227,6 +1276,28 @@ export interface paths {
          *     **Who may call:** Anyone.
          */
         post: operations["sites-verify-email"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{tenant}/webmention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a Webmention (answered 202; verified by the worker)
+         * @description Receive a Webmention (answered 202; verified by the worker)
+         *
+         *     **Who may call:** Anyone: credentials are optional (a bad one is still a 401; an API key needs `content:read`).
+         */
+        post: operations["webmention-receive"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1851,8 +1922,9 @@ export interface paths {
          *     `name`), `posts[]` (`body_markdown`, `body_html`, `excerpt`, `status`, `published_at`,
          *     `tags[]` by slug, `rating` {`count`, `sum`, `histogram[5]`}, `comment_count`,
          *     `old_slugs[]`, …), `revisions[]`, `comments[]` (`parent_id` threads, author name,
-         *     e-mail and URL, `body_markdown`, `body_html`, `status`, …), `commenter_standings[]`
-         *     (the trust and ban list) and `ambassadors[]`. Ids are UUIDs, times ISO 8601 UTC. New
+         *     e-mail and URL, `body_markdown`, `body_html`, `status`, …), `redirects[]` (`path`,
+         *     `post_id`: old addresses of imported posts), `commenter_standings[]` (the trust and
+         *     ban list) and `ambassadors[]`. Ids are UUIDs, times ISO 8601 UTC. New
          *     fields may appear within a version; removing or changing one raises `version`.
          *
          *     **Who may call:** Anyone.
@@ -2203,8 +2275,9 @@ export interface paths {
         /**
          * Invite To Write
          * @description From either ranking, in one step: invite this person to become an author, with the
-         *     member invitation to their own address. No mail is sent yet: the answer holds the
-         *     link to hand over (once). Owners and managers; someone who already writes is 409.
+         *     member invitation to their own address: the invitation mail goes to them, and the
+         *     answer holds the link too (once). Owners and managers; someone who already writes
+         *     is 409.
          *
          *     **Who may call:** Members of the tenant whose role allows `manage_tenant`, operators where the policy table says so, and API keys holding a scope that allows it.
          */
@@ -3555,6 +3628,11 @@ export interface components {
         };
         /** AuthorRead */
         AuthorRead: {
+            /**
+             * Ambassador
+             * @description True when the site's managers marked this author as one of the brand's ambassadors (the theme shows a badge next to the name).
+             */
+            ambassador: boolean;
             /** Blogs */
             blogs: components["schemas"]["BlogRef"][];
             /** Display Name */
@@ -3568,6 +3646,11 @@ export interface components {
         };
         /** AuthorRef */
         AuthorRef: {
+            /**
+             * Ambassador
+             * @description True when the site's managers marked this author as one of the brand's ambassadors (the theme shows a badge next to the name).
+             */
+            ambassador: boolean;
             /** Display Name */
             display_name: string;
             /** Handle */
@@ -3743,6 +3826,13 @@ export interface components {
              * @description The e-mail.
              */
             username: string;
+        };
+        /** Body_webmention-receive */
+        "Body_webmention-receive": {
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
         };
         /** BrandingPublic */
         BrandingPublic: {
@@ -4379,6 +4469,21 @@ export interface components {
              * Format: uuid
              */
             id: string;
+        };
+        /** EmailChangeConfirm */
+        EmailChangeConfirm: {
+            /** Token */
+            token: string;
+        };
+        /** EmailChangeRequest */
+        EmailChangeRequest: {
+            /** Current Password */
+            current_password: string;
+            /**
+             * New Email
+             * Format: email
+             */
+            new_email: string;
         };
         /** EmailVerification */
         EmailVerification: {
@@ -5611,6 +5716,16 @@ export interface components {
         /** NotificationsRead */
         NotificationsRead: {
             /**
+             * Moderation Digest
+             * @description Owners, managers and moderators: at most one mail an hour listing the comments that wait in the moderation queue.
+             */
+            moderation_digest: boolean;
+            /**
+             * New Comment
+             * @description Authors: a mail when someone comments on your post.
+             */
+            new_comment: boolean;
+            /**
              * Reply
              * @description A mail when someone answers one of your comments.
              */
@@ -5623,6 +5738,10 @@ export interface components {
         };
         /** NotificationsUpdate */
         NotificationsUpdate: {
+            /** Moderation Digest */
+            moderation_digest?: boolean | null;
+            /** New Comment */
+            new_comment?: boolean | null;
             /** Reply */
             reply?: boolean | null;
             /** Webhook Disabled */
@@ -6079,9 +6198,26 @@ export interface components {
             /** @description The export's version. Carried by: `unsupported_export_version`. */
             version?: string;
         };
+        /** PublicCommentAuthorRead */
+        PublicCommentAuthorRead: {
+            /**
+             * Ambassador
+             * @description True when the site's managers marked this signed-in member as one of the brand's ambassadors (the theme shows a badge next to the name).
+             */
+            ambassador: boolean;
+            /**
+             * Member
+             * @description True for a signed-in member, false for an anonymous name.
+             */
+            member: boolean;
+            /** Name */
+            name: string;
+            /** Url */
+            url: string | null;
+        };
         /** PublicCommentRead */
         PublicCommentRead: {
-            author: components["schemas"]["CommentAuthorRead"] | null;
+            author: components["schemas"]["PublicCommentAuthorRead"] | null;
             /** Body Html */
             body_html: string | null;
             /**
@@ -7126,7 +7262,7 @@ export interface components {
             enabled: boolean;
             /**
              * Notification
-             * @description The notification turned off (`reply`, `webhook_disabled`).
+             * @description The notification turned off (`reply`, `new_comment`, `moderation_digest`, `webhook_disabled`).
              */
             notification: string;
         };
@@ -10890,6 +11026,136 @@ export interface operations {
             };
         };
     };
+    "sites-email-change-confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailChangeConfirm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON or Bad request or Idempotency-Key missing or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden or Link invalid or Comments closed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such site */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The address belongs to another account */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input, or a used, expired or unknown token */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "sites-feed-atom": {
         parameters: {
             query?: never;
@@ -11405,6 +11671,145 @@ export interface operations {
                 };
             };
             /** @description Validation failed or Invalid input or Not a readable export or Unsupported export version */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "sites-email-change-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON or Bad request or Idempotency-Key missing or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Quota exceeded or Feature not in plan or Subscription inactive */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a member of this site, or a wrong current password */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such site */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input, or the account's own address */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13540,6 +13945,127 @@ export interface operations {
                 };
             };
             /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webmention-receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["Body_webmention-receive"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the source will be fetched and checked */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a valid mention (URLs, same page, target not a post here) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden or Link invalid or Comments closed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such site, or the site takes no mentions */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The form lacks a source or a target */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many mentions from this source's host */
             429: {
                 headers: {
                     /** @description Seconds to wait */

@@ -78,6 +78,8 @@ const FAMILIES: Record<string, readonly string[]> = {
   "webhooks.status": enumOf("DeliveryRead", "status"),
   "exports.status": spec.components.schemas["ExportStatus"]?.enum ?? ["(ExportStatus has no enumeration)"],
   "imports.state": ["queued", "running", "succeeded", "failed"],
+  "notifications.kind": Object.keys(spec.components.schemas["NotificationsRead"]?.properties ?? {}),
+  "notifications.help": Object.keys(spec.components.schemas["NotificationsRead"]?.properties ?? {}),
   "audit.sentence": KNOWN_ACTIONS,
   "audit.family": ACTION_FAMILIES,
   "audit.resource": RESOURCES,

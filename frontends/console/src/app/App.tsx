@@ -33,6 +33,7 @@ import { MembersPage } from "../features/members/components/MembersPage";
 import { ModerationPage } from "../features/moderation/components/ModerationPage";
 import { PostEditorPage } from "../features/posts/components/PostEditorPage";
 import { PostListPage } from "../features/posts/components/PostListPage";
+import { NotificationsPage } from "../features/notifications/components/NotificationsPage";
 import { SubscriptionPage } from "../features/subscription/components/SubscriptionPage";
 import { Guard, Refused } from "./Guard";
 import { Shell, TenantNav } from "./Layout";
@@ -130,6 +131,7 @@ function TenantScreens({ me }: { me: Me }) {
           <Route path="conversation" element={<Guard screen="conversation"><ConversationPage /></Guard>} />
           <Route path="people" element={<Guard screen="people"><PeoplePage /></Guard>} />
           <Route path="briefs" element={<Guard screen="briefs"><BriefsPage /></Guard>} />
+          <Route path="notifications" element={<Guard screen="notifications"><NotificationsPage /></Guard>} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Shell>

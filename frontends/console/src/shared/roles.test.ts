@@ -5,7 +5,7 @@ import { allowedScreens, assignableRoles, canOpen, editsAnyPost, homeScreen, ins
 describe("role → screens", () => {
   it("opens everything to owners, managers and operators", () => {
     for (const role of ["owner", "manager", "operator"] as const) {
-      expect(allowedScreens(role).filter((s) => s !== "briefs")).toEqual([
+      expect(allowedScreens(role).filter((s) => s !== "briefs" && s !== "notifications")).toEqual([
         "dashboard",
         "conversation",
         "people",
@@ -26,22 +26,24 @@ describe("role → screens", () => {
     }
     expect(canOpen("owner", "briefs")).toBe(true);
     expect(canOpen("operator", "briefs")).toBe(false); // operators do not write
+    expect(canOpen("owner", "notifications")).toBe(true);
+    expect(canOpen("operator", "notifications")).toBe(false); // no membership, no mail of their own
   });
 
   it("gives moderators the queue, posts (to unpublish) and their figures only", () => {
-    expect(allowedScreens("moderator")).toEqual(["dashboard", "moderation", "posts"]);
+    expect(allowedScreens("moderator")).toEqual(["dashboard", "moderation", "posts", "notifications"]);
     for (const screen of ["members", "apiKeys", "webhooks", "branding", "domains", "subscription", "audit", "exports", "blogs", "conversation", "people"] as const) {
       expect(canOpen("moderator", screen)).toBe(false);
     }
   });
 
   it("gives authors their posts, blogs and own figures", () => {
-    expect(allowedScreens("author")).toEqual(["dashboard", "posts", "blogs", "briefs"]);
+    expect(allowedScreens("author")).toEqual(["dashboard", "posts", "blogs", "briefs", "notifications"]);
     expect(canOpen("author", "moderation")).toBe(false);
   });
 
   it("opens the queue to authors only where their tenant lets them moderate", () => {
-    expect(allowedScreens("author", true)).toEqual(["dashboard", "moderation", "posts", "blogs", "briefs"]);
+    expect(allowedScreens("author", true)).toEqual(["dashboard", "moderation", "posts", "blogs", "briefs", "notifications"]);
     expect(canOpen("author", "moderation", true)).toBe(true);
     expect(canOpen("reader", "moderation", true)).toBe(false);
     expect(canOpen(null, "moderation", true)).toBe(false);

@@ -25,6 +25,7 @@ export const SCREENS = [
   "exports",
   "imports",
   "briefs",
+  "notifications",
 ] as const;
 export type Screen = (typeof SCREENS)[number];
 
@@ -56,6 +57,9 @@ const ALLOWED: Record<Screen, readonly Role[]> = {
   people: STAFF,
   // briefs: staff write them, ambassadors (authors) claim them; operators do not write
   briefs: ["owner", "manager", "author"],
+  // one's own mail notifications: every member the console opens for (operators hold no
+  // membership of their own)
+  notifications: ["owner", "manager", "moderator", "author"],
 };
 
 export function isRole(value: string): value is Role {
@@ -125,4 +129,5 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   conversation: "conversation",
   people: "people",
   briefs: "briefs",
+  notifications: "notifications",
 };

@@ -40,6 +40,8 @@ const PAGES = {
   verify: () => import("./pages/AccountPages").then((m) => ({ default: m.VerifyEmailPage })),
   unsubscribe: () => import("./pages/AccountPages").then((m) => ({ default: m.UnsubscribePage })),
   notifications: () => import("./pages/AccountPages").then((m) => ({ default: m.NotificationsPage })),
+  changeEmail: () => import("./pages/AccountPages").then((m) => ({ default: m.ChangeEmailPage })),
+  confirmEmail: () => import("./pages/AccountPages").then((m) => ({ default: m.ConfirmEmailPage })),
 } satisfies Record<string, () => Promise<{ default: ComponentType }>>;
 
 type PageName = keyof typeof PAGES;
@@ -64,6 +66,8 @@ export function pageFor(path: string): PageName | null {
   if (parts.length === 1 && first === "verify-email") return "verify";
   if (parts.length === 1 && first === "unsubscribe") return "unsubscribe";
   if (parts.length === 1 && first === "notifications") return "notifications";
+  if (parts.length === 1 && first === "change-email") return "changeEmail";
+  if (parts.length === 1 && first === "confirm-email") return "confirmEmail";
   return null;
 }
 
@@ -101,6 +105,8 @@ function SiteRoutes({ basename }: { basename: string }) {
       verify: page("verify"),
       unsubscribe: page("unsubscribe"),
       notifications: page("notifications"),
+      changeEmail: page("changeEmail"),
+      confirmEmail: page("confirmEmail"),
     }),
     [],
   );
@@ -123,6 +129,8 @@ function SiteRoutes({ basename }: { basename: string }) {
           <Route path="verify-email" element={pages.verify} />
           <Route path="unsubscribe" element={pages.unsubscribe} />
           <Route path="notifications" element={pages.notifications} />
+          <Route path="change-email" element={pages.changeEmail} />
+          <Route path="confirm-email" element={pages.confirmEmail} />
           <Route path="*" element={<OldAddress otherwise={<NotFound />} />} />
         </Route>
       </Routes>

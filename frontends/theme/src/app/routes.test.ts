@@ -18,6 +18,8 @@ describe("pageFor", () => {
     expect(pageFor("/verify-email")).toBe("verify");
     expect(pageFor("/unsubscribe")).toBe("unsubscribe");
     expect(pageFor("/notifications")).toBe("notifications");
+    expect(pageFor("/change-email")).toBe("changeEmail");
+    expect(pageFor("/confirm-email")).toBe("confirmEmail");
     expect(pageFor("/nowhere/at/all")).toBeNull();
     expect(pageFor("/blogs/a/b/c")).toBeNull();
   });

@@ -54,6 +54,8 @@ export const KNOWN_ACTIONS = [
   "export.downloaded",
   "reader.data_exported",
   "reader.erased",
+  "account.email_change_requested",
+  "account.email_changed",
 ] as const;
 
 /** The families the log can be narrowed to ("post." and so on), in menu order. */
@@ -70,6 +72,7 @@ export const ACTION_FAMILIES = [
   "webhook",
   "export",
   "reader",
+  "account",
 ] as const;
 
 export const RESOURCES = ["post", "blog", "comment", "user", "api_key", "domain", "invitation", "tenant", "subscription", "webhook", "export"] as const;

@@ -10,6 +10,7 @@ import {
   UnsubscribeForm,
   VerifyEmailNotice,
 } from "../../features/auth/components/ResetForms";
+import { EmailChangeConfirm, EmailChangeForm } from "../../features/auth/components/EmailChangeForms";
 import { NotFound } from "../../shared/components/NotFound";
 import { useHead } from "../../shared/head";
 import { useI18n } from "../../shared/i18n";
@@ -78,4 +79,17 @@ export function NotificationsPage() {
   const f = useI18n();
   useHead({ title: useSiteTitle(f.t("prefs.title")), description: f.t("prefs.title") });
   return <NotificationPreferences />;
+}
+
+export function ChangeEmailPage() {
+  const f = useI18n();
+  useHead({ title: useSiteTitle(f.t("email.title")), description: f.t("email.title") });
+  return <EmailChangeForm />;
+}
+
+export function ConfirmEmailPage() {
+  const f = useI18n();
+  const [params] = useSearchParams();
+  useHead({ title: useSiteTitle(f.t("email.confirmTitle")), description: f.t("email.confirmTitle") });
+  return <EmailChangeConfirm token={params.get("token") ?? ""} />;
 }

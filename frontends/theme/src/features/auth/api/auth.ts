@@ -113,3 +113,28 @@ export function useSetNotifications(tenant: string) {
     onSuccess: (data) => queryClient.setQueryData(["notifications", tenant], data),
   });
 }
+
+export function useRequestEmailChange(tenant: string) {
+  return useMutation({
+    mutationFn: async (body: { new_email: string; current_password: string }) => {
+      await unwrap(api.POST("/v1/sites/{tenant}/me/email", { params: { path: { tenant } }, body }));
+    },
+  });
+}
+
+export function useConfirmEmailChange(tenant: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (token: string) => {
+      await unwrap(
+        api.POST("/v1/sites/{tenant}/email-change/confirm", { params: { path: { tenant } }, body: { token } }),
+      );
+      // Every session of the account ended with the change, this one included.
+      tokens.set(null);
+    },
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: ["me"] });
+      void queryClient.invalidateQueries();
+    },
+  });
+}

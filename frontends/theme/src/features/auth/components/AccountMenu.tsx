@@ -22,6 +22,7 @@ export function AccountMenu() {
         ) : null}{" "}
         <Link to="/my-data">{f.t("myData.link")}</Link>{" "}
         <Link to="/notifications">{f.t("prefs.title")}</Link>{" "}
+        <Link to="/change-email">{f.t("email.link")}</Link>{" "}
         <button type="button" className="button button--link" onClick={() => signOut.mutate()}>
           {f.t("auth.signOut")}
         </button>

@@ -1,5 +1,6 @@
 import { Link } from "react-router";
 
+import { AmbassadorBadge } from "../../../shared/components/AmbassadorBadge";
 import { useI18n } from "../../../shared/i18n";
 import type { Author } from "../api/authors";
 
@@ -7,7 +8,10 @@ export function AuthorHeader({ author }: { author: Author }) {
   const f = useI18n();
   return (
     <header className="page-header">
-      <h1>{author.display_name}</h1>
+      <h1>
+        {author.display_name}
+        {author.ambassador ? <AmbassadorBadge /> : null}
+      </h1>
       <p className="muted">{f.plural("author.posts", author.post_count)}</p>
       {author.blogs.length ? (
         <p>

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Link } from "react-router";
 
+import { AmbassadorBadge } from "../../../shared/components/AmbassadorBadge";
 import { ErrorNotice } from "../../../shared/components/ErrorNotice";
 import { Loading } from "../../../shared/components/Loading";
 import { MoreButton } from "../../../shared/components/MoreButton";
@@ -65,6 +66,7 @@ function CommentItem({
                     name
                   )}
                 </span>
+                {comment.author?.ambassador ? <AmbassadorBadge /> : null}
                 {comment.staff ? (
                   <span className="badge" title={f.t("comments.staffBadgeLabel")} data-testid="staff-badge">
                     {f.t("comments.staffBadge")}

@@ -1,5 +1,6 @@
 import { Link } from "react-router";
 
+import { AmbassadorBadge } from "../../../shared/components/AmbassadorBadge";
 import { Avatar } from "../../../shared/components/Avatar";
 import { useI18n } from "../../../shared/i18n";
 import type { PostSummary } from "../api/posts";
@@ -11,9 +12,12 @@ export function PostByline({ post, avatar = 32 }: { post: PostSummary; avatar?: 
     <div className="byline">
       <Avatar name={post.author.display_name} size={avatar} />
       <div className="byline__text">
-        <Link className="byline__author" to={`/authors/${encodeURIComponent(post.author.handle)}`}>
-          {post.author.display_name}
-        </Link>
+        <span>
+          <Link className="byline__author" to={`/authors/${encodeURIComponent(post.author.handle)}`}>
+            {post.author.display_name}
+          </Link>
+          {post.author.ambassador ? <AmbassadorBadge /> : null}
+        </span>
         <span className="byline__when">
           <time dateTime={post.published_at}>{f.date(post.published_at)}</time>
           <span aria-hidden="true"> · </span>
