@@ -118,6 +118,10 @@ class Settings(BaseSettings):
     webhook_secret_key: SecretStr | None = None
     # Inbox POSTs a tenant takes from one remote instance per minute (federation).
     federation_inbox_per_minute: int = Field(default=300, ge=1)
+    # Signed fetches only (Mastodon's "secure mode", "authorized fetch"): the outbox,
+    # followers and articles answer only a GET signed by a remote actor (401 otherwise),
+    # and an unsigned GET of an actor gets its key and inbox only.
+    federation_signed_fetch: bool = False
     # Webmention: mentions a site takes from one source host per minute, and the size a
     # source page may have (the outbound cap applies too, whichever is smaller).
     webmention_per_minute: int = Field(default=30, ge=1)

@@ -4,7 +4,7 @@ answers as told (a status, a redirect, a huge body, or nothing at all)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -27,6 +27,8 @@ class Receiver:
     huge_bytes: int = 0  # stream this many bytes of body instead of ``body``
     received: list[Received] = field(default_factory=list)
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    # The status to answer each request with, from what it carried (else ``status``).
+    answer_with: Callable[[Received], int] | None = None
 
     @property
     def url(self) -> str:
@@ -43,14 +45,16 @@ class Receiver:
                     name, value = line.split(":", 1)
                     headers[name.strip().lower()] = value.strip()
             body = await reader.readexactly(int(headers.get("content-length", "0")))
-            self.received.append(Received(method, path, headers, body))
+            got = Received(method, path, headers, body)
+            self.received.append(got)
             self.arrived.set()
+            status = self.answer_with(got) if self.answer_with is not None else self.status
             if self.hang:
                 await asyncio.sleep(3600)  # the sender's time cap ends this, never the test
             length = self.huge_bytes or len(self.body)
             extra = "".join(f"{k}: {v}\r\n" for k, v in self.headers.items())
             writer.write(
-                f"HTTP/1.1 {self.status} X\r\nContent-Length: {length}\r\n{extra}"
+                f"HTTP/1.1 {status} X\r\nContent-Length: {length}\r\n{extra}"
                 "Connection: close\r\n\r\n".encode()
             )
             if self.huge_bytes:

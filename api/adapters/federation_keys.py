@@ -3,23 +3,24 @@
 - Blog keys: RSA 2048 (what every fediverse server verifies), made with ``cryptography``;
   the private key is sealed at rest with AES-GCM like the webhook secrets, bound to its
   tenant and blog.
-- Signing (draft-cavage, ``rsa-sha256`` over ``(request-target) host date digest``) and
-  verifying with RSASSA-PKCS1-v1_5 / SHA-256, by ``cryptography``.
+- Signatures in either scheme (draft-cavage and RFC 9421): ``api/adapters/http_signatures.py``.
 - Remote actors are fetched through the guarded outbound client (so a key id on a
   private address, a 50 MB document or a server that never answers is refused) and kept
-  in a small in-process cache for an hour.
+  in a small in-process cache for an hour. The fetch is signed with a blog's key when
+  one is at hand (servers in Mastodon's secure mode answer nothing else), RFC 9421 first
+  and draft-cavage on a 401, remembered per server.
 - A remote note's HTML becomes plain text with nh3 (every tag stripped, scripts and
   styles with their content), before it is rendered like any comment.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,11 +28,11 @@ from uuid import UUID
 
 import httpx
 import nh3
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-from api.adapters import outbound_http
+from api.adapters import http_signatures, outbound_http
+from api.adapters.http_signatures import Knocks, Signer
 from api.adapters.webhook_secrets import AesGcmSecretBox
 from domain.federation import signatures
 from domain.federation.model import (
@@ -42,6 +43,7 @@ from domain.federation.model import (
     first_url,
     object_id,
 )
+from domain.kernel import clock as domain_clock
 
 ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 ACTOR_TTL_SECONDS = 3600.0
@@ -81,42 +83,8 @@ def sign_headers(
     body: bytes | None,
     now: datetime,
 ) -> dict[str, str]:
-    """The headers that sign a request: Date, Digest (with a body), Signature."""
-    parts = urlsplit(url)
-    target = parts.path or "/"
-    if parts.query:
-        target += "?" + parts.query
-    headers = {"host": parts.netloc, "date": signatures.http_date(now)}
-    names = ["(request-target)", "host", "date"]
-    if body is not None:
-        headers["digest"] = signatures.digest_of(body)
-        names.append("digest")
-    plain = signatures.signing_string(method, target, headers, names)
-    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    signature = base64.b64encode(key.sign(plain, padding.PKCS1v15(), hashes.SHA256())).decode()
-    value = (
-        f'keyId="{key_id}",algorithm="rsa-sha256",headers="{" ".join(names)}",'
-        f'signature="{signature}"'
-    )
-    out = {"Date": headers["date"], "Signature": value}
-    if body is not None:
-        out["Digest"] = headers["digest"]
-    return out
-
-
-def verify(public_pem: str, plain: bytes, signature: bytes) -> bool:
-    try:
-        key = serialization.load_pem_public_key(public_pem.encode())
-    except (ValueError, TypeError, UnsupportedAlgorithm):
-        return False
-    if not isinstance(key, rsa.RSAPublicKey):
-        return False
-    try:
-        key.verify(signature, plain, padding.PKCS1v15(), hashes.SHA256())
-    except InvalidSignature:
-        return False
-    return True
+    """The draft-cavage headers that sign a request: Date, Digest (with a body), Signature."""
+    return http_signatures.sign_cavage(Signer(key_id, private_pem), method, url, body, now)
 
 
 _BREAKS = re.compile(r"<br\s*/?>|</p>|</li>|</h\d>", re.IGNORECASE)
@@ -178,31 +146,63 @@ def _actor_of(document: Any, key_id: str) -> RemoteActor:
     )
 
 
+SignerSource = Callable[[], Awaitable[Signer | None]]
+
+
 class RemoteActors:
-    """Fetches (through the outbound guard) and caches remote actors by key id."""
+    """Fetches (through the outbound guard, signed when a signer is given) and caches
+    remote actors by key id."""
 
     def __init__(self, *, clock: Any = time.monotonic):
         self.clock = clock
+        self.knocks = Knocks()
         self._cache: OrderedDict[str, tuple[float, RemoteActor]] = OrderedDict()
 
     def forget(self, key_id: str) -> None:
         self._cache.pop(key_id, None)
 
     async def by_key(
-        self, key_id: str, policy: outbound_http.OutboundPolicy, *, fresh: bool = False
+        self,
+        key_id: str,
+        policy: outbound_http.OutboundPolicy,
+        *,
+        fresh: bool = False,
+        signer: SignerSource | None = None,
     ) -> RemoteActor:
         now = self.clock()
         cached = self._cache.get(key_id)
         if cached is not None and not fresh and now - cached[0] < ACTOR_TTL_SECONDS:
             return cached[1]
-        actor = await self._fetch(key_id, policy)
+        actor = await self._fetch(key_id, policy, signer)
         self._cache[key_id] = (now, actor)
         self._cache.move_to_end(key_id)
         while len(self._cache) > ACTOR_CACHE_SIZE:
             self._cache.popitem(last=False)
         return actor
 
-    async def _fetch(self, key_id: str, base: outbound_http.OutboundPolicy) -> RemoteActor:
+    async def _get(
+        self, url: str, policy: outbound_http.OutboundPolicy, source: SignerSource | None
+    ) -> Any:
+        """A GET of a remote document, signed with the blog's key when there is one."""
+        signer = await source() if source is not None else None
+        if signer is None:
+            return await outbound_http.get(url, headers={"Accept": ACCEPT}, policy=policy)
+
+        async def send(scheme: str) -> tuple[int, Any]:
+            headers = http_signatures.sign(scheme, signer, "GET", url, None, domain_clock.now())
+            answer = await outbound_http.get(
+                url, headers={"Accept": ACCEPT, **headers}, policy=policy
+            )
+            return answer.status, answer
+
+        return (await http_signatures.double_knock(self.knocks, url, send)).answer
+
+    async def _fetch(
+        self,
+        key_id: str,
+        base: outbound_http.OutboundPolicy,
+        signer: SignerSource | None = None,
+    ) -> RemoteActor:
         url = key_id.split("#", 1)[0]
         policy = outbound_http.OutboundPolicy(
             allowed_ports=base.allowed_ports,
@@ -211,7 +211,7 @@ class RemoteActors:
             max_response_bytes=min(base.max_response_bytes, MAX_ACTOR_BYTES),
         )
         try:
-            answer = await outbound_http.get(url, headers={"Accept": ACCEPT}, policy=policy)
+            answer = await self._get(url, policy, signer)
         except outbound_http.OutboundRefused as refused:
             raise SignatureRejected(
                 f"The signer's key cannot be fetched: {refused.detail}"
@@ -229,14 +229,18 @@ class RemoteActors:
         if isinstance(document, dict) and "publicKeyPem" in document and "owner" in document:
             owner = document.get("owner")  # the key id named a key document: its owner
             if isinstance(owner, str) and owner != url:
-                return await self._fetch_owner(owner, key_id, policy)
+                return await self._fetch_owner(owner, key_id, policy, signer)
         return actor_of(document, key_id)
 
     async def _fetch_owner(
-        self, owner: str, key_id: str, policy: outbound_http.OutboundPolicy
+        self,
+        owner: str,
+        key_id: str,
+        policy: outbound_http.OutboundPolicy,
+        signer: SignerSource | None,
     ) -> RemoteActor:
         try:
-            answer = await outbound_http.get(owner, headers={"Accept": ACCEPT}, policy=policy)
+            answer = await self._get(owner, policy, signer)
             document = json.loads(answer.body)
         except (
             outbound_http.OutboundRefused,
@@ -254,25 +258,60 @@ async def verified_sender(
     actors: RemoteActors,
     policy: outbound_http.OutboundPolicy,
     method: str,
-    target: str,
-    headers: dict[str, str],
+    url: str,
+    headers: Mapping[str, str],
     body: bytes,
     now: datetime,
+    *,
+    signer: SignerSource | None = None,
 ) -> RemoteActor:
-    """The remote actor who signed this request, or SignatureRejected."""
-    signed = signatures.parse(headers.get("signature"))
-    signatures.check_covers(signed)
-    signatures.check_date(headers.get("date"), now)
-    signatures.check_digest(headers.get("digest"), body)
-    plain = signatures.signing_string(method, target, headers, signed.headers)
-    actor = await actors.by_key(signed.key_id, policy)
-    if verify(actor.public_key_pem, plain, signed.signature):
+    """The remote actor who signed this request (RFC 9421 when it carries
+    ``Signature-Input``, draft-cavage otherwise), or SignatureRejected. ``url`` is the
+    request's absolute URL as its sender addressed it; ``headers`` are lower-cased."""
+    with_body = method.upper() not in ("GET", "HEAD")
+    if http_signatures.scheme_of(headers) == signatures.RFC9421:
+        # What does not hold whatever the key (one signature, a keyid, a fresh
+        # ``created``, the digest) is refused before any fetch.
+        key_id = http_signatures.precheck_rfc9421(headers, body if with_body else None, now)
+
+        def holds(actor: RemoteActor) -> bool:
+            try:
+                http_signatures.verify_rfc9421(
+                    actor.public_key_pem, key_id, method, url, headers, body, now
+                )
+            except SignatureRejected:
+                return False
+            return True
+
+    else:
+        signed = signatures.parse(headers.get("signature"))
+        signatures.check_covers(signed, with_body=with_body)
+        signatures.check_date(headers.get("date"), now)
+        if with_body:
+            signatures.check_digest(headers.get("digest"), body)
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        plain = signatures.signing_string(method, target, dict(headers), signed.headers)
+        key_id = signed.key_id
+
+        def holds(actor: RemoteActor) -> bool:
+            return http_signatures.verify_cavage(actor.public_key_pem, plain, signed.signature)
+
+    actor = await actors.by_key(key_id, policy, signer=signer)
+    if holds(actor):
         return actor
     # The key may have been rotated since we cached it: fetch it once more.
-    actor = await actors.by_key(signed.key_id, policy, fresh=True)
-    if verify(actor.public_key_pem, plain, signed.signature):
+    actor = await actors.by_key(key_id, policy, fresh=True, signer=signer)
+    if holds(actor):
         return actor
     raise SignatureRejected("The signature does not verify.")
 
 
-__all__ = ["CONTENT_TYPE", "KeyBox", "RemoteActors", "html_to_text", "new_key_pair"]
+__all__ = [
+    "CONTENT_TYPE",
+    "KeyBox",
+    "RemoteActors",
+    "Signer",
+    "html_to_text",
+    "new_key_pair",
+]

@@ -6,8 +6,9 @@
   a server that offers a shared inbox get one delivery there, whatever their number.
   Followers on a blocked domain get nothing.
 - ``deliver`` runs one attempt (a ``federation.deliver`` job): the row is locked
-  (``FOR UPDATE SKIP LOCKED``), the body signed with the blog's key (draft-cavage,
-  ``rsa-sha256``), sent through the outbound guard, and the outcome recorded with the
+  (``FOR UPDATE SKIP LOCKED``), the body signed with the blog's key (RFC 9421 first,
+  draft-cavage when the server answers that with 400 or 401, the accepted scheme
+  remembered per server: ``Knocks``), sent through the outbound guard, and the outcome recorded with the
   inbox's health (failures in a row, failing since). A failed attempt is tried again
   after ``RETRY_DELAYS`` by the domain's clock (the sweep queues it); 410 Gone drops the
   inbox's followers at once.
@@ -23,8 +24,9 @@ from uuid import UUID
 import httpx
 import structlog
 
-from api.adapters import outbound_http
-from api.adapters.federation_keys import KeyBox, new_key_pair, sign_headers
+from api.adapters import http_signatures, outbound_http
+from api.adapters.federation_keys import KeyBox, new_key_pair
+from api.adapters.http_signatures import Knocks, Signer
 from api.federation.actors import article_source, blog_actor, federated
 from api.settings import Settings
 from domain.federation import model
@@ -66,6 +68,7 @@ class FederationSender:
     def __init__(self, db: Database, settings: Settings, box: KeyBox):
         self.db, self.settings, self.box = db, settings, box
         self._room = asyncio.Semaphore(max(1, settings.db_pool_size - 2))
+        self.knocks = Knocks()
 
     async def _actor(self, tx: Transaction, store: SqlFederationStore, blog_id: UUID) -> Any:
         site = await site_of(tx)
@@ -162,14 +165,21 @@ class FederationSender:
             body = row.body.encode()
             status: int | None = None
             error: str | None = None
-            try:
-                headers = sign_headers(extra[1], actor.key_id, "POST", row.inbox, body, clock.now())
+            signer = Signer(actor.key_id, extra[1])
+
+            async def send(scheme: str) -> tuple[int, None]:
+                headers = http_signatures.sign(scheme, signer, "POST", row.inbox, body, clock.now())
                 headers["Content-Type"] = model.CONTENT_TYPE
                 headers["Accept"] = model.CONTENT_TYPE
                 answer = await outbound_http.post(
                     row.inbox, headers=headers, content=body, policy=self.settings.outbound_policy
                 )
-                status = answer.status
+                return answer.status, None
+
+            scheme: str | None = None
+            try:
+                knocked = await http_signatures.double_knock(self.knocks, row.inbox, send)
+                status, scheme = knocked.status, knocked.scheme
                 if not 200 <= status < 300:
                     error = f"The inbox answered {status}."
             except outbound_http.OutboundRefused as refused:
@@ -197,6 +207,7 @@ class FederationSender:
             status=str(outcome),
             response_status=status,
             attempt=row.attempt,
+            signature=scheme,
         )
         return outcome
 

@@ -202,6 +202,20 @@ def actor_document(blog: BlogActor) -> dict[str, Any]:
     return document
 
 
+def key_document(blog: BlogActor) -> dict[str, Any]:
+    """What an unsigned GET of an actor gets when fetches must be signed: enough to
+    check the blog's signatures and to write to it, nothing it publishes."""
+    return {
+        "@context": [AS_CONTEXT, SECURITY_CONTEXT],
+        "id": blog.id,
+        "type": ACTOR_TYPE,
+        "preferredUsername": blog.handle,
+        "inbox": blog.inbox,
+        "endpoints": {"sharedInbox": blog.site_inbox},
+        "publicKey": {"id": blog.key_id, "owner": blog.id, "publicKeyPem": blog.public_key_pem},
+    }
+
+
 def article_id(blog: BlogActor, post_id: UUID) -> str:
     return f"{blog.id}/posts/{post_id}"
 

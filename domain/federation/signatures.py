@@ -1,10 +1,17 @@
-"""HTTP Signatures (draft-cavage-http-signatures-12, as the fediverse uses them): the
-parts that are text, not cryptography. The RSA signing and verifying are done by the
-``cryptography`` library, behind ``KeyCheck`` (api/adapters/federation_keys.py).
+"""HTTP Signatures: the parts that are text, not cryptography, and the rules both
+schemes follow. The signing and verifying are done by ``cryptography`` and
+``http-message-signatures`` (api/adapters/federation_keys.py).
 
-An inbox request must sign ``(request-target)``, ``host``, ``date`` and ``digest``;
-its ``Date`` must be within ``DATE_WINDOW`` of our clock and its ``Digest`` must be the
-SHA-256 of the very body received.
+Two schemes are spoken, told apart by a ``Signature-Input`` header:
+
+- **draft-cavage-http-signatures-12** (what most of the fediverse signs): an inbox POST
+  must sign ``(request-target)``, ``host``, ``date`` and ``digest``, a GET
+  ``(request-target)``, ``host`` and ``date``; its ``Date`` must be within
+  ``DATE_WINDOW`` of our clock and its ``Digest`` the SHA-256 of the very body received.
+- **RFC 9421** (HTTP Message Signatures): a POST must cover ``@method``,
+  ``@target-uri`` and ``content-digest`` (RFC 9530, checked against the body), a GET
+  ``@method`` and ``@target-uri``; its ``created`` must be within ``DATE_WINDOW`` of our
+  clock and an ``expires`` must not have passed.
 """
 
 from __future__ import annotations
@@ -20,6 +27,12 @@ from email.utils import format_datetime, parsedate_to_datetime
 from domain.federation.model import DATE_WINDOW, SignatureRejected
 
 REQUIRED = ("(request-target)", "host", "date", "digest")
+REQUIRED_GET = ("(request-target)", "host", "date")
+RFC9421 = "rfc9421"
+CAVAGE = "draft-cavage-http-signatures-12"
+RFC9421_REQUIRED = ("@method", "@target-uri", "content-digest")
+RFC9421_REQUIRED_GET = ("@method", "@target-uri")
+RFC9421_LABEL = "sig1"
 _PARAM = re.compile(r'\s*([a-zA-Z]+)\s*=\s*"([^"]*)"\s*(?:,|$)')
 
 
@@ -94,11 +107,26 @@ def check_date(header: str | None, now: datetime) -> None:
         raise SignatureRejected("The Date header is too far from the current time.")
 
 
-def check_covers(signed: SignatureHeader) -> None:
-    missing = [name for name in REQUIRED if name not in signed.headers]
+def check_covers(signed: SignatureHeader, *, with_body: bool = True) -> None:
+    missing = [
+        name for name in (REQUIRED if with_body else REQUIRED_GET) if name not in signed.headers
+    ]
     if missing:
         raise SignatureRejected(f"The signature must cover {', '.join(missing)}.")
 
 
 def http_date(moment: datetime) -> str:
     return format_datetime(moment, usegmt=True)
+
+
+def check_created(created: int, expires: int | None, now: datetime) -> None:
+    """An RFC 9421 signature's ``created`` (and ``expires``), in seconds since the epoch."""
+    at = now.timestamp()
+    if abs(at - created) > DATE_WINDOW.total_seconds():
+        raise SignatureRejected("The signature's created time is too far from the current time.")
+    if expires is not None and expires < at:
+        raise SignatureRejected("The signature has expired.")
+
+
+def other_scheme(scheme: str) -> str:
+    return CAVAGE if scheme == RFC9421 else RFC9421

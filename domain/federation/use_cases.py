@@ -8,7 +8,7 @@ activities are accepted and ignored: the sender learns nothing, and nothing chan
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -48,6 +48,8 @@ class Inbox:
     tone: ToneClassifier
     to_text: Callable[[str], str]
     record: Callable[[DomainEvent], None]
+    # The posts whose likes or boosts this activity changed (what the public site shows).
+    reacted: set[UUID] = field(default_factory=set)
 
 
 def check_shape(activity: Any) -> dict[str, Any]:
@@ -113,7 +115,9 @@ async def _undo(inbox: Inbox, activity: dict[str, Any], sender: RemoteActor) -> 
     if inner_type == "Follow":
         removed = await inbox.store.remove_follower(inbox.blog.blog_id, sender.id)
         return "unfollowed" if removed else "ignored"
-    if inner_id is not None and await inbox.store.remove_reaction(sender.id, inner_id):
+    undone = await inbox.store.remove_reaction(sender.id, inner_id) if inner_id else None
+    if undone is not None:
+        inbox.reacted.add(undone)
         return "reaction undone"
     if inner_type is None and inner_id is not None:
         # A bare id: the follow it names, if it is this follower's.
@@ -127,7 +131,8 @@ def _reaction(kind: ReactionKind) -> Any:
         post_id = _post_of(inbox.blog, object_id(activity.get("object")))
         if post_id is None or not await inbox.store.post_in_blog(post_id, inbox.blog.blog_id):
             return "ignored"
-        await inbox.store.add_reaction(post_id, kind, sender, activity["id"][:2000])
+        if await inbox.store.add_reaction(post_id, kind, sender, activity["id"][:2000]):
+            inbox.reacted.add(post_id)
         return f"{kind.value} counted"
 
     return react

@@ -171,6 +171,18 @@ class SqlFederationStore(TenantScoped):
             for r in rows
         ]
 
+    async def public_reaction_counts(self, post_id: UUID, now: datetime) -> dict[str, int] | None:
+        """The fediverse's likes and boosts of a public post; None if it is not public."""
+        p = t.posts.c
+        found = await self.conn.execute(
+            sa.select(p.id).where(
+                p.tenant_id == self.tenant_id, p.id == post_id, self._visible(now)
+            )
+        )
+        if found.first() is None:
+            return None
+        return await self.reaction_counts(post_id)
+
     async def reaction_counts(self, post_id: UUID) -> dict[str, int]:
         rows = await self.conn.execute(
             sa.select(_r.c.kind, sa.func.count())
@@ -239,15 +251,18 @@ class SqlFederationStore(TenantScoped):
         )
         return bool(result.rowcount)
 
-    async def remove_reaction(self, actor_url: str, activity_url: str) -> bool:
+    async def remove_reaction(self, actor_url: str, activity_url: str) -> UUID | None:
         result = await self.conn.execute(
-            _r.delete().where(
+            _r.delete()
+            .where(
                 _r.c.tenant_id == self.tenant_id,
                 _r.c.actor_url == actor_url,
                 _r.c.activity_url == activity_url,
             )
+            .returning(_r.c.post_id)
         )
-        return bool(result.rowcount)
+        row = result.first()
+        return row[0] if row is not None else None
 
     async def post_in_blog(self, post_id: UUID, blog_id: UUID) -> bool:
         found = await self.conn.execute(

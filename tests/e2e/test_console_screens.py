@@ -32,6 +32,7 @@ SCREENS = [
     ("api-keys", None),
     ("branding", "brand-preview"),
     ("domains", None),
+    ("federation", None),
     ("webhooks", None),
     ("subscription", "usage-table"),
     ("audit", "audit-table"),

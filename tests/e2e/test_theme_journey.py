@@ -6,16 +6,21 @@ labels (what a screen reader announces) rather than CSS classes.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from typing import Any
 
+import asyncpg
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Api, axe_violations, screenshot
+from persistence.database import sync_url
+from tests.e2e.conftest import NAME, Api, axe_violations, screenshot
 
 # The console is mounted too (its Reported tab is read below): it must be built before
 # the module's API process starts.
@@ -578,6 +583,53 @@ def test_home_and_post_fit_every_width_and_pass_axe(browser_page, live_api: Api,
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     assert axe_violations(page) == []
     screenshot(page, f"theme-post-{width}x{height}")
+    assert page.errors == []
+
+
+def test_a_posts_fediverse_likes_and_boosts_show_under_it(browser_page, live_api: Api, pg_server):
+    """Two likes and a boost of a new post (rows as the inbox writes them: the inbox
+    itself is exercised in tests/federation) show in French under the post; a post
+    with none shows nothing."""
+    post = live_api.new_post("Aimé au loin", "Un billet relayé sur le fédivers.")
+    plain = live_api.new_post("Pas encore relayé", "Personne ne l'a vu.")
+    rows = [("like", "a"), ("like", "b"), ("announce", "a")]
+    url = sync_url(pg_server.set(database=NAME)).render_as_string(hide_password=False)
+
+    async def insert() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            tenant = await connection.fetchval("SELECT id FROM tenants WHERE slug = 'demo'")
+            for kind, who in rows:
+                await connection.execute(
+                    "INSERT INTO federation_reactions (tenant_id, id, post_id, kind, actor_url,"
+                    " activity_url, domain, created_at) VALUES ($1, $2, $3, $4, $5, $6,"
+                    " 'remote.example', now())",
+                    tenant,
+                    uuid.uuid4(),
+                    uuid.UUID(post["id"]),
+                    kind,
+                    f"https://remote.example/users/{who}",
+                    f"https://remote.example/{kind}/{who}",
+                )
+        finally:
+            await connection.close()
+
+    # Playwright's sync API runs its own loop in this thread: the insert runs in another.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, insert()).result()
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_api.url(f"/s/demo/blogs/{post['blog']}/{post['slug']}"))
+    expect(page.get_by_test_id("fediverse-reactions")).to_have_text(
+        "Sur le fédivers : 2 j\u2019aime · 1 partage"
+    )
+    assert axe_violations(page) == []
+    screenshot(page, "theme-post-fediverse-390x844")
+    with page.expect_response(lambda r: r.url.endswith(f"{plain['id']}/reactions")) as read:
+        page.goto(live_api.url(f"/s/demo/blogs/{plain['blog']}/{plain['slug']}"))
+    assert read.value.json() == {"likes": 0, "boosts": 0}
+    expect(page.get_by_role("heading", level=1, name="Pas encore relayé")).to_be_visible()
+    assert page.get_by_test_id("fediverse-reactions").count() == 0
     assert page.errors == []
 
 

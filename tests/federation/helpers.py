@@ -14,6 +14,7 @@ from uuid import uuid4
 import httpx
 
 from api.adapters.federation_keys import new_key_pair, sign_headers
+from api.adapters.http_signatures import Signer, sign_rfc9421
 from domain.kernel import clock
 from tests.receiver import Receiver, receiver
 
@@ -101,18 +102,35 @@ class Remote:
         body: bytes | None = None,
         key_id: str | None = None,
         private_pem: str | None = None,
+        rfc9421: bool = False,
     ) -> tuple[bytes, dict[str, str]]:
         raw = json.dumps(activity).encode()
-        headers = sign_headers(
-            private_pem or self.private_pem,
-            key_id or self.key_id,
-            "POST",
-            f"http://testserver{path}",
-            raw,
-            at or clock.now(),
-        )
+        if rfc9421:
+            # The URL as the sender addresses it: our public scheme, the Host it sends.
+            signer = Signer(key_id or self.key_id, private_pem or self.private_pem)
+            headers = sign_rfc9421(
+                signer, "POST", f"https://testserver{path}", raw, at or clock.now()
+            )
+        else:
+            headers = sign_headers(
+                private_pem or self.private_pem,
+                key_id or self.key_id,
+                "POST",
+                f"http://testserver{path}",
+                raw,
+                at or clock.now(),
+            )
         headers["Content-Type"] = AP
         return (body if body is not None else raw), headers
+
+    def signed_get(self, path: str, *, rfc9421: bool = False) -> dict[str, str]:
+        """The headers of a GET of ``path`` signed with this account's key."""
+        signer = Signer(self.key_id, self.private_pem)
+        if rfc9421:
+            return sign_rfc9421(signer, "GET", f"https://testserver{path}", None, clock.now())
+        return sign_headers(
+            self.private_pem, self.key_id, "GET", f"http://testserver{path}", None, clock.now()
+        )
 
 
 @asynccontextmanager

@@ -55,7 +55,7 @@ async def _our_signature_holds(client, got, local) -> dict[str, Any]:
     fetched over HTTP from the app, checks the signature, the Date and the Digest."""
 
     class AppActors(RemoteActors):
-        async def _fetch(self, key_id, base):  # the app is not on a socket in these tests
+        async def _fetch(self, key_id, base, signer=None):  # the app is not on a socket here
             from api.adapters.federation_keys import actor_of
 
             document = (
@@ -67,7 +67,7 @@ async def _our_signature_holds(client, got, local) -> dict[str, Any]:
         AppActors(),
         local.settings.outbound_policy,
         got.method,
-        got.path,
+        f"http://{got.headers['host']}{got.path}",
         got.headers,
         got.body,
         clock.now(),

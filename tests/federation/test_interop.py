@@ -5,8 +5,12 @@ and a live Causerie (``causerie serve`` and ``causerie worker`` on loopback port
 The peer discovers a demo blog by WebFinger and follows it (we verify its signature,
 it verifies our Accept's); a post published in the console reaches it as a Create; its
 reply lands in the moderation queue as a fediverse comment, is approved and shows under
-the post; its like is counted and its undo uncounts it. Locally the test is skipped when
-the peer is not installed; in CI (``CI`` set) it fails instead.
+the post; its like is counted and its undo uncounts it. Both sides sign with RFC 9421
+and neither needs to fall back to draft-cavage. Both sides fetch signed only: our
+Causerie runs with ``CAUSERIE_FEDERATION_SIGNED_FETCH`` (the peer reads our outbox with
+Fedify's signed document loader; an unsigned read is a 401), and the peer answers only
+a signed GET of its actor, so our key fetch must be signed. Locally the test is skipped
+when the peer is not installed; in CI (``CI`` set) it fails instead.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ def causerie(pg_server: URL) -> Iterator[tuple[str, URL]]:
         "CAUSERIE_LOG_LEVEL": "WARNING",
         "CAUSERIE_PUBLIC_BASE_URL": base,
         "CAUSERIE_OUTBOUND_ALLOW_LOOPBACK": "true",
+        "CAUSERIE_FEDERATION_SIGNED_FETCH": "true",
         "CAUSERIE_WORKER_POLL_SECONDS": "0.2",
         "CAUSERIE_SIGN_IN_PER_IP_PER_MINUTE": "100000",
         "CAUSERIE_SIGN_IN_PER_ACCOUNT_PER_MINUTE": "100000",
@@ -139,6 +144,16 @@ async def _conversation(base: str, url: URL, peer: str) -> None:
         )
         assert followed.status_code == 200, followed.text
         assert followed.json()["actor"] == actor
+        # The peer looked the blog up with a signed GET, so it got the whole actor.
+        assert followed.json()["name"] == blog["title"]
+
+        # Signed fetches only: unsigned, the outbox is a 401 and the actor its key alone;
+        # Fedify's signed GET (RFC 9421 first) reads the outbox.
+        assert (await http.get(f"{actor}/outbox")).status_code == 401
+        assert "outbox" not in (await http.get(actor)).json()
+        fetched = (await http.post(f"{peer}/control/fetch", json={"url": f"{actor}/outbox"})).json()
+        assert fetched["status"] == 200, fetched
+        assert fetched["document"]["type"] == "OrderedCollection"
 
         async def received(kind: str) -> list[dict]:
             items = (await http.get(f"{peer}/control/received")).json()
@@ -205,3 +220,26 @@ async def _conversation(base: str, url: URL, peer: str) -> None:
         undone = await http.post(f"{peer}/control/undo-like", json={})
         assert undone.status_code == 200, undone.text
         assert await _count(url, likes) == 0
+
+        # What crossed the wire, as the peer saw it.
+        exchanges = (await http.get(f"{peer}/control/exchanges")).json()
+        ours = [e for e in exchanges if e["url"].startswith(base)]
+        to_us = [e for e in ours if e["direction"] == "out" and e["method"] == "POST"]
+        # The peer's activities (follow, reply, like, undo), RFC 9421, never refused.
+        assert len(to_us) >= 4
+        assert {(e["scheme"], e["status"]) for e in to_us} == {("rfc9421", 202)}, exchanges
+        # Its signed reads of our documents: RFC 9421, answered.
+        reads = [e for e in ours if e["direction"] == "out" and e["method"] == "GET"]
+        assert {e["scheme"] for e in reads if "/outbox" in e["url"]} == {"rfc9421"}
+        assert all(e["status"] == 200 for e in reads if e["scheme"] == "rfc9421")
+        # Our deliveries (Accept, Create) reached it signed with RFC 9421 and verified.
+        inbox_posts = [e for e in exchanges if e["direction"] == "in" and e["method"] == "POST"]
+        assert len(inbox_posts) >= 2
+        assert {(e["scheme"], e["status"]) for e in inbox_posts} == {("rfc9421", 202)}
+        # Our fetches of alice's key were signed (the peer refuses unsigned ones).
+        key_reads = [
+            e
+            for e in exchanges
+            if e["direction"] == "in" and e["method"] == "GET" and "/users/alice" in e["url"]
+        ]
+        assert key_reads and {(e["scheme"], e["status"]) for e in key_reads} == {("rfc9421", 200)}

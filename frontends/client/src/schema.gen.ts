@@ -1093,6 +1093,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sites/{tenant}/posts/{post_id}/reactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A public post's likes and boosts from the fediverse
+         * @description How many fediverse accounts like and boosted a public post (one of each per
+         *     account; an `Undo` takes it back). Zero for both on a site that does not federate
+         *     (or no longer does: what was counted is not shown). 404 for a post that is not
+         *     public. Kept by the public-read cache like the post's page, and forgotten with it
+         *     when a like, a boost or their undo arrives.
+         *
+         *     **Who may call:** Anyone: credentials are optional (a bad one is still a 401; an API key needs `content:read`).
+         */
+        get: operations["public-post-reactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sites/{tenant}/posts/{post_id}/views": {
         parameters: {
             query?: never;
@@ -5151,6 +5177,19 @@ export interface components {
             webhooks?: boolean;
             /** White Label */
             white_label?: boolean;
+        };
+        /** FediverseReactions */
+        FediverseReactions: {
+            /**
+             * Boosts
+             * @description Fediverse accounts that boosted it (`Announce`).
+             */
+            boosts: number;
+            /**
+             * Likes
+             * @description Fediverse accounts that like the post (`Like`).
+             */
+            likes: number;
         };
         /** HeadlineFigureRead */
         HeadlineFigureRead: {
@@ -9856,7 +9895,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid credentials */
+            /** @description Signed fetches only, and the GET is unsigned or badly signed */
             401: {
                 headers: {
                     /** @description The scheme to use */
@@ -9956,7 +9995,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid credentials */
+            /** @description Signed fetches only, and the GET is unsigned or badly signed */
             401: {
                 headers: {
                     /** @description The scheme to use */
@@ -10198,7 +10237,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid credentials */
+            /** @description Signed fetches only, and the GET is unsigned or badly signed */
             401: {
                 headers: {
                     /** @description The scheme to use */
@@ -10299,7 +10338,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid credentials */
+            /** @description Signed fetches only, and the GET is unsigned or badly signed */
             401: {
                 headers: {
                     /** @description The scheme to use */
@@ -13027,6 +13066,106 @@ export interface operations {
                 };
             };
             /** @description Too many comments or votes: wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "public-post-reactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+                /** @description The tenant's slug. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FediverseReactions"];
+                };
+            };
+            /** @description Not modified: the ETag in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid credentials */
+            401: {
+                headers: {
+                    /** @description The scheme to use */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden or Link invalid or Comments closed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such site (or offline), or no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
             429: {
                 headers: {
                     /** @description Seconds to wait */

@@ -5,8 +5,13 @@
 // It serves one account, alice, at http://127.0.0.1:PORT/users/alice (actor, inbox, a
 // shared inbox at /inbox), and Fedify verifies the HTTP signature of everything posted
 // to its inboxes. The tests drive it through /control/*: discover a blog by WebFinger
-// and follow it, reply to a post with a Note, like it, undo the like; /control/received
-// lists the activities Fedify accepted (so: whose signatures verified).
+// and follow it, reply to a post with a Note, like it, undo the like, fetch a document
+// signed (Fedify's authenticated document loader); /control/received lists the
+// activities Fedify accepted (so: whose signatures verified), /control/exchanges every
+// request it sent or was sent with the signature scheme it carried and the status.
+//
+// Like a server in Mastodon's secure mode, it answers a GET of its actor only when the
+// GET is signed (Fedify's `authorize`): 401 otherwise.
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { createFederation, generateCryptoKeyPair, MemoryKvStore } from "@fedify/fedify";
@@ -30,6 +35,26 @@ const federation = createFederation({ kv: new MemoryKvStore(), allowPrivateAddre
 const keys = new Map();
 const received = [];
 const state = { target: null, lastLike: null };
+const exchanges = [];
+
+function schemeOf(headers) {
+  if (headers.get("signature-input")) return "rfc9421";
+  if (headers.get("signature")) return "draft-cavage";
+  return null;
+}
+
+// Every request Fedify sends, with the scheme it signed with and the answer's status: the
+// "double knock" (RFC 9421 first, draft-cavage after a 401) can be seen from outside.
+const plainFetch = globalThis.fetch;
+globalThis.fetch = async (input, init) => {
+  const isRequest = input instanceof Request;
+  const method = isRequest ? input.method : (init?.method ?? "GET");
+  const url = isRequest ? input.url : String(input);
+  const headers = new Headers(isRequest ? input.headers : init?.headers);
+  const response = await plainFetch(input, init);
+  exchanges.push({ direction: "out", method, url, scheme: schemeOf(headers), status: response.status });
+  return response;
+};
 
 federation
   .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
@@ -46,6 +71,7 @@ federation
       assertionMethods: pairs.map((pair) => pair.multikey),
     });
   })
+  .authorize(async (ctx) => (await ctx.getSignedKey()) != null)
   .setKeyPairsDispatcher(async (_ctx, identifier) => {
     if (!keys.has(identifier)) keys.set(identifier, [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5")]);
     return keys.get(identifier);
@@ -76,6 +102,17 @@ const me = () => context().getActorUri("alice");
 async function control(path, body) {
   const ctx = context();
   if (path === "/control/received") return received;
+  if (path === "/control/exchanges") return exchanges;
+  if (path === "/control/fetch") {
+    // A signed GET, as a server that fetches in secure mode makes it.
+    const loader = await ctx.getDocumentLoader({ identifier: "alice" });
+    try {
+      const { document } = await loader(body.url);
+      return { status: 200, document };
+    } catch (error) {
+      return { status: null, error: String(error) };
+    }
+  }
   if (path === "/control/follow") {
     // WebFinger over plain HTTP: the blog's server runs on loopback, without TLS.
     const [, host] = body.handle.split("@");
@@ -85,7 +122,8 @@ async function control(path, body) {
     if (!finger.ok) throw new Error(`WebFinger answered ${finger.status}`);
     const jrd = await finger.json();
     const self = jrd.links.find((link) => link.rel === "self");
-    const target = await ctx.lookupObject(self.href);
+    const documentLoader = await ctx.getDocumentLoader({ identifier: "alice" });
+    const target = await ctx.lookupObject(self.href, { documentLoader });
     if (!target?.inboxId) throw new Error(`no actor at ${self.href}`);
     state.target = target;
     const follow = new Follow({ id: new URL(`/follows/${randomUUID()}`, origin), actor: me(), object: target.id });
@@ -139,6 +177,13 @@ const server = http.createServer(async (req, res) => {
       body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
     });
     const response = await federation.fetch(request, { contextData: undefined });
+    exchanges.push({
+      direction: "in",
+      method: req.method,
+      url: url.href,
+      scheme: schemeOf(headers),
+      status: response.status,
+    });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   } catch (error) {

@@ -26,6 +26,7 @@ import { PeoplePage } from "../features/people/components/PeoplePage";
 import { BriefsPage } from "../features/briefs/components/BriefsPage";
 import { BrandingPage } from "../features/branding/components/BrandingPage";
 import { DomainsPage } from "../features/domains/components/DomainsPage";
+import { FederationBlocksPage } from "../features/federation/components/FederationBlocksPage";
 import { ExportsPage } from "../features/exports/components/ExportsPage";
 import { WebhooksPage } from "../features/webhooks/components/WebhooksPage";
 import { MembersPage } from "../features/members/components/MembersPage";
@@ -121,6 +122,7 @@ function TenantScreens({ me }: { me: Me }) {
           <Route path="api-keys" element={<Guard screen="apiKeys"><ApiKeysPage /></Guard>} />
           <Route path="branding" element={<Guard screen="branding"><BrandingPage /></Guard>} />
           <Route path="domains" element={<Guard screen="domains"><DomainsPage /></Guard>} />
+          <Route path="federation" element={<Guard screen="federation"><FederationBlocksPage /></Guard>} />
           <Route path="webhooks" element={<Guard screen="webhooks"><WebhooksPage /></Guard>} />
           <Route path="subscription" element={<Guard screen="subscription"><SubscriptionPage /></Guard>} />
           <Route path="audit" element={<Guard screen="audit"><AuditPage /></Guard>} />

@@ -17,6 +17,7 @@ describe("role → screens", () => {
         "webhooks",
         "branding",
         "domains",
+        "federation",
         "subscription",
         "audit",
         "exports",

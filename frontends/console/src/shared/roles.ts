@@ -19,6 +19,7 @@ export const SCREENS = [
   "webhooks",
   "branding",
   "domains",
+  "federation",
   "subscription",
   "audit",
   "exports",
@@ -43,6 +44,8 @@ const ALLOWED: Record<Screen, readonly Role[]> = {
   webhooks: STAFF,
   branding: STAFF,
   domains: STAFF,
+  // fediverse domain blocks: owners and managers (and operators) set them
+  federation: STAFF,
   subscription: STAFF,
   audit: STAFF,
   // a full export and readers' requests: owners, managers, operators
@@ -118,6 +121,7 @@ export const SCREEN_PATHS: Record<Screen, string> = {
   webhooks: "webhooks",
   branding: "branding",
   domains: "domains",
+  federation: "federation",
   subscription: "subscription",
   audit: "audit",
   exports: "exports",

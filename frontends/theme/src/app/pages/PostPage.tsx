@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useParams } from "react-router";
 
 import { CommentSection } from "../../features/comments/components/CommentSection";
+import { FediverseReactions } from "../../features/fediverse/components/FediverseReactions";
 import { usePost } from "../../features/posts/api/posts";
 import { useCountView } from "../../features/posts/api/views";
 import { PostArticle } from "../../features/posts/components/PostArticle";
@@ -15,7 +16,8 @@ import { useI18n } from "../../shared/i18n";
 import { useSite } from "../../shared/site";
 import { useSiteFeeds, useSiteTitle } from "./common";
 
-/** A post: the article (posts), its rating (ratings) and its comments (comments). */
+/** A post: the article (posts), its rating (ratings), its likes and boosts from the
+ * fediverse (fediverse) and its comments (comments). */
 export function PostPage() {
   const { slug } = useSite();
   const f = useI18n();
@@ -56,6 +58,7 @@ export function PostPage() {
           onChanged={() => void queryClient.invalidateQueries({ queryKey: ["posts", slug] })}
           onGone={refetch}
         />
+        <FediverseReactions postId={data.id} />
         <CommentSection postId={data.id} count={data.comment_count} onGone={refetch} />
       </div>
     </>
