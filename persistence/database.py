@@ -111,9 +111,14 @@ def is_unavailable(exc: BaseException) -> bool:
         seen.add(id(current))
         if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
             return True
-        if isinstance(current, asyncpg.PostgresConnectionError | asyncpg.InterfaceError):
+        if isinstance(
+            current,
+            asyncpg.PostgresConnectionError | asyncpg.InterfaceError | asyncpg.InternalClientError,
+        ):
             # InterfaceError: "connection is closed", "another operation is in progress"
-            # on a connection torn down under it.
+            # on a connection torn down under it; InternalClientError: "cannot switch to
+            # state 15; another operation (2) is in progress", the same seen by the
+            # protocol when a restart of the server cuts a connection between statements.
             return True
         state = getattr(current, "sqlstate", None)
         if isinstance(state, str) and (state.startswith("08") or state in _GONE_STATES):

@@ -462,3 +462,16 @@ def test_a_refusal_made_while_handling_an_os_error_stays_a_refusal():
 
     with pytest.raises(InvalidInput), _errors_as_answers():
         parse_zone("G")
+
+
+def test_a_connection_cut_between_two_statements_is_an_outage_not_an_error():
+    """A restart of the server caught a public read between its BEGIN and its first
+    statement: asyncpg's protocol answered ``InternalClientError`` ("cannot switch to
+    state 15; another operation (2) is in progress"), which came back as a 500."""
+    from persistence.database import DatabaseUnavailable, _errors_as_answers
+
+    cut = asyncpg.InternalClientError(
+        "cannot switch to state 15; another operation (2) is in progress"
+    )
+    with pytest.raises(DatabaseUnavailable), _errors_as_answers():
+        raise cut
