@@ -29,6 +29,14 @@ class Template(StrEnum):
     EMAIL_CHANGED = "email_changed"  # to the old address, once confirmed
 
 
+class ResetPage(StrEnum):
+    """Where a reset link leads: the site's own page (the theme's), or the console's.
+    An allow-list, never an address: a request cannot send the token elsewhere."""
+
+    SITE = "site"
+    CONSOLE = "console"
+
+
 class Notification(StrEnum):
     """The notifications a person may turn off (each mail of one carries a one-click
     unsubscribe from it)."""
