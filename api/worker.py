@@ -46,6 +46,7 @@ from domain.kernel import clock
 from domain.kernel.errors import NotFound
 from domain.kernel.events import DomainEvent, EventType
 from domain.mail import use_cases as mail_use_cases
+from domain.mail.model import ResetPage
 from persistence import jobs, outbox
 from persistence.database import Database, Transaction
 from persistence.federation.repositories import DELIVER as FEDERATION_DELIVER
@@ -174,6 +175,8 @@ class Worker:
                     token_hash(token),
                     timedelta(seconds=self.settings.password_reset_ttl_seconds),
                     self.settings.password_resets_per_address_per_hour,
+                    # A job queued before the page was recorded leads to the site's page.
+                    ResetPage(payload.get("page", ResetPage.SITE)),
                 )
         except NotFound:
             log.info("reset for a site that is gone", tenant_id=payload.get("tenant_id"))

@@ -129,11 +129,13 @@ RESET = "mail.password_reset"
 
 
 async def enqueue_reset(
-    connection: asyncpg.Connection, tenant_id: UUID, tenant_slug: str, email: str
+    connection: asyncpg.Connection, tenant_id: UUID, tenant_slug: str, email: str, page: str
 ) -> None:
     """A reset request, taken by the worker: whether the address has an account there is
     looked up off the request path, so the request does the same work either way."""
     await queries(connection).enqueue(
         RESET,
-        json.dumps({"tenant_id": str(tenant_id), "tenant": tenant_slug, "email": email}).encode(),
+        json.dumps(
+            {"tenant_id": str(tenant_id), "tenant": tenant_slug, "email": email, "page": page}
+        ).encode(),
     )

@@ -24,7 +24,7 @@ from api.settings import Settings
 from domain.kernel import clock
 from domain.kernel.errors import InvalidInput
 from domain.kernel.mail import header_safe
-from domain.mail.model import LANGUAGES, MailMessage, Template, language_of
+from domain.mail.model import LANGUAGES, MailMessage, ResetPage, Template, language_of
 from domain.tenants.model import Tenant
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -56,6 +56,9 @@ def site_url(settings: Settings, tenant: Tenant, domains: list[str]) -> str:
 def link_for(settings: Settings, site: Site, message: MailMessage) -> str | None:
     secret = message.secret
     if message.template == Template.PASSWORD_RESET and secret:
+        if message.context.get("page") == ResetPage.CONSOLE:
+            query = urlencode({"tenant": site.tenant.slug, "token": secret})
+            return f"{settings.base_url}/console/reset-password?{query}"
         return f"{site.url}/reset-password?{urlencode({'token': secret})}"
     if message.template == Template.VERIFY_EMAIL and secret:
         return f"{site.url}/verify-email?{urlencode({'token': secret})}"

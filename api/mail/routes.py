@@ -84,7 +84,7 @@ async def request_reset(
     has an account on this site: 202, and a mail only when it has."""
     await _limit(services, client_ip(request), str(body.email))
     caller.work.public_site_unchanged()
-    await use_cases.accept_password_reset_request(caller.work, tenant, str(body.email))
+    await use_cases.accept_password_reset_request(caller.work, tenant, str(body.email), body.page)
     return Response(status_code=202)
 
 

@@ -8,10 +8,16 @@ from typing import Annotated
 from pydantic import Field
 
 from api.kit.schemas import Email, NewPassword, Password, StrictModel
+from domain.mail.model import ResetPage
 
 
 class PasswordResetRequest(StrictModel):
     email: Email
+    page: ResetPage = Field(
+        default=ResetPage.SITE,
+        description="Where the mailed link leads: the site's reset page (`site`, the"
+        " default) or the console's (`console`). One of these names, never an address.",
+    )
 
 
 class EmailVerification(StrictModel):

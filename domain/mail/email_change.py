@@ -12,7 +12,9 @@ an account exists there already (no link). Only the holder of that mailbox learn
 
 Following the link ends every session of the account (access tokens by their version,
 refresh tokens revoked): the address is the sign-in name, and a session opened by
-someone who should not have it does not survive the owner's change of address.
+someone who should not have it does not survive the owner's change of address. The OLD
+address then hears that the change was made: its owner learns it even when the request's
+notice was missed.
 """
 
 from __future__ import annotations
@@ -115,6 +117,7 @@ async def confirm_email_change(uow: MailUnitOfWork, tenant_slug: str, token_hash
     if holder is not None and holder.id != user.id:
         # Taken since it was asked: the one who reads that mailbox may know it.
         raise Conflict("This address now belongs to another account.")
+    old_address = user.email
     user.email = row["new_email"]
     user.token_version += 1
     await uow.users.update(user)
@@ -127,6 +130,16 @@ async def confirm_email_change(uow: MailUnitOfWork, tenant_slug: str, token_hash
         Principal(user.id, user.is_operator),
         tenant.id,
         membership.role if membership is not None else None,
+    )
+    await uow.mail.queue(
+        OutgoingMail(
+            tenant_id=tenant.id,
+            to_address=old_address,
+            to_name=user.display_name,
+            template=Template.EMAIL_CHANGED,
+            language=language_of(tenant.default_language),
+            context={"new_address": user.email},
+        )
     )
     await audit(uow, actor, "account.email_changed", "user", user.id)
     await uow.commit()

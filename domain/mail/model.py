@@ -25,7 +25,16 @@ class Template(StrEnum):
     WEBHOOK_DISABLED = "webhook_disabled"
     EMAIL_CHANGE_CONFIRM = "email_change_confirm"  # to the new address, with the link
     EMAIL_CHANGE_TAKEN = "email_change_taken"  # to the new address, when it has an account
-    EMAIL_CHANGE_NOTICE = "email_change_notice"  # to the old address
+    EMAIL_CHANGE_NOTICE = "email_change_notice"  # to the old address, when asked
+    EMAIL_CHANGED = "email_changed"  # to the old address, once confirmed
+
+
+class ResetPage(StrEnum):
+    """Where a reset link leads: the site's own page (the theme's), or the console's.
+    An allow-list, never an address: a request cannot send the token elsewhere."""
+
+    SITE = "site"
+    CONSOLE = "console"
 
 
 class Notification(StrEnum):

@@ -39,7 +39,7 @@ class EmailChanges(Protocol):
 
 
 class ResetRequests(Protocol):
-    async def defer(self, tenant_id: UUID, tenant_slug: str, email: str) -> None:
+    async def defer(self, tenant_id: UUID, tenant_slug: str, email: str, page: str) -> None:
         """Hand the request to the worker, in the current transaction."""
         ...
 

@@ -13,7 +13,7 @@ from domain.kernel import clock
 from domain.kernel.access import Actor
 from domain.kernel.errors import NotFound
 from domain.kernel.mail import OutgoingMail
-from domain.mail.model import Notification, Template, language_of
+from domain.mail.model import Notification, ResetPage, Template, language_of
 from domain.mail.ports import MailUnitOfWork
 
 # A link whose token names nothing (made up, altered, spent or expired) is a 404, as an
@@ -23,15 +23,17 @@ INVALID_VERIFICATION = "This confirmation link is not valid any more: sign in to
 RESET, VERIFY = "reset", "verify"
 
 
-async def accept_password_reset_request(uow: MailUnitOfWork, tenant_slug: str, email: str) -> None:
+async def accept_password_reset_request(
+    uow: MailUnitOfWork, tenant_slug: str, email: str, page: ResetPage = ResetPage.SITE
+) -> None:
     """The request's part of a reset: the same work whether or not the address has an
     account (a job for the worker, which looks it up and mails), so that neither the
-    answer nor its time tells one from the other."""
+    answer nor its time tells one from the other. ``page`` is where the link will lead."""
     tenant = await uow.tenants.by_slug(tenant_slug)
     if tenant is None:
         raise NotFound("No such site.")
     await uow.set_tenant(tenant.id)
-    await uow.reset_requests.defer(tenant.id, tenant.slug, normalise_email(email))
+    await uow.reset_requests.defer(tenant.id, tenant.slug, normalise_email(email), page.value)
     await uow.commit()
 
 
@@ -43,6 +45,7 @@ async def request_password_reset(
     token_hash: bytes,
     ttl: timedelta,
     per_hour: int,
+    page: ResetPage = ResetPage.SITE,
 ) -> None:
     """The worker's part: a reset mail to the address, branded by the site, if it belongs
     to one of the site's people and has had fewer than ``per_hour`` in the last hour;
@@ -67,7 +70,7 @@ async def request_password_reset(
             to_name=user.display_name,
             template=Template.PASSWORD_RESET,
             language=language_of(tenant.default_language),
-            context={"minutes": int(ttl.total_seconds() // 60)},
+            context={"minutes": int(ttl.total_seconds() // 60), "page": page.value},
             secret=token,
         )
     )

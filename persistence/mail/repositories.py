@@ -69,9 +69,9 @@ class SqlResetRequests:
     def __init__(self, tx: Transaction):
         self.tx = tx
 
-    async def defer(self, tenant_id: UUID, tenant_slug: str, email: str) -> None:
+    async def defer(self, tenant_id: UUID, tenant_slug: str, email: str, page: str) -> None:
         raw = (await self.tx.connection.get_raw_connection()).driver_connection
-        await enqueue_reset(raw, tenant_id, tenant_slug, email)
+        await enqueue_reset(raw, tenant_id, tenant_slug, email, page)
 
 
 def _message(row: Any) -> MailMessage:

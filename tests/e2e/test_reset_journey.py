@@ -19,13 +19,15 @@ from tests.mail.helpers import link_in
 from tests.mail.smtp_server import Arrived, Handler, smtp_server
 
 MANAGER = "manager@demo.causerie.test"
+MODERATOR = "moderator@demo.causerie.test"
 NEW = "un tout nouveau mot de passe"
 BOUND = 60.0
 
 
 @pytest.fixture(scope="module")
-def mailbox(live_api: Api, pg_server) -> Iterator[Handler]:
-    """A real SMTP server, and a worker process sending the live API's mail to it."""
+def mailbox(console_built, live_api: Api, pg_server) -> Iterator[Handler]:
+    """A real SMTP server, and a worker process sending the live API's mail to it (the
+    console's build is mounted, for the console's own reset)."""
     with smtp_server() as (handler, port):
         env = {
             **os.environ,
@@ -171,4 +173,58 @@ def test_a_reader_moves_the_account_to_a_new_address(browser_page, live_api: Api
         live_api.url("/v1/auth/token"), data={"username": old, "password": NEW}
     )
     assert before.status_code == 401
+    assert page.errors == []
+
+
+def test_a_reset_asked_from_the_console_comes_back_to_the_console(
+    browser_page, live_api: Api, mailbox
+):
+    """The demo moderator asks on the console's page; the mail's link opens the console's
+    reset page (not the theme's), the new password signs in to the console."""
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    start = len(mailbox.arrived)
+    page.goto(live_api.url("/console/"))
+    page.get_by_role("link", name="Forgot your password?").click()
+    expect(page.get_by_role("heading", level=1, name="Reset your password")).to_be_visible()
+    page.get_by_label("Site (tenant slug)").fill("demo")
+    page.get_by_label("E-mail", exact=True).fill(MODERATOR)
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_test_id("reset-sent")).to_be_visible()
+
+    mail = first(mailbox, MODERATOR, "Réinitialisez votre mot de passe", after=start)
+    link = link_in(mail.part("plain"), "reset-password")
+    assert link.startswith(live_api.url("/console/reset-password?tenant=demo&token="))
+
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1, name="Choose a new password")).to_be_visible()
+    page.get_by_label("New password", exact=True).fill(NEW)
+    assert axe_violations(page) == []
+    assert (
+        page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        <= 0
+    )
+    screenshot(page, "console-reset-390")
+    page.get_by_role("button", name="Set the password").click()
+    expect(page.get_by_test_id("reset-done")).to_be_visible()
+    assert axe_violations(page) == []
+
+    # Once only: the same link again is refused.
+    page.goto(link)
+    page.get_by_label("New password", exact=True).fill("encore un autre mot de passe")
+    page.get_by_role("button", name="Set the password").click()
+    expect(page.get_by_role("alert")).to_contain_text("not valid any more")
+
+    page.get_by_role("link", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Sign in to the console")).to_be_visible()
+    page.get_by_label("E-mail").fill(MODERATOR)
+    page.get_by_label("Password").fill(NEW)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("signed-in-as")).to_be_visible()
+    old = live_api.http.post(
+        live_api.url("/v1/auth/token"), data={"username": MODERATOR, "password": DEMO_PASSWORD}
+    )
+    assert old.status_code == 401
     assert page.errors == []

@@ -96,6 +96,16 @@ async def test_the_link_sent_to_the_new_address_moves_the_account(
         "/v1/auth/refresh", json={"refresh_token": session["refresh_token"]}
     )
     assert refreshed.status_code == 401
+    # The old address hears that the change was made (the new one gets nothing more).
+    arrived.clear()
+    assert await send_due(worker, world.tenant.id) == ["sent"]
+    [done_notice] = arrived
+    assert done_notice.envelope_to == [reader.email]
+    assert done_notice.message["Subject"] == "The address of your account on Test Brand was changed"
+    assert "new.home@example.test" in done_notice.part("plain")
+    assert "new.home@example.test" in done_notice.part("html")
+    assert "token=" not in done_notice.part("plain")
+    assert done_notice.message["List-Unsubscribe"] is None
     assert await audited(db, world.tenant.id) == [
         "account.email_change_requested",
         "account.email_changed",

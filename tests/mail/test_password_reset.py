@@ -82,6 +82,49 @@ async def test_the_reset_mail_arrives_and_its_link_sets_a_new_password(
     assert (await sign_in(client, reader.email, NEW)).status_code == 200
 
 
+async def test_a_reset_asked_from_the_console_links_to_the_console(
+    client, factory, worker, arrived
+):
+    world = await factory.world()
+    manager = world.users["manager"]
+    answer = await client.post(
+        reset_url(world.slug), json={"email": manager.email, "page": "console"}
+    )
+    assert answer.status_code == 202, answer.text
+    assert answer.content == b""
+    assert await send_due(worker, world.tenant.id) == ["sent"]
+    [got] = arrived
+    link = link_in(got.part("plain"), "reset-password")
+    assert link.startswith(
+        f"https://causerie.test/console/reset-password?tenant={world.slug}&token="
+    )
+    assert f"/s/{world.slug}/reset-password" not in got.part("html")
+    done = await client.post(
+        reset_url(world.slug, "/confirm"), json={"token": token_of(link), "new_password": NEW}
+    )
+    assert done.status_code == 204, done.text
+    assert (await sign_in(client, manager.email, NEW)).status_code == 200
+
+
+async def test_the_reset_page_is_a_name_from_a_list_never_an_address(
+    client, factory, worker, arrived
+):
+    world = await factory.world()
+    email = world.users["reader"].email
+    for page in ("https://evil.example/steal", "//evil.example", "Console", "", None, 1):
+        answer = await client.post(reset_url(world.slug), json={"email": email, "page": page})
+        assert_problem(answer, 422, "validation_failed")
+    assert await run_resets(worker) == 0  # nothing handed to the worker
+    assert await messages(factory.db, world.tenant.id) == []
+    # Said explicitly, the site's own page is the default one.
+    assert (
+        await client.post(reset_url(world.slug), json={"email": email, "page": "site"})
+    ).status_code == 202
+    await send_due(worker, world.tenant.id)
+    [got] = arrived
+    assert f"https://causerie.test/s/{world.slug}/reset-password?token=" in got.part("plain")
+
+
 async def test_a_french_site_sends_french(client, factory, worker, arrived, db):
     world = await factory.world()
     async with db.transaction() as tx:

@@ -18,6 +18,7 @@ CONTEXTS = {
     Template.EMAIL_CHANGE_CONFIRM: ({"minutes": 1440}, "tok"),
     Template.EMAIL_CHANGE_TAKEN: ({}, None),
     Template.EMAIL_CHANGE_NOTICE: ({"new_address": "new@example.test"}, None),
+    Template.EMAIL_CHANGED: ({"new_address": "new@example.test"}, None),
     Template.NEW_COMMENT: (
         {**ITEM, "commenter": EVIL, "comment_id": "c1", "notification": "new_comment"},
         None,

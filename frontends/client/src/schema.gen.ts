@@ -5824,6 +5824,11 @@ export interface components {
              * Format: email
              */
             email: string;
+            /**
+             * @description Where the mailed link leads: the site's reset page (`site`, the default) or the console's (`console`). One of these names, never an address.
+             * @default site
+             */
+            page: components["schemas"]["ResetPage"];
         };
         /** PinWrite */
         PinWrite: {
@@ -6592,6 +6597,13 @@ export interface components {
             /** Reporter Name */
             reporter_name: string;
         };
+        /**
+         * ResetPage
+         * @description Where a reset link leads: the site's own page (the theme's), or the console's.
+         *     An allow-list, never an address: a request cannot send the token elsewhere.
+         * @enum {string}
+         */
+        ResetPage: "site" | "console";
         /** Resolved */
         Resolved: {
             /** Tenant */

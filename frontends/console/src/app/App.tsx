@@ -17,6 +17,7 @@ import { roleIn, TenantProvider } from "../shared/tenant";
 import { SignInPage } from "../features/auth/components/SignInPage";
 import { CaughtMailPage } from "../features/mail/components/CaughtMailPage";
 import { ForgotPasswordPage } from "../features/mail/components/ForgotPasswordPage";
+import { ResetPasswordPage } from "../features/mail/components/ResetPasswordPage";
 import { ApiKeysPage } from "../features/apikeys/components/ApiKeysPage";
 import { AuditPage } from "../features/audit/components/AuditPage";
 import { ImportsPage } from "../features/imports/components/ImportsPage";
@@ -175,8 +176,10 @@ function Gate() {
     if (!signedIn) client.clear();
   }, [signedIn, client]);
   // The catcher's mailbox opens with or without a session (the API decides who may
-  // read it); the reset request is for whoever cannot sign in.
+  // read it); the reset request is for whoever cannot sign in, and a reset link works
+  // whoever is signed in here (it names its own account).
   if (location.pathname === "/mail") return <CaughtMailPage />;
+  if (location.pathname === "/reset-password") return <ResetPasswordPage />;
   if (!signedIn && location.pathname === "/forgot-password") return <ForgotPasswordPage />;
   if (!signedIn) {
     const state = location.state as { signedOut?: boolean } | null;

@@ -13,10 +13,29 @@ export function useCaughtMail() {
   });
 }
 
-/** Ask a site for a reset link: the same answer whether or not the address is known. */
+/** Ask a site for a reset link (leading to the console's reset page): the same answer
+ * whether or not the address is known. */
 export function useRequestReset() {
   return useMutation({
     mutationFn: ({ tenant, email }: { tenant: string; email: string }) =>
-      unwrap(api.POST("/v1/sites/{tenant}/password-reset", { params: { path: { tenant } }, body: { email } })),
+      unwrap(
+        api.POST("/v1/sites/{tenant}/password-reset", {
+          params: { path: { tenant } },
+          body: { email, page: "console" },
+        }),
+      ),
+  });
+}
+
+/** Set a new password with the token of a reset mail (once). */
+export function useConfirmReset() {
+  return useMutation({
+    mutationFn: ({ tenant, token, new_password }: { tenant: string; token: string; new_password: string }) =>
+      unwrap(
+        api.POST("/v1/sites/{tenant}/password-reset/confirm", {
+          params: { path: { tenant } },
+          body: { token, new_password },
+        }),
+      ),
   });
 }
