@@ -983,6 +983,12 @@ federation_reactions = sa.Table(
         "tenant_id", "post_id", "kind", "actor_url", name="federation_reactions_one"
     ),
     sa.Index("federation_reactions_activity", "tenant_id", "activity_url"),
+    sa.Index(
+        "federation_reactions_time",
+        "tenant_id",
+        "created_at",
+        postgresql_include=["kind", "post_id"],
+    ),
 )
 
 federation_deliveries = sa.Table(

@@ -141,8 +141,8 @@ async def engagement(
     author: Annotated[UUID | None, Query(description="One author's figures (user id)")] = None,
     format: FormatQuery = None,
 ) -> Any:
-    """Posts published, comments by status, tone, ratings, reads and active people per
-    day, week or month. Plan level ``basic``. Staff see the tenant, a blog or an author;
+    """Posts published, comments by status, tone, ratings, reads, active people, likes and
+    boosts per day, week or month. Plan level ``basic``. Staff see the tenant, a blog or an author;
     authors their own figures only (``author`` is set to them; another author is 403)."""
     points = await use_cases.engagement(
         ctx.uow, ctx.actor, win, Bucket(bucket), blog_id=blog, author_id=author

@@ -116,6 +116,13 @@ class EngagementPoint(StrictModel):
     active_people: int = Field(
         description="Distinct commenters, voters and readers; anonymous readers count once a day"
     )
+    likes: int = Field(
+        description="Likes received in the bucket (fediverse Like, web like-of), undone ones gone"
+    )
+    boosts: int = Field(
+        description="Boosts received in the bucket (fediverse Announce, web repost-of), "
+        "undone ones gone"
+    )
 
     @classmethod
     def of(cls, p: SeriesPoint) -> EngagementPoint:
@@ -130,6 +137,8 @@ class EngagementPoint(StrictModel):
             rating_average=round(c.rating_sum / c.ratings, 3) if c.ratings else None,
             reads=c.reads,
             active_people=p.active_people,
+            likes=p.likes,
+            boosts=p.boosts,
         )
 
 
@@ -158,6 +167,8 @@ class EngagementRead(StrictModel):
             "rating_average",
             "reads",
             "active_people",
+            "likes",
+            "boosts",
         ]
         rows = [
             [
@@ -177,6 +188,8 @@ class EngagementRead(StrictModel):
                 i.rating_average,
                 i.reads,
                 i.active_people,
+                i.likes,
+                i.boosts,
             ]
             for i in self.items
         ]

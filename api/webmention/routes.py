@@ -3,7 +3,9 @@
 ``POST /v1/sites/{tenant}/webmention`` with a form-encoded ``source`` and ``target``.
 The request is checked at once (400 for URLs that are not absolute http(s), a source
 equal to its target, a target that is not a public post of this site — another site's
-post included, with the same words, so nothing is revealed); then the mention is kept
+post included, with the same words, so nothing is revealed). A target is a post's page or
+document on the platform's host, or on one of the site's own domains (``tenant_domains``:
+``https://{domain}/blogs/{blog}/{post}``, the theme's address there); then the mention is kept
 and answered 202, and the worker fetches the source and decides (``receiving.py``).
 A source on a blocked domain is answered 202 and dropped. One source host may send a
 site ``webmention_per_minute`` mentions a minute (429 past it). Only sites whose plan
@@ -25,7 +27,14 @@ from api.problems import ApiProblem
 from domain.federation.model import is_blocked
 from domain.kernel import clock
 from domain.kernel.errors import NotFound, RateLimited
-from domain.webmention.model import MentionRejected, check_request, host_of, post_address
+from domain.webmention.model import (
+    MentionRejected,
+    PostAddress,
+    check_request,
+    host_of,
+    post_address,
+    site_post_address,
+)
 from persistence.posts.public_reads import public_reader
 from persistence.webmention.repositories import SqlWebmentionStore, enqueue_mention
 
@@ -58,6 +67,8 @@ async def receive(request: Request, site: SiteDep, source: UrlField, target: Url
     try:
         source, target = check_request(source, target)
         address = post_address(services.settings.base_url, target)
+        if address is None:
+            address = await _on_own_domain(request, site.row.slug, target)
         if address is None or address.tenant != site.row.slug:
             raise MentionRejected("The target is not a public post of this site.")
     except MentionRejected as refused:
@@ -85,3 +96,15 @@ async def receive(request: Request, site: SiteDep, source: UrlField, target: Url
         await tx.commit()
     log.info("webmention received", tenant=site.row.slug, source=source, target=target)
     return Response(status_code=202)
+
+
+async def _on_own_domain(request: Request, slug: str, target: str) -> PostAddress | None:
+    """The post a target on one of this tenant's custom domains names (``tenant_domains``,
+    through the host cache the theme's and CORS's look-ups share); None elsewhere."""
+    found = site_post_address(slug, target)
+    if found is None:
+        return None
+    host, address = found
+    services = get_services(request)
+    owner = await services.hosts.slug_for(request.app.state.db, host)
+    return address if owner == slug else None

@@ -282,6 +282,8 @@ class SeriesPoint:
     counts: Counts
     posts_published: int = 0
     active_people: int = 0
+    likes: int = 0  # fediverse likes and web likes of the bucket, still standing
+    boosts: int = 0  # fediverse boosts (Announce) and web reposts
 
 
 @dataclass(frozen=True)

@@ -40,9 +40,9 @@ class InsightsRepository(Protocol):
         blog_id: UUID | None,
         author_id: UUID | None,
         activity: bool = True,
-    ) -> dict[int, tuple[Counts, int, int]]:
-        """Per bucket (1-based index into ``bounds``): sums, posts published, people active
-        (the last two are zero without ``activity``)."""
+    ) -> dict[int, tuple[Counts, int, int, int, int]]:
+        """Per bucket (1-based index into ``bounds``): sums, posts published, people active,
+        likes and boosts received (the last four are zero without ``activity``)."""
         ...
 
     async def ranking(

@@ -99,8 +99,8 @@ async def engagement(
     blog_id: UUID | None = None,
     author_id: UUID | None = None,
 ) -> list[SeriesPoint]:
-    """Posts published, comments by status, tone, ratings, reads and active people per
-    bucket, for the tenant, one blog or one author (authors: themselves only)."""
+    """Posts published, comments by status, tone, ratings, reads, active people, likes
+    and boosts per bucket, for the tenant, one blog or one author (authors: themselves only)."""
     author_id = _scope(actor, author_id)
     await _gate(uow, actor, BASIC)
     await _check_filters(uow, blog_id, author_id)
@@ -122,9 +122,9 @@ async def _series(
     )
     points = []
     for i, day in enumerate(win.bucket_starts(bucket), start=1):
-        counts, published, people = sums.get(i, (Counts(), 0, 0))
+        counts, published, people, likes, boosts = sums.get(i, (Counts(), 0, 0, 0, 0))
         start = datetime(day.year, day.month, day.day, tzinfo=win.zone)
-        points.append(SeriesPoint(start, counts, published, people))
+        points.append(SeriesPoint(start, counts, published, people, likes, boosts))
     return points
 
 

@@ -149,6 +149,31 @@ def post_address(base_url: str, target: str) -> PostAddress | None:
     return None
 
 
+def site_post_address(tenant: str, target: str) -> tuple[str, PostAddress] | None:
+    """On a tenant's own domain, the host a target names (lower case) and the post its
+    path names: the theme's page there (``/blogs/{b}/{p}``), or the platform's forms
+    (``/s/{t}/blogs/…``, ``/sites/{t}/blogs/…``, the API's document) when they name that
+    same tenant. Only ``http``/``https`` on their default port. None for anything else;
+    whether the host is one of the tenant's domains is the caller's question."""
+    try:
+        theirs = urlsplit(target)
+        host = (theirs.hostname or "").lower()
+        if theirs.scheme not in ("http", "https") or not host:
+            return None
+        if (theirs.port or _default(theirs.scheme)) != _default(theirs.scheme):
+            return None
+    except ValueError:
+        return None
+    parts = [unquote(p) for p in theirs.path.strip("/").split("/")]
+    if len(parts) == 3 and parts[0] == "blogs":
+        return host, PostAddress(tenant, parts[1], parts[2])
+    origin = f"{theirs.scheme}://{theirs.netloc}"
+    address = post_address(origin, target)
+    if address is None or address.tenant != tenant:
+        return None
+    return host, address
+
+
 def _default(scheme: str) -> int:
     return 443 if scheme == "https" else 80
 

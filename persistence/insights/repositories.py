@@ -305,12 +305,14 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
         blog_id: UUID | None,
         author_id: UUID | None,
         activity: bool = True,
-    ) -> dict[int, tuple[Counts, int, int]]:
-        """One statement: the hourly sums, posts published and distinct people, each put
+    ) -> dict[int, tuple[Counts, int, int, int, int]]:
+        """One statement: the hourly sums, posts published, distinct people, likes and
+        boosts (``federation_reactions`` still standing, read through their index on the
+        tenant and the time they came, joined to their posts only when filtered), each put
         into its bucket by ``width_bucket`` over the buckets' UTC lower bounds. The sums
         come from the tenant's, the blog's or the author's hourly roll-up (the per-post
-        rows only when both filters are given). Without ``activity`` the posts published
-        and people are left out (zero)."""
+        rows only when both filters are given). Without ``activity`` the posts published,
+        people, likes and boosts are left out (zero)."""
         where = _filters(blog_id, author_id)
         if blog_id is not None and author_id is not None:
             hours = "insight_post_hours"
@@ -326,11 +328,13 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
                 WHERE h.tenant_id = :t AND h.hour >= :a AND h.hour < :b {where}
                 GROUP BY 1"""
         params = self._params(start, end, bounds=bounds, blog=blog_id, author=author_id)
-        out: dict[int, tuple[Counts, int, int]] = {}
+        out: dict[int, tuple[Counts, int, int, int, int]] = {}
         if not activity:
             for row in await self.conn.execute(sa.text(sums), params):
-                out[int(row.i)] = (_counts(row), 0, 0)
+                out[int(row.i)] = (_counts(row), 0, 0, 0, 0)
             return out
+        narrowed = blog_id is not None or author_id is not None
+        join = "JOIN posts p ON p.tenant_id = r.tenant_id AND p.id = r.post_id" if narrowed else ""
         sql = f"""
             WITH sums AS ({sums}),
             published AS (
@@ -341,16 +345,32 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
                   AND p.published_at >= :a AND p.published_at < :b
                   {_filters(blog_id, author_id, "p")}
                 GROUP BY 1),
-            people AS ({self._people(bounds, end, blog_id, author_id, params)})
-            SELECT coalesce(s.i, pu.i, pe.i) AS i, {_COLUMNS}, coalesce(pu.n, 0) AS published,
-                   coalesce(pe.n, 0) AS people
+            people AS ({self._people(bounds, end, blog_id, author_id, params)}),
+            reactions AS (
+                SELECT width_bucket(r.created_at, CAST(:bounds AS timestamptz[])) AS i,
+                       count(*) FILTER (WHERE r.kind = 'like') AS likes,
+                       count(*) FILTER (WHERE r.kind = 'announce') AS boosts
+                FROM federation_reactions r {join}
+                WHERE r.tenant_id = :t AND r.created_at >= :a AND r.created_at < :b
+                  {_filters(blog_id, author_id, "p")}
+                GROUP BY 1)
+            SELECT coalesce(s.i, pu.i, pe.i, re.i) AS i, {_COLUMNS},
+                   coalesce(pu.n, 0) AS published, coalesce(pe.n, 0) AS people,
+                   coalesce(re.likes, 0) AS likes, coalesce(re.boosts, 0) AS boosts
             FROM sums s
             FULL JOIN published pu ON pu.i = s.i
             FULL JOIN people pe ON pe.i = coalesce(s.i, pu.i)
+            FULL JOIN reactions re ON re.i = coalesce(s.i, pu.i, pe.i)
         """
         for row in await self.conn.execute(sa.text(sql), params):
             counts = _counts(row) if row._mapping["comments_pending"] is not None else Counts()
-            out[int(row.i)] = (counts, int(row.published), int(row.people))
+            out[int(row.i)] = (
+                counts,
+                int(row.published),
+                int(row.people),
+                int(row.likes),
+                int(row.boosts),
+            )
         return out
 
     async def ranking(

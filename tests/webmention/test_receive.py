@@ -285,3 +285,49 @@ async def test_the_endpoint_is_advertised_on_the_post(client, factory):
 
 
 __all__ = ["text"]
+
+
+async def test_a_target_on_the_sites_own_domain_is_taken_and_anothers_is_refused(
+    client, factory, db, settings, local
+):
+    world, other = await factory.world(), await factory.world()
+    blog = await factory.blog(world)
+    post = await factory.post(world, blog)
+    domains = {}
+    for w in (world, other):
+        domains[w.slug] = f"www.{w.slug}.example"
+        answer = await client.post(
+            f"/v1/tenants/{w.slug}/domains",
+            json={"host": domains[w.slug]},
+            headers=w.headers["owner"],
+        )
+        assert answer.status_code == 201, answer.text
+    ours = domains[world.slug]
+    target = f"https://{ours.upper()}/blogs/{blog.slug}/{post.slug}"
+    w = worker(db, settings)
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    async with receiver(body=h_entry(target, prop="like-of"), headers=html) as like:
+        assert (await _send(client, world, like.url, target)).status_code == 202
+        assert await verify_all(w, world.tenant.id) == ["like"]
+        # The platform's forms on that domain, naming the same site, are its posts too.
+        api_form = f"https://{ours}/v1/sites/{world.slug}/blogs/{blog.slug}/posts/{post.slug}"
+        assert (await _send(client, world, like.url, api_form)).status_code == 202
+
+        refused = [
+            # Another tenant's domain, a domain nobody has, an odd port, no such post,
+            # a path that is no post's, the platform's form naming another site.
+            f"https://{domains[other.slug]}/blogs/{blog.slug}/{post.slug}",
+            f"https://nobody-{world.slug}.example/blogs/{blog.slug}/{post.slug}",
+            f"https://{ours}:8443/blogs/{blog.slug}/{post.slug}",
+            f"https://{ours}/blogs/{blog.slug}/no-such-post",
+            f"https://{ours}/tags/{blog.slug}",
+            f"https://{ours}/s/{other.slug}/blogs/{blog.slug}/{post.slug}",
+        ]
+        for wrong in refused:
+            answer = await _send(client, world, like.url, wrong)
+            assert answer.status_code == 400, (wrong, answer.text)
+            assert answer.headers["content-type"].startswith("application/problem+json")
+    kept = await rows(db, world.tenant.id, "SELECT target FROM webmentions ORDER BY received_at")
+    assert [r.target for r in kept] == [api_form]  # the same source again: one mention
+    reactions = await rows(db, world.tenant.id, "SELECT kind FROM federation_reactions")
+    assert [r.kind for r in reactions] == ["like"]

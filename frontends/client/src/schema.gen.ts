@@ -2200,8 +2200,8 @@ export interface paths {
         };
         /**
          * Engagement
-         * @description Posts published, comments by status, tone, ratings, reads and active people per
-         *     day, week or month. Plan level ``basic``. Staff see the tenant, a blog or an author;
+         * @description Posts published, comments by status, tone, ratings, reads, active people, likes and
+         *     boosts per day, week or month. Plan level ``basic``. Staff see the tenant, a blog or an author;
          *     authors their own figures only (``author`` is set to them; another author is 403).
          *
          *     **Who may call:** Members of the tenant whose role allows `insights_own`, operators where the policy table says so, and API keys holding a scope that allows it.
@@ -4612,8 +4612,18 @@ export interface components {
              * @description Distinct commenters, voters and readers; anonymous readers count once a day
              */
             active_people: number;
+            /**
+             * Boosts
+             * @description Boosts received in the bucket (fediverse Announce, web repost-of), undone ones gone
+             */
+            boosts: number;
             /** @description Comments created in the bucket, by status now */
             comments: components["schemas"]["CommentCounts"];
+            /**
+             * Likes
+             * @description Likes received in the bucket (fediverse Like, web like-of), undone ones gone
+             */
+            likes: number;
             /** Posts Published */
             posts_published: number;
             /** Rating Average */

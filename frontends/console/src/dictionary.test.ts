@@ -83,7 +83,7 @@ const FAMILIES: Record<string, readonly string[]> = {
   "audit.sentence": KNOWN_ACTIONS,
   "audit.family": ACTION_FAMILIES,
   "audit.resource": RESOURCES,
-  series: ["comments", "ratings", "reads", "posts", "positive", "neutral", "negative", "pending", "approved", "rejected", "spam", "commenters", "replies", "rating_average"],
+  series: ["comments", "ratings", "reads", "posts", "likes", "boosts", "positive", "neutral", "negative", "pending", "approved", "rejected", "spam", "commenters", "replies", "rating_average"],
   range: ["reversed", "future", "tooLong", "invalid"],
   toolbar: FORMATS,
 };

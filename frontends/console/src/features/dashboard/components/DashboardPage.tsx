@@ -38,6 +38,8 @@ const COLOURS = {
   ratings: "#b35c00",
   reads: "#3d5a99",
   posts: "#7a2e8e",
+  likes: "#2f7f9e",
+  boosts: "#8a6d00",
   positive: "#1e7b34",
   neutral: "#7d7d7d",
   negative: "#b3261e",
@@ -144,8 +146,10 @@ function EngagementCard({ query, enabled }: { query: ReportQuery; enabled: boole
     ratings: p.ratings,
     reads: p.reads,
     posts: p.posts_published,
+    likes: p.likes,
+    boosts: p.boosts,
   }));
-  const empty = data.every((d) => !d.comments && !d.ratings && !d.reads && !d.posts);
+  const empty = data.every((d) => !d.comments && !d.ratings && !d.reads && !d.posts && !d.likes && !d.boosts);
   return (
     <Card title={f.t("dashboard.engagement")} report="engagement" query={query} testId="engagement-card">
       {result.isPending ? (
@@ -164,15 +168,15 @@ function EngagementCard({ query, enabled }: { query: ReportQuery; enabled: boole
                 <YAxis allowDecimals={false} />
                 <Tooltip />
                 <Legend />
-                {(["comments", "ratings", "reads", "posts"] as const).map((key) => (
+                {(["comments", "ratings", "reads", "posts", "likes", "boosts"] as const).map((key) => (
                   <Line key={key} type="monotone" dataKey={key} name={f.t(`series.${key}`)} stroke={COLOURS[key]} strokeWidth={2} dot={false} isAnimationActive={false} />
                 ))}
               </LineChart>
             </ResponsiveContainer>
           </div>
           <FiguresTable
-            columns={[f.t("dashboard.date"), f.t("series.comments"), f.t("series.ratings"), f.t("series.reads"), f.t("series.posts")]}
-            rows={data.map((d) => [d.label, d.comments, d.ratings, d.reads, d.posts])}
+            columns={[f.t("dashboard.date"), f.t("series.comments"), f.t("series.ratings"), f.t("series.reads"), f.t("series.posts"), f.t("series.likes"), f.t("series.boosts")]}
+            rows={data.map((d) => [d.label, d.comments, d.ratings, d.reads, d.posts, d.likes, d.boosts])}
           />
         </>
       )}
