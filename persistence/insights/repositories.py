@@ -6,7 +6,9 @@ totals cut the window into whole ISO weeks, the whole days around them and the h
 its edges, and read each piece from its own roll-up (``insight_post_weeks``,
 ``insight_post_days``, ``insight_post_hours``; ``insight_blog_days`` and
 ``insight_blog_hours``; the author's likewise), so the sums stay exact while a month
-reads about one row per active post. Distinct people come from the day keys of
+reads about one row per active post. Top posts of a window of at most 32 days sum the
+window exactly only for the posts that may rank, found through the 64-day blocks of
+migration 0034 (``insight_post_blocks``, see ``_candidates``). Distinct people come from the day keys of
 migration 0032 (``insight_people_days``: per scope, day and previous day, how many
 people; a person is counted on their first day in the window), and, for the hours at a
 window's edges, from ``insight_presence`` through its ``(tenant_id, hour)`` key. The few exceptions are bounded by their own indexes: the
