@@ -574,12 +574,12 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
             "insight_post_hours",
             "insight_post_days",
             f"h.post_id, {_ALL}",
-            f"{where} AND h.post_id IN (SELECT post_id FROM seed)",
+            f"{where} AND h.post_id = s.post_id",
             weeks="insight_post_weeks",
         )
         return f"""
             seed AS (SELECT h.post_id {block} {where} ORDER BY {seed_order} LIMIT :seed),
-            seeded AS (SELECT h.post_id, {sums} FROM ({seeded}) h
+            seeded AS (SELECT h.post_id, {sums} FROM seed s CROSS JOIN LATERAL ({seeded}) h
                        GROUP BY h.post_id HAVING {having}),
             bar AS ({bar} ORDER BY {bar_order} OFFSET :limit - 1 LIMIT 1),
             cand AS (SELECT h.post_id {block} {where} AND {reach}),"""
@@ -587,9 +587,13 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
     def _posts_sql(self, having: str, order: str, where: str = "", bound: str | None = None) -> str:
         ranked = where
         head = "WITH"
+        each = ""
         if bound is not None:
             head = "WITH" + self._candidates(having, where, bound)
-            ranked = f"{where} AND h.post_id IN (SELECT post_id FROM cand)"
+            # One post at a time (a lateral join): index look-ups by post id whatever the
+            # plan, never a scan of the window's rows.
+            ranked = f"{where} AND h.post_id = c.post_id"
+            each = "cand c CROSS JOIN LATERAL "
         inner = (
             order.replace("a.comments_approved", "sum(h.comments_approved)")
             .replace("a.replies", "sum(h.replies)")
@@ -601,7 +605,7 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
         return f"""
             {head} a AS (
                 SELECT h.post_id, {_SUMS}
-                FROM ({
+                FROM {each}({
             _pieces(
                 "insight_post_hours",
                 "insight_post_days",
