@@ -56,6 +56,7 @@ SELECT create_distributed_table('insight_blog_hours', 'tenant_id', colocate_with
 SELECT create_distributed_table('insight_people', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('insight_people_days', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('insight_person_days', 'tenant_id', colocate_with => 'blogs');
+SELECT create_distributed_table('insight_post_blocks', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('insight_post_days', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('insight_post_hours', 'tenant_id', colocate_with => 'blogs');
 SELECT create_distributed_table('insight_post_weeks', 'tenant_id', colocate_with => 'blogs');

@@ -598,7 +598,7 @@ post_read_visitors = sa.Table(
 )
 
 
-def _rollup(name: str, *columns: sa.Column[Any]) -> sa.Table:
+def _rollup(name: str, *columns: sa.Column[Any] | sa.Index) -> sa.Table:
     """A coarser roll-up of insight_post_hours: key columns, counters, tied to the tenant."""
     return sa.Table(
         name,
@@ -618,7 +618,12 @@ def _key(name: str, type_: sa.types.TypeEngine[Any]) -> sa.Column[Any]:
 
 _HOUR = sa.DateTime(timezone=True)
 insight_tenant_hours = _rollup("insight_tenant_hours", _key("hour", _HOUR))
-insight_blog_hours = _rollup("insight_blog_hours", _key("blog_id", U), _key("hour", _HOUR))
+insight_blog_hours = _rollup(
+    "insight_blog_hours",
+    _key("blog_id", U),
+    _key("hour", _HOUR),
+    sa.Index("insight_blog_hours_window", "tenant_id", "hour"),
+)
 insight_author_hours = _rollup("insight_author_hours", _key("author_id", U), _key("hour", _HOUR))
 insight_blog_days = _rollup("insight_blog_days", _key("day", sa.Date()), _key("blog_id", U))
 insight_author_days = _rollup("insight_author_days", _key("day", sa.Date()), _key("author_id", U))
@@ -628,6 +633,7 @@ insight_post_days = _rollup(
     _key("post_id", U),
     sa.Column("blog_id", U, nullable=False),
     sa.Column("author_id", U, nullable=False),
+    sa.Index("insight_post_days_post", "tenant_id", "post_id", "day"),
 )
 insight_post_weeks = _rollup(
     "insight_post_weeks",
@@ -635,7 +641,29 @@ insight_post_weeks = _rollup(
     _key("post_id", U),
     sa.Column("blog_id", U, nullable=False),
     sa.Column("author_id", U, nullable=False),
+    sa.Index("insight_post_weeks_post", "tenant_id", "post_id", "week"),
 )
+# Per post and 64-day block starting every 32 days (migration 0034): top posts' bound.
+insight_post_blocks = _rollup(
+    "insight_post_blocks",
+    _key("block", sa.Date()),
+    _key("post_id", U),
+    sa.Column("blog_id", U, nullable=False),
+    sa.Column("author_id", U, nullable=False),
+)
+for _name, *_columns in (
+    ("comments", "comments_approved", "replies"),
+    ("negative", "negative", "comments_approved"),
+    ("rating", "rating_sum"),
+    ("reads", "reads"),
+):
+    sa.Index(
+        f"insight_post_blocks_{_name}",
+        insight_post_blocks.c.tenant_id,
+        insight_post_blocks.c.block,
+        *(insight_post_blocks.c[c].desc() for c in _columns),
+        insight_post_blocks.c.post_id,
+    )
 
 # --- what is said (migration 0020) ----------------------------------------------------------
 

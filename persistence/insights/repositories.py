@@ -6,7 +6,9 @@ totals cut the window into whole ISO weeks, the whole days around them and the h
 its edges, and read each piece from its own roll-up (``insight_post_weeks``,
 ``insight_post_days``, ``insight_post_hours``; ``insight_blog_days`` and
 ``insight_blog_hours``; the author's likewise), so the sums stay exact while a month
-reads about one row per active post. Distinct people come from the day keys of
+reads about one row per active post. Top posts of a window of at most 32 days sum the
+window exactly only for the posts that may rank, found through the 64-day blocks of
+migration 0034 (``insight_post_blocks``, see ``_candidates``). Distinct people come from the day keys of
 migration 0032 (``insight_people_days``: per scope, day and previous day, how many
 people; a person is counted on their first day in the window), and, for the hours at a
 window's edges, from ``insight_presence`` through its ``(tenant_id, hour)`` key. The few exceptions are bounded by their own indexes: the
@@ -65,6 +67,28 @@ _HAVING = {
     TopBy.RATING: "sum(h.ratings) > 0",
     TopBy.READS: "sum(h.reads) > 0",
 }
+# Top posts through the blocks of migration 0034: the columns whose sums order the list
+# (highest first, then by post id) and bound it. ``None``: the Bayesian rating.
+_BOUND_KEYS: dict[str, tuple[str, ...] | None] = {
+    "comments": ("comments_approved", "replies"),
+    "negative": ("negative", "comments_approved"),
+    "reads": ("reads",),
+    "rating": None,
+}
+BLOCK_EPOCH = date(1970, 1, 1)
+BLOCK_STEP = 32  # days between block starts; a block lasts two steps
+SEED_FACTOR = 4  # leading posts of the block summed for the bar, per post listed
+
+
+def block_of(start: datetime, end: datetime) -> date | None:
+    """The block holding the whole window ``[start, end)``, or None when none does (a
+    window of more than ``BLOCK_STEP`` days may not fit)."""
+    first = start.astimezone(UTC).date()
+    block = BLOCK_EPOCH + timedelta(days=(first - BLOCK_EPOCH).days // BLOCK_STEP * BLOCK_STEP)
+    limit = datetime.combine(block + timedelta(days=2 * BLOCK_STEP), datetime.min.time(), UTC)
+    return block if end <= limit else None
+
+
 # The influence score (``influence`` in domain/insights/model.py): weight x ln(1 + figure)
 # per part, each rounded to three places, the ratings part scaled by the Bayesian average
 # (PRIOR_VOTES=5 of PRIOR_MEAN=3.0 stars); float8 arithmetic as in Python.
@@ -509,7 +533,87 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
             for r in await self.conn.execute(sa.text(sql), params)
         ]
 
-    def _posts_sql(self, having: str, order: str, where: str = "") -> str:
+    @staticmethod
+    def _candidates(having: str, where: str, bound: str) -> str:
+        """``seed``, ``seeded``, ``bar`` and ``cand``: the posts that may rank.
+
+        The block's leading posts are summed over the window exactly; the last one the
+        list would keep is the bar. A post's window sums are no larger than its block
+        sums, so a post that ranks has block figures reaching the bar: ``cand`` is the
+        block's rows from the bar up, an index range, and holds every post that ranks.
+        With fewer seeded posts than the list, the bar is the least that ``having``
+        allows (every post of the block with a non-zero figure)."""
+        block = "FROM insight_post_blocks h WHERE h.tenant_id = :t AND h.block = :block"
+        keys = _BOUND_KEYS[bound]
+        if keys is None:  # the Bayesian rating
+            seed_order = "h.rating_sum DESC, h.post_id"
+            sums = "sum(h.rating_sum) AS rating_sum, sum(h.ratings) AS ratings"
+            bar_value = f"{_BAYES.format(s='s.rating_sum', n='s.ratings')}"
+            bar = f"SELECT {bar_value} AS x, s.rating_sum, s.ratings, s.post_id FROM seeded s"
+            bar_order = "x DESC, s.ratings DESC, s.post_id"
+            # The bar is (15 + s0) / (5 + n0). With at most 5 stars a rating (n >= s / 5),
+            # (15 + s) / (5 + n) is at most 5 (15 + s) / (25 + s), which grows with s and
+            # equals the bar at s = 25 (s0 - 3 n0) / (10 + 5 n0 - s0): a post needs a star
+            # sum above that over the window, hence over the block, or equal to it with
+            # every rating of 5 stars (then s / 5 ratings), ahead on ratings or by id.
+            # Integer arithmetic: no rounding decides who is left out.
+            top = "(SELECT 25 * (rating_sum - 3 * ratings) FROM bar)"
+            under = "(SELECT 10 + 5 * ratings - rating_sum FROM bar)"
+            reach = f"""h.rating_sum > CAST(floor({top}::numeric / {under}) AS integer)
+                UNION ALL SELECT h.post_id {block} {where}
+                  AND h.rating_sum = {top} / {under} AND {top} % {under} = 0
+                  AND (h.rating_sum > 5 * (SELECT ratings FROM bar)
+                       OR h.post_id <= (SELECT post_id FROM bar))
+                UNION ALL SELECT h.post_id {block} {where} AND h.rating_sum > 0
+                  AND NOT EXISTS (SELECT 1 FROM bar)"""
+        else:
+            seed_order = ", ".join([*(f"h.{k} DESC" for k in keys), "h.post_id"])
+            sums = ", ".join(f"sum(h.{k}) AS {k}" for k in keys)
+            bar = f"SELECT {', '.join(f's.{k}' for k in keys)}, s.post_id FROM seeded s"
+            bar_order = ", ".join([*(f"s.{k} DESC" for k in keys), "s.post_id"])
+            # Above the bar (level on the first keys, higher on the next), or level with
+            # it and not after it by id; everything with a non-zero figure when there is
+            # no bar. Each branch is one range of the block's index.
+            its = {k: f"(SELECT {k} FROM bar)" for k in keys}
+            branches = [
+                " AND ".join(
+                    [*(f"h.{k} = {its[k]}" for k in keys[:i]), f"h.{keys[i]} > {its[keys[i]]}"]
+                )
+                for i in range(len(keys))
+            ]
+            branches.append(
+                " AND ".join(
+                    [*(f"h.{k} = {its[k]}" for k in keys), "h.post_id <= (SELECT post_id FROM bar)"]
+                )
+            )
+            branches.append(f"h.{keys[0]} > 0 AND NOT EXISTS (SELECT 1 FROM bar)")
+            reach = f"\n                UNION ALL SELECT h.post_id {block} {where} AND ".join(
+                branches
+            )
+        seeded = _pieces(
+            "insight_post_hours",
+            "insight_post_days",
+            f"h.post_id, {_ALL}",
+            f"{where} AND h.post_id = s.post_id",
+            weeks="insight_post_weeks",
+        )
+        return f"""
+            seed AS (SELECT h.post_id {block} {where} ORDER BY {seed_order} LIMIT :seed),
+            seeded AS (SELECT h.post_id, {sums} FROM seed s CROSS JOIN LATERAL ({seeded}) h
+                       GROUP BY h.post_id HAVING {having}),
+            bar AS ({bar} ORDER BY {bar_order} OFFSET :limit - 1 LIMIT 1),
+            cand AS (SELECT h.post_id {block} {where} AND {reach}),"""
+
+    def _posts_sql(self, having: str, order: str, where: str = "", bound: str | None = None) -> str:
+        ranked = where
+        head = "WITH"
+        each = ""
+        if bound is not None:
+            head = "WITH" + self._candidates(having, where, bound)
+            # One post at a time (a lateral join): index look-ups by post id whatever the
+            # plan, never a scan of the window's rows.
+            ranked = f"{where} AND h.post_id = c.post_id"
+            each = "cand c CROSS JOIN LATERAL "
         inner = (
             order.replace("a.comments_approved", "sum(h.comments_approved)")
             .replace("a.replies", "sum(h.replies)")
@@ -519,14 +623,14 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
             .replace("a.negative", "sum(h.negative)")
         )
         return f"""
-            WITH a AS (
+            {head} a AS (
                 SELECT h.post_id, {_SUMS}
-                FROM ({
+                FROM {each}({
             _pieces(
                 "insight_post_hours",
                 "insight_post_days",
                 f"h.post_id, {_ALL}",
-                where,
+                ranked,
                 weeks="insight_post_weeks",
             )
         }) h
@@ -551,14 +655,26 @@ class SqlInsightsRepository(HeadlineQueries, TenantScoped):
         blog_id: UUID | None,
         author_id: UUID | None,
     ) -> list[PostFigures]:
-        sql = self._posts_sql(_HAVING[by], _ORDER[by], _filters(blog_id, author_id))
+        where = _filters(blog_id, author_id)
         params = self._window(start, end, limit=limit, blog=blog_id, author=author_id)
+        block = block_of(start, end)
+        if block is None:
+            sql = self._posts_sql(_HAVING[by], _ORDER[by], where)
+        else:
+            sql = self._posts_sql(_HAVING[by], _ORDER[by], where, bound=by.value)
+            params.update(block=block, seed=limit * SEED_FACTOR)
         return await self._run_posts(sql, params)
 
     async def negative_posts(self, start: datetime, end: datetime, limit: int) -> list[PostFigures]:
         order = "a.negative DESC, a.comments_approved DESC"
-        sql = self._posts_sql("sum(h.negative) > 0", order)
-        return await self._run_posts(sql, self._window(start, end, limit=limit))
+        params = self._window(start, end, limit=limit)
+        block = block_of(start, end)
+        if block is None:
+            sql = self._posts_sql("sum(h.negative) > 0", order)
+        else:
+            sql = self._posts_sql("sum(h.negative) > 0", order, bound="negative")
+            params.update(block=block, seed=limit * SEED_FACTOR)
+        return await self._run_posts(sql, params)
 
     async def negative_blogs(self, start: datetime, end: datetime, limit: int) -> list[BlogFigures]:
         sql = f"""

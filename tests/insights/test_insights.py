@@ -489,6 +489,7 @@ ROLLUPS = (
     "insight_author_days",
     "insight_post_days",
     "insight_post_weeks",
+    "insight_post_blocks",
 )
 
 
