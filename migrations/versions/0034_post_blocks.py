@@ -18,7 +18,7 @@ the exact sums look posts up by id in the daily and weekly roll-ups, and one rea
 blogs' hourly rows by hour (the edge hours of tone's blogs).
 
 Revision ID: 0034
-Revises: 0032
+Revises: 0033
 Create Date: 2026-12-02
 """
 
@@ -31,7 +31,7 @@ from helpers import enable_tenant_rls
 from sqlalchemy.dialects.postgresql import UUID
 
 revision = "0034"
-down_revision = "0032"
+down_revision = "0033"
 branch_labels = None
 depends_on = None
 

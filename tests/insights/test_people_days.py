@@ -167,7 +167,7 @@ async def test_the_day_keys_follow_presence_and_give_exact_distinct_counts(facto
                     bounds, bounds[0], end, blog_id=blog_id, author_id=author_id
                 )
                 expected = await _oracle(conn, bounds, bounds[0], end, blog_id, author_id)
-                got = {i: people for i, (_, _, people) in series.items() if people}
+                got = {i: people for i, (_, _, people, _, _) in series.items() if people}
                 assert got == expected, (bounds, blog_id, author_id)
         for first, last, zone, bucket in cases:
             win = window(first, last, zone, now=now)
@@ -177,7 +177,7 @@ async def test_the_day_keys_follow_presence_and_give_exact_distinct_counts(facto
                     bounds, win.start, win.end, blog_id=blog_id, author_id=author_id
                 )
                 expected = await _oracle(conn, bounds, win.start, win.end, blog_id, author_id)
-                got = {i: people for i, (_, _, people) in series.items() if people}
+                got = {i: people for i, (_, _, people, _, _) in series.items() if people}
                 assert got == expected, (zone, bucket, blog_id, author_id)
                 checked += sum(expected.values())
             ranking = await repo.ranking(win.start, win.end, after=None, limit=10)
