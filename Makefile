@@ -24,7 +24,7 @@ NGINX := /usr/sbin/nginx
 
 .PHONY: run test install lock lint typecheck layers websub-hub openapi bench bench-cache bench-burst bench-events bench-votes bench-import clean help \
 	frontends client frontends-test npm-ci chromium nginx contract-lint \
-	topology topology-down test-topology bench-topology pgbouncer fediverse-peer
+	topology topology-down test-topology bench-topology pgbouncer fediverse-peer import-fixtures
 
 help:
 	@echo "make run      start API + front-ends + embedded PostgreSQL + demo data (PORT=$(PORT))"
@@ -114,6 +114,17 @@ $(WEBSUB_HUB)/.installed: $(WEBSUB_LOCK)
 
 websub-hub: $(WEBSUB_HUB)/.installed
 
+# WXR exports nobody here wrote, for tests/imports/test_wxr_reader.py: the wheel of
+# wagtail-wordpress-import, downloaded by its hash (not installed) and read as a zip.
+IMPORT_FIXTURES := var/import-fixtures
+IMPORT_FIXTURES_LOCK := tests/imports/outside/wagtail-fixtures.txt
+$(IMPORT_FIXTURES)/.downloaded: $(IMPORT_FIXTURES_LOCK) $(STAMP)
+	$(BIN)/pip download --quiet --no-deps --only-binary :all: --require-hashes \
+		-r $(IMPORT_FIXTURES_LOCK) -d $(IMPORT_FIXTURES)
+	touch $@
+
+import-fixtures: $(IMPORT_FIXTURES)/.downloaded
+
 # Debian's Chromium for the browser tests (never a downloaded browser build).
 chromium:
 	@if [ -x $(CHROMIUM) ]; then :; \
@@ -192,7 +203,7 @@ contract-lint: $(LINT_NPM_STAMP)
 	cd openapi/lint && npm run --silent spectral && npm run --silent redocly
 
 # pytest stays last: its closing line is the run's summary.
-test: lint typecheck layers frontends-test contract-lint chromium nginx fediverse-peer websub-hub
+test: lint typecheck layers frontends-test contract-lint chromium nginx fediverse-peer websub-hub import-fixtures
 	$(MAKE) frontends
 	$(MAKE) test-topology
 	$(BIN)/pytest -q

@@ -3,10 +3,14 @@ call, and the job run (the worker's own code, on the test's database)."""
 
 from __future__ import annotations
 
+import os
+import zipfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
+
+import pytest
 
 from api.imports import runner
 
@@ -16,6 +20,22 @@ GHOST_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "
 def pelican_export() -> bytes:
     """The WXR that ships inside the installed pelican package (AGPL: read, never copied)."""
     return (resources.files("pelican") / "tests" / "content" / "wordpressexport.xml").read_bytes()
+
+
+WAGTAIL_WHEELS = Path(__file__).resolve().parents[2] / "var" / "import-fixtures"
+
+
+def wagtail_fixture(name: str) -> bytes:
+    """One file of wagtail-wordpress-import's test fixtures, read from its wheel as
+    ``make import-fixtures`` downloaded it (by its hash; never installed, never copied).
+    Without the wheel the test is skipped here and fails in CI."""
+    wheels = sorted(WAGTAIL_WHEELS.glob("wagtail_wordpress_import-*.whl"))
+    if not wheels:
+        if os.environ.get("CI"):
+            pytest.fail("the wagtail-wordpress-import wheel is missing: make import-fixtures")
+        pytest.skip("the wagtail-wordpress-import wheel is not downloaded: make import-fixtures")
+    with zipfile.ZipFile(wheels[-1]) as wheel:
+        return wheel.read(f"wagtail_wordpress_import/test/fixtures/{name}")
 
 
 def ghost_v4() -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from tests.imports.helpers import imported, imports_url, pelican_export, upload
+from tests.imports.helpers import imported, imports_url, pelican_export, upload, wagtail_fixture
 
 
 async def _rows(factory, world, sql: str, **params):
@@ -112,3 +112,20 @@ async def test_the_upload_enqueues_a_job_that_the_worker_runs(client, factory, s
         imports_url(world, f"/{made.json()['id']}"), headers=world.headers["owner"]
     )
     assert got.json()["state"] == "succeeded" and got.json()["done"] == got.json()["total"]
+
+
+async def test_wagtail_wordpress_imports_export_of_one_slug_five_times_gives_five_posts(
+    client, factory
+):
+    """wagtail-wordpress-import's ``post_meta.xml`` (its own test file) holds five posts
+    that all say ``item-one-title``: each becomes a post with a slug of its own."""
+    world = await factory.world()
+    blog = await factory.blog(world, "Imported")
+    job = await imported(client, factory, world, blog, wagtail_fixture("post_meta.xml"))
+    assert job["state"] == "succeeded", job["error"]
+    posts = await _rows(
+        factory, world, "SELECT slug, title FROM posts WHERE tenant_id = :t", t=world.tenant.id
+    )
+    assert len(posts) == 5 == job["created"]["posts"]
+    assert len({p["slug"] for p in posts}) == 5
+    assert all(p["slug"].startswith("item-one-title") for p in posts)
