@@ -65,7 +65,7 @@ export function useRequestReset(tenant: string) {
   return useMutation({
     mutationFn: async (email: string) => {
       await unwrap(
-        api.POST("/v1/sites/{tenant}/password-reset", { params: { path: { tenant } }, body: { email } }),
+        api.POST("/v1/sites/{tenant}/password-reset", { params: { path: { tenant } }, body: { email, page: "site" } }),
       );
     },
   });
