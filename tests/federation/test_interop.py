@@ -188,6 +188,16 @@ async def _conversation(base: str, url: URL, peer: str) -> None:
         assert create["json"]["object"]["type"] == "Article"
         assert create["json"]["object"]["name"] == "Vu du fédivers"
 
+        manager = bearer(base, "manager@demo.causerie.test")
+
+        async def conversation() -> tuple[int, int]:
+            """Approved comments and likes in the insights' engagement series (30 days)."""
+            answer = await http.get(f"{base}/v1/tenants/demo/insights/engagement", headers=manager)
+            assert answer.status_code == 200, answer.text
+            items = answer.json()["items"]
+            return sum(i["comments"]["approved"] for i in items), sum(i["likes"] for i in items)
+
+        approved_before, likes_before = await conversation()
         replied = await http.post(
             f"{peer}/control/reply",
             json={"inReplyTo": article, "content": "<p>Bravo <script>alert(1)</script>!</p>"},
@@ -217,6 +227,8 @@ async def _conversation(base: str, url: URL, peer: str) -> None:
         assert liked.status_code == 200, liked.text
         likes = "SELECT count(*) FROM federation_reactions WHERE kind = 'like'"
         assert await _count(url, likes) == 1
+        # The fediverse's reply and like count in the insights like any comment and vote.
+        assert await conversation() == (approved_before + 1, likes_before + 1)
         undone = await http.post(f"{peer}/control/undo-like", json={})
         assert undone.status_code == 200, undone.text
         assert await _count(url, likes) == 0
