@@ -63,6 +63,16 @@ Consumer = Callable[[Transaction, DomainEvent], Awaitable[None]]
 
 BATCH = 100
 
+# What a lost queue connection raises, from the socket up: InternalClientError is the
+# protocol finding the connection mid-operation after a restart cut it ("cannot switch
+# to state 12; another operation (2) is in progress").
+CONNECTION_TROUBLE = (
+    OSError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+)
+
 
 class Worker:
     def __init__(
@@ -234,13 +244,13 @@ class Worker:
             while True:
                 try:
                     connection = await connect()
-                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                except CONNECTION_TROUBLE:
                     log.warning("queue connection refused: retrying")
                     await sleep(self.settings.worker_poll_seconds)
                     continue
                 try:
                     await self._work_on(connection)
-                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                except CONNECTION_TROUBLE:
                     log.warning("queue connection lost: reconnecting", exc_info=True)
                 finally:
                     connection.terminate()  # already dead, or to be replaced: no goodbye

@@ -4,6 +4,7 @@ worker's job taken again once its lease has run out."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -136,3 +137,34 @@ async def test_a_job_held_by_a_live_worker_is_not_taken(queue, settings, db, mon
         queue, settings, db, monkeypatch, timedelta(0)
     )
     assert tenant_id not in done and left  # other tests' dispatches may be taken, not this
+
+
+async def test_a_queue_connection_cut_mid_operation_is_replaced_not_fatal(
+    owner_url, settings, db, monkeypatch
+):
+    """After a server restart, asyncpg's protocol can find the queue connection halfway
+    through an operation and raise ``InternalClientError``: the worker took it for a bug
+    and died, so nothing more was delivered. It must start again on a new connection."""
+    url = sync_url(app_role_url(owner_url)).render_as_string(hide_password=False)
+    connections: list[asyncpg.Connection] = []
+
+    async def connect() -> asyncpg.Connection:
+        connections.append(await asyncpg.connect(url))
+        return connections[-1]
+
+    async def work_on(self, connection):
+        if len(connections) == 1:
+            raise asyncpg.InternalClientError(
+                "cannot switch to state 12; another operation (2) is in progress"
+            )
+        raise asyncio.CancelledError  # the second connection: enough, stop serving
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    monkeypatch.setattr(Worker, "_work_on", work_on)
+    monkeypatch.setattr(Worker, "sweep", lambda self: asyncio.sleep(0, 0))
+    with pytest.raises(asyncio.CancelledError):
+        await Worker(db, settings).serve(connect, sleep=no_wait)
+    assert len(connections) == 2
+    assert all(c.is_closed() for c in connections)
