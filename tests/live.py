@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -77,13 +78,24 @@ def stop(process: subprocess.Popen[str]) -> None:
         process.wait(5)
 
 
+@dataclass(frozen=True)
+class DemoSite:
+    base: str  # the API process's address
+    url: URL  # its database
+
+
 @contextlib.contextmanager
-def demo_server(pg_server: URL, name: str, **env: str) -> Iterator[str]:
-    """The base URL of a seeded API process; ``env`` adds or overrides settings."""
+def demo_site(
+    pg_server: URL, name: str, *, worker: bool = False, public_base: bool = True, **env: str
+) -> Iterator[DemoSite]:
+    """A seeded API process on its own database, with a ``causerie worker`` beside it when
+    ``worker``; ``public_base`` makes the process name its own address in the links it
+    writes (peers on loopback follow them); ``env`` adds or overrides settings."""
     asyncio.run(ensure_database(pg_server, name, recreate=True))
     url = pg_server.set(database=name)
     migrate.upgrade(url)
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
     environment = {
         **os.environ,
         "DATABASE_URL": url.render_as_string(hide_password=False),
@@ -92,6 +104,7 @@ def demo_server(pg_server: URL, name: str, **env: str) -> Iterator[str]:
         "CAUSERIE_LOG_LEVEL": "WARNING",
         "CAUSERIE_SIGN_IN_PER_IP_PER_MINUTE": "100000",
         "CAUSERIE_SIGN_IN_PER_ACCOUNT_PER_MINUTE": "100000",
+        **({"CAUSERIE_PUBLIC_BASE_URL": base} if public_base else {}),
         **env,
     }
     seed = subprocess.run(
@@ -102,21 +115,34 @@ def demo_server(pg_server: URL, name: str, **env: str) -> Iterator[str]:
         text=True,
     )
     assert seed.returncode == 0, seed.stderr
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--no-migrate", "--port", str(port)],
-        env=environment,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    commands = [[sys.executable, "-m", "api.cli", "serve", "--no-migrate", "--port", str(port)]]
+    if worker:
+        commands.append([sys.executable, "-m", "api.cli", "worker"])
+    processes = [
+        subprocess.Popen(
+            command,
+            env=environment,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for command in commands
+    ]
     try:
-        wait_until_answering(f"{base}/healthz", server, "causerie serve")
-        yield base
+        wait_until_answering(f"{base}/healthz", processes[0], "causerie serve")
+        yield DemoSite(base, url)
     finally:
-        stop(server)
+        for process in reversed(processes):
+            stop(process)
         asyncio.run(drop_database(pg_server, name))
+
+
+@contextlib.contextmanager
+def demo_server(pg_server: URL, name: str, **env: str) -> Iterator[str]:
+    """The base URL of a seeded API process; ``env`` adds or overrides settings."""
+    with demo_site(pg_server, name, public_base=False, **env) as site:
+        yield site.base
 
 
 def bearer(base: str, email: str) -> dict[str, str]:

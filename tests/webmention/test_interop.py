@@ -31,11 +31,9 @@ import httpx
 import pytest
 from sqlalchemy.engine import URL
 
-from persistence import migrate
-from persistence.admin import drop_database, ensure_database
 from persistence.database import sync_url
-from tests.conftest import JWT_KEYS, ROOT
-from tests.live import bearer, free_port, stop, until, wait_until_answering
+from tests.conftest import ROOT
+from tests.live import bearer, demo_site, free_port, stop, until, wait_until_answering
 
 PEER = Path(__file__).parent / "peer" / "peer.py"
 HUB = Path(__file__).parent / "peer" / "hub.py"
@@ -82,55 +80,15 @@ def hub(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def causerie(pg_server: URL, hub: str) -> Iterator[tuple[str, URL]]:
     _theme_or_skip()
-    asyncio.run(ensure_database(pg_server, DATABASE, recreate=True))
-    url = pg_server.set(database=DATABASE)
-    migrate.upgrade(url)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url.render_as_string(hide_password=False),
-        "CAUSERIE_JWT_KEYS": JWT_KEYS,
-        "CAUSERIE_ENVIRONMENT": "test",
-        "CAUSERIE_LOG_LEVEL": "WARNING",
-        "CAUSERIE_PUBLIC_BASE_URL": base,
-        "CAUSERIE_OUTBOUND_ALLOW_LOOPBACK": "true",
-        "CAUSERIE_WEBSUB_HUBS": f'["{hub}/hub"]',
-        "CAUSERIE_WORKER_POLL_SECONDS": "0.2",
-        "CAUSERIE_SIGN_IN_PER_IP_PER_MINUTE": "100000",
-        "CAUSERIE_SIGN_IN_PER_ACCOUNT_PER_MINUTE": "100000",
-    }
-    seeded = subprocess.run(
-        [sys.executable, "-m", "api.cli", "seed-demo"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert seeded.returncode == 0, seeded.stderr
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--no-migrate", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "worker"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        wait_until_answering(f"{base}/healthz", server, "causerie serve")
-        yield base, url
-    finally:
-        stop(worker)
-        stop(server)
-        asyncio.run(drop_database(pg_server, DATABASE))
+    with demo_site(
+        pg_server,
+        DATABASE,
+        worker=True,
+        CAUSERIE_OUTBOUND_ALLOW_LOOPBACK="true",
+        CAUSERIE_WEBSUB_HUBS=f'["{hub}/hub"]',
+        CAUSERIE_WORKER_POLL_SECONDS="0.2",
+    ) as site:
+        yield site.base, site.url
 
 
 @pytest.fixture
