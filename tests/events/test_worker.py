@@ -162,8 +162,11 @@ async def test_a_queue_connection_cut_mid_operation_is_replaced_not_fatal(
     async def no_wait(seconds: float) -> None:
         return None
 
+    async def nothing_due(self) -> int:
+        return 0
+
     monkeypatch.setattr(Worker, "_work_on", work_on)
-    monkeypatch.setattr(Worker, "sweep", lambda self: asyncio.sleep(0, 0))
+    monkeypatch.setattr(Worker, "sweep", nothing_due)
     with pytest.raises(asyncio.CancelledError):
         await Worker(db, settings).serve(connect, sleep=no_wait)
     assert len(connections) == 2
