@@ -323,26 +323,28 @@ class SqlNotificationPreferences:
         return {row.kind: bool(row.enabled) for row in rows}
 
 
+# Who is told and where their post is: the columns both contexts answer.
+_PERSON_AND_POST = (
+    users.c.id.label("user_id"),
+    users.c.email,
+    users.c.display_name,
+    users.c.is_active,
+    posts.c.title,
+    posts.c.slug.label("post_slug"),
+    blogs.c.slug.label("blog_slug"),
+)
+_POST_BLOG = sa.and_(blogs.c.tenant_id == posts.c.tenant_id, blogs.c.id == posts.c.blog_id)
+
+
 async def reply_context(tx: Transaction, parent_id: UUID, post_id: UUID) -> dict[str, Any] | None:
     """Who wrote the comment answered (a member), and the post it is on."""
     row = (
         await tx.connection.execute(
-            sa.select(
-                users.c.id.label("user_id"),
-                users.c.email,
-                users.c.display_name,
-                users.c.is_active,
-                posts.c.title,
-                posts.c.slug.label("post_slug"),
-                blogs.c.slug.label("blog_slug"),
-            )
+            sa.select(*_PERSON_AND_POST)
             .select_from(comments)
             .join(users, users.c.id == comments.c.author_user_id)
             .join(posts, sa.and_(posts.c.tenant_id == comments.c.tenant_id, posts.c.id == post_id))
-            .join(
-                blogs,
-                sa.and_(blogs.c.tenant_id == posts.c.tenant_id, blogs.c.id == posts.c.blog_id),
-            )
+            .join(blogs, _POST_BLOG)
             .where(comments.c.id == parent_id)
         )
     ).first()
@@ -369,21 +371,10 @@ async def post_author_context(tx: Transaction, post_id: UUID) -> dict[str, Any] 
     """Who wrote the post (with their address), and where it is."""
     row = (
         await tx.connection.execute(
-            sa.select(
-                users.c.id.label("user_id"),
-                users.c.email,
-                users.c.display_name,
-                users.c.is_active,
-                posts.c.title,
-                posts.c.slug.label("post_slug"),
-                blogs.c.slug.label("blog_slug"),
-            )
+            sa.select(*_PERSON_AND_POST)
             .select_from(posts)
             .join(users, users.c.id == posts.c.author_id)
-            .join(
-                blogs,
-                sa.and_(blogs.c.tenant_id == posts.c.tenant_id, blogs.c.id == posts.c.blog_id),
-            )
+            .join(blogs, _POST_BLOG)
             .where(posts.c.id == post_id)
         )
     ).first()
